@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import envPaths from 'env-paths';
+import { z } from 'zod';
+import { parseOrThrow } from './validation.js';
+
+/**
+ * The only module that reads the environment. Everything else receives resolved values.
+ *
+ * - `TMWS_DATABASE_URL`: a SQLite file path, `:memory:`, or `postgres://…`
+ * - `TMWS_REDIS_URL`: `redis://…` for the shared cache tier
+ * - `TMWS_LOG_LEVEL`: pino level (default `warn`)
+ */
+export const ENV = {
+  databaseUrl: 'TMWS_DATABASE_URL',
+  redisUrl: 'TMWS_REDIS_URL',
+  logLevel: 'TMWS_LOG_LEVEL',
+} as const;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const cacheSettingsSchema = z.strictObject({
+  /** Upper bound in seconds on in-process cache entries; each pattern's TTL applies when omitted. */
+  localTtl: z.number().int().positive().optional(),
+  /** Upper bound in seconds on shared (Redis) cache entries. @default 3600 */
+  redisTtl: z.number().int().positive().optional(),
+  /** Most results kept in process. @default 1000 */
+  maxLocalSize: z.number().int().positive().max(10_000_000).optional(),
+});
+
+export interface ResolvedConfig {
+  databaseUrl: string;
+  redisUrl?: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** The default database: one SQLite file in the user's data directory. */
+export function defaultDatabasePath(): string {
+  return join(envPaths('tmws-patterns', { suffix: '' }).data, 'memories.db');
+}
+
+export function resolveConfig(
+  options: { databaseUrl?: string | undefined; redisUrl?: string | undefined; logLevel?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedConfig {
+  const raw = {
+    databaseUrl: options.databaseUrl ?? nonEmpty(env[ENV.databaseUrl]) ?? defaultDatabasePath(),
+    redisUrl: options.redisUrl ?? nonEmpty(env[ENV.redisUrl]),
+    logLevel: options.logLevel ?? nonEmpty(env[ENV.logLevel]) ?? 'warn',
+  };
+  return parseOrThrow(
+    z.object({
+      databaseUrl: z.string().min(1),
+      redisUrl: z
+        .string()
+        .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+        .optional(),
+      logLevel: z.enum(LOG_LEVELS),
+    }),
+    raw,
+    'configuration',
+  );
+}
+
+export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/** Reads a database URL: postgres://…, sqlite:<path>, :memory:, or a plain file path. */
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
+  if (url.startsWith('sqlite://')) return { kind: 'sqlite', path: url.slice('sqlite://'.length) || ':memory:' };
+  if (url.startsWith('sqlite:')) return { kind: 'sqlite', path: url.slice('sqlite:'.length) || ':memory:' };
+  return { kind: 'sqlite', path: url };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}

@@ -1,0 +1,102 @@
+/**
+ * @module errors
+ * Every error the service raises carries a stable `code` from ERROR_CODES. HTTP maps
+ * the code to a status and MCP to a tool error; the table is the single source of
+ * truth and is checked against the README by a test.
+ */
+
+export interface ErrorCodeInfo {
+  /** HTTP status the code maps to. */
+  readonly status: number;
+  /** One line for the docs: when the code is raised. */
+  readonly meaning: string;
+}
+
+export const ERROR_CODES = {
+  VALIDATION_ERROR: { status: 400, meaning: 'Input is malformed or out of range; the message names the field.' },
+  UNSAFE_PATTERN: { status: 400, meaning: 'A trigger regex was refused because it could stall the matcher.' },
+  PATTERN_NOT_FOUND: {
+    status: 404,
+    meaning: 'No pattern matches the query in this mode, and routing was not confident enough.',
+  },
+  MEMORY_NOT_FOUND: { status: 404, meaning: 'No memory with that id is visible to the caller.' },
+  TOOL_NOT_FOUND: { status: 404, meaning: 'The query names a tool that is not registered with the engine.' },
+  PATTERN_CONFLICT: { status: 409, meaning: 'A pattern with that name is already registered.' },
+  EXECUTION_FAILED: {
+    status: 422,
+    meaning: 'The pattern matched but its action could not produce a result (e.g. division by zero).',
+  },
+  UNAUTHORIZED: { status: 401, meaning: 'Missing, malformed, expired or unknown credentials.' },
+  FORBIDDEN: { status: 403, meaning: "The caller's role does not allow the operation." },
+  PAYLOAD_TOO_LARGE: { status: 413, meaning: 'A body, query or context exceeds its documented size limit.' },
+  RATE_LIMITED: { status: 429, meaning: 'The caller exceeded its rate limit; retry after the indicated delay.' },
+  STORE_UNAVAILABLE: { status: 503, meaning: 'The memory store cannot be reached; retry later.' },
+  INTERNAL: { status: 500, meaning: 'An unexpected failure; details are logged, not returned.' },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface PatternServiceErrorOptions {
+  cause?: unknown;
+  /** Structured, safe-to-show detail (field names, allowed values, retry delay...). */
+  details?: Record<string, unknown>;
+}
+
+export class PatternServiceError extends Error {
+  static readonly code: ErrorCode = 'INTERNAL';
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(message: string, options: PatternServiceErrorOptions = {}, code?: ErrorCode) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code ?? (new.target as typeof PatternServiceError).code;
+    this.details = options.details;
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
+
+export class ValidationError extends PatternServiceError {
+  static override readonly code: ErrorCode = 'VALIDATION_ERROR';
+}
+
+export class UnsafePatternError extends ValidationError {
+  static override readonly code: ErrorCode = 'UNSAFE_PATTERN';
+}
+
+export class PayloadTooLargeError extends ValidationError {
+  static override readonly code: ErrorCode = 'PAYLOAD_TOO_LARGE';
+}
+
+export class NotFoundError extends PatternServiceError {
+  static override readonly code: ErrorCode = 'PATTERN_NOT_FOUND';
+}
+
+export class MemoryNotFoundError extends NotFoundError {
+  static override readonly code: ErrorCode = 'MEMORY_NOT_FOUND';
+}
+
+export class ToolNotFoundError extends NotFoundError {
+  static override readonly code: ErrorCode = 'TOOL_NOT_FOUND';
+}
+
+export class ConflictError extends PatternServiceError {
+  static override readonly code: ErrorCode = 'PATTERN_CONFLICT';
+}
+
+export class ExecutionFailedError extends PatternServiceError {
+  static override readonly code: ErrorCode = 'EXECUTION_FAILED';
+}
+
+export class StoreUnavailableError extends PatternServiceError {
+  static override readonly code: ErrorCode = 'STORE_UNAVAILABLE';
+}
+
+/** Wraps anything thrown into a PatternServiceError; unknown failures become INTERNAL. */
+export function toServiceError(error: unknown): PatternServiceError {
+  if (error instanceof PatternServiceError) return error;
+  return new PatternServiceError('Internal error', { cause: error }, 'INTERNAL');
+}
