@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import { formatZodError } from '../validation.js';
+import { ACTIONS, DEFAULT_ACTION, isActionName, type ActionInfo, type ActionName } from './actions.js';
+import { PATTERN_TYPES, type PatternType } from './pattern-type.js';
+import { compileTrigger, type CompiledTrigger } from './trigger.js';
+
+/** Limits a pattern definition must respect; documented in the README. */
+export const PATTERN_LIMITS = {
+  nameMaxLength: 64,
+  triggerMaxLength: 1000,
+  maxCostTokens: 1_000_000,
+  maxPriority: 1000,
+  /** One day: a longer-lived cached result would outlive any reasonable data. */
+  maxCacheTtl: 86_400,
+} as const;
+
+const NAME = /^[a-z][a-z0-9_]*$/;
+const DEFAULT_PRIORITY = 5;
+const DEFAULT_CACHE_TTL = 300;
+
+type JsonScalar = string | number | boolean;
+
+/** The seed's snake_case configuration, as written in YAML/JSON pattern files and HTTP bodies. */
+export const patternConfigSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .max(PATTERN_LIMITS.nameMaxLength)
+      .regex(NAME, 'must start with a lowercase letter and use only a-z, 0-9 and _'),
+    pattern_type: z.enum(PATTERN_TYPES as [PatternType, ...PatternType[]]),
+    trigger_pattern: z.string().min(1).max(PATTERN_LIMITS.triggerMaxLength),
+    cost_tokens: z.number().int().min(0).max(PATTERN_LIMITS.maxCostTokens),
+    priority: z.number().int().min(-PATTERN_LIMITS.maxPriority).max(PATTERN_LIMITS.maxPriority).optional(),
+    cache_ttl: z.number().int().min(0).max(PATTERN_LIMITS.maxCacheTtl).optional(),
+    action: z.string().optional(),
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    description: z.string().max(500).optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .describe('PatternConfig');
+
+export type PatternConfig = z.input<typeof patternConfigSchema>;
+
+/** Constructor input, in TypeScript casing. `trigger` may be a RegExp; triggers are always case-insensitive. */
+export interface PatternDefinitionInit {
+  name: string;
+  patternType: PatternType;
+  trigger: string | RegExp;
+  costTokens: number;
+  priority?: number;
+  cacheTtl?: number;
+  action?: ActionName | string;
+  params?: Record<string, JsonScalar>;
+  description?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** An immutable, validated pattern: a trigger regex, the action it runs, and its cost and cache policy. */
+export class PatternDefinition {
+  readonly name: string;
+  readonly patternType: PatternType;
+  readonly triggerPattern: string;
+  readonly costTokens: number;
+  readonly priority: number;
+  /** Seconds a successful result may be cached; 0 = never. Writes are never cached whatever this says. */
+  readonly cacheTtl: number;
+  readonly action: ActionName;
+  readonly params: Readonly<Record<string, JsonScalar>>;
+  readonly description: string | undefined;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly trigger: CompiledTrigger;
+
+  constructor(init: PatternDefinitionInit) {
+    const source = init.trigger instanceof RegExp ? init.trigger.source : init.trigger;
+    const config = parsePatternConfig({
+      name: init.name,
+      pattern_type: init.patternType,
+      trigger_pattern: source,
+      cost_tokens: init.costTokens,
+      priority: init.priority,
+      cache_ttl: init.cacheTtl,
+      action: init.action,
+      params: init.params,
+      description: init.description,
+      metadata: init.metadata,
+    });
+    const action = resolveAction(config.action, config.pattern_type);
+    this.name = config.name;
+    this.patternType = config.pattern_type;
+    this.triggerPattern = config.trigger_pattern;
+    this.trigger = compileTrigger(config.trigger_pattern, 'trigger_pattern');
+    this.costTokens = config.cost_tokens;
+    this.priority = config.priority ?? DEFAULT_PRIORITY;
+    this.cacheTtl = config.cache_ttl ?? DEFAULT_CACHE_TTL;
+    this.action = action;
+    this.params = Object.freeze({ ...config.params });
+    this.description = config.description ?? stringOrUndefined(config.metadata?.['description']);
+    this.metadata = Object.freeze({ ...config.metadata });
+    Object.freeze(this);
+  }
+
+  /** Builds a definition from the seed's snake_case config; throws ValidationError naming the bad field. */
+  static fromConfig(config: unknown): PatternDefinition {
+    const parsed = parsePatternConfig(config);
+    return new PatternDefinition({
+      name: parsed.name,
+      patternType: parsed.pattern_type,
+      trigger: parsed.trigger_pattern,
+      costTokens: parsed.cost_tokens,
+      ...(parsed.priority !== undefined && { priority: parsed.priority }),
+      ...(parsed.cache_ttl !== undefined && { cacheTtl: parsed.cache_ttl }),
+      ...(parsed.action !== undefined && { action: parsed.action }),
+      ...(parsed.params !== undefined && { params: parsed.params }),
+      ...(parsed.description !== undefined && { description: parsed.description }),
+      ...(parsed.metadata !== undefined && { metadata: parsed.metadata }),
+    });
+  }
+
+  get actionInfo(): ActionInfo {
+    return ACTIONS[this.action];
+  }
+
+  /** Seconds a successful result may be cached, after the action's own rules. */
+  get effectiveCacheTtl(): number {
+    return this.actionInfo.kind === 'read' ? this.cacheTtl : 0;
+  }
+
+  /** The snake_case wire form, as accepted by fromConfig. */
+  toConfig(): z.output<typeof patternConfigSchema> {
+    return {
+      name: this.name,
+      pattern_type: this.patternType,
+      trigger_pattern: this.triggerPattern,
+      cost_tokens: this.costTokens,
+      priority: this.priority,
+      cache_ttl: this.cacheTtl,
+      action: this.action,
+      params: { ...this.params },
+      ...(this.description !== undefined && { description: this.description }),
+      metadata: { ...this.metadata },
+    };
+  }
+}
+
+function parsePatternConfig(config: unknown): z.output<typeof patternConfigSchema> {
+  const result = patternConfigSchema.safeParse(config);
+  if (!result.success) {
+    const name = typeof config === 'object' && config !== null ? (config as { name?: unknown }).name : undefined;
+    const label = typeof name === 'string' ? `Pattern '${name}'` : 'Pattern config';
+    throw new ValidationError(`${label} is invalid: ${formatZodError(result.error)}`, {
+      details: { issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+    });
+  }
+  return result.data;
+}
+
+function resolveAction(action: string | undefined, type: PatternType): ActionName {
+  if (action === undefined) return DEFAULT_ACTION[type];
+  if (!isActionName(action)) {
+    throw new ValidationError(`action: unknown action '${action}'; expected one of ${Object.keys(ACTIONS).join(', ')}`);
+  }
+  if (ACTIONS[action].type !== type) {
+    throw new ValidationError(
+      `action: '${action}' is a ${ACTIONS[action].type} action and cannot run from a ${type} pattern`,
+    );
+  }
+  return action;
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

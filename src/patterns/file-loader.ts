@@ -1,0 +1,126 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { PatternServiceError, ValidationError } from '../errors.js';
+import { PatternDefinition } from './definition.js';
+
+const PATTERN_FILE_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+/** One problem found in a pattern file, with where it is. */
+export interface PatternFileIssue {
+  file: string;
+  /** 1-based line of the offending pattern (or of the syntax error). */
+  line: number;
+  /** Index of the pattern in the file's list, when the problem is inside one. */
+  index?: number;
+  message: string;
+}
+
+export interface PatternFileReport {
+  files: string[];
+  patterns: PatternDefinition[];
+  issues: PatternFileIssue[];
+}
+
+/**
+ * Reads a YAML or JSON pattern file, or every such file in a directory (sorted by name).
+ * A file holds a list of pattern configs, or `{ patterns: [...] }`. Every problem is
+ * reported with its file and line; nothing is thrown for bad content.
+ */
+export async function readPatternFiles(path: string): Promise<PatternFileReport> {
+  const files = await listPatternFiles(path);
+  const report: PatternFileReport = { files, patterns: [], issues: [] };
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    for (const item of await readOneFile(file, report.issues)) {
+      const previous = seen.get(item.pattern.name);
+      if (previous !== undefined) {
+        report.issues.push({
+          file,
+          line: item.line,
+          index: item.index,
+          message: `pattern '${item.pattern.name}' is already defined at ${previous}`,
+        });
+        continue;
+      }
+      seen.set(item.pattern.name, `${file}:${item.line}`);
+      report.patterns.push(item.pattern);
+    }
+  }
+  return report;
+}
+
+/** Like readPatternFiles, but throws one ValidationError listing every issue. */
+export async function loadPatternFiles(path: string): Promise<PatternDefinition[]> {
+  const report = await readPatternFiles(path);
+  if (report.issues.length > 0) {
+    const lines = report.issues.map(formatIssue);
+    throw new ValidationError(`Pattern files are invalid:\n${lines.join('\n')}`, {
+      details: { issues: report.issues },
+    });
+  }
+  return report.patterns;
+}
+
+export function formatIssue(issue: PatternFileIssue): string {
+  const where = issue.index === undefined ? '' : ` (pattern #${issue.index + 1})`;
+  return `${issue.file}:${issue.line}${where}: ${issue.message}`;
+}
+
+async function listPatternFiles(path: string): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw new ValidationError(`patterns: cannot read '${path}': ${(error as Error).message}`, { cause: error });
+  }
+  if (!info.isDirectory()) return [path];
+  const names = (await readdir(path)).filter((n) => PATTERN_FILE_EXTENSIONS.has(extname(n).toLowerCase())).sort();
+  if (names.length === 0) throw new ValidationError(`patterns: directory '${path}' has no .yaml, .yml or .json files`);
+  return names.map((n) => join(path, n));
+}
+
+async function readOneFile(
+  file: string,
+  issues: PatternFileIssue[],
+): Promise<Array<{ pattern: PatternDefinition; line: number; index: number }>> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(await readFile(file, 'utf8'), { lineCounter, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      issues.push({ file, line: error.linePos?.[0].line ?? 1, message: error.message.split('\n')[0] ?? error.message });
+    }
+    return [];
+  }
+  const root = doc.contents;
+  const list = isMap(root) ? root.get('patterns', true) : root;
+  if (!isSeq(list)) {
+    issues.push({ file, line: 1, message: 'expected a list of patterns, or an object with a "patterns" list' });
+    return [];
+  }
+  const lineOf = (node: unknown): number => {
+    const offset = (node as Node | null)?.range?.[0];
+    return offset === undefined ? 1 : lineCounter.linePos(offset).line;
+  };
+  const items: Array<{ pattern: PatternDefinition; line: number; index: number }> = [];
+  list.items.forEach((node, index) => {
+    const line = lineOf(node);
+    try {
+      items.push({ pattern: PatternDefinition.fromConfig(toPlain(node)), line, index });
+    } catch (error) {
+      if (!(error instanceof PatternServiceError)) throw error;
+      issues.push({ file, line, index, message: error.message });
+    }
+  });
+  return items;
+}
+
+function toPlain(node: unknown): unknown {
+  return node !== null && typeof node === 'object' && 'toJSON' in node
+    ? (node as { toJSON(): unknown }).toJSON()
+    : node;
+}
+
+export function isPatternFilePath(path: string): boolean {
+  return PATTERN_FILE_EXTENSIONS.has(extname(path).toLowerCase());
+}
