@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import type { AccessLevel, Memory, NewMemory } from './store.js';
+
+/** Defaults and canonical forms shared by every backend, so they store the same thing. */
+export const MEMORY_DEFAULTS = {
+  importance: 0.5,
+  accessLevel: 'private' as AccessLevel,
+};
+
+export function contentHash(content: string): string {
+  return createHash('sha256').update(content.trim()).digest('hex');
+}
+
+/** Tags are compared case-insensitively: stored trimmed, lowercased and without duplicates. */
+export function normalizeTags(tags: readonly string[] | undefined): string[] {
+  return [...new Set((tags ?? []).map((t) => t.trim().toLowerCase()).filter((t) => t !== ''))];
+}
+
+export interface PreparedMemory {
+  content: string;
+  contentHash: string;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  importance: number;
+  accessLevel: AccessLevel;
+  sharedWith: string[];
+  expiresAt: number | null;
+  createdAt: number;
+}
+
+export function prepareMemory(input: NewMemory, now: number): PreparedMemory {
+  const content = input.content.trim();
+  return {
+    content,
+    contentHash: contentHash(content),
+    tags: normalizeTags(input.tags),
+    metadata: { ...input.metadata },
+    importance: input.importance ?? MEMORY_DEFAULTS.importance,
+    accessLevel: input.accessLevel ?? MEMORY_DEFAULTS.accessLevel,
+    sharedWith: [...new Set(input.sharedWith ?? [])],
+    expiresAt: input.expiresAt ?? null,
+    createdAt: input.createdAt ?? now,
+  };
+}
+
+/**
+ * Storing content an agent already stored updates that memory: tags and sharing are
+ * merged, metadata is merged (new keys win), and fields given anew replace the old ones.
+ */
+export function mergeMemory(existing: Memory, input: NewMemory, prepared: PreparedMemory): PreparedMemory {
+  return {
+    ...prepared,
+    tags: normalizeTags([...existing.tags, ...prepared.tags]),
+    metadata: { ...existing.metadata, ...prepared.metadata },
+    importance: input.importance ?? existing.importance,
+    accessLevel: input.accessLevel ?? existing.accessLevel,
+    sharedWith: [...new Set([...existing.sharedWith, ...prepared.sharedWith])],
+    expiresAt:
+      input.expiresAt !== undefined
+        ? input.expiresAt
+        : existing.expiresAt === null
+          ? null
+          : Date.parse(existing.expiresAt),
+    createdAt: Date.parse(existing.createdAt),
+  };
+}
+
+export function toIso(epochMs: number | null): string | null {
+  return epochMs === null ? null : new Date(epochMs).toISOString();
+}

@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+import { StoreUnavailableError, ValidationError } from '../../errors.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+export type SqliteDatabase = Database.Database;
+
+export interface OpenSqliteOptions {
+  /** A file path or ':memory:'. */
+  path: string;
+  /** The embedder the vectors come from; a database keeps the one it was created with. */
+  embedder: { id: string; dimensions: number };
+}
+
+/**
+ * Opens (creating if needed) the embedded database: WAL journal so readers never block the
+ * writer, FTS5 and sqlite-vec loaded, migrations applied in order, each in a transaction.
+ */
+export function openSqliteDatabase({ path, embedder }: OpenSqliteOptions): SqliteDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let db: SqliteDatabase;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    throw new StoreUnavailableError(`Cannot open SQLite database '${path}': ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    // NORMAL is durable across application crashes in WAL mode; only an OS crash may lose the last commits.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    sqliteVec.load(db);
+    migrate(db, embedder.dimensions);
+    checkEmbedder(db, embedder);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function migrate(db: SqliteDatabase, dimensions: number): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  for (const migration of SQLITE_MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql({ dimensions }));
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+    }).immediate();
+  }
+}
+
+/** Vectors from two different embedders are not comparable, so a database is bound to one. */
+function checkEmbedder(db: SqliteDatabase, embedder: { id: string; dimensions: number }): void {
+  const get = db.prepare<[string], string>('SELECT value FROM store_meta WHERE key = ?').pluck();
+  const stored = get.get('embedder_id');
+  if (stored === undefined) {
+    db.prepare('INSERT INTO store_meta (key, value) VALUES (?, ?), (?, ?)').run(
+      'embedder_id',
+      embedder.id,
+      'embedder_dimensions',
+      String(embedder.dimensions),
+    );
+    return;
+  }
+  if (stored !== embedder.id) {
+    throw new ValidationError(
+      `embedder: this database holds vectors from '${stored}', but the engine was given '${embedder.id}'; use the same embedder or a new database`,
+    );
+  }
+}

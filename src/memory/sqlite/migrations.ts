@@ -1,0 +1,94 @@
+export interface SqliteMigration {
+  version: number;
+  name: string;
+  sql(settings: { dimensions: number }): string;
+}
+
+/** Applied in order, once each; never edit a shipped migration, add a new one. */
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    name: 'memories',
+    sql: () => `
+      CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+      CREATE TABLE memories (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        namespace TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        content TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        tags TEXT NOT NULL DEFAULT '[]',
+        metadata TEXT NOT NULL DEFAULT '{}',
+        importance REAL NOT NULL CHECK (importance BETWEEN 0 AND 1),
+        access_level TEXT NOT NULL CHECK (access_level IN ('private', 'team', 'shared', 'public')),
+        shared_with TEXT NOT NULL DEFAULT '[]',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        accessed_at INTEGER,
+        access_count INTEGER NOT NULL DEFAULT 0,
+        expires_at INTEGER,
+        UNIQUE (namespace, agent_id, content_hash)
+      );
+      CREATE INDEX memories_by_importance ON memories (namespace, importance DESC);
+      CREATE INDEX memories_by_created ON memories (namespace, created_at DESC);
+      CREATE INDEX memories_by_expiry ON memories (expires_at) WHERE expires_at IS NOT NULL;
+
+      CREATE TABLE memory_tags (
+        namespace TEXT NOT NULL,
+        tag TEXT NOT NULL,
+        memory_rowid INTEGER NOT NULL REFERENCES memories (rowid) ON DELETE CASCADE,
+        PRIMARY KEY (namespace, tag, memory_rowid)
+      ) WITHOUT ROWID;
+      CREATE INDEX memory_tags_by_memory ON memory_tags (memory_rowid);
+
+      -- External-content FTS index over content and tags, kept in step by triggers.
+      CREATE VIRTUAL TABLE memories_fts USING fts5(
+        content, tags, content = 'memories', content_rowid = 'rowid', tokenize = 'porter unicode61'
+      );
+      CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+        INSERT INTO memories_fts (rowid, content, tags) VALUES (new.rowid, new.content, new.tags);
+      END;
+      CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+        INSERT INTO memories_fts (memories_fts, rowid, content, tags) VALUES ('delete', old.rowid, old.content, old.tags);
+      END;
+      CREATE TRIGGER memories_fts_update AFTER UPDATE OF content, tags ON memories BEGIN
+        INSERT INTO memories_fts (memories_fts, rowid, content, tags) VALUES ('delete', old.rowid, old.content, old.tags);
+        INSERT INTO memories_fts (rowid, content, tags) VALUES (new.rowid, new.content, new.tags);
+      END;
+    `,
+  },
+  {
+    version: 2,
+    name: 'memory vectors',
+    // Partitioned by namespace so a k-NN query only scans its own namespace's vectors.
+    sql: ({ dimensions }) => `
+      CREATE VIRTUAL TABLE memories_vec USING vec0(
+        namespace TEXT PARTITION KEY,
+        embedding FLOAT[${dimensions}] distance_metric=cosine
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: 'execution log',
+    sql: () => `
+      CREATE TABLE executions (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        agent_id TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        pattern TEXT,
+        pattern_type TEXT,
+        mode TEXT NOT NULL,
+        success INTEGER NOT NULL,
+        cache_hit INTEGER NOT NULL,
+        duration_ms REAL NOT NULL,
+        tokens_used INTEGER NOT NULL,
+        tokens_saved INTEGER NOT NULL,
+        error_code TEXT
+      );
+    `,
+  },
+];

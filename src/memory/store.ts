@@ -1,0 +1,119 @@
+/**
+ * @module memory/store
+ * The MemoryStore port. Every backend (SQLite, PostgreSQL) implements it and passes the
+ * same contract suite (test/memory/memory-store-contract.ts).
+ */
+
+export const ACCESS_LEVELS = ['private', 'team', 'shared', 'public'] as const;
+/**
+ * Who may read a memory inside its namespace: `private` its agent only; `shared` its agent
+ * and the agents in `sharedWith`; `team` and `public` every agent of the namespace.
+ * Nothing is ever visible outside its namespace.
+ */
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+export interface Memory {
+  id: string;
+  namespace: string;
+  agentId: string;
+  content: string;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  /** 0 to 1. */
+  importance: number;
+  accessLevel: AccessLevel;
+  sharedWith: string[];
+  /** ISO 8601 timestamps. */
+  createdAt: string;
+  updatedAt: string;
+  accessedAt: string | null;
+  accessCount: number;
+  expiresAt: string | null;
+  /** SHA-256 of the trimmed content: the same agent storing it again updates this memory. */
+  contentHash: string;
+}
+
+/** A memory with the relevance that ranked it (higher is better; scale depends on the search). */
+export interface ScoredMemory extends Memory {
+  score: number;
+}
+
+/** Who is reading or writing. Reads see only this namespace, and in it only what `agentId` may see. */
+export interface Scope {
+  namespace: string;
+  agentId: string;
+  /** Sees every memory of the namespace regardless of owner (local CLI, administrators). */
+  admin?: boolean;
+}
+
+export interface NewMemory {
+  content: string;
+  tags?: readonly string[];
+  metadata?: Record<string, unknown>;
+  /** @default 0.5 */
+  importance?: number;
+  /** @default 'private' */
+  accessLevel?: AccessLevel;
+  sharedWith?: readonly string[];
+  /** Epoch milliseconds. */
+  expiresAt?: number | null;
+  /** Epoch milliseconds; imports keep the original time. */
+  createdAt?: number;
+}
+
+/** A memory to import, with its own owner and namespace. */
+export interface ImportedMemory extends NewMemory {
+  namespace: string;
+  agentId: string;
+}
+
+export interface StoreResult {
+  memory: Memory;
+  /** False when identical content of the same agent was updated instead. */
+  created: boolean;
+}
+
+export interface SearchQuery {
+  /** Full text: any topic word matches, ranked by BM25. Omit to list by `orderBy`. */
+  text?: string;
+  /** Every one of these tags must be present. */
+  tags?: readonly string[];
+  minImportance?: number;
+  /** Epoch milliseconds, inclusive. */
+  createdAfter?: number;
+  limit: number;
+  /** @default 'relevance' with text, else 'importance' */
+  orderBy?: 'relevance' | 'importance' | 'recent';
+}
+
+export interface NearestQuery {
+  embedding: Float32Array;
+  limit: number;
+  minImportance?: number;
+}
+
+export interface MemoryStore {
+  /** 'sqlite', 'postgres', ... */
+  readonly backend: string;
+  store(scope: Scope, memory: NewMemory, embedding: Float32Array): Promise<StoreResult>;
+  /** Imports in one transaction: all or nothing. Returns how many were created and updated. */
+  importMany(
+    memories: readonly ImportedMemory[],
+    embeddings: readonly Float32Array[],
+  ): Promise<{ created: number; updated: number }>;
+  get(scope: Scope, id: string): Promise<Memory | null>;
+  /** Only the owner (or an admin scope) may delete. Returns false if nothing visible was deleted. */
+  delete(scope: Scope, id: string): Promise<boolean>;
+  search(scope: Scope, query: SearchQuery): Promise<ScoredMemory[]>;
+  /** Vector neighbours; `score` is the cosine similarity. */
+  nearest(scope: Scope, query: NearestQuery): Promise<ScoredMemory[]>;
+  /** Memories visible to the scope. */
+  count(scope: Scope): Promise<number>;
+  /** Every live memory of a namespace (all namespaces if omitted), oldest first. */
+  exportAll(namespace?: string): AsyncIterable<Memory>;
+  /** Deletes expired memories; returns how many. */
+  purgeExpired(): Promise<number>;
+  /** Throws StoreUnavailableError if the backend cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
