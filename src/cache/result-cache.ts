@@ -1,0 +1,42 @@
+/**
+ * @module cache/result-cache
+ * The cache port for execution results. Keys already carry everything that makes two
+ * results differ (see cache-key.ts); invalidation works by bumping a namespace's
+ * generation, which is part of its read keys, so stale entries are never read again.
+ */
+
+export type CacheTier = 'l1' | 'l2' | 'inflight';
+
+export interface CacheHit<T> {
+  value: T;
+  tier: CacheTier;
+}
+
+export interface CacheHealth {
+  status: 'ok' | 'degraded' | 'down';
+  tiers: Record<string, { status: 'ok' | 'degraded' | 'down'; entries?: number; error?: string }>;
+}
+
+export interface ResultCacheStats {
+  entries: number;
+  maxEntries: number;
+  hits: number;
+  misses: number;
+  sets: number;
+  invalidations: number;
+  hitsByTier: Partial<Record<CacheTier, number>>;
+}
+
+export interface ResultCache<T> {
+  get(key: string): Promise<CacheHit<T> | undefined>;
+  /** Stores for ttlMs; values must not be mutated afterwards (the engine freezes them). */
+  set(key: string, value: T, ttlMs: number): Promise<void>;
+  /** The namespace's current generation, part of the keys of its cached reads. */
+  generation(namespace: string): Promise<number>;
+  /** Makes every cached read of the namespace unreachable, here and on other instances sharing the cache. */
+  invalidateNamespace(namespace: string): Promise<void>;
+  clear(): Promise<void>;
+  health(): Promise<CacheHealth>;
+  stats(): ResultCacheStats;
+  close(): Promise<void>;
+}

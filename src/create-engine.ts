@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { LocalResultCache } from './cache/local-result-cache.js';
+import { cacheSettingsSchema, parseDatabaseUrl, resolveConfig } from './config.js';
+import type { Embedder } from './embeddings/embedder.js';
+import { HashingEmbedder } from './embeddings/hashing-embedder.js';
+import { PatternExecutionEngine, type CachedExecution } from './execution/engine.js';
+import { ToolRegistry, type ToolHandler } from './execution/tools.js';
+import { createLogger, type Logger } from './logging.js';
+import { openStore } from './memory/open-store.js';
+import { loadBuiltinCatalog } from './patterns/catalog.js';
+import { PatternDefinition, type PatternConfig } from './patterns/definition.js';
+import { loadPatternFiles } from './patterns/file-loader.js';
+import { PatternRegistry } from './patterns/registry.js';
+import { HybridDecisionRouter } from './routing/router.js';
+import { parseOrThrow } from './validation.js';
+
+export interface EngineOptions extends z.input<typeof cacheSettingsSchema> {
+  /** SQLite file path, ':memory:', or postgres://… @default TMWS_DATABASE_URL, else memories.db in the user's data directory */
+  databaseUrl?: string;
+  /** redis://… for the shared cache tier. @default TMWS_REDIS_URL; none = in-process cache only */
+  redisUrl?: string;
+  /** Pattern configs or definitions, or a YAML/JSON file or directory of them. @default the built-in catalog */
+  patterns?: ReadonlyArray<PatternConfig | PatternDefinition> | string;
+  /** @default HashingEmbedder (no download; lexical similarity, see its docs) */
+  embedder?: Embedder;
+  /** @default pino to stderr at TMWS_LOG_LEVEL, else 'warn' */
+  logger?: Logger;
+  /** Confidence (0–1) the router needs to execute a query no trigger matched. @default 0.5 */
+  routingThreshold?: number;
+  /** Append every execution to the store's execution log (read by `tmws-patterns stats`). @default true */
+  recordExecutions?: boolean;
+  /** Tools the `execute_tool` pattern may call, by name. */
+  tools?: Record<string, ToolHandler>;
+  /** Epoch-millisecond clock, for tests that move time. @default Date.now */
+  clock?: () => number;
+}
+
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+
+const optionsSchema = cacheSettingsSchema.extend({
+  databaseUrl: z.string().min(1).optional(),
+  redisUrl: z.string().min(1).optional(),
+  patterns: z.union([z.string().min(1), z.array(z.unknown())]).optional(),
+  embedder: z
+    .custom<Embedder>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        isFunction((v as Embedder).embed) &&
+        isFunction((v as Embedder).embedBatch),
+      'must implement embed() and embedBatch()',
+    )
+    .optional(),
+  logger: z
+    .custom<Logger>(
+      (v) => typeof v === 'object' && v !== null && isFunction((v as Logger).warn),
+      'must be a pino logger',
+    )
+    .optional(),
+  routingThreshold: z.number().min(0).max(1).optional(),
+  recordExecutions: z.boolean().optional(),
+  tools: z.record(z.string(), z.custom<ToolHandler>(isFunction, 'must be a function')).optional(),
+  clock: z.custom<() => number>(isFunction, 'must be a function').optional(),
+});
+
+/** Wires a ready engine: store, cache, patterns, router. The only place concrete backends are chosen. */
+export async function createPatternExecutionEngine(options: EngineOptions = {}): Promise<PatternExecutionEngine> {
+  const opts = parseOrThrow(optionsSchema, options, 'options');
+  const config = resolveConfig(opts);
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const embedder = opts.embedder ?? new HashingEmbedder();
+  const registry = new PatternRegistry(await resolvePatterns(opts.patterns));
+  const router = new HybridDecisionRouter(registry, { confidenceThreshold: opts.routingThreshold ?? 0.5 });
+  const tools = new ToolRegistry();
+  for (const [name, handler] of Object.entries(opts.tools ?? {})) tools.register(name, handler);
+
+  const opened = await openStore(parseDatabaseUrl(config.databaseUrl), embedder, opts.clock);
+  const cache = new LocalResultCache<CachedExecution>({
+    ...(opts.maxLocalSize !== undefined && { maxLocalSize: opts.maxLocalSize }),
+    ...(opts.localTtl !== undefined && { localTtl: opts.localTtl }),
+  });
+  return new PatternExecutionEngine({
+    registry,
+    router,
+    store: opened.store,
+    embedder,
+    cache,
+    logger,
+    tools,
+    ...(opts.recordExecutions !== false && { executionLog: opened.executionLog }),
+    ...(opts.clock && { now: opts.clock }),
+    closers: [opened.close, () => cache.close()],
+  });
+}
+
+async function resolvePatterns(patterns: EngineOptions['patterns'] | unknown[]): Promise<PatternDefinition[]> {
+  if (patterns === undefined) return loadBuiltinCatalog();
+  if (typeof patterns === 'string') return loadPatternFiles(patterns);
+  return patterns.map((p) => (p instanceof PatternDefinition ? p : PatternDefinition.fromConfig(p)));
+}

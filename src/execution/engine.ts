@@ -1,0 +1,443 @@
+import type { Logger } from 'pino';
+import type { ResultCache } from '../cache/result-cache.js';
+import { SingleFlight } from '../cache/single-flight.js';
+import type { Embedder } from '../embeddings/embedder.js';
+import {
+  NotFoundError,
+  PatternServiceError,
+  StoreUnavailableError,
+  toServiceError,
+  type ErrorCode,
+} from '../errors.js';
+import type { ExecutionLog, ExecutionRecord } from '../memory/execution-log.js';
+import type { ImportedMemory, Memory, MemoryStore } from '../memory/store.js';
+import type { PatternDefinition } from '../patterns/definition.js';
+import { MODE_ALLOWED_TYPES } from '../patterns/pattern-type.js';
+import type { PatternRegistry } from '../patterns/registry.js';
+import type { HybridDecisionRouter, RoutingDecision } from '../routing/router.js';
+import { normalizeQuery } from '../text.js';
+import type { ActionTable, JsonObject } from './executors/action.js';
+import { hybridActions } from './executors/hybrid-actions.js';
+import { infrastructureActions } from './executors/infrastructure-actions.js';
+import { memoryActions } from './executors/memory-actions.js';
+import { parseExecutionRequest, type ExecuteOptions, type ExecutionRequest } from './request.js';
+import type { ExecutionMetadata, ExecutionResult } from './result.js';
+import { ExecutionStats, type ExecutionCounters, type ExecutionSample } from './stats.js';
+import { ToolRegistry } from './tools.js';
+
+/** What the cache holds for a successful read: everything but per-call timing. */
+export interface CachedExecution {
+  readonly patternName: string;
+  readonly result: Record<string, unknown>;
+  readonly metadata: ExecutionMetadata;
+  readonly costTokens: number;
+}
+
+export interface EngineDependencies {
+  registry: PatternRegistry;
+  router: HybridDecisionRouter;
+  store: MemoryStore;
+  embedder: Embedder;
+  cache: ResultCache<CachedExecution>;
+  logger: Logger;
+  /** Durable accounting; executions are appended in batches. */
+  executionLog?: ExecutionLog;
+  tools?: ToolRegistry;
+  /** Epoch-millisecond clock. */
+  now?: () => number;
+  /** Run by close(), last first: what the factory opened for this engine. */
+  closers?: Array<() => Promise<void>>;
+}
+
+export interface EngineStats extends ExecutionCounters {
+  cache: ReturnType<ResultCache<CachedExecution>['stats']>;
+  registry: ReturnType<PatternRegistry['stats']>;
+  router: ReturnType<HybridDecisionRouter['stats']>;
+  store: { backend: string };
+  uptimeSeconds: number;
+}
+
+interface Plan {
+  pattern: PatternDefinition;
+  params: Record<string, string | number | boolean>;
+  matchedText: string;
+  routing: RoutingDecision | undefined;
+}
+
+interface RunOutcome {
+  success: boolean;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  errorCode: ErrorCode | null;
+  metadata: ExecutionMetadata;
+  /** How long the result may be cached at most, when the action says so. */
+  cacheTtlCapMs: number | undefined;
+}
+
+const LOG_FLUSH_MS = 250;
+const LOG_FLUSH_BATCH = 256;
+const PURGE_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * Runs queries: validate → match (or route) → cache lookup → execute once per key →
+ * cache / invalidate → account. HTTP, MCP and the CLI all call these methods, so they
+ * cannot drift apart.
+ */
+export class PatternExecutionEngine {
+  readonly registry: PatternRegistry;
+  readonly router: HybridDecisionRouter;
+  readonly tools: ToolRegistry;
+  readonly store: MemoryStore;
+  readonly embedder: Embedder;
+  readonly #cache: ResultCache<CachedExecution>;
+  readonly #logger: Logger;
+  readonly #executionLog: ExecutionLog | undefined;
+  readonly #now: () => number;
+  readonly #closers: Array<() => Promise<void>>;
+  readonly #actions: ActionTable;
+  readonly #stats = new ExecutionStats();
+  readonly #flight = new SingleFlight<RunOutcome>();
+  readonly #startedAt: number;
+  #pendingRecords: ExecutionRecord[] = [];
+  #flushTimer: NodeJS.Timeout | undefined;
+  #lastPurge = 0;
+  #closed = false;
+
+  constructor(deps: EngineDependencies) {
+    this.registry = deps.registry;
+    this.router = deps.router;
+    this.store = deps.store;
+    this.embedder = deps.embedder;
+    this.tools = deps.tools ?? new ToolRegistry();
+    this.#cache = deps.cache;
+    this.#logger = deps.logger;
+    this.#executionLog = deps.executionLog;
+    this.#now = deps.now ?? Date.now;
+    this.#closers = deps.closers ?? [];
+    this.#startedAt = this.#now();
+    const services = {
+      store: this.store,
+      embedder: this.embedder,
+      registry: this.registry,
+      tools: this.tools,
+      logger: this.#logger,
+      stats: () => this.getStats() as unknown as JsonObject,
+      cacheHealth: async () => ({ ...(await this.#cache.health()), ...this.#cache.stats() }),
+      now: this.#now,
+    };
+    this.#actions = { ...infrastructureActions(services), ...memoryActions(services), ...hybridActions(services) };
+  }
+
+  /**
+   * Executes a query. Throws ValidationError for bad input and NotFoundError when nothing
+   * can serve the query; a failure inside the pattern's action is returned as
+   * `success: false` with `error` and `errorCode`.
+   */
+  async execute(query: string, options?: ExecuteOptions): Promise<ExecutionResult> {
+    const started = performance.now();
+    let request: ExecutionRequest | undefined;
+    try {
+      if (this.#closed) throw new StoreUnavailableError('The engine is closed');
+      request = parseExecutionRequest(query, options, this.#now());
+      const plan = this.#plan(request);
+      const result = await this.#executePlan(request, plan, started);
+      this.#account(request, plan, result);
+      return result;
+    } catch (error) {
+      const serviceError = toServiceError(error);
+      if (serviceError.code === 'INTERNAL') this.#logger.error({ err: error }, 'execute failed unexpectedly');
+      this.#record(request, {
+        pattern: null,
+        patternType: null,
+        success: false,
+        cacheHit: false,
+        routed: false,
+        durationMs: performance.now() - started,
+        tokensUsed: 0,
+        tokensSaved: 0,
+        errorCode: serviceError.code,
+      });
+      throw serviceError;
+    }
+  }
+
+  /** Statistics of this engine instance since it started (see ExecutionCounters for definitions). */
+  getStats(): EngineStats {
+    return {
+      ...this.#stats.snapshot(),
+      cache: this.#cache.stats(),
+      registry: this.registry.stats(),
+      router: this.router.stats(),
+      store: { backend: this.store.backend },
+      uptimeSeconds: Math.round((this.#now() - this.#startedAt) / 1000),
+    };
+  }
+
+  /** Durable statistics across every process that used the same store. */
+  async getPersistedStats(): Promise<Awaited<ReturnType<ExecutionLog['summary']>> | null> {
+    await this.#flushLog();
+    return this.#executionLog ? this.#executionLog.summary() : null;
+  }
+
+  /** Imports memories (all or nothing), embedding them in batches; invalidates the namespaces touched. */
+  async importMemories(memories: readonly ImportedMemory[]): Promise<{ created: number; updated: number }> {
+    const embeddings = await this.embedder.embedBatch(memories.map((m) => m.content));
+    const counts = await this.store.importMany(memories, embeddings);
+    for (const namespace of new Set(memories.map((m) => m.namespace))) await this.#cache.invalidateNamespace(namespace);
+    return counts;
+  }
+
+  /** Every live memory of a namespace (all namespaces if omitted). */
+  exportMemories(namespace?: string): AsyncIterable<Memory> {
+    return this.store.exportAll(namespace);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#flushTimer);
+    await this.#flushLog();
+    for (const close of this.#closers.reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        this.#logger.warn({ err: error }, 'error while closing the engine');
+      }
+    }
+  }
+
+  #plan(request: ExecutionRequest): Plan {
+    const match = this.registry.match(request.query, MODE_ALLOWED_TYPES[request.mode]);
+    if (match) return { ...match, params: { ...match.params }, routing: undefined };
+
+    if (request.mode === 'fast') {
+      const elsewhere = this.registry.match(request.query);
+      if (elsewhere) {
+        const { name, patternType } = elsewhere.pattern;
+        throw new NotFoundError(
+          `'${request.query}' matches ${patternType} pattern '${name}', which FAST mode does not run (it never touches memories); use BALANCED or COMPREHENSIVE`,
+          { details: { pattern: name, patternType, mode: 'fast', servedBy: ['balanced', 'comprehensive'] } },
+        );
+      }
+      throw new NotFoundError(
+        `No infrastructure pattern matches '${request.query}' (FAST mode runs infrastructure patterns only)`,
+        {
+          details: { mode: 'fast' },
+        },
+      );
+    }
+
+    const routing = this.router.classify(request.query, request.mode);
+    const pattern = routing.patternName === null ? undefined : this.registry.get(routing.patternName);
+    if (!pattern || routing.confidence < this.router.confidenceThreshold) {
+      throw new NotFoundError(
+        `No pattern matches '${request.query}' and it could not be routed: ${routing.reasoning}`,
+        {
+          details: { routing },
+        },
+      );
+    }
+    return { pattern, params: { ...pattern.params }, matchedText: '', routing };
+  }
+
+  async #executePlan(request: ExecutionRequest, plan: Plan, started: number): Promise<ExecutionResult> {
+    const { pattern } = plan;
+    const ttlMs = pattern.effectiveCacheTtl * 1000;
+    if (!request.useCache || ttlMs === 0) {
+      return this.#result(await this.#run(request, plan), pattern, started);
+    }
+    const key = await this.#cacheKey(request, pattern);
+    const hit = await this.#cache.get(key);
+    if (hit) return this.#fromCache(hit.value, hit.tier, started);
+
+    const flight = this.#flight.run(key, async () => {
+      const outcome = await this.#run(request, plan);
+      if (outcome.success && outcome.result) {
+        const cached: CachedExecution = deepFreeze({
+          patternName: pattern.name,
+          result: structuredClone(outcome.result),
+          metadata: structuredClone(outcome.metadata),
+          costTokens: pattern.costTokens,
+        });
+        await this.#cache.set(key, cached, Math.min(ttlMs, outcome.cacheTtlCapMs ?? Infinity));
+      }
+      return outcome;
+    });
+    const outcome = await flight.promise;
+    if (flight.shared && outcome.success && outcome.result) {
+      // Served by an identical execution already in flight: nothing ran for this caller.
+      return this.#fromCache(
+        {
+          patternName: pattern.name,
+          result: outcome.result,
+          metadata: outcome.metadata,
+          costTokens: pattern.costTokens,
+        },
+        'inflight',
+        started,
+      );
+    }
+    return this.#result(outcome, pattern, started);
+  }
+
+  async #run(request: ExecutionRequest, plan: Plan): Promise<RunOutcome> {
+    const { pattern } = plan;
+    const scope = { namespace: request.namespace, agentId: request.agentId };
+    const isMemoryRead = pattern.patternType === 'memory' && pattern.actionInfo.kind === 'read';
+    const metadata: ExecutionMetadata = {
+      patternType: pattern.patternType,
+      action: pattern.action,
+      mode: request.mode,
+      executionPath: isMemoryRead && request.mode === 'comprehensive' ? 'hybrid' : pattern.patternType,
+      namespace: request.namespace,
+      agentId: request.agentId,
+      params: plan.params,
+      ...(plan.routing && { routing: plan.routing }),
+    };
+    try {
+      const outcome = await this.#actions[pattern.action]({
+        request,
+        pattern,
+        params: plan.params,
+        matchedText: plan.matchedText,
+        scope,
+      });
+      if (outcome.wroteNamespace !== undefined) await this.#afterWrite(outcome.wroteNamespace);
+      return {
+        success: true,
+        result: outcome.result,
+        error: null,
+        errorCode: null,
+        metadata,
+        cacheTtlCapMs: outcome.cacheTtlCapMs,
+      };
+    } catch (error) {
+      const serviceError = toServiceError(error);
+      if (!(error instanceof PatternServiceError)) {
+        this.#logger.error({ err: error, pattern: pattern.name }, 'pattern action failed unexpectedly');
+      }
+      return {
+        success: false,
+        result: null,
+        error: serviceError.message,
+        errorCode: serviceError.code,
+        metadata,
+        cacheTtlCapMs: undefined,
+      };
+    }
+  }
+
+  async #afterWrite(namespace: string): Promise<void> {
+    await this.#cache.invalidateNamespace(namespace);
+    const now = this.#now();
+    if (now - this.#lastPurge < PURGE_INTERVAL_MS) return;
+    this.#lastPurge = now;
+    this.store
+      .purgeExpired()
+      .catch((error: unknown) => this.#logger.warn({ err: error }, 'purging expired memories failed'));
+  }
+
+  /**
+   * Everything that can make two results differ: the pattern set, mode, caller, the
+   * namespace's generation (bumped by writes), the pattern, the normalised query and the
+   * only context a read uses (`limit`).
+   */
+  async #cacheKey(request: ExecutionRequest, pattern: PatternDefinition): Promise<string> {
+    const generation = pattern.patternType === 'infrastructure' ? 0 : await this.#cache.generation(request.namespace);
+    return [
+      this.registry.version,
+      request.mode,
+      request.namespace,
+      request.agentId,
+      generation,
+      pattern.name,
+      request.limit ?? '',
+      normalizeQuery(request.query),
+    ].join('\u0001');
+  }
+
+  #fromCache(cached: CachedExecution, tier: 'l1' | 'l2' | 'inflight', started: number): ExecutionResult {
+    return {
+      patternName: cached.patternName,
+      success: true,
+      result: cached.result,
+      executionTimeMs: performance.now() - started,
+      tokensUsed: 0,
+      cacheHit: true,
+      error: null,
+      errorCode: null,
+      metadata: { ...cached.metadata, cacheTier: tier, tokensSaved: cached.costTokens },
+    };
+  }
+
+  #result(outcome: RunOutcome, pattern: PatternDefinition, started: number): ExecutionResult {
+    return {
+      patternName: pattern.name,
+      success: outcome.success,
+      result: outcome.result,
+      executionTimeMs: performance.now() - started,
+      tokensUsed: pattern.costTokens,
+      cacheHit: false,
+      error: outcome.error,
+      errorCode: outcome.errorCode,
+      metadata: outcome.metadata,
+    };
+  }
+
+  #account(request: ExecutionRequest, plan: Plan, result: ExecutionResult): void {
+    const { pattern } = plan;
+    this.#record(request, {
+      pattern: pattern.name,
+      patternType: pattern.patternType,
+      success: result.success,
+      cacheHit: result.cacheHit,
+      routed: plan.routing !== undefined,
+      durationMs: result.executionTimeMs,
+      tokensUsed: result.tokensUsed,
+      tokensSaved: result.cacheHit ? pattern.costTokens : 0,
+      errorCode: result.errorCode,
+    });
+  }
+
+  #record(request: ExecutionRequest | undefined, sample: ExecutionSample): void {
+    this.#stats.record(sample);
+    if (!this.#executionLog || this.#closed) return;
+    this.#pendingRecords.push({
+      at: this.#now(),
+      agentId: request?.agentId ?? 'unknown',
+      namespace: request?.namespace ?? 'unknown',
+      pattern: sample.pattern,
+      patternType: sample.patternType,
+      mode: request?.mode ?? 'unknown',
+      success: sample.success,
+      cacheHit: sample.cacheHit,
+      durationMs: sample.durationMs,
+      tokensUsed: sample.tokensUsed,
+      tokensSaved: sample.tokensSaved,
+      errorCode: sample.errorCode,
+    });
+    if (this.#pendingRecords.length >= LOG_FLUSH_BATCH) void this.#flushLog();
+    else this.#flushTimer ??= setTimeout(() => void this.#flushLog(), LOG_FLUSH_MS).unref();
+  }
+
+  async #flushLog(): Promise<void> {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    const records = this.#pendingRecords;
+    if (records.length === 0 || !this.#executionLog) return;
+    this.#pendingRecords = [];
+    try {
+      await this.#executionLog.append(records);
+    } catch (error) {
+      this.#logger.warn({ err: error, dropped: records.length }, 'could not write the execution log');
+    }
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}

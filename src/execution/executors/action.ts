@@ -1,0 +1,54 @@
+import type { Logger } from 'pino';
+import type { Embedder } from '../../embeddings/embedder.js';
+import type { MemoryStore, Scope } from '../../memory/store.js';
+import type { ActionName } from '../../patterns/actions.js';
+import type { PatternDefinition } from '../../patterns/definition.js';
+import type { PatternRegistry } from '../../patterns/registry.js';
+import type { ExecutionRequest } from '../request.js';
+import type { ToolRegistry } from '../tools.js';
+
+export type JsonObject = { [key: string]: unknown };
+
+/** What an action receives: the validated request, the pattern that matched and its parameters. */
+export interface ActionRequest {
+  readonly request: ExecutionRequest;
+  readonly pattern: PatternDefinition;
+  readonly params: Readonly<Record<string, string | number | boolean>>;
+  readonly matchedText: string;
+  readonly scope: Scope;
+}
+
+export interface ActionOutcome {
+  result: JsonObject;
+  /** Set by writes: the namespace whose cached reads are now stale. */
+  wroteNamespace?: string;
+  /** Caps how long the result may be cached (e.g. a returned memory expires sooner). */
+  cacheTtlCapMs?: number;
+}
+
+export type ActionHandler = (action: ActionRequest) => Promise<ActionOutcome>;
+
+/** The parts of the engine that actions may use. */
+export interface ActionServices {
+  store: MemoryStore;
+  embedder: Embedder;
+  registry: PatternRegistry;
+  tools: ToolRegistry;
+  logger: Logger;
+  /** The engine's statistics, for the `stats` action. */
+  stats(): JsonObject;
+  /** Cache status for health checks. */
+  cacheHealth(): Promise<JsonObject & { status: 'ok' | 'degraded' | 'down' }>;
+  now(): number;
+}
+
+export type ActionTable = Record<ActionName, ActionHandler>;
+
+/** A string parameter, or undefined when absent or blank. */
+export function param(action: ActionRequest, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = action.params[name];
+    if (value !== undefined && String(value).trim() !== '') return String(value).trim();
+  }
+  return undefined;
+}

@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import { PayloadTooLargeError, ValidationError } from '../errors.js';
+import { ACCESS_LEVELS, type AccessLevel } from '../memory/store.js';
+import { EXECUTION_MODES, type ExecutionMode } from '../patterns/pattern-type.js';
+import { formatZodError } from '../validation.js';
+
+/** Input limits of `execute`, documented in the README. */
+export const REQUEST_LIMITS = {
+  maxQueryLength: 2000,
+  maxContextBytes: 64 * 1024,
+  maxContextDepth: 8,
+  maxContentLength: 32 * 1024,
+  maxTags: 32,
+  maxTagLength: 64,
+  maxLimit: 100,
+} as const;
+
+export const DEFAULT_NAMESPACE = 'default';
+export const DEFAULT_AGENT = 'default';
+
+const identifier = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][\w.@:-]*$/, 'use letters, digits and . _ @ : - (starting with a letter or digit)');
+
+const tag = z
+  .string()
+  .min(1)
+  .max(REQUEST_LIMITS.maxTagLength)
+  .regex(/^[\w.:-]+$/, 'use letters, digits and . _ : -');
+
+/** Context keys the engine understands; anything else is payload, kept as the memory's metadata on writes. */
+const contextSchema = z.looseObject({
+  agentId: identifier.optional(),
+  namespace: identifier.optional(),
+  tags: z.array(tag).max(REQUEST_LIMITS.maxTags).optional(),
+  importance: z.number().min(0).max(1).optional(),
+  accessLevel: z.enum(ACCESS_LEVELS).optional(),
+  sharedWith: z.array(identifier).max(64).optional(),
+  expiresAt: z.union([z.iso.datetime({ offset: true }), z.number().int().positive(), z.date()]).optional(),
+  content: z.string().min(1).max(REQUEST_LIMITS.maxContentLength).optional(),
+  limit: z.number().int().min(1).max(REQUEST_LIMITS.maxLimit).optional(),
+});
+
+/** Other spellings accepted for context keys: the wire's snake_case, and the seed's `agent`. */
+const CONTEXT_ALIASES: Record<string, string> = {
+  agent_id: 'agentId',
+  agent: 'agentId',
+  access_level: 'accessLevel',
+  shared_with: 'sharedWith',
+  expires_at: 'expiresAt',
+};
+const KNOWN_KEYS = new Set([...Object.keys(contextSchema.shape), ...Object.keys(CONTEXT_ALIASES)]);
+
+export interface ExecuteOptions {
+  /** @default ExecutionMode.BALANCED */
+  executionMode?: ExecutionMode;
+  context?: Record<string, unknown>;
+  /** @default true */
+  useCache?: boolean;
+}
+
+/** A validated execution request, as the executors receive it. */
+export interface ExecutionRequest {
+  query: string;
+  mode: ExecutionMode;
+  useCache: boolean;
+  namespace: string;
+  agentId: string;
+  tags: string[] | undefined;
+  importance: number | undefined;
+  accessLevel: AccessLevel | undefined;
+  sharedWith: string[] | undefined;
+  /** Epoch milliseconds. */
+  expiresAt: number | undefined;
+  content: string | undefined;
+  limit: number | undefined;
+  /** Context keys the engine does not interpret. */
+  payload: Record<string, unknown>;
+}
+
+const optionsSchema = z.strictObject({
+  executionMode: z.enum(EXECUTION_MODES as [ExecutionMode, ...ExecutionMode[]]).optional(),
+  context: z.unknown().optional(),
+  useCache: z.boolean().optional(),
+});
+
+/** Validates everything `execute` receives; throws ValidationError naming the bad field, before any work. */
+export function parseExecutionRequest(query: unknown, options: unknown, now: number): ExecutionRequest {
+  if (typeof query !== 'string') throw new ValidationError(`query: expected a string, got ${describe(query)}`);
+  const trimmed = query.trim();
+  if (trimmed === '') throw new ValidationError('query: must not be empty or whitespace');
+  if (trimmed.length > REQUEST_LIMITS.maxQueryLength) {
+    throw new PayloadTooLargeError(
+      `query: ${trimmed.length} characters is over the limit of ${REQUEST_LIMITS.maxQueryLength}`,
+    );
+  }
+  if (trimmed.includes('\u0000')) throw new ValidationError('query: must not contain NUL characters');
+
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new ValidationError(`options: expected an object, got ${describe(options)}`);
+  }
+  const parsedOptions = optionsSchema.safeParse(options ?? {});
+  if (!parsedOptions.success) throw new ValidationError(formatZodError(parsedOptions.error));
+  const context = parseContext(parsedOptions.data.context, now);
+
+  const payload: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(context)) if (!KNOWN_KEYS.has(key)) payload[key] = value;
+  return {
+    query: trimmed,
+    mode: parsedOptions.data.executionMode ?? 'balanced',
+    useCache: parsedOptions.data.useCache ?? true,
+    namespace: context.namespace ?? DEFAULT_NAMESPACE,
+    agentId: context.agentId ?? DEFAULT_AGENT,
+    tags: context.tags,
+    importance: context.importance,
+    accessLevel: context.accessLevel,
+    sharedWith: context.sharedWith,
+    expiresAt: context.expiresAt === undefined ? undefined : toEpoch(context.expiresAt),
+    content: context.content,
+    limit: context.limit,
+    payload,
+  };
+}
+
+function parseContext(raw: unknown, now: number): z.output<typeof contextSchema> {
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !isPlainObject(raw)) {
+    throw new ValidationError(`context: expected a plain object, got ${describe(raw)}`);
+  }
+  checkJson(raw, 'context', 1);
+  const bytes = Buffer.byteLength(JSON.stringify(raw));
+  if (bytes > REQUEST_LIMITS.maxContextBytes) {
+    throw new PayloadTooLargeError(
+      `context: ${bytes} bytes of JSON is over the limit of ${REQUEST_LIMITS.maxContextBytes}`,
+    );
+  }
+  const canonical: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const name = CONTEXT_ALIASES[key] ?? key;
+    if (Object.hasOwn(canonical, name)) throw new ValidationError(`context.${key}: given twice (as '${name}' too)`);
+    canonical[name] = value;
+  }
+  const parsed = contextSchema.safeParse(canonical);
+  if (!parsed.success) throw new ValidationError(`context.${formatZodError(parsed.error)}`);
+  const expiresAt = parsed.data.expiresAt;
+  if (expiresAt !== undefined && toEpoch(expiresAt) <= now) {
+    throw new ValidationError('context.expiresAt: must be in the future');
+  }
+  return parsed.data;
+}
+
+/** Only JSON values travel in a context: it is cached, stored and sent over the wire. */
+function checkJson(value: unknown, path: string, depth: number): void {
+  if (depth > REQUEST_LIMITS.maxContextDepth) {
+    throw new ValidationError(`${path}: nested deeper than ${REQUEST_LIMITS.maxContextDepth} levels`);
+  }
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ValidationError(`${path}: numbers must be finite`);
+    return;
+  }
+  if (value instanceof Date && path !== 'context.expiresAt' && path !== 'context.expires_at') {
+    throw new ValidationError(`${path}: dates must be ISO strings`);
+  }
+  if (value instanceof Date) return;
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => checkJson(item, `${path}[${i}]`, depth + 1));
+    return;
+  }
+  if (typeof value === 'object' && isPlainObject(value)) {
+    for (const [key, item] of Object.entries(value)) checkJson(item, `${path}.${key}`, depth + 1);
+    return;
+  }
+  throw new ValidationError(`${path}: ${describe(value)} is not a JSON value`);
+}
+
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function toEpoch(value: string | number | Date): number {
+  if (typeof value === 'number') return value;
+  return value instanceof Date ? value.getTime() : Date.parse(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return `a ${value.constructor?.name ?? 'object'}`;
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,57 @@
+/**
+ * @module tmws-patterns
+ * Public API. Every export here is a commitment: add one deliberately.
+ */
+export { createPatternExecutionEngine, type EngineOptions } from './create-engine.js';
+export { PatternExecutionEngine, type EngineStats } from './execution/engine.js';
+export type { ExecutionResult, ExecutionMetadata } from './execution/result.js';
+export { REQUEST_LIMITS, type ExecuteOptions } from './execution/request.js';
+export type { ExecutionCounters, LatencySummary } from './execution/stats.js';
+export { ToolRegistry, type ToolHandler, type ToolCall } from './execution/tools.js';
+
+export { PatternType, ExecutionMode } from './patterns/pattern-type.js';
+export {
+  PatternDefinition,
+  PATTERN_LIMITS,
+  type PatternConfig,
+  type PatternDefinitionInit,
+} from './patterns/definition.js';
+export { PatternRegistry, type PatternMatch, type RegistryStats, type RegisterOptions } from './patterns/registry.js';
+export { ACTIONS, type ActionName, type ActionKind } from './patterns/actions.js';
+export { loadBuiltinCatalog, BUILTIN_CATALOG_PATH } from './patterns/catalog.js';
+export {
+  readPatternFiles,
+  loadPatternFiles,
+  type PatternFileIssue,
+  type PatternFileReport,
+} from './patterns/file-loader.js';
+
+export { HybridDecisionRouter, type RoutingDecision, type RouterStats } from './routing/router.js';
+
+export type { Embedder } from './embeddings/embedder.js';
+export { HashingEmbedder } from './embeddings/hashing-embedder.js';
+export type {
+  AccessLevel,
+  Memory,
+  MemoryStore,
+  NewMemory,
+  ImportedMemory,
+  Scope,
+  ScoredMemory,
+  SearchQuery,
+} from './memory/store.js';
+
+export {
+  ERROR_CODES,
+  PatternServiceError,
+  ValidationError,
+  UnsafePatternError,
+  PayloadTooLargeError,
+  NotFoundError,
+  MemoryNotFoundError,
+  ToolNotFoundError,
+  ConflictError,
+  ExecutionFailedError,
+  StoreUnavailableError,
+  type ErrorCode,
+} from './errors.js';

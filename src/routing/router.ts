@@ -1,0 +1,154 @@
+import { ValidationError } from '../errors.js';
+import { parseExecutionRequest } from '../execution/request.js';
+import { DEFAULT_ACTION } from '../patterns/actions.js';
+import type { PatternDefinition } from '../patterns/definition.js';
+import { MODE_ALLOWED_TYPES, PATTERN_TYPES, type ExecutionMode, type PatternType } from '../patterns/pattern-type.js';
+import type { PatternRegistry } from '../patterns/registry.js';
+import { stem, words } from '../text.js';
+import { ROUTE_KEYWORDS } from './keywords.js';
+
+export interface RoutingDecision {
+  patternType: PatternType;
+  /** 0–1. A trigger match is 1; otherwise how clearly the query's words point to one route. */
+  confidence: number;
+  reasoning: string;
+  estimatedCost: number;
+  /** The other routes the mode allows, most likely first. */
+  alternativeRoutes: PatternType[];
+  /** The pattern that would serve the query, or null if the route has none. */
+  patternName: string | null;
+  /** True when a trigger matched; false when the keyword classifier decided. */
+  matched: boolean;
+}
+
+export interface RouterOptions {
+  /** Below this confidence an unmatched query is not executed. @default 0.5 */
+  confidenceThreshold?: number;
+}
+
+export interface RouterStats {
+  decisions: number;
+  byTriggerMatch: number;
+  byClassifier: number;
+  belowThreshold: number;
+  byType: Record<PatternType, number>;
+  averageConfidence: number;
+  confidenceThreshold: number;
+}
+
+/**
+ * Decides which route serves a query: a matching trigger wins outright; otherwise weighted
+ * keywords vote for a route, and confidence = share of the winning route × how much
+ * evidence there is (1 − e^(−total weight)), so one weak word never clears the threshold.
+ */
+export class HybridDecisionRouter {
+  readonly confidenceThreshold: number;
+  readonly #registry: PatternRegistry;
+  #decisions = 0;
+  #byTrigger = 0;
+  #belowThreshold = 0;
+  #confidenceSum = 0;
+  readonly #byType = Object.fromEntries(PATTERN_TYPES.map((t) => [t, 0])) as Record<PatternType, number>;
+
+  constructor(registry: PatternRegistry, options: RouterOptions = {}) {
+    const threshold = options.confidenceThreshold ?? 0.5;
+    if (!(threshold >= 0 && threshold <= 1)) {
+      throw new ValidationError(`confidenceThreshold: expected 0 to 1, got ${threshold}`);
+    }
+    this.#registry = registry;
+    this.confidenceThreshold = threshold;
+  }
+
+  /** The seed's API: validates its input, then decides. */
+  async route(
+    query: string,
+    executionMode: ExecutionMode = 'balanced',
+    context?: Record<string, unknown>,
+  ): Promise<RoutingDecision> {
+    const request = parseExecutionRequest(query, { executionMode, context }, Date.now());
+    const match = this.#registry.match(request.query, MODE_ALLOWED_TYPES[request.mode]);
+    if (match) return this.fromMatch(match.pattern, request.mode);
+    return this.classify(request.query, request.mode);
+  }
+
+  /** The decision for a query whose trigger matched. */
+  fromMatch(pattern: PatternDefinition, mode: ExecutionMode): RoutingDecision {
+    const decision: RoutingDecision = {
+      patternType: pattern.patternType,
+      confidence: 1,
+      reasoning: `trigger of pattern '${pattern.name}' (priority ${pattern.priority}) matched`,
+      estimatedCost: pattern.costTokens,
+      alternativeRoutes: MODE_ALLOWED_TYPES[mode].filter((t) => t !== pattern.patternType),
+      patternName: pattern.name,
+      matched: true,
+    };
+    this.#count(decision);
+    return decision;
+  }
+
+  /** The decision for a query no trigger matched, from its words. */
+  classify(query: string, mode: ExecutionMode): RoutingDecision {
+    const allowed = MODE_ALLOWED_TYPES[mode];
+    const scores = new Map<PatternType, number>(allowed.map((t) => [t, 0]));
+    const evidence = new Map<PatternType, string[]>(allowed.map((t) => [t, []]));
+    for (const word of new Set(words(query))) {
+      for (const [type, weight] of ROUTE_KEYWORDS.get(stem(word)) ?? []) {
+        if (!scores.has(type)) continue;
+        scores.set(type, scores.get(type)! + weight);
+        evidence.get(type)!.push(`${word} ${weight}`);
+      }
+    }
+    const ranked = [...scores].sort((a, b) => b[1] - a[1] || allowed.indexOf(a[0]) - allowed.indexOf(b[0]));
+    const [top, topScore] = ranked[0]!;
+    const total = ranked.reduce((sum, [, score]) => sum + score, 0);
+    const confidence = total === 0 ? 0 : round((topScore / total) * (1 - Math.exp(-total)));
+    const pattern = this.defaultPattern(top);
+    const because =
+      total === 0 ? 'no route keywords in the query' : `keywords point to ${top} (${evidence.get(top)!.join(', ')})`;
+    const verdict =
+      confidence >= this.confidenceThreshold
+        ? `confidence ${confidence} ≥ threshold ${this.confidenceThreshold}`
+        : `confidence ${confidence} < threshold ${this.confidenceThreshold}`;
+    const decision: RoutingDecision = {
+      patternType: top,
+      confidence,
+      reasoning: `no trigger matched; ${because}; ${verdict}${pattern ? `; served by '${pattern.name}'` : '; no pattern serves free text on this route'}`,
+      estimatedCost: pattern?.costTokens ?? 0,
+      alternativeRoutes: ranked.slice(1).map(([t]) => t),
+      patternName: pattern?.name ?? null,
+      matched: false,
+    };
+    this.#count(decision);
+    return decision;
+  }
+
+  /** The pattern that serves free text routed to a type: the best one running the type's default action. */
+  defaultPattern(type: PatternType): PatternDefinition | undefined {
+    if (type === 'infrastructure') return undefined;
+    return this.#registry.list(type).find((p) => p.action === DEFAULT_ACTION[type]);
+  }
+
+  stats(): RouterStats {
+    return {
+      decisions: this.#decisions,
+      byTriggerMatch: this.#byTrigger,
+      byClassifier: this.#decisions - this.#byTrigger,
+      belowThreshold: this.#belowThreshold,
+      byType: { ...this.#byType },
+      averageConfidence: this.#decisions === 0 ? 0 : round(this.#confidenceSum / this.#decisions),
+      confidenceThreshold: this.confidenceThreshold,
+    };
+  }
+
+  #count(decision: RoutingDecision): void {
+    this.#decisions++;
+    this.#confidenceSum += decision.confidence;
+    this.#byType[decision.patternType]++;
+    if (decision.matched) this.#byTrigger++;
+    else if (decision.confidence < this.confidenceThreshold) this.#belowThreshold++;
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
