@@ -180,9 +180,12 @@ export class PatternExecutionEngine {
   }
 
   /** Imports memories (all or nothing), embedding them in batches; invalidates the namespaces touched. */
-  async importMemories(memories: readonly ImportedMemory[]): Promise<{ created: number; updated: number }> {
+  async importMemories(
+    memories: readonly ImportedMemory[],
+    onProgress?: (done: number) => void,
+  ): Promise<{ created: number; updated: number }> {
     const embeddings = await this.embedder.embedBatch(memories.map((m) => m.content));
-    const counts = await this.store.importMany(memories, embeddings);
+    const counts = await this.store.importMany(memories, embeddings, onProgress);
     for (const namespace of new Set(memories.map((m) => m.namespace))) await this.#cache.invalidateNamespace(namespace);
     return counts;
   }

@@ -55,18 +55,17 @@ class LatencyWindow {
   }
 
   summary(): LatencySummary {
-    const n = Math.min(this.#count, WINDOW);
-    if (n === 0) return { samples: 0, p50: 0, p95: 0, p99: 0, mean: 0 };
-    const sorted = this.#values.slice(0, n).sort();
-    const at = (q: number): number => round(sorted[Math.min(n - 1, Math.ceil(q * n) - 1)]!);
-    return {
-      samples: n,
-      p50: at(0.5),
-      p95: at(0.95),
-      p99: at(0.99),
-      mean: round(sorted.reduce((s, v) => s + v, 0) / n),
-    };
+    return summarizeLatencies(this.#values.subarray(0, Math.min(this.#count, WINDOW)));
   }
+}
+
+/** Nearest-rank percentiles and mean of a set of durations. */
+export function summarizeLatencies(values: ArrayLike<number>): LatencySummary {
+  const n = values.length;
+  if (n === 0) return { samples: 0, p50: 0, p95: 0, p99: 0, mean: 0 };
+  const sorted = Float64Array.from(values).sort();
+  const at = (q: number): number => round(sorted[Math.min(n - 1, Math.ceil(q * n) - 1)]!);
+  return { samples: n, p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: round(sorted.reduce((s, v) => s + v, 0) / n) };
 }
 
 /** In-process accounting of executions; one definition per figure (see ExecutionCounters). */

@@ -96,10 +96,14 @@ export interface MemoryStore {
   /** 'sqlite', 'postgres', ... */
   readonly backend: string;
   store(scope: Scope, memory: NewMemory, embedding: Float32Array): Promise<StoreResult>;
-  /** Imports in one transaction: all or nothing. Returns how many were created and updated. */
+  /**
+   * Imports in one transaction: all or nothing. Returns how many were created and updated;
+   * `onProgress` hears how many are done now and then.
+   */
   importMany(
     memories: readonly ImportedMemory[],
     embeddings: readonly Float32Array[],
+    onProgress?: (done: number) => void,
   ): Promise<{ created: number; updated: number }>;
   get(scope: Scope, id: string): Promise<Memory | null>;
   /** Only the owner (or an admin scope) may delete. Returns false if nothing visible was deleted. */

@@ -49,6 +49,7 @@ const MAX_KNN = 4096;
 const KNN_OVERFETCH = 4;
 const EXPORT_PAGE = 500;
 const MAX_FTS_TERMS = 16;
+const PROGRESS_EVERY = 500;
 
 export interface SqliteMemoryStoreOptions {
   /** Epoch-millisecond clock; tests move it to expire memories. */

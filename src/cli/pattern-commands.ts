@@ -1,0 +1,112 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { loadBuiltinCatalog } from '../patterns/catalog.js';
+import { formatIssue, loadPatternFiles, readPatternFiles } from '../patterns/file-loader.js';
+import { MODE_ALLOWED_TYPES, PATTERN_TYPES, type ExecutionMode, type PatternType } from '../patterns/pattern-type.js';
+import { PatternRegistry } from '../patterns/registry.js';
+import { HybridDecisionRouter } from '../routing/router.js';
+import { EXIT, modeOption, type CliContext } from './program.js';
+
+/** Pattern commands need no database: they load the pattern set and nothing else. */
+export function registerPatternCommands(program: Command, cli: CliContext): void {
+  const patterns = program.command('patterns').description('inspect, test and validate patterns');
+  const loadRegistry = async (): Promise<PatternRegistry> => {
+    const path = cli.globals().patterns;
+    return new PatternRegistry(path === undefined ? await loadBuiltinCatalog() : await loadPatternFiles(path));
+  };
+
+  patterns
+    .command('list')
+    .description('list the patterns in match order')
+    .addOption(new Option('-t, --type <type>', 'only patterns of this type').choices(PATTERN_TYPES))
+    .option('--json', 'print as JSON')
+    .action(async (options: { type?: PatternType; json?: boolean }) => {
+      const list = (await loadRegistry()).list(options.type);
+      if (options.json) {
+        cli.io.stdout.write(
+          `${JSON.stringify(
+            list.map((p) => p.toConfig()),
+            null,
+            2,
+          )}\n`,
+        );
+        return;
+      }
+      const rows = list.map((p) => [
+        p.name,
+        p.patternType,
+        p.action,
+        String(p.priority),
+        String(p.costTokens),
+        String(p.cacheTtl),
+      ]);
+      cli.io.stdout.write(table(['name', 'type', 'action', 'prio', 'tokens', 'ttl s'], rows));
+    });
+
+  patterns
+    .command('test')
+    .description('show which pattern a query matches, with its parameters, or how it would be routed')
+    .argument('<query>')
+    .addOption(modeOption())
+    .option('--json', 'print as JSON')
+    .action(async (query: string, options: { mode: ExecutionMode; json?: boolean }) => {
+      const registry = await loadRegistry();
+      const match = registry.match(query.trim(), MODE_ALLOWED_TYPES[options.mode]);
+      const router = new HybridDecisionRouter(registry);
+      const decision = match
+        ? router.fromMatch(match.pattern, options.mode)
+        : router.classify(query.trim(), options.mode);
+      const report = {
+        query,
+        mode: options.mode,
+        matched: match
+          ? {
+              pattern: match.pattern.name,
+              type: match.pattern.patternType,
+              action: match.pattern.action,
+              params: match.params,
+              matchedText: match.matchedText,
+            }
+          : null,
+        routing: decision,
+      };
+      if (options.json) {
+        cli.io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      } else if (match) {
+        cli.io.stdout.write(
+          `✓ ${match.pattern.name} (${match.pattern.patternType} → ${match.pattern.action}, priority ${match.pattern.priority})\n` +
+            `  matched: "${match.matchedText}"\n  params: ${JSON.stringify(match.params)}\n`,
+        );
+      } else {
+        cli.io.stdout.write(
+          `✗ no pattern matches\n  routing: ${decision.patternType} (confidence ${decision.confidence})\n  ${decision.reasoning}\n`,
+        );
+      }
+      if (!match) cli.fail(EXIT.failed);
+    });
+
+  patterns
+    .command('validate')
+    .description('check a YAML/JSON pattern file or directory and report every problem with its location')
+    .argument('<path>')
+    .action(async (path: string) => {
+      const report = await readPatternFiles(path);
+      for (const issue of report.issues) cli.io.stderr.write(`${formatIssue(issue)}\n`);
+      if (report.issues.length > 0) {
+        cli.io.stderr.write(`✗ ${report.issues.length} problem(s) in ${report.files.length} file(s)\n`);
+        cli.fail(EXIT.failed);
+        return;
+      }
+      cli.io.stdout.write(`✓ ${report.patterns.length} pattern(s) valid in ${report.files.length} file(s)\n`);
+    });
+}
+
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return `${[line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n`;
+}

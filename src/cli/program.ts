@@ -1,0 +1,121 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { createPatternExecutionEngine, type EngineOptions } from '../create-engine.js';
+import { PatternServiceError } from '../errors.js';
+import type { PatternExecutionEngine } from '../execution/engine.js';
+import { EXECUTION_MODES } from '../patterns/pattern-type.js';
+import { registerExecCommand } from './exec-command.js';
+import { registerMemoryCommands } from './memory-commands.js';
+import { registerPatternCommands } from './pattern-commands.js';
+import { registerStatsCommand } from './stats-command.js';
+
+/** Where a command writes; tests pass buffers, the binary passes the process streams. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export interface GlobalOptions {
+  db?: string;
+  namespace: string;
+  agent: string;
+  patterns?: string;
+}
+
+/** What every command gets: its output streams and a way to open the engine the flags describe. */
+export interface CliContext {
+  io: CliIo;
+  globals(): GlobalOptions;
+  openEngine(extra?: EngineOptions): Promise<PatternExecutionEngine>;
+  /** Sets the process exit code without throwing. */
+  fail(code: number): void;
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Runs the CLI and resolves to its exit code; never calls process.exit. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const engines: PatternExecutionEngine[] = [];
+  const program = new Command('tmws-patterns')
+    .description('Pattern execution service for AI agents: match, route, execute, cache and account.')
+    .version(await packageVersion())
+    .option(
+      '--db <url>',
+      'SQLite file, :memory: or postgres://… (default: TMWS_DATABASE_URL, else the user data directory)',
+    )
+    .option('--namespace <name>', 'namespace to read and write', 'default')
+    .option('--agent <id>', 'agent id to act as', 'default')
+    .option('--patterns <path>', 'YAML/JSON pattern file or directory instead of the built-in catalog')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError('(run with --help for usage)');
+
+  const context: CliContext = {
+    io,
+    globals: () => program.opts<GlobalOptions>(),
+    openEngine: async (extra = {}) => {
+      const globals = program.opts<GlobalOptions>();
+      const engine = await createPatternExecutionEngine({
+        ...(globals.db !== undefined && { databaseUrl: globals.db }),
+        ...(globals.patterns !== undefined && { patterns: globals.patterns }),
+        ...extra,
+      });
+      engines.push(engine);
+      return engine;
+    },
+    fail: (code) => void (exitCode = code),
+  };
+
+  registerExecCommand(program, context);
+  registerPatternCommands(program, context);
+  registerMemoryCommands(program, context);
+  registerStatsCommand(program, context);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    exitCode = reportError(error, io);
+  } finally {
+    for (const engine of engines) await engine.close();
+  }
+  return exitCode;
+}
+
+export function modeOption(): Option {
+  return new Option('-m, --mode <mode>', 'execution mode').choices(EXECUTION_MODES).default('balanced');
+}
+
+export function parseJsonObject(value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidArgumentError('expected a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // Help and version exit with code 0; usage errors have already been printed by commander.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof PatternServiceError) {
+    io.stderr.write(`error [${error.code}]: ${error.message}\n`);
+    return error.code === 'VALIDATION_ERROR' || error.code === 'PAYLOAD_TOO_LARGE' ? EXIT.usage : EXIT.failed;
+  }
+  io.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
+  return EXIT.failed;
+}
+
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

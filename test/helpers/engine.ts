@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { createPatternExecutionEngine, type EngineOptions, type PatternExecutionEngine } from '../../src/index.js';
+
+/**
+ * Engines created here are closed after each test, and their temporary directories removed,
+ * so tests never share state or leave files behind.
+ */
+const cleanups: Array<() => Promise<void> | void> = [];
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+/** An engine on a private in-memory SQLite database unless the test says otherwise. */
+export async function createTestEngine(options: EngineOptions = {}): Promise<PatternExecutionEngine> {
+  const engine = await createPatternExecutionEngine({ databaseUrl: ':memory:', ...options });
+  cleanups.push(() => engine.close());
+  return engine;
+}
+
+/** A fresh directory, removed after the test. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tmws-test-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A clock tests can move forward. */
+export function manualClock(start = Date.parse('2026-01-01T00:00:00Z')): {
+  now: () => number;
+  advance(ms: number): void;
+} {
+  let current = start;
+  return { now: () => current, advance: (ms) => void (current += ms) };
+}

@@ -1,0 +1,332 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HashingEmbedder } from '../../src/embeddings/hashing-embedder.js';
+import type { ImportedMemory, MemoryStore, NewMemory, Scope } from '../../src/memory/store.js';
+
+export interface StoreUnderTest {
+  store: MemoryStore;
+  /** Moves the store's clock forward. */
+  advance(ms: number): void;
+  /** Removes everything the test wrote and releases the store. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * The behaviour every MemoryStore must share. Each backend's spec calls this with a factory;
+ * the factory must give each test an empty store (or an isolated namespace prefix).
+ */
+export function registerMemoryStoreContract(backend: string, create: () => Promise<StoreUnderTest>): void {
+  describe(`MemoryStore contract: ${backend}`, () => {
+    const embedder = new HashingEmbedder();
+    let subject: StoreUnderTest;
+    let store: MemoryStore;
+    let ns: string;
+    const alice = (): Scope => ({ namespace: ns, agentId: 'alice' });
+    const bob = (): Scope => ({ namespace: ns, agentId: 'bob' });
+    const put = (scope: Scope, memory: NewMemory) => store.store(scope, memory, embedder.embedSync(memory.content));
+
+    beforeEach(async () => {
+      subject = await create();
+      store = subject.store;
+      // A unique namespace per test keeps shared servers (PostgreSQL) free of cross-test leaks.
+      ns = `ns-${Math.random().toString(36).slice(2, 10)}`;
+    });
+    afterEach(async () => {
+      await subject.cleanup();
+    });
+
+    describe('store', () => {
+      it('stores with defaults and returns the memory', async () => {
+        const { memory, created } = await put(alice(), { content: '  use pgbouncer for pooling  ' });
+        expect(created).toBe(true);
+        expect(memory).toMatchObject({
+          namespace: ns,
+          agentId: 'alice',
+          content: 'use pgbouncer for pooling',
+          tags: [],
+          metadata: {},
+          importance: 0.5,
+          accessLevel: 'private',
+          sharedWith: [],
+          accessCount: 0,
+          accessedAt: null,
+          expiresAt: null,
+        });
+        expect(memory.id).toMatch(/^[0-9a-f-]{36}$/);
+        expect(memory.contentHash).toMatch(/^[0-9a-f]{64}$/);
+        expect(Date.parse(memory.createdAt)).not.toBeNaN();
+      });
+
+      it('updates instead of duplicating when the same agent stores the same content', async () => {
+        const first = await put(alice(), {
+          content: 'cache tokens',
+          tags: ['Auth'],
+          metadata: { a: 1 },
+          importance: 0.2,
+        });
+        subject.advance(1000);
+        const second = await put(alice(), {
+          content: 'cache tokens',
+          tags: ['perf'],
+          metadata: { b: 2 },
+          importance: 0.9,
+        });
+        expect(second.created).toBe(false);
+        expect(second.memory.id).toBe(first.memory.id);
+        expect(second.memory.tags.sort()).toEqual(['auth', 'perf']);
+        expect(second.memory.metadata).toEqual({ a: 1, b: 2 });
+        expect(second.memory.importance).toBe(0.9);
+        expect(Date.parse(second.memory.updatedAt)).toBeGreaterThan(Date.parse(first.memory.updatedAt));
+        expect(await store.count(alice())).toBe(1);
+      });
+
+      it("keeps another agent's identical content separate", async () => {
+        await put(alice(), { content: 'same words' });
+        const { created } = await put(bob(), { content: 'same words' });
+        expect(created).toBe(true);
+        expect(await store.count({ ...alice(), admin: true })).toBe(2);
+      });
+    });
+
+    describe('visibility', () => {
+      it('shows private memories to their agent only', async () => {
+        const { memory } = await put(alice(), { content: 'alice secret plan' });
+        expect(await store.get(alice(), memory.id)).not.toBeNull();
+        expect(await store.get(bob(), memory.id)).toBeNull();
+        expect(await store.search(bob(), { text: 'secret plan', limit: 10 })).toEqual([]);
+        expect(await store.nearest(bob(), { embedding: embedder.embedSync('alice secret plan'), limit: 10 })).toEqual(
+          [],
+        );
+        expect(await store.count(bob())).toBe(0);
+      });
+
+      it('shows team and public memories to every agent of the namespace', async () => {
+        await put(alice(), { content: 'team runbook', accessLevel: 'team' });
+        await put(alice(), { content: 'public runbook', accessLevel: 'public' });
+        const found = await store.search(bob(), { text: 'runbook', limit: 10 });
+        expect(found.map((m) => m.content).sort()).toEqual(['public runbook', 'team runbook']);
+      });
+
+      it('shows shared memories to the listed agents only', async () => {
+        const { memory } = await put(alice(), { content: 'shared notes', accessLevel: 'shared', sharedWith: ['bob'] });
+        expect(await store.get(bob(), memory.id)).not.toBeNull();
+        expect(await store.get({ namespace: ns, agentId: 'carol' }, memory.id)).toBeNull();
+      });
+
+      it('never shows anything outside its namespace, even public memories', async () => {
+        const { memory } = await put(alice(), { content: 'public but namespaced', accessLevel: 'public' });
+        const other: Scope = { namespace: `${ns}-other`, agentId: 'alice' };
+        expect(await store.get(other, memory.id)).toBeNull();
+        expect(await store.search(other, { text: 'namespaced', limit: 10 })).toEqual([]);
+        expect(
+          await store.nearest(other, { embedding: embedder.embedSync('public but namespaced'), limit: 5 }),
+        ).toEqual([]);
+        expect(await store.count({ ...other, admin: true })).toBe(0);
+      });
+
+      it('lets an admin scope see every memory of the namespace', async () => {
+        await put(alice(), { content: 'private one' });
+        await put(bob(), { content: 'private two' });
+        expect(await store.count({ namespace: ns, agentId: 'root', admin: true })).toBe(2);
+      });
+    });
+
+    describe('search', () => {
+      beforeEach(async () => {
+        await put(alice(), {
+          content: 'Connection pooling with pgbouncer cut latency',
+          tags: ['database', 'performance'],
+          importance: 0.9,
+        });
+        await put(alice(), { content: 'Rotate API keys every 90 days', tags: ['security'], importance: 0.8 });
+        await put(alice(), {
+          content: 'Security patterns: validate input at the edge',
+          tags: ['security'],
+          importance: 0.6,
+        });
+        await put(alice(), { content: 'Cache invalidation on writes', tags: ['performance'], importance: 0.3 });
+      });
+
+      it('ranks full-text matches, matching word forms', async () => {
+        const found = await store.search(alice(), { text: 'security pattern', limit: 10 });
+        expect(found[0]!.content).toBe('Security patterns: validate input at the edge');
+        expect(found.map((m) => m.content)).toContain('Rotate API keys every 90 days'); // tagged security
+        for (const memory of found) expect(memory.score).toBeGreaterThan(0);
+      });
+
+      it('takes query text literally, whatever FTS syntax it contains', async () => {
+        for (const text of [
+          '"unbalanced',
+          'security AND NOT',
+          'NEAR(a b)',
+          '*',
+          'col:security',
+          "'; DROP TABLE memories; --",
+        ]) {
+          await expect(store.search(alice(), { text, limit: 5 })).resolves.toBeInstanceOf(Array);
+        }
+        expect(await store.count(alice())).toBe(4);
+      });
+
+      it('lists by importance when the text has no topic words', async () => {
+        const found = await store.search(alice(), { text: 'all memories', limit: 2 });
+        expect(found.map((m) => m.importance)).toEqual([0.9, 0.8]);
+      });
+
+      it('filters by every given tag, case-insensitively', async () => {
+        const found = await store.search(alice(), { tags: ['PERFORMANCE'], limit: 10, orderBy: 'importance' });
+        expect(found.map((m) => m.importance)).toEqual([0.9, 0.3]);
+        const both = await store.search(alice(), { tags: ['performance', 'database'], limit: 10 });
+        expect(both).toHaveLength(1);
+      });
+
+      it('filters by importance, most important first', async () => {
+        const found = await store.search(alice(), { minImportance: 0.75, limit: 10, orderBy: 'importance' });
+        expect(found.map((m) => m.importance)).toEqual([0.9, 0.8]);
+      });
+
+      it('filters by creation time and orders by recency', async () => {
+        subject.advance(60_000);
+        const { memory: late } = await put(alice(), { content: 'security review done' });
+        const found = await store.search(alice(), {
+          text: 'security',
+          createdAfter: Date.parse(late.createdAt),
+          orderBy: 'recent',
+          limit: 10,
+        });
+        expect(found.map((m) => m.id)).toEqual([late.id]);
+      });
+
+      it('counts each read', async () => {
+        const [first] = await store.search(alice(), { text: 'pgbouncer', limit: 1 });
+        expect(first!.accessCount).toBe(1);
+        const again = await store.get(alice(), first!.id);
+        expect(again!.accessCount).toBe(2);
+        expect(again!.accessedAt).not.toBeNull();
+      });
+    });
+
+    describe('nearest', () => {
+      it('returns vector neighbours by cosine similarity', async () => {
+        await put(alice(), { content: 'connection pooling for postgres' });
+        await put(alice(), { content: 'rotate credentials quarterly' });
+        const found = await store.nearest(alice(), { embedding: embedder.embedSync('pooling connections'), limit: 2 });
+        expect(found[0]!.content).toBe('connection pooling for postgres');
+        expect(found[0]!.score).toBeGreaterThan(found[1]!.score);
+        expect(found[0]!.score).toBeLessThanOrEqual(1);
+      });
+
+      it('respects an importance floor', async () => {
+        await put(alice(), { content: 'pooling low', importance: 0.1 });
+        await put(alice(), { content: 'pooling high', importance: 0.9 });
+        const found = await store.nearest(alice(), {
+          embedding: embedder.embedSync('pooling'),
+          limit: 5,
+          minImportance: 0.5,
+        });
+        expect(found.map((m) => m.content)).toEqual(['pooling high']);
+      });
+    });
+
+    describe('expiry', () => {
+      it('hides expired memories everywhere and purges them', async () => {
+        const probe = await put(alice(), { content: 'clock probe' });
+        const { memory } = await put(alice(), { content: 'short lived fact', expiresAt: nowOf(probe) + 1000 });
+        expect(await store.get(alice(), memory.id)).not.toBeNull();
+        subject.advance(2000);
+        expect(await store.get(alice(), memory.id)).toBeNull();
+        expect(await store.search(alice(), { text: 'short lived', limit: 5 })).toEqual([]);
+        expect(
+          await store.nearest(alice(), { embedding: embedder.embedSync('short lived fact'), limit: 5 }),
+        ).toHaveLength(1); // the probe only
+        expect(await store.count(alice())).toBe(1);
+        const exported = [];
+        for await (const m of store.exportAll(ns)) exported.push(m.content);
+        expect(exported).toEqual(['clock probe']);
+        expect(await store.purgeExpired()).toBeGreaterThanOrEqual(1);
+      });
+
+      it('stores expired content anew rather than reviving it', async () => {
+        const probe = await put(alice(), { content: 'probe' });
+        const first = await put(alice(), { content: 'temporary', expiresAt: nowOf(probe) + 10 });
+        subject.advance(100);
+        const second = await put(alice(), { content: 'temporary' });
+        expect(second.created).toBe(true);
+        expect(second.memory.id).not.toBe(first.memory.id);
+        expect(second.memory.expiresAt).toBeNull();
+      });
+    });
+
+    describe('delete', () => {
+      it('lets only the owner (or an admin) delete', async () => {
+        const { memory } = await put(alice(), { content: 'team fact', accessLevel: 'team' });
+        expect(await store.delete(bob(), memory.id)).toBe(false);
+        expect(await store.get(bob(), memory.id)).not.toBeNull();
+        expect(await store.delete(alice(), memory.id)).toBe(true);
+        expect(await store.get(alice(), memory.id)).toBeNull();
+        expect(await store.nearest(alice(), { embedding: embedder.embedSync('team fact'), limit: 5 })).toEqual([]);
+        expect(await store.delete(alice(), memory.id)).toBe(false);
+      });
+
+      it('lets an admin scope delete any memory of its namespace only', async () => {
+        const { memory } = await put(alice(), { content: 'x marks' });
+        expect(await store.delete({ namespace: `${ns}-x`, agentId: 'root', admin: true }, memory.id)).toBe(false);
+        expect(await store.delete({ namespace: ns, agentId: 'root', admin: true }, memory.id)).toBe(true);
+      });
+    });
+
+    describe('import and export', () => {
+      const imported = (n: number, extra: Partial<ImportedMemory> = {}): ImportedMemory[] =>
+        Array.from({ length: n }, (_, i) => ({
+          namespace: ns,
+          agentId: 'alice',
+          content: `imported fact ${i}`,
+          ...extra,
+        }));
+
+      it('imports in one go and exports page by page, oldest first', async () => {
+        const memories = imported(1203);
+        const result = await store.importMany(
+          memories,
+          memories.map((m) => embedder.embedSync(m.content)),
+        );
+        expect(result).toEqual({ created: 1203, updated: 0 });
+        const contents: string[] = [];
+        for await (const memory of store.exportAll(ns)) contents.push(memory.content);
+        expect(contents).toHaveLength(1203);
+        expect(contents[0]).toBe('imported fact 0');
+        expect(contents[1202]).toBe('imported fact 1202');
+      });
+
+      it('writes nothing when one record is bad', async () => {
+        const memories = [...imported(3), { namespace: ns, agentId: 'alice', content: 'bad', importance: 7 }];
+        await expect(
+          store.importMany(
+            memories,
+            memories.map((m) => embedder.embedSync(m.content)),
+          ),
+        ).rejects.toThrow();
+        expect(await store.count({ ...alice(), admin: true })).toBe(0);
+      });
+
+      it('keeps the original creation time of imported memories', async () => {
+        const createdAt = Date.parse('2024-05-01T10:00:00Z');
+        const memories = imported(1, { createdAt });
+        await store.importMany(
+          memories,
+          memories.map((m) => embedder.embedSync(m.content)),
+        );
+        const [memory] = await store.search(alice(), { limit: 1 });
+        expect(memory!.createdAt).toBe('2024-05-01T10:00:00.000Z');
+      });
+    });
+
+    it('answers a ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
+
+/** The store's notion of now, read off a memory it just wrote. */
+function nowOf(result: { memory: { createdAt: string } }): number {
+  return Date.parse(result.memory.createdAt);
+}

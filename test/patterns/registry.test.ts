@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError, PatternDefinition, PatternRegistry, ValidationError } from '../../src/index.js';
+
+const def = (
+  name: string,
+  trigger: string,
+  priority = 5,
+  type: 'infrastructure' | 'memory' | 'hybrid' = 'infrastructure',
+) => PatternDefinition.fromConfig({ name, pattern_type: type, trigger_pattern: trigger, cost_tokens: 10, priority });
+
+describe('PatternRegistry', () => {
+  it('picks the highest priority among matches', () => {
+    const registry = new PatternRegistry([
+      def('low', 'deploy', 1),
+      def('high', 'deploy\\s+app', 9),
+      def('mid', 'app', 5),
+    ]);
+    expect(registry.findMatchingPattern('deploy app now')?.name).toBe('high');
+    expect(registry.findMatchingPattern('deploy the thing')?.name).toBe('low');
+    expect(registry.findMatchingPattern('nothing here')).toBeNull();
+  });
+
+  it('breaks priority ties by the longer match, then by registration order', () => {
+    const registry = new PatternRegistry([
+      def('short', 'check', 5),
+      def('long', 'check\\s+health', 5),
+      def('same_a', 'zz', 3),
+      def('same_b', 'zz', 3),
+    ]);
+    expect(registry.findMatchingPattern('check health')?.name).toBe('long');
+    expect(registry.findMatchingPattern('zz')?.name).toBe('same_a');
+  });
+
+  it('filters by pattern type', () => {
+    const registry = new PatternRegistry([def('infra', 'status', 9), def('mem', 'status', 1, 'memory')]);
+    expect(registry.findMatchingPattern('status', 'memory')?.name).toBe('mem');
+    expect(registry.findMatchingPattern('status', ['hybrid'])).toBeNull();
+    expect(() => registry.findMatchingPattern('status', 'quantum' as never)).toThrow(ValidationError);
+  });
+
+  it('returns named captures as parameters over the static params', () => {
+    const pattern = PatternDefinition.fromConfig({
+      name: 'tagged',
+      pattern_type: 'memory',
+      trigger_pattern: String.raw`tagged\s+(?<tag>\w+)`,
+      cost_tokens: 1,
+      action: 'recall_by_tag',
+      params: { tag: 'fallback', limit: 3 },
+    });
+    const match = new PatternRegistry([pattern]).match('items tagged Security');
+    expect(match).toMatchObject({ params: { tag: 'Security', limit: 3 }, matchedText: 'tagged Security', index: 6 });
+  });
+
+  it('registers a batch all or nothing', () => {
+    const registry = new PatternRegistry([def('existing', 'a')]);
+    expect(() => registry.registerBatch([def('fresh', 'b'), def('existing', 'c')])).toThrow(ConflictError);
+    expect(() => registry.registerBatch([def('x', 'b'), def('x', 'c')])).toThrow(/twice/);
+    expect(() => registry.registerBatch([{ name: 'raw' } as never])).toThrow(ValidationError);
+    expect(registry.list().map((p) => p.name)).toEqual(['existing']);
+    expect(registry.version).toBe(1);
+  });
+
+  it('replaces only when asked, keeping the registration order', () => {
+    const registry = new PatternRegistry([def('first', 'go', 5), def('second', 'go', 5)]);
+    expect(() => registry.register(def('first', 'go'))).toThrow(/already registered/);
+    registry.register(def('first', 'go\\b', 5), { replace: true });
+    expect(registry.findMatchingPattern('go')?.name).toBe('first');
+  });
+
+  it('bumps its version and forgets cached matches on every change', () => {
+    const registry = new PatternRegistry([def('a', 'ping', 1)]);
+    const seen: number[] = [];
+    registry.onChange((v) => seen.push(v));
+    expect(registry.findMatchingPattern('ping')?.name).toBe('a');
+    registry.register(def('b', 'ping', 9));
+    expect(registry.findMatchingPattern('ping')?.name).toBe('b');
+    expect(registry.unregister('b')).toBe(true);
+    expect(registry.unregister('b')).toBe(false);
+    expect(registry.findMatchingPattern('ping')?.name).toBe('a');
+    registry.replaceAll([def('c', 'pong')]);
+    expect(registry.findMatchingPattern('ping')).toBeNull();
+    expect(seen).toEqual([2, 3, 4]);
+    expect(registry.stats()).toMatchObject({
+      patterns: 1,
+      version: 4,
+      byType: { infrastructure: 1, memory: 0, hybrid: 0 },
+    });
+  });
+
+  it('keeps the old set when a replacement is invalid', () => {
+    const registry = new PatternRegistry([def('a', 'ping')]);
+    expect(() => registry.replaceAll([def('b', 'x'), def('b', 'y')])).toThrow();
+    expect(registry.get('a')).toBeDefined();
+    expect(registry.version).toBe(1);
+  });
+});
