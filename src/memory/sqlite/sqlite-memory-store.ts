@@ -75,6 +75,7 @@ export class SqliteMemoryStore implements MemoryStore {
   async importMany(
     memories: readonly ImportedMemory[],
     embeddings: readonly Float32Array[],
+    onProgress?: (done: number) => void,
   ): Promise<{ created: number; updated: number }> {
     return this.#guard(() =>
       this.#db
@@ -87,7 +88,9 @@ export class SqliteMemoryStore implements MemoryStore {
               embeddings[i]!,
             );
             if (result.created) created++;
+            if ((i + 1) % PROGRESS_EVERY === 0) onProgress?.(i + 1);
           });
+          onProgress?.(memories.length);
           return { created, updated: memories.length - created };
         })
         .immediate(),
