@@ -1,7 +1,7 @@
 export interface SqliteMigration {
   version: number;
   name: string;
-  sql(settings: { dimensions: number }): string;
+  sql(): string;
 }
 
 /** Applied in order, once each; never edit a shipped migration, add a new one. */
@@ -43,31 +43,37 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ) WITHOUT ROWID;
       CREATE INDEX memory_tags_by_memory ON memory_tags (memory_rowid);
 
-      -- External-content FTS index over content and tags, kept in step by triggers.
+      -- Full-text index over content and tags, kept in step by triggers. The scope column
+      -- holds one token per namespace so a search intersects with its namespace inside FTS.
+      -- Contentless: the text lives in memories only.
       CREATE VIRTUAL TABLE memories_fts USING fts5(
-        content, tags, content = 'memories', content_rowid = 'rowid', tokenize = 'porter unicode61'
+        content, tags, scope, content = '', contentless_delete = 1, tokenize = 'porter unicode61'
       );
       CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
-        INSERT INTO memories_fts (rowid, content, tags) VALUES (new.rowid, new.content, new.tags);
+        INSERT INTO memories_fts (rowid, content, tags, scope)
+        VALUES (new.rowid, new.content, new.tags, 'ns' || hex(new.namespace));
       END;
       CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
-        INSERT INTO memories_fts (memories_fts, rowid, content, tags) VALUES ('delete', old.rowid, old.content, old.tags);
+        DELETE FROM memories_fts WHERE rowid = old.rowid;
       END;
-      CREATE TRIGGER memories_fts_update AFTER UPDATE OF content, tags ON memories BEGIN
-        INSERT INTO memories_fts (memories_fts, rowid, content, tags) VALUES ('delete', old.rowid, old.content, old.tags);
-        INSERT INTO memories_fts (rowid, content, tags) VALUES (new.rowid, new.content, new.tags);
+      CREATE TRIGGER memories_fts_update AFTER UPDATE OF tags ON memories BEGIN
+        UPDATE memories_fts SET content = new.content, tags = new.tags, scope = 'ns' || hex(new.namespace)
+        WHERE rowid = new.rowid;
       END;
     `,
   },
   {
     version: 2,
     name: 'memory vectors',
-    // Partitioned by namespace so a k-NN query only scans its own namespace's vectors.
-    sql: ({ dimensions }) => `
-      CREATE VIRTUAL TABLE memories_vec USING vec0(
-        namespace TEXT PARTITION KEY,
-        embedding FLOAT[${dimensions}] distance_metric=cosine
+    // int8-quantised embeddings (see memory/vector-index.ts), loaded per namespace for k-NN.
+    sql: () => `
+      CREATE TABLE memory_vectors (
+        rowid INTEGER PRIMARY KEY REFERENCES memories (rowid) ON DELETE CASCADE,
+        namespace TEXT NOT NULL,
+        scale REAL NOT NULL,
+        vector BLOB NOT NULL
       );
+      CREATE INDEX memory_vectors_by_namespace ON memory_vectors (namespace, rowid);
     `,
   },
   {
