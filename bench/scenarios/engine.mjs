@@ -14,13 +14,46 @@ const SEED_TARGETS = { infrastructure: [25, 50], memory: [50, 100], hybrid: [100
 
 // A deterministic generator, so every run measures the same data.
 let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = (list) => list[Math.floor(random() * list.length)];
 
-const TOPICS = ['security', 'performance', 'database', 'caching', 'deployment', 'auth', 'logging', 'billing', 'search', 'queue'];
-const VERBS = ['use', 'prefer', 'avoid', 'tune', 'rotate', 'index', 'shard', 'retry', 'batch', 'monitor', 'profile', 'cache'];
+const TOPICS = [
+  'security',
+  'performance',
+  'database',
+  'caching',
+  'deployment',
+  'auth',
+  'logging',
+  'billing',
+  'search',
+  'queue',
+];
+const VERBS = [
+  'use',
+  'prefer',
+  'avoid',
+  'tune',
+  'rotate',
+  'index',
+  'shard',
+  'retry',
+  'batch',
+  'monitor',
+  'profile',
+  'cache',
+];
 const NOUNS = Array.from({ length: 2000 }, (_, i) => `term${i.toString(36)}`).concat([
-  'pgbouncer', 'connection', 'pooling', 'latency', 'tokens', 'sessions', 'keys', 'replicas', 'timeouts', 'migrations',
+  'pgbouncer',
+  'connection',
+  'pooling',
+  'latency',
+  'tokens',
+  'sessions',
+  'keys',
+  'replicas',
+  'timeouts',
+  'migrations',
 ]);
 const TAGS = [...TOPICS, 'decision', 'incident', 'runbook', 'optimization', 'review'];
 
@@ -39,7 +72,8 @@ function memory(i) {
 }
 
 const QUERIES = {
-  infrastructure: () => pick(['check health', 'check database health', 'calculate 2 + 3 * 4', 'compute (10 - 4) / 3', 'list patterns']),
+  infrastructure: () =>
+    pick(['check health', 'check database health', 'calculate 2 + 3 * 4', 'compute (10 - 4) / 3', 'list patterns']),
   memory: () =>
     pick([
       () => `recall ${pick(TOPICS)} ${pick(NOUNS)}`,
@@ -96,7 +130,10 @@ try {
     for (const [type, next] of Object.entries(QUERIES)) {
       const queries = Array.from({ length: 50 }, next);
       for (const q of queries) await engine.execute(q); // fill the cache
-      const sorted = await timeAsync((i) => engine.execute(queries[i % queries.length]), { iterations: 2000, warmup: 200 });
+      const sorted = await timeAsync((i) => engine.execute(queries[i % queries.length]), {
+        iterations: 2000,
+        warmup: 200,
+      });
       const s = summary(sorted);
       hitRows.push([type, fmt(s.p50, 4), fmt(s.p99, 4), fmt(missP50[type]), `${Math.round(missP50[type] / s.p50)}×`]);
     }

@@ -33,6 +33,9 @@ export function openSqliteDatabase({ path, embedder }: OpenSqliteOptions): Sqlit
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // SQLite's own default of 2 MiB (better-sqlite3 raises it to 16 MiB): the OS page cache
+    // serves the rest at memcpy speed, and resident memory is part of the budget.
+    db.pragma('cache_size = -2000');
     migrate(db);
     checkEmbedder(db, embedder);
     return db;

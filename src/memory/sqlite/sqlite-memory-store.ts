@@ -91,8 +91,7 @@ export class SqliteMemoryStore implements MemoryStore {
       const row = this.#statement(
         'SELECT rowid, namespace FROM memories WHERE id = @id AND namespace = @namespace AND (@admin = 1 OR agent_id = @agentId)',
       ).get({ id, namespace: scope.namespace, agentId: scope.agentId, admin: scope.admin ? 1 : 0 }) as
-        | { rowid: number; namespace: string }
-        | undefined;
+        { rowid: number; namespace: string } | undefined;
       if (!row) return false;
       this.#remove([row]);
       return true;
@@ -126,7 +125,8 @@ export class SqliteMemoryStore implements MemoryStore {
 
   async count(scope: Scope): Promise<number> {
     return this.#guard(
-      () => this.#statement(`SELECT count(*) FROM memories m WHERE ${VISIBLE}`).pluck().get(this.#params(scope)) as number,
+      () =>
+        this.#statement(`SELECT count(*) FROM memories m WHERE ${VISIBLE}`).pluck().get(this.#params(scope)) as number,
     );
   }
 
@@ -135,7 +135,7 @@ export class SqliteMemoryStore implements MemoryStore {
       `SELECT * FROM memories WHERE rowid > @after AND (expires_at IS NULL OR expires_at > @now)
        ${namespace === undefined ? '' : 'AND namespace = @namespace'} ORDER BY rowid LIMIT ${EXPORT_PAGE}`,
     );
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       // Paged rather than iterated: better-sqlite3 locks the connection while a cursor is open.
       const rows = this.#guard(
         () => page.all({ after, now: this.#now(), ...(namespace !== undefined && { namespace }) }) as MemoryRow[],
@@ -235,7 +235,9 @@ export class SqliteMemoryStore implements MemoryStore {
       ).all(scope.namespace, firstTag) as Array<{ rowid: number; score: number }>;
       if (tagged.length < BROAD_MATCHES) {
         const rows = this.#fetchCandidates(scope, query, tagged, orderBy);
-        return this.#touch(rows.map((r) => ({ ...r, score: orderBy === 'recent' ? r.created_at : r.importance }))) as ScoredMemory[];
+        return this.#touch(
+          rows.map((r) => ({ ...r, score: orderBy === 'recent' ? r.created_at : r.importance })),
+        ) as ScoredMemory[];
       }
     }
     const { filters, values } = filterClauses(query);
@@ -248,8 +250,8 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   /**
-   * Keeps the ranked candidates the scope may see and the filters accept, then orders them.
-   * By relevance it fetches in rank order, a batch at a time, and stops once it has enough.
+   * Keeps the ranked candidates the scope may see and the filters accept, in the order
+   * asked for; SQLite stops as soon as it has `limit` rows.
    */
   #fetchCandidates(
     scope: Scope,
@@ -257,29 +259,22 @@ export class SqliteMemoryStore implements MemoryStore {
     candidates: ReadonlyArray<{ rowid: number; score: number }>,
     orderBy: NonNullable<SearchQuery['orderBy']>,
   ): MemoryRow[] {
+    if (candidates.length === 0) return [];
     const { filters, values } = filterClauses(query);
+    // Relevance keeps the candidates' order (j.key is the position in the list): scores of
+    // text candidates ranked over different word sets (see SqliteTextSearch) do not compare.
+    const order = { relevance: 'j.key', importance: 'm.importance DESC, j.key', recent: 'm.created_at DESC' }[orderBy];
     // CROSS JOIN fixes the join order: look up each candidate by rowid, never scan the namespace.
-    const fetch = this.#statement(
-      `SELECT m.* FROM json_each(@rowids) j CROSS JOIN memories m ON m.rowid = j.value WHERE ${VISIBLE} ${filters}`,
-    );
-    const params = { ...this.#params(scope), ...values };
-    const rank = new Map(candidates.map((c, i) => [c.rowid, i]));
-    const batch = orderBy === 'relevance' ? Math.max(query.limit * 2, 50) : candidates.length;
-    const rows: MemoryRow[] = [];
-    for (let start = 0; start < candidates.length && (orderBy !== 'relevance' || rows.length < query.limit); start += batch) {
-      const ids = candidates.slice(start, start + batch).map((c) => c.rowid);
-      for (const row of fetch.all({ ...params, rowids: JSON.stringify(ids) }) as MemoryRow[]) {
-        rows.push({ ...row, score: candidates[rank.get(row.rowid)!]!.score });
-      }
-    }
-    // Relevance keeps the candidates' order: scores of text candidates ranked by different
-    // word sets (see SqliteTextSearch) are not comparable with each other.
-    const order: Record<typeof orderBy, (a: MemoryRow, b: MemoryRow) => number> = {
-      relevance: (a, b) => rank.get(a.rowid)! - rank.get(b.rowid)!,
-      importance: (a, b) => b.importance - a.importance || rank.get(a.rowid)! - rank.get(b.rowid)!,
-      recent: (a, b) => b.created_at - a.created_at,
-    };
-    return rows.sort(order[orderBy]).slice(0, query.limit);
+    const rows = this.#statement(
+      `SELECT m.*, j.key AS position FROM json_each(@rowids) j CROSS JOIN memories m ON m.rowid = j.value
+       WHERE ${VISIBLE} ${filters} ORDER BY ${order} LIMIT @limit`,
+    ).all({
+      ...this.#params(scope),
+      ...values,
+      rowids: JSON.stringify(candidates.map((c) => c.rowid)),
+      limit: query.limit,
+    }) as Array<MemoryRow & { position: number }>;
+    return rows.map(({ position, ...row }) => ({ ...row, score: candidates[position]!.score }));
   }
 
   /** Records the read, and returns the memories as the reader now sees them. */
@@ -329,7 +324,9 @@ export class SqliteMemoryStore implements MemoryStore {
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|READONLY)/.test(code)) {
-        throw new StoreUnavailableError(`SQLite store unavailable (${code}): ${(error as Error).message}`, { cause: error });
+        throw new StoreUnavailableError(`SQLite store unavailable (${code}): ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       if (error instanceof TypeError && /database connection is not open/.test(error.message)) {
         throw new StoreUnavailableError('SQLite store is closed', { cause: error });

@@ -27,9 +27,9 @@ export class SqliteTextSearch {
       `SELECT rowid, -bm25(memories_fts, 1.0, 0.5, 0.0) AS score FROM memories_fts
        WHERE memories_fts MATCH ? ORDER BY rowid DESC LIMIT ${BROAD_MATCHES}`,
     );
-    this.#count = db.prepare(
-      `SELECT count(*) FROM (SELECT 1 FROM memories_fts WHERE memories_fts MATCH ? LIMIT ${BROAD_MATCHES})`,
-    ).pluck();
+    this.#count = db
+      .prepare(`SELECT count(*) FROM (SELECT 1 FROM memories_fts WHERE memories_fts MATCH ? LIMIT ${BROAD_MATCHES})`)
+      .pluck();
   }
 
   /**
@@ -41,7 +41,9 @@ export class SqliteTextSearch {
   candidates(namespace: string, words: readonly string[]): TextCandidate[] {
     const all = this.#rank(namespace, words);
     if (all.length < BROAD_MATCHES) return all;
-    const selective = words.filter((word) => (this.#count.get(matchExpression(namespace, [word])) as number) < BROAD_MATCHES);
+    const selective = words.filter(
+      (word) => (this.#count.get(matchExpression(namespace, [word])) as number) < BROAD_MATCHES,
+    );
     if (selective.length === 0) return all;
     const rare = this.#rank(namespace, selective);
     const seen = new Set(rare.map((c) => c.rowid));

@@ -19,7 +19,9 @@ export class SqliteVectors {
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
-    this.#dimensions = Number(db.prepare("SELECT value FROM store_meta WHERE key = 'embedder_dimensions'").pluck().get());
+    this.#dimensions = Number(
+      db.prepare("SELECT value FROM store_meta WHERE key = 'embedder_dimensions'").pluck().get(),
+    );
     this.#insert = db.prepare('INSERT INTO memory_vectors (rowid, namespace, scale, vector) VALUES (?, ?, ?, ?)');
     this.#load = db.prepare(
       'SELECT rowid, scale, vector FROM memory_vectors WHERE namespace = ? AND rowid > ? ORDER BY rowid',
@@ -29,7 +31,12 @@ export class SqliteVectors {
 
   /** Inside a write transaction. */
   insert(namespace: string, rowid: number, vector: QuantizedVector): void {
-    this.#insert.run(rowid, namespace, vector.scale, Buffer.from(vector.values.buffer, vector.values.byteOffset, vector.values.byteLength));
+    this.#insert.run(
+      rowid,
+      namespace,
+      vector.scale,
+      Buffer.from(vector.values.buffer, vector.values.byteOffset, vector.values.byteLength),
+    );
     this.#pending.push((unseenForeignWrites) => {
       const loaded = this.#indexes.get(namespace);
       if (!loaded) return;
@@ -78,10 +85,17 @@ export class SqliteVectors {
 
   /** Loads rows committed since the last load, skipping those this process added itself. */
   #catchUp(namespace: string, loaded: { index: VectorIndex; loadedUpTo: number; own: Set<number> }): void {
-    for (const row of this.#load.iterate(namespace, loaded.loadedUpTo) as Iterable<{ rowid: number; scale: number; vector: Buffer }>) {
+    for (const row of this.#load.iterate(namespace, loaded.loadedUpTo) as Iterable<{
+      rowid: number;
+      scale: number;
+      vector: Buffer;
+    }>) {
       loaded.loadedUpTo = row.rowid;
       if (loaded.own.has(row.rowid)) continue;
-      loaded.index.add(row.rowid, { values: new Int8Array(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength), scale: row.scale });
+      loaded.index.add(row.rowid, {
+        values: new Int8Array(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength),
+        scale: row.scale,
+      });
     }
     loaded.own.clear();
   }
