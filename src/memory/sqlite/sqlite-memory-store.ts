@@ -16,7 +16,8 @@ import type {
 } from '../store.js';
 import { quantize } from '../vector-index.js';
 import type { SqliteDatabase } from './database.js';
-import { BROAD_MATCHES, SqliteTextSearch } from './sqlite-text-search.js';
+import { NamespaceRanges } from './namespace-ranges.js';
+import { SqliteTextSearch } from './sqlite-text-search.js';
 import { SqliteVectors } from './sqlite-vectors.js';
 import { toMemory, type MemoryRow } from './rows.js';
 
@@ -47,12 +48,14 @@ export class SqliteMemoryStore implements MemoryStore {
   readonly #statements = new Map<string, Statement>();
   readonly #text: SqliteTextSearch;
   readonly #vectors: SqliteVectors;
+  readonly #namespaces: NamespaceRanges;
 
   constructor(db: SqliteDatabase, options: SqliteMemoryStoreOptions = {}) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
     this.#text = new SqliteTextSearch(db);
     this.#vectors = new SqliteVectors(db);
+    this.#namespaces = new NamespaceRanges(db);
   }
 
   async store(scope: Scope, input: NewMemory, embedding: Float32Array): Promise<StoreResult> {
@@ -103,7 +106,9 @@ export class SqliteMemoryStore implements MemoryStore {
       const terms = query.text === undefined ? [] : topicWords(query.text);
       // A text of filler words only ("recall memories") lists instead of matching nothing.
       if (terms.length === 0) return this.#list(scope, query);
-      const candidates = this.#text.candidates(scope.namespace, terms);
+      const range = this.#namespaces.find(scope.namespace);
+      if (!range) return [];
+      const candidates = this.#text.candidates(range, terms);
       const rows = this.#fetchCandidates(scope, query, candidates, query.orderBy ?? 'relevance');
       return this.#touch(rows) as ScoredMemory[];
     });
@@ -178,27 +183,28 @@ export class SqliteMemoryStore implements MemoryStore {
         `UPDATE memories SET tags = @tags, metadata = @metadata, importance = @importance, access_level = @accessLevel,
            shared_with = @sharedWith, expires_at = @expiresAt, updated_at = @now WHERE rowid = @rowid`,
       ).run({ ...columns(prepared), now, rowid: existing.rowid });
-      this.#writeTags(existing.rowid, scope.namespace, prepared.tags);
+      this.#writeTags(existing.rowid, scope.namespace, prepared);
       return { memory: this.#byRowid(existing.rowid), created: false };
     }
     // An expired duplicate is invisible; replace it rather than resurrect its old fields.
     if (existing) this.#remove([existing]);
 
-    const info = this.#statement(
-      `INSERT INTO memories (id, namespace, agent_id, content, content_hash, tags, metadata, importance, access_level,
-         shared_with, created_at, updated_at, expires_at)
-       VALUES (@id, @namespace, @agentId, @content, @contentHash, @tags, @metadata, @importance, @accessLevel,
-         @sharedWith, @createdAt, @now, @expiresAt)`,
+    const rowid = this.#namespaces.nextRowid(scope.namespace);
+    this.#statement(
+      `INSERT INTO memories (rowid, id, namespace, agent_id, content, content_hash, tags, metadata, importance,
+         access_level, shared_with, created_at, updated_at, expires_at)
+       VALUES (@rowid, @id, @namespace, @agentId, @content, @contentHash, @tags, @metadata, @importance,
+         @accessLevel, @sharedWith, @createdAt, @now, @expiresAt)`,
     ).run({
       ...columns(prepared),
+      rowid,
       id: randomUUID(),
       namespace: scope.namespace,
       agentId: scope.agentId,
       now,
       createdAt: prepared.createdAt,
     });
-    const rowid = Number(info.lastInsertRowid);
-    this.#writeTags(rowid, scope.namespace, prepared.tags);
+    this.#writeTags(rowid, scope.namespace, prepared);
     this.#vectors.insert(scope.namespace, rowid, quantize(embedding));
     return { memory: this.#byRowid(rowid), created: true };
   }
@@ -207,10 +213,12 @@ export class SqliteMemoryStore implements MemoryStore {
     return toMemory(this.#statement('SELECT * FROM memories WHERE rowid = ?').get(rowid) as MemoryRow);
   }
 
-  #writeTags(rowid: number, namespace: string, tags: readonly string[]): void {
+  #writeTags(rowid: number, namespace: string, { tags, importance }: PreparedMemory): void {
     this.#statement('DELETE FROM memory_tags WHERE memory_rowid = ?').run(rowid);
-    const insert = this.#statement('INSERT INTO memory_tags (namespace, tag, memory_rowid) VALUES (?, ?, ?)');
-    for (const tag of tags) insert.run(namespace, tag, rowid);
+    const insert = this.#statement(
+      'INSERT INTO memory_tags (namespace, tag, memory_rowid, importance) VALUES (?, ?, ?, ?)',
+    );
+    for (const tag of tags) insert.run(namespace, tag, rowid, importance);
   }
 
   #remove(rows: ReadonlyArray<{ rowid: number; namespace: string }>): void {
@@ -222,36 +230,36 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   /**
-   * Lists without text, by importance or recency. A rare tag is read through the tag index
-   * (every tagged row, at most BROAD_MATCHES); otherwise the namespace's ordered index is
-   * walked until enough rows pass the filters, which is short when the tag is common.
+   * Lists without text, by importance or recency. With a tag, the tag's own index (which
+   * carries importance) is walked; otherwise the namespace's ordered index. Either way
+   * SQLite stops once `limit` rows pass the filters.
    */
   #list(scope: Scope, query: SearchQuery): ScoredMemory[] {
-    const firstTag = query.tags?.[0]?.trim().toLowerCase();
-    const orderBy = query.orderBy === 'recent' ? 'recent' : 'importance';
-    if (firstTag !== undefined) {
-      const tagged = this.#statement(
-        `SELECT memory_rowid AS rowid, 0 AS score FROM memory_tags WHERE namespace = ? AND tag = ? LIMIT ${BROAD_MATCHES}`,
-      ).all(scope.namespace, firstTag) as Array<{ rowid: number; score: number }>;
-      if (tagged.length < BROAD_MATCHES) {
-        const rows = this.#fetchCandidates(scope, query, tagged, orderBy);
-        return this.#touch(
-          rows.map((r) => ({ ...r, score: orderBy === 'recent' ? r.created_at : r.importance })),
-        ) as ScoredMemory[];
-      }
-    }
-    const { filters, values } = filterClauses(query);
-    const recent = orderBy === 'recent';
-    const sql = `SELECT m.*, ${recent ? 'm.created_at' : 'm.importance'} AS score FROM memories m
-      WHERE ${VISIBLE} ${filters}
-      ORDER BY ${recent ? 'm.created_at DESC' : 'm.importance DESC, m.created_at DESC'} LIMIT @limit`;
-    const rows = this.#statement(sql).all({ ...this.#params(scope), ...values, limit: query.limit }) as MemoryRow[];
+    const [firstTag, ...otherTags] = query.tags ?? [];
+    const { filters, values } = filterClauses({ ...query, tags: otherTags });
+    const recent = query.orderBy === 'recent';
+    const sql =
+      firstTag === undefined
+        ? `SELECT m.*, ${recent ? 'm.created_at' : 'm.importance'} AS score FROM memories m
+           WHERE ${VISIBLE} ${filters}
+           ORDER BY ${recent ? 'm.created_at DESC' : 'm.importance DESC, m.created_at DESC'} LIMIT @limit`
+        : `SELECT m.*, ${recent ? 'm.created_at' : 'm.importance'} AS score
+           FROM memory_tags t CROSS JOIN memories m ON m.rowid = t.memory_rowid
+           WHERE t.namespace = @namespace AND t.tag = @firstTag AND ${VISIBLE} ${filters}
+           ORDER BY ${recent ? 'm.created_at DESC' : 't.importance DESC'} LIMIT @limit`;
+    const rows = this.#statement(sql).all({
+      ...this.#params(scope),
+      ...values,
+      ...(firstTag !== undefined && { firstTag: firstTag.trim().toLowerCase() }),
+      limit: query.limit,
+    }) as MemoryRow[];
     return this.#touch(rows) as ScoredMemory[];
   }
 
   /**
    * Keeps the ranked candidates the scope may see and the filters accept, in the order
-   * asked for; SQLite stops as soon as it has `limit` rows.
+   * asked for. By relevance it looks up a batch at a time in rank order and stops once it
+   * has enough; by importance or recency SQLite keeps the best `limit` as it goes.
    */
   #fetchCandidates(
     scope: Scope,
@@ -259,22 +267,28 @@ export class SqliteMemoryStore implements MemoryStore {
     candidates: ReadonlyArray<{ rowid: number; score: number }>,
     orderBy: NonNullable<SearchQuery['orderBy']>,
   ): MemoryRow[] {
-    if (candidates.length === 0) return [];
     const { filters, values } = filterClauses(query);
-    // Relevance keeps the candidates' order (j.key is the position in the list): scores of
+    // Relevance keeps the candidates' order (j.key is the position in the batch): scores of
     // text candidates ranked over different word sets (see SqliteTextSearch) do not compare.
     const order = { relevance: 'j.key', importance: 'm.importance DESC, j.key', recent: 'm.created_at DESC' }[orderBy];
     // CROSS JOIN fixes the join order: look up each candidate by rowid, never scan the namespace.
-    const rows = this.#statement(
+    const fetch = this.#statement(
       `SELECT m.*, j.key AS position FROM json_each(@rowids) j CROSS JOIN memories m ON m.rowid = j.value
        WHERE ${VISIBLE} ${filters} ORDER BY ${order} LIMIT @limit`,
-    ).all({
-      ...this.#params(scope),
-      ...values,
-      rowids: JSON.stringify(candidates.map((c) => c.rowid)),
-      limit: query.limit,
-    }) as Array<MemoryRow & { position: number }>;
-    return rows.map(({ position, ...row }) => ({ ...row, score: candidates[position]!.score }));
+    );
+    const params = { ...this.#params(scope), ...values };
+    const batch = orderBy === 'relevance' ? Math.max(query.limit * 3, 30) : candidates.length;
+    const rows: MemoryRow[] = [];
+    for (let start = 0; start < candidates.length && rows.length < query.limit; start += batch) {
+      const slice = candidates.slice(start, start + batch);
+      const found = fetch.all({
+        ...params,
+        rowids: JSON.stringify(slice.map((c) => c.rowid)),
+        limit: query.limit - rows.length,
+      }) as Array<MemoryRow & { position: number }>;
+      for (const { position, ...row } of found) rows.push({ ...row, score: slice[position]!.score });
+    }
+    return rows;
   }
 
   /** Records the read, and returns the memories as the reader now sees them. */
@@ -313,6 +327,7 @@ export class SqliteMemoryStore implements MemoryStore {
         return result;
       } catch (error) {
         this.#vectors.rollback();
+        this.#namespaces.reset();
         throw error;
       }
     });
