@@ -68,7 +68,7 @@ describe('SQLite full-text search at scale', () => {
     db.close();
   });
 
-  it('lists a tag's memories most important first, whether the tag is rare or common', async () => {
+  it("lists a tag's memories most important first, whether the tag is rare or common", async () => {
     const { db, store } = open();
     await seed(store, [
       ...Array.from({ length: BROAD_MATCHES + 10 }, (_, i) => ({
