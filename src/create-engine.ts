@@ -74,7 +74,7 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
   const tools = new ToolRegistry();
   for (const [name, handler] of Object.entries(opts.tools ?? {})) tools.register(name, handler);
 
-  const opened = await openStore(parseDatabaseUrl(config.databaseUrl), embedder, opts.clock);
+  const opened = await openStore(parseDatabaseUrl(config.databaseUrl), { embedder, now: opts.clock, logger });
   const cache = new LocalResultCache<CachedExecution>({
     ...(opts.maxLocalSize !== undefined && { maxLocalSize: opts.maxLocalSize }),
     ...(opts.localTtl !== undefined && { localTtl: opts.localTtl }),
