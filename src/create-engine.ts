@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { LocalResultCache } from './cache/local-result-cache.js';
+import { RedisCacheTier } from './cache/redis-cache-tier.js';
+import type { ResultCache } from './cache/result-cache.js';
+import { TieredResultCache } from './cache/tiered-result-cache.js';
 import { cacheSettingsSchema, parseDatabaseUrl, resolveConfig } from './config.js';
 import type { Embedder } from './embeddings/embedder.js';
 import { HashingEmbedder } from './embeddings/hashing-embedder.js';
@@ -7,6 +10,7 @@ import { PatternExecutionEngine, type CachedExecution } from './execution/engine
 import { ToolRegistry, type ToolHandler } from './execution/tools.js';
 import { createLogger, type Logger } from './logging.js';
 import { openStore } from './memory/open-store.js';
+import { postgresSettingsSchema, type PostgresSettingsInput } from './memory/postgres/postgres-settings.js';
 import { loadBuiltinCatalog } from './patterns/catalog.js';
 import { PatternDefinition, type PatternConfig } from './patterns/definition.js';
 import { loadPatternFiles } from './patterns/file-loader.js';
@@ -19,6 +23,10 @@ export interface EngineOptions extends z.input<typeof cacheSettingsSchema> {
   databaseUrl?: string;
   /** redis://… for the shared cache tier. @default TMWS_REDIS_URL; none = in-process cache only */
   redisUrl?: string;
+  /** Prefix of every Redis key, so deployments sharing a Redis stay apart. @default 'tmws' */
+  redisKeyPrefix?: string;
+  /** PostgreSQL pool and schema settings (also accepted as URL parameters). See docs/scaling.md. */
+  postgres?: PostgresSettingsInput;
   /** Pattern configs or definitions, or a YAML/JSON file or directory of them. @default the built-in catalog */
   patterns?: ReadonlyArray<PatternConfig | PatternDefinition> | string;
   /** @default HashingEmbedder (no download; lexical similarity, see its docs) */
@@ -40,6 +48,11 @@ const isFunction = (value: unknown): boolean => typeof value === 'function';
 const optionsSchema = cacheSettingsSchema.extend({
   databaseUrl: z.string().min(1).optional(),
   redisUrl: z.string().min(1).optional(),
+  redisKeyPrefix: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, _ . or -')
+    .optional(),
+  postgres: postgresSettingsSchema.optional(),
   patterns: z.union([z.string().min(1), z.array(z.unknown())]).optional(),
   embedder: z
     .custom<Embedder>(
@@ -74,11 +87,26 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
   const tools = new ToolRegistry();
   for (const [name, handler] of Object.entries(opts.tools ?? {})) tools.register(name, handler);
 
-  const opened = await openStore(parseDatabaseUrl(config.databaseUrl), { embedder, now: opts.clock, logger });
-  const cache = new LocalResultCache<CachedExecution>({
+  const opened = await openStore(parseDatabaseUrl(config.databaseUrl), {
+    embedder,
+    now: opts.clock,
+    logger,
+    postgres: opts.postgres,
+  });
+  const cacheSettings = {
     ...(opts.maxLocalSize !== undefined && { maxLocalSize: opts.maxLocalSize }),
     ...(opts.localTtl !== undefined && { localTtl: opts.localTtl }),
-  });
+  };
+  // With Redis: L1 over a shared L2 that every instance sees; without: the in-process L1 alone.
+  const cache: ResultCache<CachedExecution> = config.redisUrl
+    ? new TieredResultCache<CachedExecution>(
+        await RedisCacheTier.connect(config.redisUrl, {
+          logger,
+          ...(opts.redisKeyPrefix && { keyPrefix: opts.redisKeyPrefix }),
+        }),
+        { ...cacheSettings, logger, ...(opts.redisTtl !== undefined && { redisTtl: opts.redisTtl }) },
+      )
+    : new LocalResultCache<CachedExecution>(cacheSettings);
   return new PatternExecutionEngine({
     registry,
     router,

@@ -67,8 +67,9 @@ export class PostgresMemoryStore implements MemoryStore {
       WHERE m.id = ${p.add(id)} AND ${visibleTo(scope, this.#now(), p)}`;
     const [memory] = await this.#readAndTouch({ sql: hits, params: p });
     if (!memory) return null;
-    const { score: _score, ...rest } = memory;
-    return rest;
+    const plain: Memory & { score?: number } = { ...memory };
+    delete plain.score;
+    return plain;
   }
 
   async delete(scope: Scope, id: string): Promise<boolean> {
