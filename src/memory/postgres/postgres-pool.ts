@@ -41,6 +41,11 @@ export class PostgresPool {
     });
     // An idle client whose server went away emits here; pg-pool already drops it, so only log.
     this.#pool.on('error', (error) => logger?.warn({ err: error }, 'idle PostgreSQL connection failed'));
+    // A checked-out client can fail between statements too; its next query reports it, so
+    // the event itself must not go unhandled (Node would end the process).
+    this.#pool.on('connect', (client) => {
+      client.on('error', (error) => logger?.debug({ err: error }, 'PostgreSQL connection failed'));
+    });
   }
 
   /** Runs one statement on a pooled connection. */
