@@ -6,33 +6,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { createPatternExecutionEngine } from '../../dist/index.js';
 import { createLogger } from '../../dist/logging.js';
 import { corpus } from './_corpus.mjs';
+import { POSTGRES_URL as PG_URL, REDIS_URL, dropSchemas, inSchema, postgresReachable } from './_services.mjs';
 import { fmt, printTable, summary } from './_util.mjs';
 
-const REDIS_URL = process.env.TMWS_BENCH_REDIS_URL || process.env.TMWS_TEST_REDIS_URL || 'redis://127.0.0.1:6379';
-const PG_URL =
-  process.env.TMWS_BENCH_POSTGRES_URL ||
-  process.env.TMWS_TEST_POSTGRES_URL ||
-  'postgres://postgres@127.0.0.1:5432/test';
 const KEYS = 300;
 const SIZE = 10_000;
 const NAMESPACE = 'bench';
 const prefix = `tmws_bench_${process.pid}`;
 const schema = `tmws_bench_cache_${process.pid}`;
-
-async function pgReachable() {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const redis = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null });
 redis.on('error', () => undefined);
@@ -45,10 +29,8 @@ try {
 
 const logger = createLogger('silent');
 const dir = mkdtempSync(join(tmpdir(), 'tmws-bench-'));
-const usePostgres = await pgReachable();
-const databaseUrl = usePostgres
-  ? `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`
-  : join(dir, 'cache.db');
+const usePostgres = await postgresReachable();
+const databaseUrl = usePostgres ? inSchema(PG_URL, schema) : join(dir, 'cache.db');
 const common = { databaseUrl, logger, recordExecutions: false };
 const context = { agentId: 'bench-agent', namespace: NAMESPACE };
 // Distinct keys: the same read by different agents (the memories are team-visible, so the work is the same).
@@ -112,10 +94,5 @@ try {
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
   rmSync(dir, { recursive: true, force: true });
-  if (usePostgres) {
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
-  }
+  if (usePostgres) await dropSchemas(PG_URL, [schema]);
 }

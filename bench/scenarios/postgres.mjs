@@ -5,16 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { createPatternExecutionEngine } from '../../dist/index.js';
 import { createLogger } from '../../dist/logging.js';
 import { corpus } from './_corpus.mjs';
+import { POSTGRES_URL as PG_URL, dropSchemas, inSchema, postgresReachable } from './_services.mjs';
 import { fmt, printTable, summary, timeAsync } from './_util.mjs';
 
-const PG_URL =
-  process.env.TMWS_BENCH_POSTGRES_URL ||
-  process.env.TMWS_TEST_POSTGRES_URL ||
-  'postgres://postgres@127.0.0.1:5432/test';
 const SIZES = (process.env.TMWS_BENCH_SIZES || '10000,100000').split(',').map(Number);
 const NAMESPACE = 'bench';
 const QUERIES = [
@@ -23,24 +19,15 @@ const QUERIES = [
   ['semantic search', 'find similar to connection pooling latency'],
 ];
 
-async function reachable(url) {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function measure(engine) {
+async function measure(engine, size) {
+  // Fewer runs at 100k keep the scenario within a few minutes; p95 of 40 is still indicative.
+  const iterations = size >= 100_000 ? 40 : 150;
   const context = { agentId: 'bench-agent', namespace: NAMESPACE };
   const rows = {};
   for (const [label, query] of QUERIES) {
     const sorted = await timeAsync(() => engine.execute(query, { context, useCache: false }), {
-      iterations: 150,
-      warmup: 15,
+      iterations,
+      warmup: 5,
     });
     rows[label] = summary(sorted);
   }
@@ -54,7 +41,7 @@ async function load(engine, size) {
   return (performance.now() - started) / 1000;
 }
 
-if (!(await reachable(PG_URL))) {
+if (!(await postgresReachable())) {
   console.log(`skipped: no PostgreSQL at ${PG_URL} (set TMWS_BENCH_POSTGRES_URL)`);
   process.exit(0);
 }
@@ -70,7 +57,7 @@ try {
       recordExecutions: false,
     });
     const postgres = await createPatternExecutionEngine({
-      databaseUrl: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}_${size}`,
+      databaseUrl: inSchema(PG_URL, `${schema}_${size}`),
       logger,
       recordExecutions: false,
     });
@@ -79,7 +66,7 @@ try {
     console.log(
       `${size} memories loaded: SQLite ${loadSqlite.toFixed(1)} s, PostgreSQL ${loadPostgres.toFixed(1)} s (vectors: ${postgres.store.vectors})`,
     );
-    const [s, p] = [await measure(sqlite), await measure(postgres)];
+    const [s, p] = [await measure(sqlite, size), await measure(postgres, size)];
     for (const [label] of QUERIES) {
       rows.push([
         size,
@@ -98,8 +85,8 @@ try {
   printTable(['memories', 'query', 'SQLite p50', 'SQLite p95', 'PG p50', 'PG p95', 'PG/SQLite p50'], rows);
 } finally {
   rmSync(dir, { recursive: true, force: true });
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  for (const size of SIZES) await client.query(`DROP SCHEMA IF EXISTS "${schema}_${size}" CASCADE`);
-  await client.end();
+  await dropSchemas(
+    PG_URL,
+    SIZES.map((size) => `${schema}_${size}`),
+  );
 }

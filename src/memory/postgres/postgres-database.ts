@@ -14,6 +14,8 @@ export interface PostgresDatabase {
   readonly vectors: VectorBackend;
   /** Quoted schema of the pgvector extension, when `vectors` is 'pgvector'. */
   readonly vectorSchema: string | null;
+  /** Without pgvector: how many candidates k-NN ranks at most. */
+  readonly vectorScanLimit: number;
   close(): Promise<void>;
 }
 
@@ -46,7 +48,7 @@ export async function openPostgresDatabase({
       await checkEmbedder(client, schema, embedder, vectorSetup.vectors);
       return vectorSetup;
     });
-    return { pool, schema, vectors, vectorSchema, close: () => pool.end() };
+    return { pool, schema, vectors, vectorSchema, vectorScanLimit: settings.vectorScanLimit, close: () => pool.end() };
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;

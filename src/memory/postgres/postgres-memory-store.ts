@@ -1,4 +1,4 @@
-import { topicWords } from '../../text.js';
+import { searchTerms } from '../records.js';
 import type {
   ImportedMemory,
   Memory,
@@ -16,7 +16,8 @@ import { PostgresUpserter } from './postgres-upsert.js';
 import { nearestHits, type HitsQuery } from './postgres-vectors.js';
 
 const EXPORT_PAGE = 500;
-const MAX_FTS_TERMS = 16;
+/** An import creating this many memories refreshes the table's planner statistics. */
+const ANALYZE_AFTER_IMPORT = 1000;
 
 export interface PostgresMemoryStoreOptions {
   /** Epoch-millisecond clock; tests move it to expire memories. */
@@ -55,9 +56,13 @@ export class PostgresMemoryStore implements MemoryStore {
     embeddings: readonly Float32Array[],
     onProgress?: (done: number) => void,
   ): Promise<{ created: number; updated: number }> {
-    return this.#db.pool.transaction((client) =>
+    const counts = await this.#db.pool.transaction((client) =>
       this.#upserter.upsertMany(client, memories, embeddings, this.#now(), onProgress),
     );
+    // Fresh statistics, or the planner keeps its empty-table estimates until autovacuum
+    // comes round (a full sort instead of an index scan, seconds instead of milliseconds).
+    if (counts.created >= ANALYZE_AFTER_IMPORT) await this.#db.pool.query(`ANALYZE ${this.#db.schema}.memories`);
+    return counts;
   }
 
   async get(scope: Scope, id: string): Promise<Memory | null> {
@@ -85,7 +90,7 @@ export class PostgresMemoryStore implements MemoryStore {
 
   async search(scope: Scope, query: SearchQuery): Promise<ScoredMemory[]> {
     // A text of filler words only ("recall memories") lists instead of matching nothing.
-    const terms = query.text === undefined ? [] : topicWords(query.text).slice(0, MAX_FTS_TERMS);
+    const terms = searchTerms(query.text);
     const p = new SqlParams();
     const m = `${this.#db.schema}.memories m`;
     const visible = visibleTo(scope, this.#now(), p);

@@ -27,6 +27,11 @@ export const postgresSettingsSchema = z.strictObject({
   idleTimeoutMs: z.number().int().positive().max(3_600_000).optional(),
   /** `pgvector` requires the extension; `array` never uses it; `auto` uses it when it can be created. @default 'auto' */
   vectors: z.enum(['auto', 'pgvector', 'array']).optional(),
+  /**
+   * Without pgvector, k-NN ranks at most this many of a namespace's newest visible memories
+   * (exact cosine, in the application); older ones are not considered. @default 10000
+   */
+  vectorScanLimit: z.number().int().min(100).max(1_000_000).optional(),
 });
 
 export type PostgresSettingsInput = z.input<typeof postgresSettingsSchema>;
@@ -42,6 +47,7 @@ export interface PostgresSettings {
   statementTimeoutMs: number;
   idleTimeoutMs: number;
   vectors: 'auto' | 'pgvector' | 'array';
+  vectorScanLimit: number;
 }
 
 /** @default values of PostgresSettings, in one place. */
@@ -54,6 +60,7 @@ export const POSTGRES_DEFAULTS = {
   statementTimeoutMs: 30_000,
   idleTimeoutMs: 10_000,
   vectors: 'auto',
+  vectorScanLimit: 10_000,
 } as const satisfies Omit<PostgresSettings, 'connectionString'>;
 
 const URL_PARAMETERS: Record<string, keyof PostgresSettingsInput> = {
@@ -65,8 +72,16 @@ const URL_PARAMETERS: Record<string, keyof PostgresSettingsInput> = {
   statement_timeout_ms: 'statementTimeoutMs',
   idle_timeout_ms: 'idleTimeoutMs',
   vectors: 'vectors',
+  vector_scan_limit: 'vectorScanLimit',
 };
-const NUMERIC = new Set<string>(['poolSize', 'maxOverflow', 'connectTimeoutMs', 'statementTimeoutMs', 'idleTimeoutMs']);
+const NUMERIC = new Set<string>([
+  'poolSize',
+  'maxOverflow',
+  'connectTimeoutMs',
+  'statementTimeoutMs',
+  'idleTimeoutMs',
+  'vectorScanLimit',
+]);
 
 /** Splits the store's own parameters off a postgres:// URL and merges them under explicit options. */
 export function resolvePostgresSettings(url: string, options: PostgresSettingsInput = {}): PostgresSettings {
