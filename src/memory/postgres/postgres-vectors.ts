@@ -39,9 +39,10 @@ export async function nearestHits(
     };
   }
   const visible = visibleTo(scope, now, p);
-  // Base64 is a third smaller on the wire than bytea's hex text, and Node decodes both natively.
-  const { rows } = await db.pool.query<{ seq: string; embedding: string }>(
-    `SELECT m.seq, encode(m.embedding, 'base64') AS embedding FROM ${db.schema}.memories m
+  // Row by row, as bytea: measured faster end to end than base64 or one aggregated row,
+  // because pg decodes bytea's hex natively and large single fields parse slowly.
+  const { rows } = await db.pool.query<{ seq: string; embedding: Buffer }>(
+    `SELECT m.seq, m.embedding FROM ${db.schema}.memories m
      WHERE ${visible} ${importance} ORDER BY m.created_at DESC LIMIT ${p.add(db.vectorScanLimit)}`,
     p.values,
   );
@@ -54,19 +55,20 @@ export async function nearestHits(
   };
 }
 
+/** Exact cosine similarity of the query with each candidate's float32 vector; the best `limit`. */
 function topByCosine(
   query: Float32Array,
-  rows: ReadonlyArray<{ seq: string; embedding: string }>,
+  rows: ReadonlyArray<{ seq: string; embedding: Buffer }>,
   limit: number,
 ): Array<{ seq: string; score: number }> {
   const queryNorm = Math.sqrt(dot(query, query));
-  const scored: Array<{ seq: string; score: number }> = [];
-  for (const row of rows) {
-    // Copied into an aligned array: decoded buffers may start at any byte offset of a shared pool.
-    const vector = new Float32Array(new Uint8Array(Buffer.from(row.embedding, 'base64')).buffer);
+  const scored = rows.map(({ seq, embedding }) => {
+    // Copied when the bytes do not start on a 4-byte boundary (small buffers share a pool).
+    const bytes = embedding.byteOffset % 4 === 0 ? embedding : Buffer.from(embedding);
+    const vector = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
     const norms = queryNorm * Math.sqrt(dot(vector, vector));
-    scored.push({ seq: row.seq, score: norms === 0 ? 0 : dot(query, vector) / norms });
-  }
+    return { seq, score: norms === 0 ? 0 : dot(query, vector) / norms };
+  });
   return scored.sort((a, b) => b.score - a.score).slice(0, limit);
 }
 
