@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import type { ExecutionResult, PatternExecutionEngine } from '../../src/index.js';
 import { createLogger } from '../../src/logging.js';
 import { createTestEngine } from '../helpers/engine.js';
-import { TEST_POSTGRES_URL, dropSchema, startDisposableRedis, uniqueName, withParams } from '../helpers/services.js';
+import {
+  TEST_POSTGRES_URL,
+  TEST_REDIS_URL,
+  dropSchema,
+  startDisposableRedis,
+  uniqueName,
+  withParams,
+} from '../helpers/services.js';
 
 /** Stores, reads (cached and not) and searches, concurrently, as a busy agent would. */
 async function busyRound(engine: PatternExecutionEngine, i: number, namespace: string): Promise<ExecutionResult[]> {
@@ -26,8 +33,9 @@ async function storedContents(engine: PatternExecutionEngine, namespace: string)
 }
 
 // A redis-server of the test's own, killed and restarted mid-run (SQLite keeps this suite
-// independent of PostgreSQL; the store is not what is under test here).
-describe('Redis failures', () => {
+// independent of PostgreSQL; the store is not what is under test here). Gated like the other
+// Redis suites, since it needs redis-server installed.
+describe.skipIf(!TEST_REDIS_URL)('Redis failures', () => {
   it('keeps every execution succeeding while Redis is killed and restarted', async () => {
     const redis = await startDisposableRedis();
     try {

@@ -7,7 +7,7 @@ export default function checkServices(): void {
   if (missing.length === 0) return;
   if (process.env['CI'] === 'true') {
     throw new Error(
-      `CI must run the PostgreSQL and Redis suites, but ${missing.join(' and ')} is not set (.ci/run exports them)`,
+      `CI must run the PostgreSQL and Redis suites, but ${missing.join(', ')} missing (.ci/run exports them)`,
     );
   }
   process.stderr.write(
