@@ -50,7 +50,8 @@ describe.skipIf(!TEST_REDIS_URL)('TieredResultCache on Redis', () => {
 
   it('lets one instance compute a missing key while the others wait for its value', async () => {
     const prefix = newPrefix();
-    const [a, b] = [await instance(prefix), await instance(prefix)];
+    // A generous wait, so a slow machine cannot turn the wait into a give-up.
+    const [a, b] = [await instance(prefix), await instance(prefix, TEST_REDIS_URL, { fillWaitMs: 60_000 })];
     expect(await a.get('slow')).toBeUndefined(); // a claims the fill
     const waiting = b.get('slow');
     await new Promise((resolve) => setTimeout(resolve, 50));
