@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { LocalResultCache } from './cache/local-result-cache.js';
-import { RedisCacheTier } from './cache/redis-cache-tier.js';
 import type { ResultCache } from './cache/result-cache.js';
-import { TieredResultCache } from './cache/tiered-result-cache.js';
 import { cacheSettingsSchema, parseDatabaseUrl, resolveConfig } from './config.js';
 import type { Embedder } from './embeddings/embedder.js';
 import { HashingEmbedder } from './embeddings/hashing-embedder.js';
@@ -93,20 +91,13 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
     logger,
     postgres: opts.postgres,
   });
-  const cacheSettings = {
+  const cache = await createResultCache(config.redisUrl, {
+    logger,
     ...(opts.maxLocalSize !== undefined && { maxLocalSize: opts.maxLocalSize }),
     ...(opts.localTtl !== undefined && { localTtl: opts.localTtl }),
-  };
-  // With Redis: L1 over a shared L2 that every instance sees; without: the in-process L1 alone.
-  const cache: ResultCache<CachedExecution> = config.redisUrl
-    ? new TieredResultCache<CachedExecution>(
-        await RedisCacheTier.connect(config.redisUrl, {
-          logger,
-          ...(opts.redisKeyPrefix && { keyPrefix: opts.redisKeyPrefix }),
-        }),
-        { ...cacheSettings, logger, ...(opts.redisTtl !== undefined && { redisTtl: opts.redisTtl }) },
-      )
-    : new LocalResultCache<CachedExecution>(cacheSettings);
+    ...(opts.redisTtl !== undefined && { redisTtl: opts.redisTtl }),
+    ...(opts.redisKeyPrefix !== undefined && { keyPrefix: opts.redisKeyPrefix }),
+  });
   return new PatternExecutionEngine({
     registry,
     router,
@@ -118,6 +109,28 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
     ...(opts.recordExecutions !== false && { executionLog: opened.executionLog }),
     ...(opts.clock && { now: opts.clock }),
     closers: [opened.close, () => cache.close()],
+  });
+}
+
+/**
+ * With Redis: L1 over a shared L2 that every instance sees; without: the in-process L1 alone.
+ * The Redis modules load on demand, so the embedded default does not pay for ioredis.
+ */
+async function createResultCache(
+  redisUrl: string | undefined,
+  settings: { maxLocalSize?: number; localTtl?: number; redisTtl?: number; keyPrefix?: string; logger: Logger },
+): Promise<ResultCache<CachedExecution>> {
+  const { keyPrefix, logger, redisTtl, ...localSettings } = settings;
+  if (!redisUrl) return new LocalResultCache<CachedExecution>(localSettings);
+  const [{ RedisCacheTier }, { TieredResultCache }] = await Promise.all([
+    import('./cache/redis-cache-tier.js'),
+    import('./cache/tiered-result-cache.js'),
+  ]);
+  const l2 = await RedisCacheTier.connect(redisUrl, { logger, ...(keyPrefix !== undefined && { keyPrefix }) });
+  return new TieredResultCache<CachedExecution>(l2, {
+    ...localSettings,
+    logger,
+    ...(redisTtl !== undefined && { redisTtl }),
   });
 }
 

@@ -2,10 +2,7 @@ import type { Logger } from 'pino';
 import type { DatabaseTarget } from '../config.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import type { ExecutionLog } from './execution-log.js';
-import { openPostgresDatabase } from './postgres/postgres-database.js';
-import { PostgresExecutionLog } from './postgres/postgres-execution-log.js';
-import { PostgresMemoryStore } from './postgres/postgres-memory-store.js';
-import { resolvePostgresSettings, type PostgresSettingsInput } from './postgres/postgres-settings.js';
+import type { PostgresSettingsInput } from './postgres/postgres-settings.js';
 import { openSqliteDatabase } from './sqlite/database.js';
 import { SqliteExecutionLog } from './sqlite/sqlite-execution-log.js';
 import { SqliteMemoryStore } from './sqlite/sqlite-memory-store.js';
@@ -41,6 +38,14 @@ export async function openStore(target: DatabaseTarget, options: OpenStoreOption
       },
     };
   }
+  // Loaded on demand: pg costs the embedded default a noticeable share of CLI start-up.
+  const [{ openPostgresDatabase }, { PostgresExecutionLog }, { PostgresMemoryStore }, { resolvePostgresSettings }] =
+    await Promise.all([
+      import('./postgres/postgres-database.js'),
+      import('./postgres/postgres-execution-log.js'),
+      import('./postgres/postgres-memory-store.js'),
+      import('./postgres/postgres-settings.js'),
+    ]);
   const db = await openPostgresDatabase({
     settings: resolvePostgresSettings(target.url, options.postgres),
     embedder: options.embedder,

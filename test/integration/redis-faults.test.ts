@@ -57,7 +57,9 @@ describe.skipIf(!TEST_REDIS_URL)('Redis failures', () => {
       expect(acknowledged).toBe(60);
       expect(await storedContents(engine, namespace)).toHaveLength(60);
       // After recovery a read reflects the writes made while Redis was away.
-      const recall = await engine.execute('recall items tagged fault', { context: { agentId: 'agent-1', namespace } });
+      const recall = await engine.execute('recall items tagged fault', {
+        context: { agentId: 'agent-1', namespace, limit: 100 },
+      });
       expect(JSON.stringify(recall.result)).toContain('fault fact 59');
     } finally {
       await redis.stop();
