@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LocalResultCache } from './cache/local-result-cache.js';
+import type { ResultCache } from './cache/result-cache.js';
 import { cacheSettingsSchema, parseDatabaseUrl, resolveConfig } from './config.js';
 import type { Embedder } from './embeddings/embedder.js';
 import { HashingEmbedder } from './embeddings/hashing-embedder.js';
@@ -7,6 +8,7 @@ import { PatternExecutionEngine, type CachedExecution } from './execution/engine
 import { ToolRegistry, type ToolHandler } from './execution/tools.js';
 import { createLogger, type Logger } from './logging.js';
 import { openStore } from './memory/open-store.js';
+import { postgresSettingsSchema, type PostgresSettingsInput } from './memory/postgres/postgres-settings.js';
 import { loadBuiltinCatalog } from './patterns/catalog.js';
 import { PatternDefinition, type PatternConfig } from './patterns/definition.js';
 import { loadPatternFiles } from './patterns/file-loader.js';
@@ -19,6 +21,10 @@ export interface EngineOptions extends z.input<typeof cacheSettingsSchema> {
   databaseUrl?: string;
   /** redis://… for the shared cache tier. @default TMWS_REDIS_URL; none = in-process cache only */
   redisUrl?: string;
+  /** Prefix of every Redis key, so deployments sharing a Redis stay apart. @default 'tmws' */
+  redisKeyPrefix?: string;
+  /** PostgreSQL pool and schema settings (also accepted as URL parameters). See docs/scaling.md. */
+  postgres?: PostgresSettingsInput;
   /** Pattern configs or definitions, or a YAML/JSON file or directory of them. @default the built-in catalog */
   patterns?: ReadonlyArray<PatternConfig | PatternDefinition> | string;
   /** @default HashingEmbedder (no download; lexical similarity, see its docs) */
@@ -40,6 +46,11 @@ const isFunction = (value: unknown): boolean => typeof value === 'function';
 const optionsSchema = cacheSettingsSchema.extend({
   databaseUrl: z.string().min(1).optional(),
   redisUrl: z.string().min(1).optional(),
+  redisKeyPrefix: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, _ . or -')
+    .optional(),
+  postgres: postgresSettingsSchema.optional(),
   patterns: z.union([z.string().min(1), z.array(z.unknown())]).optional(),
   embedder: z
     .custom<Embedder>(
@@ -74,10 +85,18 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
   const tools = new ToolRegistry();
   for (const [name, handler] of Object.entries(opts.tools ?? {})) tools.register(name, handler);
 
-  const opened = await openStore(parseDatabaseUrl(config.databaseUrl), embedder, opts.clock);
-  const cache = new LocalResultCache<CachedExecution>({
+  const opened = await openStore(parseDatabaseUrl(config.databaseUrl), {
+    embedder,
+    now: opts.clock,
+    logger,
+    postgres: opts.postgres,
+  });
+  const cache = await createResultCache(config.redisUrl, {
+    logger,
     ...(opts.maxLocalSize !== undefined && { maxLocalSize: opts.maxLocalSize }),
     ...(opts.localTtl !== undefined && { localTtl: opts.localTtl }),
+    ...(opts.redisTtl !== undefined && { redisTtl: opts.redisTtl }),
+    ...(opts.redisKeyPrefix !== undefined && { keyPrefix: opts.redisKeyPrefix }),
   });
   return new PatternExecutionEngine({
     registry,
@@ -90,6 +109,28 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
     ...(opts.recordExecutions !== false && { executionLog: opened.executionLog }),
     ...(opts.clock && { now: opts.clock }),
     closers: [opened.close, () => cache.close()],
+  });
+}
+
+/**
+ * With Redis: L1 over a shared L2 that every instance sees; without: the in-process L1 alone.
+ * The Redis modules load on demand, so the embedded default does not pay for ioredis.
+ */
+async function createResultCache(
+  redisUrl: string | undefined,
+  settings: { maxLocalSize?: number; localTtl?: number; redisTtl?: number; keyPrefix?: string; logger: Logger },
+): Promise<ResultCache<CachedExecution>> {
+  const { keyPrefix, logger, redisTtl, ...localSettings } = settings;
+  if (!redisUrl) return new LocalResultCache<CachedExecution>(localSettings);
+  const [{ RedisCacheTier }, { TieredResultCache }] = await Promise.all([
+    import('./cache/redis-cache-tier.js'),
+    import('./cache/tiered-result-cache.js'),
+  ]);
+  const l2 = await RedisCacheTier.connect(redisUrl, { logger, ...(keyPrefix !== undefined && { keyPrefix }) });
+  return new TieredResultCache<CachedExecution>(l2, {
+    ...localSettings,
+    logger,
+    ...(redisTtl !== undefined && { redisTtl }),
   });
 }
 

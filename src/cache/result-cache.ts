@@ -25,12 +25,19 @@ export interface ResultCacheStats {
   sets: number;
   invalidations: number;
   hitsByTier: Partial<Record<CacheTier, number>>;
+  /** The shared tier, when there is one. */
+  shared?: { status: 'ok' | 'down'; errors: number; fillWaits: number; unsyncedNamespaces: number };
 }
 
 export interface ResultCache<T> {
   get(key: string): Promise<CacheHit<T> | undefined>;
   /** Stores for ttlMs; values must not be mutated afterwards (the engine freezes them). */
   set(key: string, value: T, ttlMs: number): Promise<void>;
+  /**
+   * Gives up the right to compute a key that a miss claimed, when the result will not be
+   * cached (a failure), so other instances waiting for it compute it themselves.
+   */
+  releaseFill?(key: string): Promise<void>;
   /** The namespace's current generation, part of the keys of its cached reads. */
   generation(namespace: string): Promise<number>;
   /** Makes every cached read of the namespace unreachable, here and on other instances sharing the cache. */

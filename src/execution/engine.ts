@@ -263,7 +263,7 @@ export class PatternExecutionEngine {
           costTokens: pattern.costTokens,
         });
         await this.#cache.set(key, cached, Math.min(ttlMs, outcome.cacheTtlCapMs ?? Infinity));
-      }
+      } else await this.#cache.releaseFill?.(key);
       return outcome;
     });
     const outcome = await flight.promise;

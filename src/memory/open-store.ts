@@ -1,7 +1,8 @@
-import { ValidationError } from '../errors.js';
+import type { Logger } from 'pino';
 import type { DatabaseTarget } from '../config.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import type { ExecutionLog } from './execution-log.js';
+import type { PostgresSettingsInput } from './postgres/postgres-settings.js';
 import { openSqliteDatabase } from './sqlite/database.js';
 import { SqliteExecutionLog } from './sqlite/sqlite-execution-log.js';
 import { SqliteMemoryStore } from './sqlite/sqlite-memory-store.js';
@@ -13,11 +14,21 @@ export interface OpenedStore {
   close(): Promise<void>;
 }
 
+export interface OpenStoreOptions {
+  embedder: Embedder;
+  /** Epoch-millisecond clock. */
+  now?: (() => number) | undefined;
+  /** PostgreSQL connection and pool settings; ignored for SQLite. */
+  postgres?: PostgresSettingsInput | undefined;
+  logger?: Logger | undefined;
+}
+
 /** Opens the backend a database URL names. */
-export async function openStore(target: DatabaseTarget, embedder: Embedder, now?: () => number): Promise<OpenedStore> {
+export async function openStore(target: DatabaseTarget, options: OpenStoreOptions): Promise<OpenedStore> {
+  const clock = options.now ? { now: options.now } : {};
   if (target.kind === 'sqlite') {
-    const db = openSqliteDatabase({ path: target.path, embedder });
-    const store = new SqliteMemoryStore(db, now ? { now } : {});
+    const db = openSqliteDatabase({ path: target.path, embedder: options.embedder });
+    const store = new SqliteMemoryStore(db, clock);
     return {
       store,
       executionLog: new SqliteExecutionLog(db),
@@ -27,5 +38,26 @@ export async function openStore(target: DatabaseTarget, embedder: Embedder, now?
       },
     };
   }
-  throw new ValidationError('databaseUrl: PostgreSQL is not supported by this build');
+  // Loaded on demand: pg costs the embedded default a noticeable share of CLI start-up.
+  const [{ openPostgresDatabase }, { PostgresExecutionLog }, { PostgresMemoryStore }, { resolvePostgresSettings }] =
+    await Promise.all([
+      import('./postgres/postgres-database.js'),
+      import('./postgres/postgres-execution-log.js'),
+      import('./postgres/postgres-memory-store.js'),
+      import('./postgres/postgres-settings.js'),
+    ]);
+  const db = await openPostgresDatabase({
+    settings: resolvePostgresSettings(target.url, options.postgres),
+    embedder: options.embedder,
+    ...(options.logger && { logger: options.logger }),
+  });
+  const store = new PostgresMemoryStore(db, clock);
+  return {
+    store,
+    executionLog: new PostgresExecutionLog(db),
+    close: async () => {
+      await store.close();
+      await db.close();
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { topicWords } from '../text.js';
 import type { AccessLevel, Memory, NewMemory } from './store.js';
 
 /** Defaults and canonical forms shared by every backend, so they store the same thing. */
@@ -67,4 +68,9 @@ export function mergeMemory(existing: Memory, input: NewMemory, prepared: Prepar
 
 export function toIso(epochMs: number | null): string | null {
   return epochMs === null ? null : new Date(epochMs).toISOString();
+}
+
+/** The words a full-text search matches (any of them); none means "list instead" ("recall memories"). */
+export function searchTerms(text: string | undefined): string[] {
+  return text === undefined ? [] : topicWords(text);
 }

@@ -79,6 +79,16 @@ export function registerMemoryStoreContract(backend: string, create: () => Promi
         expect(await store.count(alice())).toBe(1);
       });
 
+      it('keeps one memory when the same content is stored concurrently', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => put(alice(), { content: 'raced fact', tags: [`t${i}`] })),
+        );
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        expect(new Set(results.map((r) => r.memory.id)).size).toBe(1);
+        const [memory] = await store.search(alice(), { text: 'raced', limit: 5 });
+        expect(memory!.tags.sort()).toEqual(['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't7']);
+      });
+
       it("keeps another agent's identical content separate", async () => {
         await put(alice(), { content: 'same words' });
         const { created } = await put(bob(), { content: 'same words' });
@@ -295,6 +305,23 @@ export function registerMemoryStoreContract(backend: string, create: () => Promi
         expect(contents).toHaveLength(1203);
         expect(contents[0]).toBe('imported fact 0');
         expect(contents[1202]).toBe('imported fact 1202');
+      });
+
+      it('merges repeated content inside one import and reports progress', async () => {
+        const memories = [
+          ...imported(2),
+          { namespace: ns, agentId: 'alice', content: 'imported fact 0', tags: ['again'] },
+        ];
+        const progress: number[] = [];
+        const result = await store.importMany(
+          memories,
+          memories.map((m) => embedder.embedSync(m.content)),
+          (done) => progress.push(done),
+        );
+        expect(result).toEqual({ created: 2, updated: 1 });
+        expect(progress.at(-1)).toBe(3);
+        const [memory] = await store.search(alice(), { tags: ['again'], limit: 5 });
+        expect(memory!.content).toBe('imported fact 0');
       });
 
       it('writes nothing when one record is bad', async () => {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { StoreUnavailableError } from '../../errors.js';
-import { topicWords } from '../../text.js';
-import { mergeMemory, prepareMemory, type PreparedMemory } from '../records.js';
+import { mergeMemory, prepareMemory, searchTerms, type PreparedMemory } from '../records.js';
 import type {
   ImportedMemory,
   Memory,
@@ -103,7 +102,7 @@ export class SqliteMemoryStore implements MemoryStore {
 
   async search(scope: Scope, query: SearchQuery): Promise<ScoredMemory[]> {
     return this.#guard(() => {
-      const terms = query.text === undefined ? [] : topicWords(query.text);
+      const terms = searchTerms(query.text);
       // A text of filler words only ("recall memories") lists instead of matching nothing.
       if (terms.length === 0) return this.#list(scope, query);
       const range = this.#namespaces.find(scope.namespace);

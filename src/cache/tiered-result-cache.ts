@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { LocalResultCache } from './local-result-cache.js';
+import type { RedisCacheTier, SharedEntry } from './redis-cache-tier.js';
+import type { CacheHealth, CacheHit, CacheTier, ResultCache, ResultCacheStats } from './result-cache.js';
+import { SingleFlight } from './single-flight.js';
+
+export interface TieredResultCacheOptions {
+  /** Most results kept in process (L1). @default 1000 */
+  maxLocalSize?: number;
+  /** Upper bound in seconds on L1 entries. @default none (the pattern's TTL) */
+  localTtl?: number;
+  /** Upper bound in seconds on shared (L2) entries. @default 3600 */
+  redisTtl?: number;
+  /** How long one instance may hold the right to compute a missing key. @default 5000 */
+  fillLockMs?: number;
+  /** How long others wait for that value before computing it themselves. @default 3000 */
+  fillWaitMs?: number;
+  /** After a Redis failure, how long to serve from L1 alone before trying Redis again. @default 1000 */
+  retryAfterMs?: number;
+  logger?: Logger;
+}
+
+const FILL_POLL_MS = 15;
+/** What a Redis operation yields when Redis did not answer (as opposed to answering "nothing"). */
+const UNAVAILABLE = Symbol('unavailable');
+
+/**
+ * L1 (in-process LRU) over L2 (Redis), shared by every instance:
+ * - invalidation: each namespace's generation lives in Redis and is read per lookup, so a
+ *   write on one instance stops every instance's cached reads of that namespace at once;
+ * - stampede: the first instance to miss a key claims it (SET NX PX); the others wait
+ *   briefly for its value instead of computing the same result;
+ * - degradation: any Redis failure opens a circuit; lookups then use L1 and local
+ *   generations, and invalidations made meanwhile are replayed when Redis answers again.
+ */
+export class TieredResultCache<T extends object> implements ResultCache<T> {
+  readonly #l1: LocalResultCache<T>;
+  readonly #l2: RedisCacheTier;
+  readonly #breaker: CircuitBreaker;
+  readonly #logger: Logger | undefined;
+  readonly #maxSharedTtlMs: number;
+  readonly #fillLockMs: number;
+  readonly #fillWaitMs: number;
+  readonly #lookups = new SingleFlight<CacheHit<T> | undefined>();
+  /** Keys this instance claimed and is computing, with the token that proves it. */
+  readonly #fills = new Map<string, { token: string; timer: NodeJS.Timeout }>();
+  /** Last generation seen per namespace; negative values were made locally during an outage. */
+  readonly #generations = new Map<string, number>();
+  /** Namespaces written while Redis was unreachable, to invalidate there once it is back. */
+  readonly #unsynced = new Set<string>();
+  #localGeneration = 0;
+  #counters = { hits: 0, misses: 0, sets: 0, invalidations: 0, l1Hits: 0, l2Hits: 0, fillWaits: 0, l2Errors: 0 };
+
+  constructor(l2: RedisCacheTier, options: TieredResultCacheOptions = {}) {
+    this.#l1 = new LocalResultCache<T>({
+      ...(options.maxLocalSize !== undefined && { maxLocalSize: options.maxLocalSize }),
+      ...(options.localTtl !== undefined && { localTtl: options.localTtl }),
+    });
+    this.#l2 = l2;
+    this.#logger = options.logger;
+    this.#breaker = new CircuitBreaker(options.retryAfterMs ?? 1000);
+    this.#maxSharedTtlMs = (options.redisTtl ?? 3600) * 1000;
+    this.#fillLockMs = options.fillLockMs ?? 5000;
+    this.#fillWaitMs = options.fillWaitMs ?? 3000;
+  }
+
+  async get(key: string): Promise<CacheHit<T> | undefined> {
+    const local = this.#l1.getSync(key);
+    if (local !== undefined) return this.#hit(local, 'l1');
+    // This instance is already computing the key: let the engine's single-flight join that.
+    if (this.#fills.has(key)) return this.#miss();
+    const found = await this.#lookups.run(key, () => this.#lookupShared(key)).promise;
+    return found ? this.#hit(found.value, found.tier) : this.#miss();
+  }
+
+  async set(key: string, value: T, ttlMs: number): Promise<void> {
+    const fill = this.#takeFill(key);
+    const ttl = Math.min(ttlMs, this.#maxSharedTtlMs);
+    if (!(ttl > 0)) {
+      if (fill) await this.#shared((l2) => l2.releaseFill(key, fill.token));
+      return;
+    }
+    this.#l1.setSync(key, value, ttl);
+    this.#counters.sets++;
+    await this.#shared((l2) => l2.set(key, value, ttl, fill?.token));
+  }
+
+  /** Gives up a key claimed on a miss whose result will not be cached, so others stop waiting. */
+  async releaseFill(key: string): Promise<void> {
+    const fill = this.#takeFill(key);
+    if (fill) await this.#shared((l2) => l2.releaseFill(key, fill.token));
+  }
+
+  async generation(namespace: string): Promise<number> {
+    const shared = await this.#shared((l2) => l2.generation(namespace));
+    if (shared === UNAVAILABLE) return this.#generations.get(namespace) ?? 0;
+    this.#generations.set(namespace, shared);
+    return shared;
+  }
+
+  async invalidateNamespace(namespace: string): Promise<void> {
+    this.#counters.invalidations++;
+    const shared = await this.#shared((l2) => l2.bumpGeneration(namespace));
+    if (shared !== UNAVAILABLE) {
+      this.#generations.set(namespace, shared);
+      return;
+    }
+    // Redis is away: a generation it can never issue (negative) retires this instance's
+    // entries now; other instances learn of the write when Redis is back.
+    this.#generations.set(namespace, -++this.#localGeneration);
+    this.#unsynced.add(namespace);
+  }
+
+  async clear(): Promise<void> {
+    await this.#l1.clear();
+    await this.#shared((l2) => l2.clear());
+  }
+
+  async health(): Promise<CacheHealth> {
+    const l1 = { status: 'ok' as const, entries: this.#l1.stats().entries };
+    const reachable = (await this.#shared((l2) => l2.ping())) !== UNAVAILABLE;
+    if (reachable) return { status: 'ok', tiers: { l1, l2: { status: 'ok' } } };
+    return {
+      status: 'degraded',
+      tiers: { l1, l2: { status: 'down', error: this.#breaker.lastError ?? 'unreachable' } },
+    };
+  }
+
+  stats(): ResultCacheStats {
+    const { entries, maxEntries } = this.#l1.stats();
+    const c = this.#counters;
+    return {
+      entries,
+      maxEntries,
+      hits: c.hits,
+      misses: c.misses,
+      sets: c.sets,
+      invalidations: c.invalidations,
+      hitsByTier: { l1: c.l1Hits, l2: c.l2Hits },
+      shared: {
+        status: this.#breaker.failing ? 'down' : 'ok',
+        errors: c.l2Errors,
+        fillWaits: c.fillWaits,
+        unsyncedNamespaces: this.#unsynced.size,
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const { timer } of this.#fills.values()) clearTimeout(timer);
+    this.#fills.clear();
+    await this.#l1.close();
+    await this.#l2.close();
+  }
+
+  async #lookupShared(key: string): Promise<CacheHit<T> | undefined> {
+    const entry = await this.#shared((l2) => l2.get<T>(key));
+    if (entry === UNAVAILABLE) return undefined;
+    if (entry) return { value: this.#keep(key, entry), tier: 'l2' };
+
+    const token = randomUUID();
+    const claimed = await this.#shared((l2) => l2.claimFill(key, token, this.#fillLockMs));
+    if (claimed === UNAVAILABLE) return undefined;
+    if (claimed) {
+      // Forgotten after the lock's own lifetime in case the result is never set or released.
+      const timer = setTimeout(() => this.#fills.delete(key), this.#fillLockMs).unref();
+      this.#fills.set(key, { token, timer });
+      return undefined;
+    }
+    this.#counters.fillWaits++;
+    const deadline = Date.now() + this.#fillWaitMs;
+    while (Date.now() < deadline) {
+      await sleep(FILL_POLL_MS);
+      const state = await this.#shared((l2) => l2.pollFill<T>(key));
+      if (state === UNAVAILABLE || state.kind === 'abandoned') return undefined;
+      if (state.kind === 'filled') return { value: this.#keep(key, state.entry), tier: 'l2' };
+    }
+    return undefined;
+  }
+
+  /** Copies a shared entry into L1 for the rest of its life; frozen like every cached value. */
+  #keep(key: string, entry: SharedEntry<T>): T {
+    const value = deepFreeze(entry.value);
+    this.#l1.setSync(key, value, entry.expiresAt - Date.now());
+    return value;
+  }
+
+  #takeFill(key: string): { token: string } | undefined {
+    const fill = this.#fills.get(key);
+    if (!fill) return undefined;
+    clearTimeout(fill.timer);
+    this.#fills.delete(key);
+    return fill;
+  }
+
+  /** Runs a Redis operation unless the circuit is open; failures are counted, logged once and absorbed. */
+  async #shared<R>(operation: (l2: RedisCacheTier) => Promise<R>): Promise<R | typeof UNAVAILABLE> {
+    if (!this.#breaker.allows()) return UNAVAILABLE;
+    try {
+      if (this.#unsynced.size > 0) await this.#replayInvalidations();
+      const result = await operation(this.#l2);
+      if (this.#breaker.succeed()) this.#logger?.warn('shared cache (Redis) is back; L2 in use again');
+      return result;
+    } catch (error) {
+      this.#counters.l2Errors++;
+      if (this.#breaker.fail(error)) {
+        this.#logger?.warn({ err: error }, 'shared cache (Redis) unavailable; serving from the in-process cache');
+      }
+      return UNAVAILABLE;
+    }
+  }
+
+  async #replayInvalidations(): Promise<void> {
+    for (const namespace of [...this.#unsynced]) {
+      this.#generations.set(namespace, await this.#l2.bumpGeneration(namespace));
+      this.#unsynced.delete(namespace);
+    }
+  }
+
+  #hit(value: T, tier: CacheTier): CacheHit<T> {
+    this.#counters.hits++;
+    if (tier === 'l1') this.#counters.l1Hits++;
+    else this.#counters.l2Hits++;
+    return { value, tier };
+  }
+
+  #miss(): undefined {
+    this.#counters.misses++;
+    return undefined;
+  }
+}
+
+function deepFreeze<V>(value: V): V {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}

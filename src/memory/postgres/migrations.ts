@@ -1,0 +1,86 @@
+export interface PostgresMigrationSettings {
+  /** Quoted schema name, e.g. `"tmws"`. */
+  schema: string;
+  dimensions: number;
+  /** Quoted schema of the pgvector extension when vectors use it; null stores them as float32 bytea. */
+  vectorSchema: string | null;
+}
+
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  sql(settings: PostgresMigrationSettings): string;
+}
+
+/**
+ * Applied in order, once each, under an advisory lock so instances starting together do not
+ * race; never edit a shipped migration, add a new one. Times are epoch milliseconds (bigint),
+ * as in SQLite, so both backends compare the same numbers.
+ */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'memories',
+    sql: ({ schema: s }) => `
+      CREATE TABLE ${s}.store_meta (key text PRIMARY KEY, value text NOT NULL);
+
+      CREATE TABLE ${s}.memories (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id uuid NOT NULL UNIQUE,
+        namespace text NOT NULL,
+        agent_id text NOT NULL,
+        content text NOT NULL,
+        content_hash text NOT NULL,
+        tags text[] NOT NULL DEFAULT '{}',
+        metadata jsonb NOT NULL DEFAULT '{}',
+        importance double precision NOT NULL CHECK (importance BETWEEN 0 AND 1),
+        access_level text NOT NULL CHECK (access_level IN ('private', 'team', 'shared', 'public')),
+        shared_with text[] NOT NULL DEFAULT '{}',
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        accessed_at bigint,
+        access_count integer NOT NULL DEFAULT 0,
+        expires_at bigint,
+        -- Content weighted A, tags B: ts_rank then ranks content matches above tag matches.
+        search tsvector NOT NULL,
+        UNIQUE (namespace, agent_id, content_hash)
+      );
+      CREATE INDEX memories_search ON ${s}.memories USING gin (search);
+      CREATE INDEX memories_tags ON ${s}.memories USING gin (tags);
+      CREATE INDEX memories_by_importance ON ${s}.memories (namespace, importance DESC);
+      CREATE INDEX memories_by_created ON ${s}.memories (namespace, created_at DESC);
+      CREATE INDEX memories_by_expiry ON ${s}.memories (expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 2,
+    name: 'memory vectors',
+    // HNSW keeps k-NN sublinear; without pgvector the store scans a bounded candidate set instead.
+    sql: ({ schema: s, dimensions, vectorSchema: v }) =>
+      v === null
+        ? `ALTER TABLE ${s}.memories ADD COLUMN embedding bytea NOT NULL;`
+        : `ALTER TABLE ${s}.memories ADD COLUMN embedding ${v}.vector(${dimensions}) NOT NULL;
+           CREATE INDEX memories_embedding ON ${s}.memories USING hnsw (embedding ${v}.vector_cosine_ops);`,
+  },
+  {
+    version: 3,
+    name: 'execution log',
+    sql: ({ schema: s }) => `
+      CREATE TABLE ${s}.executions (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at bigint NOT NULL,
+        agent_id text NOT NULL,
+        namespace text NOT NULL,
+        pattern text,
+        pattern_type text,
+        mode text NOT NULL,
+        success boolean NOT NULL,
+        cache_hit boolean NOT NULL,
+        duration_ms double precision NOT NULL,
+        tokens_used integer NOT NULL,
+        tokens_saved integer NOT NULL,
+        error_code text
+      );
+    `,
+  },
+];

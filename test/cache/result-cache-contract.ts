@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ResultCache } from '../../src/cache/result-cache.js';
+
+export interface CacheUnderTest {
+  cache: ResultCache<{ n: number }>;
+  cleanup(): Promise<void>;
+}
+
+/** What every ResultCache must do, whatever its tiers. Each backend's spec calls this with a factory. */
+export function registerResultCacheContract(name: string, create: () => Promise<CacheUnderTest>): void {
+  describe(`ResultCache contract: ${name}`, () => {
+    let subject: CacheUnderTest;
+    let cache: ResultCache<{ n: number }>;
+    beforeEach(async () => {
+      subject = await create();
+      cache = subject.cache;
+    });
+    afterEach(() => subject.cleanup());
+
+    it('returns what was set, and nothing for other keys', async () => {
+      await cache.set('k1', { n: 1 }, 60_000);
+      expect((await cache.get('k1'))?.value).toEqual({ n: 1 });
+      expect(await cache.get('k2')).toBeUndefined();
+    });
+
+    it('never stores an entry with no time to live', async () => {
+      await cache.set('k0', { n: 0 }, 0);
+      expect(await cache.get('k0')).toBeUndefined();
+    });
+
+    it('moves a namespace to a new generation on invalidation, leaving others alone', async () => {
+      const before = await cache.generation('ns-a');
+      const other = await cache.generation('ns-b');
+      await cache.invalidateNamespace('ns-a');
+      expect(await cache.generation('ns-a')).not.toBe(before);
+      expect(await cache.generation('ns-b')).toBe(other);
+    });
+
+    it('counts hits and misses', async () => {
+      await cache.set('k', { n: 2 }, 60_000);
+      await cache.get('k');
+      await cache.get('absent');
+      const stats = cache.stats();
+      expect(stats.hits).toBeGreaterThanOrEqual(1);
+      expect(stats.misses).toBeGreaterThanOrEqual(1);
+      expect(stats.entries).toBeGreaterThanOrEqual(1);
+    });
+
+    it('reports healthy', async () => {
+      expect((await cache.health()).status).toBe('ok');
+    });
+  });
+}
