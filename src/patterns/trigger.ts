@@ -1,5 +1,6 @@
 import RE2 from 're2';
 import { UnsafePatternError, ValidationError } from '../errors.js';
+import { analyzeTrigger, type TriggerAnalysis } from './trigger-analysis.js';
 
 /** What a trigger found in a query: the matched text, where, and its named captures. */
 export interface TriggerMatch {
@@ -11,6 +12,8 @@ export interface TriggerMatch {
 
 export interface CompiledTrigger {
   readonly source: string;
+  /** The literals a match requires (for the literal index) and the named groups. */
+  readonly analysis: TriggerAnalysis;
   test(query: string): boolean;
   exec(query: string): TriggerMatch | null;
 }
@@ -48,6 +51,7 @@ export function compileTrigger(source: string, field = 'trigger'): CompiledTrigg
   }
   return {
     source,
+    analysis: analyzeTrigger(source),
     test: (query) => regex.test(query),
     exec: (query) => {
       const found = regex.exec(query);
