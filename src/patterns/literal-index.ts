@@ -3,35 +3,37 @@ import { foldQuery, type LiteralRequirement } from './trigger-analysis.js';
 
 /** Shorter literals occur in almost every query, so they filter nothing. */
 const MIN_LITERAL_LENGTH = 2;
-/** A pattern is a candidate only when every one of its indexed clauses has a literal in the query. */
-const MAX_CLAUSES_PER_PATTERN = 3;
+/** Clauses checked per pattern: the rarest one selects it, the others confirm it. */
+const MAX_CLAUSES_PER_PATTERN = 4;
 
 /**
- * Maps a query to the patterns that could match it. Each pattern is indexed by up to three
- * clauses of its literal requirement (the rarest across the set); a query's literals, found
- * in one Aho-Corasick pass, select the patterns all of whose clauses are present. Patterns
- * with no usable literal are on the always-checked list.
+ * Maps a query to the patterns that could match it. Each pattern is indexed under the rarest
+ * clause of its literal requirement (rarest across the whole set); one Aho-Corasick pass finds
+ * the query's literals, the postings of those literals name the patterns, and a pattern stays
+ * a candidate only if its other clauses have a literal in the query too. Patterns with no
+ * usable literal are on the always-checked list.
  */
 export class LiteralIndex {
   readonly #automaton: LiteralAutomaton;
   readonly #literals: string[];
-  /** For literal id i, postings[postingStart[i] .. postingStart[i+1]) hold slot * 4 + clause. */
+  /** For literal id i, postings[postingStart[i] .. postingStart[i+1]) are the slots it selects. */
   readonly #postingStart: Int32Array;
   readonly #postings: Int32Array;
-  readonly #fullMask: Uint8Array;
+  /** Per slot, the confirming clauses as literal ids: clauseIds[clauseStart[k] .. clauseStart[k+1]). */
+  readonly #confirmStart: Int32Array;
+  readonly #clauseStart: Int32Array;
+  readonly #clauseIds: Int32Array;
   readonly #always: Int32Array;
   readonly #clauses: Array<readonly string[][]>;
   /** Per-query scratch, reset by bumping a stamp instead of clearing. */
   readonly #literalStamp: Int32Array;
   readonly #slotStamp: Int32Array;
-  readonly #slotMask: Uint8Array;
+  readonly #found: Int32Array;
   #stamp = 0;
 
   /** `requirements[slot]` is the literal requirement of the pattern at that slot. */
   constructor(requirements: readonly LiteralRequirement[]) {
-    const usable = requirements.map((cnf) =>
-      cnf.filter((clause) => clause.every((l) => l.length >= MIN_LITERAL_LENGTH)),
-    );
+    const usable = requirements.map((cnf) => cnf.filter((clause) => clause.every((l) => l.length >= MIN_LITERAL_LENGTH)));
     const frequency = new Map<string, number>();
     for (const cnf of usable) {
       for (const literal of new Set(cnf.flat())) frequency.set(literal, (frequency.get(literal) ?? 0) + 1);
@@ -44,32 +46,42 @@ export class LiteralIndex {
     );
 
     const ids = new Map<string, number>();
-    const perLiteral: number[][] = [];
+    const idOf = (literal: string): number => {
+      let id = ids.get(literal);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(literal, id);
+      }
+      return id;
+    };
+    const selects: number[][] = [];
     const always: number[] = [];
-    this.#fullMask = new Uint8Array(requirements.length);
-    this.#clauses.forEach((clauses, slot) => {
-      if (clauses.length === 0) always.push(slot);
-      this.#fullMask[slot] = (1 << clauses.length) - 1;
-      clauses.forEach((clause, c) => {
-        for (const literal of clause) {
-          let id = ids.get(literal);
-          if (id === undefined) {
-            id = perLiteral.push([]) - 1;
-            ids.set(literal, id);
-          }
-          perLiteral[id]!.push(slot * 4 + c);
-        }
-      });
+    const confirmStart = [0];
+    const clauseStart = [0];
+    const clauseIds: number[] = [];
+    this.#clauses.forEach(([primary, ...confirming], slot) => {
+      if (primary === undefined) always.push(slot);
+      for (const literal of primary ?? []) (selects[idOf(literal)] ??= []).push(slot);
+      for (const clause of confirming) {
+        for (const literal of clause) clauseIds.push(idOf(literal));
+        clauseStart.push(clauseIds.length);
+      }
+      confirmStart.push(clauseStart.length - 1);
     });
     this.#literals = [...ids.keys()];
     this.#automaton = new LiteralAutomaton(this.#literals);
-    this.#postingStart = new Int32Array(perLiteral.length + 1);
-    perLiteral.forEach((list, id) => (this.#postingStart[id + 1] = this.#postingStart[id]! + list.length));
-    this.#postings = Int32Array.from(perLiteral.flat());
+    this.#postingStart = new Int32Array(this.#literals.length + 1);
+    for (let id = 0; id < this.#literals.length; id++) {
+      this.#postingStart[id + 1] = this.#postingStart[id]! + (selects[id]?.length ?? 0);
+    }
+    this.#postings = Int32Array.from(selects.flatMap((list) => list ?? []));
+    this.#confirmStart = Int32Array.from(confirmStart);
+    this.#clauseStart = Int32Array.from(clauseStart);
+    this.#clauseIds = Int32Array.from(clauseIds);
     this.#always = Int32Array.from(always);
     this.#literalStamp = new Int32Array(this.#literals.length);
     this.#slotStamp = new Int32Array(requirements.length);
-    this.#slotMask = new Uint8Array(requirements.length);
+    this.#found = new Int32Array(this.#literals.length);
   }
 
   /** Slots of patterns that have no usable literal and are tried on every query. */
@@ -82,7 +94,7 @@ export class LiteralIndex {
     return this.#literals.length;
   }
 
-  /** The clauses a slot is indexed by (empty when always-checked). */
+  /** The clauses a slot is indexed by, selecting one first (empty when always-checked). */
   clausesOf(slot: number): readonly string[][] {
     return this.#clauses[slot] ?? [];
   }
@@ -93,27 +105,38 @@ export class LiteralIndex {
    */
   candidates(query: string, found?: Set<string>): Int32Array {
     const stamp = this.#nextStamp();
-    const hits: number[] = [];
-    const postings = this.#postings;
-    const postingStart = this.#postingStart;
+    const literalStamp = this.#literalStamp;
+    const foundIds = this.#found;
+    let foundCount = 0;
     this.#automaton.scan(foldQuery(query), (id) => {
-      if (this.#literalStamp[id] === stamp) return;
-      this.#literalStamp[id] = stamp;
-      found?.add(this.#literals[id]!);
-      for (let p = postingStart[id]!, end = postingStart[id + 1]!; p < end; p++) {
-        const slot = postings[p]! >> 2;
-        const bit = 1 << (postings[p]! & 3);
-        if (this.#slotStamp[slot] !== stamp) {
-          this.#slotStamp[slot] = stamp;
-          this.#slotMask[slot] = 0;
-        }
-        const before = this.#slotMask[slot]!;
-        if ((before & bit) !== 0) continue;
-        this.#slotMask[slot] = before | bit;
-        if ((before | bit) === this.#fullMask[slot]) hits.push(slot);
-      }
+      if (literalStamp[id] === stamp) return;
+      literalStamp[id] = stamp;
+      foundIds[foundCount++] = id;
     });
+    const hits: number[] = [];
+    for (let f = 0; f < foundCount; f++) {
+      const id = foundIds[f]!;
+      found?.add(this.#literals[id]!);
+      for (let p = this.#postingStart[id]!, end = this.#postingStart[id + 1]!; p < end; p++) {
+        const slot = this.#postings[p]!;
+        if (this.#slotStamp[slot] === stamp) continue;
+        this.#slotStamp[slot] = stamp;
+        if (this.#confirmed(slot, stamp)) hits.push(slot);
+      }
+    }
     return mergeSorted(Int32Array.from(hits).sort(), this.#always);
+  }
+
+  /** Whether every confirming clause of the slot has a literal found in this query. */
+  #confirmed(slot: number, stamp: number): boolean {
+    for (let k = this.#confirmStart[slot]!, last = this.#confirmStart[slot + 1]!; k < last; k++) {
+      let satisfied = false;
+      for (let i = this.#clauseStart[k]!, end = this.#clauseStart[k + 1]!; i < end && !satisfied; i++) {
+        satisfied = this.#literalStamp[this.#clauseIds[i]!] === stamp;
+      }
+      if (!satisfied) return false;
+    }
+    return true;
   }
 
   #nextStamp(): number {

@@ -78,11 +78,15 @@ export class PatternMatcher {
 
   match(query: string, allowed: ReadonlySet<PatternType>): PatternMatch | null {
     let best: Found | null = null;
+    let utf8: Buffer | undefined;
     for (const slot of this.#index.candidates(query)) {
       const entry = this.#entries[slot]!;
       const { pattern } = entry;
       if (best && pattern.priority < best.entry.pattern.priority) break;
       if (!allowed.has(pattern.patternType)) continue;
+      // Encoded once for all candidates; exec() (several times dearer) only runs on a hit.
+      utf8 ??= Buffer.from(query);
+      if (!pattern.trigger.testUtf8(utf8)) continue;
       const found = pattern.trigger.exec(query);
       // A match no longer than the best cannot win the tie, whatever its parameters.
       if (!found || (best && found.text.length <= best.found.text.length)) continue;

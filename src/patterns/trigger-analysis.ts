@@ -64,6 +64,7 @@ export function foldQuery(query: string): string {
 
 function alternation(alternatives: readonly AST.Alternative[], names: string[]): Info {
   const infos = alternatives.map((alt) => sequence(alt.elements, names));
+  if (infos.length === 1) return infos[0]!;
   if (infos.every((i) => i.exact !== null)) {
     const union = new Set<string>();
     for (const info of infos) for (const s of info.exact!) union.add(s);

@@ -15,6 +15,8 @@ export interface CompiledTrigger {
   /** The literals a match requires (for the literal index) and the named groups. */
   readonly analysis: TriggerAnalysis;
   test(query: string): boolean;
+  /** test() on the query's UTF-8 bytes: the RE2 binding converts a string on every call, a Buffer never. */
+  testUtf8(query: Buffer): boolean;
   exec(query: string): TriggerMatch | null;
 }
 
@@ -53,6 +55,7 @@ export function compileTrigger(source: string, field = 'trigger'): CompiledTrigg
     source,
     analysis: analyzeTrigger(source),
     test: (query) => regex.test(query),
+    testUtf8: (query) => regex.test(query),
     exec: (query) => {
       const found = regex.exec(query);
       if (found === null) return null;
