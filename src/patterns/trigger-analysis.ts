@@ -77,7 +77,7 @@ function alternation(alternatives: readonly AST.Alternative[], names: string[]):
     if (best === undefined) return ANY;
     for (const literal of best) clause.add(literal);
   }
-  return { exact: null, cnf: [[...clause]] };
+  return { exact: null, cnf: [minimalClause(clause)] };
 }
 
 /**
@@ -174,7 +174,15 @@ function characterClass(node: AST.CharacterClass): Info {
 function toCnf(info: Info): string[][] {
   if (info.exact === null) return info.cnf;
   if (info.exact.size === 0 || info.exact.has('')) return [];
-  return [[...info.exact]];
+  return [minimalClause(info.exact)];
+}
+
+/** "store" or "stores" holds exactly when "store" does: a literal containing another adds nothing. */
+function minimalClause(literals: Iterable<string>): string[] {
+  const sorted = [...new Set(literals)].sort((a, b) => a.length - b.length);
+  const kept: string[] = [];
+  for (const literal of sorted) if (!kept.some((shorter) => literal.includes(shorter))) kept.push(literal);
+  return kept;
 }
 
 /** The clause most likely to rule a query out: longest shortest literal, then fewest literals. */
