@@ -12,11 +12,16 @@ const scenarios = readdirSync(dir)
   .sort();
 
 console.log(`tmws-patterns benchmarks — ${new Date().toISOString()}`);
-console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB`);
+console.log(
+  `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+);
 let failed = 0;
 for (const file of scenarios) {
   console.log(`\n=== ${file.replace(/\.mjs$/, '')} ===`);
-  const run = spawnSync(process.execPath, ['--expose-gc', new URL(file, dir).pathname], { stdio: 'inherit', env: process.env });
+  const run = spawnSync(process.execPath, ['--expose-gc', new URL(file, dir).pathname], {
+    stdio: 'inherit',
+    env: process.env,
+  });
   if (run.status !== 0) {
     failed++;
     console.log(`(scenario exited with ${run.status ?? run.signal})`);

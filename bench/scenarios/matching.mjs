@@ -40,22 +40,13 @@ function intent() {
   const [noun, name, other] = [pick(REAL_NOUNS), pick(NAMES), pick(NAMES)];
   switch (Math.floor(random() * 6)) {
     case 0:
-      return [
-        String.raw`\b(?:${v1}|${v2})\s+(?:the\s+)?${name}\s+${noun}s?\b`,
-        `${v2} the ${name} ${noun}s`,
-      ];
+      return [String.raw`\b(?:${v1}|${v2})\s+(?:the\s+)?${name}\s+${noun}s?\b`, `${v2} the ${name} ${noun}s`];
     case 1:
-      return [
-        String.raw`\b${v1}\s+(?:all\s+)?${noun}s?\s+(?:for|in|on)\s+${name}\b`,
-        `${v1} all ${noun}s for ${name}`,
-      ];
+      return [String.raw`\b${v1}\s+(?:all\s+)?${noun}s?\s+(?:for|in|on)\s+${name}\b`, `${v1} all ${noun}s for ${name}`];
     case 2:
       return [String.raw`\b${v1}\b.*\b${name}\b.*\b${noun}\b`, `${v1} what ${name} did with the ${noun}`];
     case 3:
-      return [
-        String.raw`^(?:please\s+)?${v1}\s+${name}(?:\s+${other})?$`,
-        `please ${v1} ${name} ${other}`,
-      ];
+      return [String.raw`^(?:please\s+)?${v1}\s+${name}(?:\s+${other})?$`, `please ${v1} ${name} ${other}`];
     case 4:
       return [
         String.raw`\b${v1}\s+${name}[-_]?(?:${noun}|${pick(REAL_NOUNS)})\s+(?<target>[\w-]+)`,
@@ -136,13 +127,7 @@ for (const size of SIZES) {
   registry.match('warm the index');
   const registerMs = performance.now() - start;
   const stats = registry.stats().index;
-  registration.push([
-    size,
-    `${fmt(defineMs, 1)} ms`,
-    `${fmt(registerMs, 1)} ms`,
-    stats.literals,
-    stats.alwaysChecked,
-  ]);
+  registration.push([size, `${fmt(defineMs, 1)} ms`, `${fmt(registerMs, 1)} ms`, stats.literals, stats.alwaysChecked]);
 
   const ordered = registry.list();
   const v8 = ordered.map((p) => new RegExp(p.triggerPattern, 'i'));

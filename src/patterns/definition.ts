@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { formatZodError } from '../validation.js';
-import { ACTIONS, DEFAULT_ACTION, isActionName, type ActionInfo, type ActionName } from './actions.js';
+import { ACTION_NAMES, ACTIONS, DEFAULT_ACTION, isActionName, type ActionInfo, type ActionName } from './actions.js';
 import { ParameterRules, parameterSpecSchema, type ParameterCheck, type ParameterSpec } from './parameters.js';
 import { PATTERN_TYPES, type PatternType } from './pattern-type.js';
 import { compileTrigger, type CompiledTrigger } from './trigger.js';
@@ -31,13 +31,36 @@ export const patternConfigSchema = z
     name: z
       .string()
       .max(PATTERN_LIMITS.nameMaxLength)
-      .regex(NAME, 'must start with a lowercase letter and use only a-z, 0-9 and _'),
-    pattern_type: z.enum(PATTERN_TYPES as [PatternType, ...PatternType[]]),
-    trigger_pattern: z.string().min(1).max(PATTERN_LIMITS.triggerMaxLength),
-    cost_tokens: z.number().int().min(0).max(PATTERN_LIMITS.maxCostTokens),
-    priority: z.number().int().min(-PATTERN_LIMITS.maxPriority).max(PATTERN_LIMITS.maxPriority).optional(),
-    cache_ttl: z.number().int().min(0).max(PATTERN_LIMITS.maxCacheTtl).optional(),
-    action: z.string().optional(),
+      .regex(NAME, 'must start with a lowercase letter and use only a-z, 0-9 and _')
+      .describe('Unique name, reported as patternName.'),
+    pattern_type: z
+      .enum(PATTERN_TYPES as [PatternType, ...PatternType[]])
+      .describe('Execution path: infrastructure (no memory access), memory, or hybrid.'),
+    trigger_pattern: z
+      .string()
+      .min(1)
+      .max(PATTERN_LIMITS.triggerMaxLength)
+      .describe('Regex (RE2, always case-insensitive; no lookaround or backreferences). Named groups become params.'),
+    cost_tokens: z.number().int().min(0).max(PATTERN_LIMITS.maxCostTokens).describe('Token cost of one execution.'),
+    priority: z
+      .number()
+      .int()
+      .min(-PATTERN_LIMITS.maxPriority)
+      .max(PATTERN_LIMITS.maxPriority)
+      .optional()
+      .describe('Higher wins; ties go to the longer match, then to the earlier registration. Default: 5.'),
+    cache_ttl: z
+      .number()
+      .int()
+      .min(0)
+      .max(PATTERN_LIMITS.maxCacheTtl)
+      .optional()
+      .describe('Seconds a successful read may be cached; 0 = never. Default: 300.'),
+    // A string here (not an enum) so that an unknown action gets resolveAction's clearer message.
+    action: z.string().optional().meta({
+      description: "Action to run; must belong to the pattern's type. Default: per type.",
+      enum: ACTION_NAMES,
+    }),
     params: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .optional()
@@ -46,8 +69,8 @@ export const patternConfigSchema = z
       .record(z.string().regex(PARAMETER_NAME, 'must be a named group of the trigger'), parameterSpecSchema)
       .optional()
       .describe('Rules for named captures; a match whose captures break them is not a match.'),
-    description: z.string().max(500).optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
+    description: z.string().max(500).optional().describe('What the pattern does, shown by `patterns list`.'),
+    metadata: z.record(z.string(), z.unknown()).optional().describe('Free-form data kept with the pattern.'),
   })
   .describe('PatternConfig');
 

@@ -33,7 +33,9 @@ export class LiteralIndex {
 
   /** `requirements[slot]` is the literal requirement of the pattern at that slot. */
   constructor(requirements: readonly LiteralRequirement[]) {
-    const usable = requirements.map((cnf) => cnf.filter((clause) => clause.every((l) => l.length >= MIN_LITERAL_LENGTH)));
+    const usable = requirements.map((cnf) =>
+      cnf.filter((clause) => clause.every((l) => l.length >= MIN_LITERAL_LENGTH)),
+    );
     const frequency = new Map<string, number>();
     for (const cnf of usable) {
       for (const literal of new Set(cnf.flat())) frequency.set(literal, (frequency.get(literal) ?? 0) + 1);

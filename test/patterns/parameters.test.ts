@@ -30,7 +30,12 @@ describe('declared parameters', () => {
       trigger_pattern: String.raw`\btagged\s+(?<tag>\S+)(?:\s+in\s+(?<project>\w+))?`,
       parameters: { tag: { pattern: '[a-z][a-z0-9-]*', max: 20 }, project: { required: false } },
     }),
-    PatternDefinition.fromConfig({ ...base, name: 'fallback', priority: 1, trigger_pattern: String.raw`\b(top|above|tagged)\b` }),
+    PatternDefinition.fromConfig({
+      ...base,
+      name: 'fallback',
+      priority: 1,
+      trigger_pattern: String.raw`\b(top|above|tagged)\b`,
+    }),
   ]);
 
   it('converts typed captures and takes the enum spelling', () => {

@@ -14,15 +14,17 @@ const casing = (word: string) =>
     .map((upper) => [...word].map((ch, i) => (upper[i] ? ch.toUpperCase() : ch)).join(''));
 
 /** A word as a trigger fragment: plain, mis-cased, or with a class or escape standing in for a letter. */
-const triggerWord = fc.constantFrom(...WORDS).chain((word) =>
-  fc.oneof(
-    casing(word),
-    fc.constant(word.replace(/s/, '[sz]')),
-    fc.constant(word.replace(/t/, '\\x74')),
-    fc.constant(`${word}s?`),
-    fc.constant(word.replace(/k/, '[k-m]')),
-  ),
-);
+const triggerWord = fc
+  .constantFrom(...WORDS)
+  .chain((word) =>
+    fc.oneof(
+      casing(word),
+      fc.constant(word.replace(/s/, '[sz]')),
+      fc.constant(word.replace(/t/, '\\x74')),
+      fc.constant(`${word}s?`),
+      fc.constant(word.replace(/k/, '[k-m]')),
+    ),
+  );
 
 const atom: fc.Arbitrary<string> = fc.letrec<{ piece: string }>((tie) => ({
   piece: fc.oneof(
@@ -79,7 +81,10 @@ export function toDefinitions(generated: readonly GeneratedPattern[]): PatternDe
 export const query = fc
   .array(
     fc.tuple(
-      fc.oneof(fc.constantFrom(...WORDS), fc.constantFrom('restored', 'kits', 'x', '42', 'héalth', 'ſtats', '\u212Ait', 'st\ud800ore')),
+      fc.oneof(
+        fc.constantFrom(...WORDS),
+        fc.constantFrom('restored', 'kits', 'x', '42', 'héalth', 'ſtats', '\u212Ait', 'st\ud800ore'),
+      ),
       fc.constantFrom(...SEPARATORS),
     ),
     { minLength: 0, maxLength: 7 },
