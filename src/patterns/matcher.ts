@@ -160,7 +160,7 @@ function whyWon(winner: Found, runnerUp: Found | undefined): { reason: WinReason
   if (!runnerUp) return { reason: 'only-match', detail: 'the only candidate that matched' };
   const other = `'${runnerUp.entry.pattern.name}'`;
   const [w, r] = [winner.entry.pattern.priority, runnerUp.entry.pattern.priority];
-  if (w > r) return { reason: 'priority', detail: `priority ${w} is above ${other}'s ${r}` };
+  if (w > r) return { reason: 'priority', detail: `priority ${w} is above ${r} (${other})` };
   const [lw, lr] = [winner.found.text.length, runnerUp.found.text.length];
   if (lw > lr) {
     return {
