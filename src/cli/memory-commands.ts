@@ -1,4 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { SingleBar, Presets } from 'cli-progress';
@@ -90,37 +91,35 @@ async function readImport(
   const records: ImportedMemory[] = [];
   const errors: string[] = [];
   let lineNumber = 0;
-  const input = createReadStream(file, 'utf8');
-  const failed = once(input, 'error').then(([error]) => {
-    throw new ValidationError(`cannot read '${file}': ${(error as Error).message}`);
-  });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  const reading = (async () => {
-    for await (const line of lines) {
-      lineNumber++;
-      if (line.trim() === '') continue;
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch (error) {
-        errors.push(`${lineNumber}: not valid JSON (${(error as Error).message})`);
-        continue;
-      }
-      const parsed = importLine.safeParse(json);
-      if (!parsed.success) {
-        errors.push(`${lineNumber}: ${formatZodError(parsed.error)}`);
-        continue;
-      }
-      const { createdAt, expiresAt, ...rest } = parsed.data;
-      records.push({
-        ...rest,
-        namespace: rest.namespace ?? namespace,
-        agentId: rest.agentId ?? agentId,
-        ...(createdAt !== undefined && { createdAt: Date.parse(createdAt) }),
-        ...(expiresAt != null && { expiresAt: Date.parse(expiresAt) }),
-      });
+  try {
+    await access(file, constants.R_OK);
+  } catch (error) {
+    throw new ValidationError(`cannot read '${file}': ${(error as Error).message}`, { cause: error });
+  }
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    lineNumber++;
+    if (line.trim() === '') continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (error) {
+      errors.push(`${lineNumber}: not valid JSON (${(error as Error).message})`);
+      continue;
     }
-  })();
-  await Promise.race([reading, failed]);
+    const parsed = importLine.safeParse(json);
+    if (!parsed.success) {
+      errors.push(`${lineNumber}: ${formatZodError(parsed.error)}`);
+      continue;
+    }
+    const { createdAt, expiresAt, ...rest } = parsed.data;
+    records.push({
+      ...rest,
+      namespace: rest.namespace ?? namespace,
+      agentId: rest.agentId ?? agentId,
+      ...(createdAt !== undefined && { createdAt: Date.parse(createdAt) }),
+      ...(expiresAt != null && { expiresAt: Date.parse(expiresAt) }),
+    });
+  }
   return { records, errors, lines: lineNumber };
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import { formatZodError } from '../validation.js';
 import { ACTION_NAMES, ACTIONS, DEFAULT_ACTION, isActionName, type ActionInfo, type ActionName } from './actions.js';
 import { ParameterRules, parameterSpecSchema, type ParameterCheck, type ParameterSpec } from './parameters.js';
 import { PATTERN_TYPES, type PatternType } from './pattern-type.js';
@@ -196,14 +195,22 @@ export class PatternDefinition {
 
 function parsePatternConfig(config: unknown): z.output<typeof patternConfigSchema> {
   const result = patternConfigSchema.safeParse(config);
-  if (!result.success) {
-    const name = typeof config === 'object' && config !== null ? (config as { name?: unknown }).name : undefined;
-    const label = typeof name === 'string' ? `Pattern '${name}'` : 'Pattern config';
-    throw new ValidationError(`${label} is invalid: ${formatZodError(result.error)}`, {
-      details: { issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-    });
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const record = typeof config === 'object' && config !== null ? (config as Record<string, unknown>) : {};
+  // The trigger compiles only once the rest is valid; on this error path, check it as well
+  // so that a report lists a bad regex beside the other problems.
+  const trigger = record['trigger_pattern'];
+  if (typeof trigger === 'string' && !issues.some((i) => i.path === 'trigger_pattern')) {
+    try {
+      compileTrigger(trigger, 'trigger_pattern');
+    } catch (error) {
+      issues.push({ path: 'trigger_pattern', message: (error as Error).message.replace(/^trigger_pattern: /, '') });
+    }
   }
-  return result.data;
+  const label = typeof record['name'] === 'string' ? `Pattern '${record['name']}'` : 'Pattern config';
+  const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+  throw new ValidationError(`${label} is invalid: ${summary}`, { details: { issues } });
 }
 
 function resolveAction(action: string | undefined, type: PatternType): ActionName {

@@ -36,3 +36,35 @@ export function manualClock(start = Date.parse('2026-01-01T00:00:00Z')): {
   let current = start;
   return { now: () => current, advance: (ms) => void (current += ms) };
 }
+
+/**
+ * An engine built directly on a store wrapper that records which store methods were
+ * called, for tests that prove what an execution does or does not touch.
+ */
+export async function createSpiedEngine(options: EngineOptions = {}): Promise<{
+  engine: PatternExecutionEngine;
+  calls: string[];
+}> {
+  const engine = await createTestEngine(options);
+  const calls: string[] = [];
+  const store = engine.store;
+  for (const method of [
+    'store',
+    'importMany',
+    'get',
+    'delete',
+    'search',
+    'nearest',
+    'count',
+    'exportAll',
+    'purgeExpired',
+    'ping',
+  ] as const) {
+    const original = (store[method] as (...args: unknown[]) => unknown).bind(store);
+    (store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      calls.push(method);
+      return original(...args);
+    };
+  }
+  return { engine, calls };
+}

@@ -35,32 +35,32 @@ export function evaluateExpression(expression: string): number {
     }
     return value;
   };
-  // product := power (('*' | '/' | '%') power)*
+  // product := unary (('*' | '/' | '%') unary)*
   const product = (): number => {
-    let value = power();
+    let value = unary();
     while (isOp('*') || isOp('/') || isOp('%')) {
       const op = (tokens[position++] as Token).value;
-      const right = power();
+      const right = unary();
       if ((op === '/' || op === '%') && right === 0) throw new ExecutionFailedError('Division by zero');
       value = op === '*' ? value * right : op === '/' ? value / right : value % right;
     }
     return value;
   };
-  // power := unary ('^' power)?
-  const power = (): number => {
-    const base = unary();
-    if (!isOp('^')) return base;
-    position++;
-    return base ** power();
-  };
-  // unary := ('+' | '-') unary | atom
+  // unary := ('+' | '-') unary | power — so -2 ^ 2 is -(2 ^ 2), as in mathematics
   const unary = (): number => {
     if (isOp('-') || isOp('+')) {
       const negative = (tokens[position++] as Token).value === '-';
       const value = nested(unary);
       return negative ? -value : value;
     }
-    return atom();
+    return power();
+  };
+  // power := atom ('^' unary)? — right-associative, and the exponent may carry a sign
+  const power = (): number => {
+    const base = atom();
+    if (!isOp('^')) return base;
+    position++;
+    return base ** nested(unary);
   };
   // atom := number | '(' sum ')'
   const atom = (): number => {

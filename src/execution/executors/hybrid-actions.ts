@@ -9,7 +9,7 @@ import { cacheCap, DEFAULT_RESULT_LIMIT } from './memory-actions.js';
 type HybridAction = 'semantic_search' | 'analyze' | 'compare' | 'temporal';
 
 /** How many related memories an analysis or comparison aggregates over. */
-const ANALYSIS_DEPTH = 100;
+const ANALYSIS_DEPTH = 50;
 const TOP_ITEMS = 5;
 const DAY_MS = 86_400_000;
 const DEFAULT_WINDOW_DAYS = 30;

@@ -34,7 +34,7 @@ export async function hybridSearch(
     const listed = await services.store.search(scope, { limit, orderBy: 'importance', ...filters });
     return listed.map((m) => ({ ...m, lexicalRank: null, semanticRank: null, similarity: null }));
   }
-  const depth = Math.max(limit * 2, 20);
+  const depth = Math.max(limit, 20);
   const [lexical, semantic] = await Promise.all([
     services.store.search(scope, { text, limit: depth, ...filters }),
     services.embedder

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import * as sqliteVec from 'sqlite-vec';
 import { StoreUnavailableError, ValidationError } from '../../errors.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
@@ -16,7 +15,7 @@ export interface OpenSqliteOptions {
 
 /**
  * Opens (creating if needed) the embedded database: WAL journal so readers never block the
- * writer, FTS5 and sqlite-vec loaded, migrations applied in order, each in a transaction.
+ * writer, migrations applied in order, each in a transaction.
  */
 export function openSqliteDatabase({ path, embedder }: OpenSqliteOptions): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -34,8 +33,10 @@ export function openSqliteDatabase({ path, embedder }: OpenSqliteOptions): Sqlit
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    sqliteVec.load(db);
-    migrate(db, embedder.dimensions);
+    // SQLite's own default of 2 MiB (better-sqlite3 raises it to 16 MiB): the OS page cache
+    // serves the rest at memcpy speed, and resident memory is part of the budget.
+    db.pragma('cache_size = -2000');
+    migrate(db);
     checkEmbedder(db, embedder);
     return db;
   } catch (error) {
@@ -44,14 +45,14 @@ export function openSqliteDatabase({ path, embedder }: OpenSqliteOptions): Sqlit
   }
 }
 
-function migrate(db: SqliteDatabase, dimensions: number): void {
+function migrate(db: SqliteDatabase): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
   const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   for (const migration of SQLITE_MIGRATIONS) {
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
-      db.exec(migration.sql({ dimensions }));
+      db.exec(migration.sql());
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,
@@ -74,7 +75,7 @@ function checkEmbedder(db: SqliteDatabase, embedder: { id: string; dimensions: n
     );
     return;
   }
-  if (stored !== embedder.id) {
+  if (stored !== embedder.id || Number(get.get('embedder_dimensions')) !== embedder.dimensions) {
     throw new ValidationError(
       `embedder: this database holds vectors from '${stored}', but the engine was given '${embedder.id}'; use the same embedder or a new database`,
     );

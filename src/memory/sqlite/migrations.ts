@@ -1,7 +1,7 @@
 export interface SqliteMigration {
   version: number;
   name: string;
-  sql(settings: { dimensions: number }): string;
+  sql(): string;
 }
 
 /** Applied in order, once each; never edit a shipped migration, add a new one. */
@@ -11,6 +11,10 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     name: 'memories',
     sql: () => `
       CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+      -- Each namespace owns a contiguous range of memory rowids (see sqlite/namespace-ranges.ts),
+      -- so full-text and vector lookups seek straight to it.
+      CREATE TABLE namespaces (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 
       CREATE TABLE memories (
         rowid INTEGER PRIMARY KEY,
@@ -31,43 +35,49 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         expires_at INTEGER,
         UNIQUE (namespace, agent_id, content_hash)
       );
-      CREATE INDEX memories_by_importance ON memories (namespace, importance DESC);
+      CREATE INDEX memories_by_importance ON memories (namespace, importance DESC, created_at DESC);
       CREATE INDEX memories_by_created ON memories (namespace, created_at DESC);
       CREATE INDEX memories_by_expiry ON memories (expires_at) WHERE expires_at IS NOT NULL;
 
+      -- Carries the memory's importance so "tagged X, most important first" walks one index.
       CREATE TABLE memory_tags (
         namespace TEXT NOT NULL,
         tag TEXT NOT NULL,
         memory_rowid INTEGER NOT NULL REFERENCES memories (rowid) ON DELETE CASCADE,
+        importance REAL NOT NULL,
         PRIMARY KEY (namespace, tag, memory_rowid)
       ) WITHOUT ROWID;
       CREATE INDEX memory_tags_by_memory ON memory_tags (memory_rowid);
+      CREATE INDEX memory_tags_by_importance ON memory_tags (namespace, tag, importance DESC);
 
-      -- External-content FTS index over content and tags, kept in step by triggers.
+      -- Full-text index over content and tags, kept in step by triggers.
+      -- Contentless: the text lives in memories only.
       CREATE VIRTUAL TABLE memories_fts USING fts5(
-        content, tags, content = 'memories', content_rowid = 'rowid', tokenize = 'porter unicode61'
+        content, tags, content = '', contentless_delete = 1, tokenize = 'porter unicode61'
       );
       CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
         INSERT INTO memories_fts (rowid, content, tags) VALUES (new.rowid, new.content, new.tags);
       END;
       CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
-        INSERT INTO memories_fts (memories_fts, rowid, content, tags) VALUES ('delete', old.rowid, old.content, old.tags);
+        DELETE FROM memories_fts WHERE rowid = old.rowid;
       END;
-      CREATE TRIGGER memories_fts_update AFTER UPDATE OF content, tags ON memories BEGIN
-        INSERT INTO memories_fts (memories_fts, rowid, content, tags) VALUES ('delete', old.rowid, old.content, old.tags);
-        INSERT INTO memories_fts (rowid, content, tags) VALUES (new.rowid, new.content, new.tags);
+      CREATE TRIGGER memories_fts_update AFTER UPDATE OF tags ON memories BEGIN
+        UPDATE memories_fts SET content = new.content, tags = new.tags WHERE rowid = new.rowid;
       END;
     `,
   },
   {
     version: 2,
     name: 'memory vectors',
-    // Partitioned by namespace so a k-NN query only scans its own namespace's vectors.
-    sql: ({ dimensions }) => `
-      CREATE VIRTUAL TABLE memories_vec USING vec0(
-        namespace TEXT PARTITION KEY,
-        embedding FLOAT[${dimensions}] distance_metric=cosine
+    // int8-quantised embeddings (see memory/vector-index.ts), loaded per namespace for k-NN.
+    sql: () => `
+      CREATE TABLE memory_vectors (
+        rowid INTEGER PRIMARY KEY REFERENCES memories (rowid) ON DELETE CASCADE,
+        namespace TEXT NOT NULL,
+        scale REAL NOT NULL,
+        vector BLOB NOT NULL
       );
+      CREATE INDEX memory_vectors_by_namespace ON memory_vectors (namespace, rowid);
     `,
   },
   {

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { StoreUnavailableError } from '../../errors.js';
 import { topicWords } from '../../text.js';
-import { mergeMemory, prepareMemory, toIso, type PreparedMemory } from '../records.js';
+import { mergeMemory, prepareMemory, type PreparedMemory } from '../records.js';
 import type {
-  AccessLevel,
   ImportedMemory,
   Memory,
   MemoryStore,
@@ -15,27 +14,12 @@ import type {
   SearchQuery,
   StoreResult,
 } from '../store.js';
+import { quantize } from '../vector-index.js';
 import type { SqliteDatabase } from './database.js';
-
-interface MemoryRow {
-  rowid: number;
-  id: string;
-  namespace: string;
-  agent_id: string;
-  content: string;
-  content_hash: string;
-  tags: string;
-  metadata: string;
-  importance: number;
-  access_level: AccessLevel;
-  shared_with: string;
-  created_at: number;
-  updated_at: number;
-  accessed_at: number | null;
-  access_count: number;
-  expires_at: number | null;
-  score?: number;
-}
+import { NamespaceRanges } from './namespace-ranges.js';
+import { SqliteTextSearch } from './sqlite-text-search.js';
+import { SqliteVectors } from './sqlite-vectors.js';
+import { toMemory, type MemoryRow } from './rows.js';
 
 /** Live and readable by the scope's agent; `m` is the memories alias. */
 const VISIBLE = `m.namespace = @namespace
@@ -43,33 +27,39 @@ const VISIBLE = `m.namespace = @namespace
   AND (@admin = 1 OR m.agent_id = @agentId OR m.access_level IN ('team', 'public')
        OR (m.access_level = 'shared' AND EXISTS (SELECT 1 FROM json_each(m.shared_with) WHERE value = @agentId)))`;
 
-/** sqlite-vec answers at most this many neighbours per query. */
-const MAX_KNN = 4096;
-/** Neighbours fetched per requested result, since some are filtered out as invisible afterwards. */
-const KNN_OVERFETCH = 4;
 const EXPORT_PAGE = 500;
-const MAX_FTS_TERMS = 16;
 const PROGRESS_EVERY = 500;
+/** Neighbours fetched per requested result before visibility filtering; widened if too few survive. */
+const KNN_OVERFETCH = 4;
 
 export interface SqliteMemoryStoreOptions {
   /** Epoch-millisecond clock; tests move it to expire memories. */
   now?: () => number;
 }
 
-/** The embedded MemoryStore: FTS5 (BM25) for text, sqlite-vec for vectors, one file. */
+/**
+ * The embedded MemoryStore: one SQLite file; FTS5 (BM25) for text, an in-process int8
+ * vector index (loaded per namespace from the memory_vectors table) for k-NN.
+ */
 export class SqliteMemoryStore implements MemoryStore {
   readonly backend = 'sqlite';
   readonly #db: SqliteDatabase;
   readonly #now: () => number;
   readonly #statements = new Map<string, Statement>();
+  readonly #text: SqliteTextSearch;
+  readonly #vectors: SqliteVectors;
+  readonly #namespaces: NamespaceRanges;
 
   constructor(db: SqliteDatabase, options: SqliteMemoryStoreOptions = {}) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
+    this.#text = new SqliteTextSearch(db);
+    this.#vectors = new SqliteVectors(db);
+    this.#namespaces = new NamespaceRanges(db);
   }
 
   async store(scope: Scope, input: NewMemory, embedding: Float32Array): Promise<StoreResult> {
-    return this.#guard(() => this.#db.transaction(() => this.#upsert(scope, input, embedding)).immediate());
+    return this.#write(() => this.#upsert(scope, input, embedding));
   }
 
   async importMany(
@@ -77,103 +67,80 @@ export class SqliteMemoryStore implements MemoryStore {
     embeddings: readonly Float32Array[],
     onProgress?: (done: number) => void,
   ): Promise<{ created: number; updated: number }> {
-    return this.#guard(() =>
-      this.#db
-        .transaction(() => {
-          let created = 0;
-          memories.forEach((memory, i) => {
-            const result = this.#upsert(
-              { namespace: memory.namespace, agentId: memory.agentId },
-              memory,
-              embeddings[i]!,
-            );
-            if (result.created) created++;
-            if ((i + 1) % PROGRESS_EVERY === 0) onProgress?.(i + 1);
-          });
-          onProgress?.(memories.length);
-          return { created, updated: memories.length - created };
-        })
-        .immediate(),
-    );
+    return this.#write(() => {
+      let created = 0;
+      memories.forEach((memory, i) => {
+        const scope = { namespace: memory.namespace, agentId: memory.agentId };
+        if (this.#upsert(scope, memory, embeddings[i]!).created) created++;
+        if ((i + 1) % PROGRESS_EVERY === 0) onProgress?.(i + 1);
+      });
+      onProgress?.(memories.length);
+      return { created, updated: memories.length - created };
+    });
   }
 
   async get(scope: Scope, id: string): Promise<Memory | null> {
     return this.#guard(() => {
-      const row = this.#statement('get', `SELECT m.* FROM memories m WHERE m.id = @id AND ${VISIBLE}`).get({
+      const row = this.#statement(`SELECT m.* FROM memories m WHERE m.id = @id AND ${VISIBLE}`).get({
         ...this.#params(scope),
         id,
       }) as MemoryRow | undefined;
-      return row ? (this.#touch([row])[0] ?? null) : null;
+      return row ? this.#touch([row])[0]! : null;
     });
   }
 
   async delete(scope: Scope, id: string): Promise<boolean> {
-    return this.#guard(() =>
-      this.#db
-        .transaction(() => {
-          const rowid = this.#statement(
-            'delete-find',
-            `SELECT rowid FROM memories WHERE id = @id AND namespace = @namespace AND (@admin = 1 OR agent_id = @agentId)`,
-          )
-            .pluck()
-            .get({ id, namespace: scope.namespace, agentId: scope.agentId, admin: scope.admin ? 1 : 0 }) as
-            number | undefined;
-          if (rowid === undefined) return false;
-          this.#removeRows([rowid]);
-          return true;
-        })
-        .immediate(),
-    );
+    return this.#write(() => {
+      const row = this.#statement(
+        'SELECT rowid, namespace FROM memories WHERE id = @id AND namespace = @namespace AND (@admin = 1 OR agent_id = @agentId)',
+      ).get({ id, namespace: scope.namespace, agentId: scope.agentId, admin: scope.admin ? 1 : 0 }) as
+        { rowid: number; namespace: string } | undefined;
+      if (!row) return false;
+      this.#remove([row]);
+      return true;
+    });
   }
 
   async search(scope: Scope, query: SearchQuery): Promise<ScoredMemory[]> {
     return this.#guard(() => {
+      const terms = query.text === undefined ? [] : topicWords(query.text);
       // A text of filler words only ("recall memories") lists instead of matching nothing.
-      const terms = query.text === undefined ? [] : topicWords(query.text).slice(0, MAX_FTS_TERMS);
-      return terms.length > 0 ? this.#fullText(scope, query, terms) : this.#listScored(scope, query);
+      if (terms.length === 0) return this.#list(scope, query);
+      const range = this.#namespaces.find(scope.namespace);
+      if (!range) return [];
+      const candidates = this.#text.candidates(range, terms);
+      const rows = this.#fetchCandidates(scope, query, candidates, query.orderBy ?? 'relevance');
+      return this.#touch(rows) as ScoredMemory[];
     });
   }
 
   async nearest(scope: Scope, query: NearestQuery): Promise<ScoredMemory[]> {
     return this.#guard(() => {
-      const k = Math.min(MAX_KNN, query.limit * KNN_OVERFETCH + 16);
-      const filters = query.minImportance === undefined ? '' : 'AND m.importance >= @minImportance';
-      const rows = this.#statement(
-        `nearest${filters}`,
-        `WITH knn AS (
-           SELECT rowid, distance FROM memories_vec WHERE embedding MATCH @embedding AND k = @k AND namespace = @namespace
-         )
-         SELECT m.*, 1 - knn.distance AS score FROM knn JOIN memories m ON m.rowid = knn.rowid
-         WHERE ${VISIBLE} ${filters}
-         ORDER BY knn.distance LIMIT @limit`,
-      ).all({
-        ...this.#params(scope),
-        embedding: vectorBlob(query.embedding),
-        k,
-        limit: query.limit,
-        ...(query.minImportance !== undefined && { minImportance: query.minImportance }),
-      }) as MemoryRow[];
-      return this.#touch(rows) as ScoredMemory[];
+      const index = this.#vectors.index(scope.namespace);
+      let k = query.limit * KNN_OVERFETCH + 16;
+      for (;;) {
+        const neighbours = index.search(query.embedding, k);
+        const rows = this.#fetchCandidates(scope, { ...query, text: undefined }, neighbours, 'relevance');
+        // Too few neighbours were visible to this agent: widen, until the namespace is exhausted.
+        if (rows.length >= query.limit || neighbours.length < k) return this.#touch(rows) as ScoredMemory[];
+        k *= 4;
+      }
     });
   }
 
   async count(scope: Scope): Promise<number> {
     return this.#guard(
       () =>
-        this.#statement('count', `SELECT count(*) FROM memories m WHERE ${VISIBLE}`)
-          .pluck()
-          .get(this.#params(scope)) as number,
+        this.#statement(`SELECT count(*) FROM memories m WHERE ${VISIBLE}`).pluck().get(this.#params(scope)) as number,
     );
   }
 
   async *exportAll(namespace?: string): AsyncIterable<Memory> {
-    let after = 0;
     const page = this.#statement(
-      `export${namespace === undefined ? '' : '-ns'}`,
       `SELECT * FROM memories WHERE rowid > @after AND (expires_at IS NULL OR expires_at > @now)
        ${namespace === undefined ? '' : 'AND namespace = @namespace'} ORDER BY rowid LIMIT ${EXPORT_PAGE}`,
     );
-    for (;;) {
+    for (let after = 0; ;) {
       // Paged rather than iterated: better-sqlite3 locks the connection while a cursor is open.
       const rows = this.#guard(
         () => page.all({ after, now: this.#now(), ...(namespace !== undefined && { namespace }) }) as MemoryRow[],
@@ -185,151 +152,143 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async purgeExpired(): Promise<number> {
-    return this.#guard(() =>
-      this.#db
-        .transaction(() => {
-          const rowids = this.#statement(
-            'expired',
-            'SELECT rowid FROM memories WHERE expires_at IS NOT NULL AND expires_at <= @now',
-          )
-            .pluck()
-            .all({ now: this.#now() }) as number[];
-          this.#removeRows(rowids);
-          return rowids.length;
-        })
-        .immediate(),
-    );
+    return this.#write(() => {
+      const rows = this.#statement(
+        'SELECT rowid, namespace FROM memories WHERE expires_at IS NOT NULL AND expires_at <= @now',
+      ).all({ now: this.#now() }) as Array<{ rowid: number; namespace: string }>;
+      this.#remove(rows);
+      return rows.length;
+    });
   }
 
   async ping(): Promise<void> {
-    this.#guard(() => this.#statement('ping', 'SELECT 1').get());
+    this.#guard(() => this.#statement('SELECT 1').get());
   }
 
   async close(): Promise<void> {
     this.#statements.clear();
+    this.#vectors.clear();
   }
 
   #upsert(scope: Scope, input: NewMemory, embedding: Float32Array): StoreResult {
     const now = this.#now();
     let prepared = prepareMemory(input, now);
-    const existingRow = this.#statement(
-      'by-hash',
+    const existing = this.#statement(
       'SELECT * FROM memories WHERE namespace = ? AND agent_id = ? AND content_hash = ?',
     ).get(scope.namespace, scope.agentId, prepared.contentHash) as MemoryRow | undefined;
 
-    if (existingRow && (existingRow.expires_at === null || existingRow.expires_at > now)) {
-      prepared = mergeMemory(toMemory(existingRow), input, prepared);
+    if (existing && (existing.expires_at === null || existing.expires_at > now)) {
+      prepared = mergeMemory(toMemory(existing), input, prepared);
       this.#statement(
-        'update',
         `UPDATE memories SET tags = @tags, metadata = @metadata, importance = @importance, access_level = @accessLevel,
            shared_with = @sharedWith, expires_at = @expiresAt, updated_at = @now WHERE rowid = @rowid`,
-      ).run({ ...columns(prepared), now, rowid: existingRow.rowid });
-      this.#writeTags(existingRow.rowid, scope.namespace, prepared.tags);
-      const row = this.#statement('by-rowid', 'SELECT * FROM memories WHERE rowid = ?').get(
-        existingRow.rowid,
-      ) as MemoryRow;
-      return { memory: toMemory(row), created: false };
+      ).run({ ...columns(prepared), now, rowid: existing.rowid });
+      this.#writeTags(existing.rowid, scope.namespace, prepared);
+      return { memory: this.#byRowid(existing.rowid), created: false };
     }
     // An expired duplicate is invisible; replace it rather than resurrect its old fields.
-    if (existingRow) this.#removeRows([existingRow.rowid]);
+    if (existing) this.#remove([existing]);
 
-    const id = randomUUID();
-    const info = this.#statement(
-      'insert',
-      `INSERT INTO memories (id, namespace, agent_id, content, content_hash, tags, metadata, importance, access_level,
-         shared_with, created_at, updated_at, expires_at)
-       VALUES (@id, @namespace, @agentId, @content, @contentHash, @tags, @metadata, @importance, @accessLevel,
-         @sharedWith, @createdAt, @now, @expiresAt)`,
+    const rowid = this.#namespaces.nextRowid(scope.namespace);
+    this.#statement(
+      `INSERT INTO memories (rowid, id, namespace, agent_id, content, content_hash, tags, metadata, importance,
+         access_level, shared_with, created_at, updated_at, expires_at)
+       VALUES (@rowid, @id, @namespace, @agentId, @content, @contentHash, @tags, @metadata, @importance,
+         @accessLevel, @sharedWith, @createdAt, @now, @expiresAt)`,
     ).run({
       ...columns(prepared),
-      id,
+      rowid,
+      id: randomUUID(),
       namespace: scope.namespace,
       agentId: scope.agentId,
       now,
       createdAt: prepared.createdAt,
     });
-    const rowid = Number(info.lastInsertRowid);
-    this.#writeTags(rowid, scope.namespace, prepared.tags);
-    this.#statement('vec-insert', 'INSERT INTO memories_vec (rowid, namespace, embedding) VALUES (?, ?, ?)').run(
-      BigInt(rowid),
-      scope.namespace,
-      vectorBlob(embedding),
-    );
-    const row = this.#statement('by-rowid', 'SELECT * FROM memories WHERE rowid = ?').get(rowid) as MemoryRow;
-    return { memory: toMemory(row), created: true };
+    this.#writeTags(rowid, scope.namespace, prepared);
+    this.#vectors.insert(scope.namespace, rowid, quantize(embedding));
+    return { memory: this.#byRowid(rowid), created: true };
   }
 
-  #writeTags(rowid: number, namespace: string, tags: readonly string[]): void {
-    this.#statement('tags-clear', 'DELETE FROM memory_tags WHERE memory_rowid = ?').run(rowid);
+  #byRowid(rowid: number): Memory {
+    return toMemory(this.#statement('SELECT * FROM memories WHERE rowid = ?').get(rowid) as MemoryRow);
+  }
+
+  #writeTags(rowid: number, namespace: string, { tags, importance }: PreparedMemory): void {
+    this.#statement('DELETE FROM memory_tags WHERE memory_rowid = ?').run(rowid);
     const insert = this.#statement(
-      'tags-insert',
-      'INSERT INTO memory_tags (namespace, tag, memory_rowid) VALUES (?, ?, ?)',
+      'INSERT INTO memory_tags (namespace, tag, memory_rowid, importance) VALUES (?, ?, ?, ?)',
     );
-    for (const tag of tags) insert.run(namespace, tag, rowid);
+    for (const tag of tags) insert.run(namespace, tag, rowid, importance);
   }
 
-  #removeRows(rowids: readonly number[]): void {
-    const deleteRow = this.#statement('delete-row', 'DELETE FROM memories WHERE rowid = ?');
-    const deleteVec = this.#statement('delete-vec', 'DELETE FROM memories_vec WHERE rowid = ?');
-    for (const rowid of rowids) {
+  #remove(rows: ReadonlyArray<{ rowid: number; namespace: string }>): void {
+    const deleteRow = this.#statement('DELETE FROM memories WHERE rowid = ?');
+    for (const { rowid, namespace } of rows) {
       deleteRow.run(rowid);
-      deleteVec.run(BigInt(rowid));
+      this.#vectors.remove(namespace, rowid);
     }
   }
 
-  #fullText(scope: Scope, query: SearchQuery, terms: readonly string[]): ScoredMemory[] {
-    const { filters, values } = this.#filters(query);
-    const order = {
-      relevance: 'score DESC',
-      importance: 'm.importance DESC, score DESC',
-      recent: 'm.created_at DESC',
-    }[query.orderBy ?? 'relevance'];
-    const sql = `SELECT m.*, -bm25(memories_fts, 1.0, 0.5) AS score
-      FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid
-      WHERE memories_fts MATCH @match AND ${VISIBLE} ${filters}
-      ORDER BY ${order} LIMIT @limit`;
-    const rows = this.#statement(sql, sql).all({
-      ...this.#params(scope),
-      ...values,
-      // Each word quoted, so FTS5 syntax in user text is taken literally; OR so any word counts.
-      match: terms.map((t) => `"${t}"`).join(' OR '),
-      limit: query.limit,
-    }) as MemoryRow[];
-    return this.#touch(rows) as ScoredMemory[];
-  }
-
-  #listScored(scope: Scope, query: SearchQuery): ScoredMemory[] {
-    const { filters, values } = this.#filters(query);
+  /**
+   * Lists without text, by importance or recency. With a tag, the tag's own index (which
+   * carries importance) is walked; otherwise the namespace's ordered index. Either way
+   * SQLite stops once `limit` rows pass the filters.
+   */
+  #list(scope: Scope, query: SearchQuery): ScoredMemory[] {
+    const [firstTag, ...otherTags] = query.tags ?? [];
+    const { filters, values } = filterClauses({ ...query, tags: otherTags });
     const recent = query.orderBy === 'recent';
-    const sql = `SELECT m.*, ${recent ? 'm.created_at' : 'm.importance'} AS score FROM memories m
-      WHERE ${VISIBLE} ${filters}
-      ORDER BY ${recent ? 'm.created_at DESC' : 'm.importance DESC, m.created_at DESC'} LIMIT @limit`;
-    const rows = this.#statement(sql, sql).all({
+    const sql =
+      firstTag === undefined
+        ? `SELECT m.*, ${recent ? 'm.created_at' : 'm.importance'} AS score FROM memories m
+           WHERE ${VISIBLE} ${filters}
+           ORDER BY ${recent ? 'm.created_at DESC' : 'm.importance DESC, m.created_at DESC'} LIMIT @limit`
+        : `SELECT m.*, ${recent ? 'm.created_at' : 'm.importance'} AS score
+           FROM memory_tags t CROSS JOIN memories m ON m.rowid = t.memory_rowid
+           WHERE t.namespace = @namespace AND t.tag = @firstTag AND ${VISIBLE} ${filters}
+           ORDER BY ${recent ? 'm.created_at DESC' : 't.importance DESC'} LIMIT @limit`;
+    const rows = this.#statement(sql).all({
       ...this.#params(scope),
       ...values,
+      ...(firstTag !== undefined && { firstTag: firstTag.trim().toLowerCase() }),
       limit: query.limit,
     }) as MemoryRow[];
     return this.#touch(rows) as ScoredMemory[];
   }
 
-  #filters(query: SearchQuery): { filters: string; values: Record<string, unknown> } {
-    const clauses: string[] = [];
-    const values: Record<string, unknown> = {};
-    (query.tags ?? []).forEach((tag, i) => {
-      clauses.push(
-        `EXISTS (SELECT 1 FROM memory_tags t WHERE t.namespace = m.namespace AND t.tag = @tag${i} AND t.memory_rowid = m.rowid)`,
-      );
-      values[`tag${i}`] = tag.trim().toLowerCase();
-    });
-    if (query.minImportance !== undefined) {
-      clauses.push('m.importance >= @minImportance');
-      values['minImportance'] = query.minImportance;
+  /**
+   * Keeps the ranked candidates the scope may see and the filters accept, in the order
+   * asked for. By relevance it looks up a batch at a time in rank order and stops once it
+   * has enough; by importance or recency SQLite keeps the best `limit` as it goes.
+   */
+  #fetchCandidates(
+    scope: Scope,
+    query: Omit<SearchQuery, 'text'> & { text?: undefined | string },
+    candidates: ReadonlyArray<{ rowid: number; score: number }>,
+    orderBy: NonNullable<SearchQuery['orderBy']>,
+  ): MemoryRow[] {
+    const { filters, values } = filterClauses(query);
+    // Relevance keeps the candidates' order (j.key is the position in the batch): scores of
+    // text candidates ranked over different word sets (see SqliteTextSearch) do not compare.
+    const order = { relevance: 'j.key', importance: 'm.importance DESC, j.key', recent: 'm.created_at DESC' }[orderBy];
+    // CROSS JOIN fixes the join order: look up each candidate by rowid, never scan the namespace.
+    const fetch = this.#statement(
+      `SELECT m.*, j.key AS position FROM json_each(@rowids) j CROSS JOIN memories m ON m.rowid = j.value
+       WHERE ${VISIBLE} ${filters} ORDER BY ${order} LIMIT @limit`,
+    );
+    const params = { ...this.#params(scope), ...values };
+    const batch = orderBy === 'relevance' ? Math.max(query.limit * 3, 30) : candidates.length;
+    const rows: MemoryRow[] = [];
+    for (let start = 0; start < candidates.length && rows.length < query.limit; start += batch) {
+      const slice = candidates.slice(start, start + batch);
+      const found = fetch.all({
+        ...params,
+        rowids: JSON.stringify(slice.map((c) => c.rowid)),
+        limit: query.limit - rows.length,
+      }) as Array<MemoryRow & { position: number }>;
+      for (const { position, ...row } of found) rows.push({ ...row, score: slice[position]!.score });
     }
-    if (query.createdAfter !== undefined) {
-      clauses.push('m.created_at >= @createdAfter');
-      values['createdAfter'] = query.createdAfter;
-    }
-    return { filters: clauses.map((c) => `AND ${c}`).join(' '), values };
+    return rows;
   }
 
   /** Records the read, and returns the memories as the reader now sees them. */
@@ -337,7 +296,6 @@ export class SqliteMemoryStore implements MemoryStore {
     if (rows.length === 0) return [];
     const now = this.#now();
     this.#statement(
-      'touch',
       'UPDATE memories SET accessed_at = @now, access_count = access_count + 1 WHERE rowid IN (SELECT value FROM json_each(@rowids))',
     ).run({ now, rowids: JSON.stringify(rows.map((r) => r.rowid)) });
     return rows.map((row) => {
@@ -351,13 +309,28 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   /** Statements are prepared once per distinct SQL text and reused. */
-  #statement(key: string, sql: string): Statement {
-    let statement = this.#statements.get(key);
+  #statement(sql: string): Statement {
+    let statement = this.#statements.get(sql);
     if (!statement) {
       statement = this.#db.prepare(sql);
-      this.#statements.set(key, statement);
+      this.#statements.set(sql, statement);
     }
     return statement;
+  }
+
+  /** A write transaction; the vector index hears of it only once it has committed. */
+  #write<T>(operation: () => T): T {
+    return this.#guard(() => {
+      try {
+        const result = this.#db.transaction(operation).immediate();
+        this.#vectors.commit();
+        return result;
+      } catch (error) {
+        this.#vectors.rollback();
+        this.#namespaces.reset();
+        throw error;
+      }
+    });
   }
 
   #guard<T>(operation: () => T): T {
@@ -391,26 +364,25 @@ function columns(prepared: PreparedMemory): Record<string, unknown> {
   };
 }
 
-function toMemory(row: MemoryRow): Memory {
-  return {
-    id: row.id,
-    namespace: row.namespace,
-    agentId: row.agent_id,
-    content: row.content,
-    tags: JSON.parse(row.tags) as string[],
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-    importance: row.importance,
-    accessLevel: row.access_level,
-    sharedWith: JSON.parse(row.shared_with) as string[],
-    createdAt: toIso(row.created_at)!,
-    updatedAt: toIso(row.updated_at)!,
-    accessedAt: toIso(row.accessed_at),
-    accessCount: row.access_count,
-    expiresAt: toIso(row.expires_at),
-    contentHash: row.content_hash,
-  };
-}
-
-function vectorBlob(vector: Float32Array): Buffer {
-  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+function filterClauses(query: Omit<SearchQuery, 'text' | 'limit' | 'orderBy'>): {
+  filters: string;
+  values: Record<string, unknown>;
+} {
+  const clauses: string[] = [];
+  const values: Record<string, unknown> = {};
+  (query.tags ?? []).forEach((tag, i) => {
+    clauses.push(
+      `EXISTS (SELECT 1 FROM memory_tags t WHERE t.namespace = m.namespace AND t.tag = @tag${i} AND t.memory_rowid = m.rowid)`,
+    );
+    values[`tag${i}`] = tag.trim().toLowerCase();
+  });
+  if (query.minImportance !== undefined) {
+    clauses.push('m.importance >= @minImportance');
+    values['minImportance'] = query.minImportance;
+  }
+  if (query.createdAfter !== undefined) {
+    clauses.push('m.created_at >= @createdAfter');
+    values['createdAfter'] = query.createdAfter;
+  }
+  return { filters: clauses.map((c) => `AND ${c}`).join(' '), values };
 }

@@ -1,0 +1,143 @@
+/** SQLite-specific behaviour beyond the shared contract: bounded full-text ranking, vectors across connections. */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HashingEmbedder } from '../../src/embeddings/hashing-embedder.js';
+import { openSqliteDatabase } from '../../src/memory/sqlite/database.js';
+import { BROAD_MATCHES } from '../../src/memory/sqlite/sqlite-text-search.js';
+import { SqliteMemoryStore } from '../../src/memory/sqlite/sqlite-memory-store.js';
+import type { ImportedMemory } from '../../src/memory/store.js';
+import { tempDir } from '../helpers/engine.js';
+
+const embedder = new HashingEmbedder();
+const scope = { namespace: 'default', agentId: 'a' };
+
+function open(path = ':memory:') {
+  const db = openSqliteDatabase({ path, embedder });
+  return { db, store: new SqliteMemoryStore(db) };
+}
+
+async function seed(store: SqliteMemoryStore, memories: ImportedMemory[]) {
+  await store.importMany(
+    memories,
+    memories.map((m) => embedder.embedSync(m.content)),
+  );
+}
+
+describe('SQLite full-text search at scale', () => {
+  const common = (i: number): ImportedMemory => ({ ...scope, content: `common word filler ${i}` });
+
+  it('ranks rarer words first when a common word matches more than can be ranked', async () => {
+    const { db, store } = open();
+    await seed(store, [
+      { ...scope, content: 'common and rare together' },
+      ...Array.from({ length: BROAD_MATCHES + 500 }, (_, i) => common(i)),
+    ]);
+    const found = await store.search(scope, { text: 'common rare', limit: 5 });
+    expect(found[0]!.content).toBe('common and rare together');
+    expect(found).toHaveLength(5);
+    db.close();
+  });
+
+  it('ranks the most recent matches when every word is common', async () => {
+    const { db, store } = open();
+    await seed(
+      store,
+      Array.from({ length: BROAD_MATCHES + 500 }, (_, i) => common(i)),
+    );
+    const found = await store.search(scope, { text: 'common', limit: 3 });
+    expect(found.map((m) => m.content)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^common word filler \d+$/)]),
+    );
+    const numbers = found.map((m) => Number(m.content.split(' ').pop()));
+    for (const n of numbers) expect(n).toBeGreaterThanOrEqual(500);
+    db.close();
+  });
+
+  it("keeps each namespace's matches apart inside the index", async () => {
+    const { db, store } = open();
+    await seed(store, [
+      ...Array.from({ length: BROAD_MATCHES + 10 }, (_, i) => ({
+        namespace: 'busy',
+        agentId: 'a',
+        content: `shared topic ${i}`,
+      })),
+      { namespace: 'quiet', agentId: 'a', content: 'shared topic in the quiet namespace' },
+    ]);
+    const found = await store.search({ namespace: 'quiet', agentId: 'a' }, { text: 'shared topic', limit: 5 });
+    expect(found.map((m) => m.content)).toEqual(['shared topic in the quiet namespace']);
+    db.close();
+  });
+
+  it("lists a tag's memories most important first, whether the tag is rare or common", async () => {
+    const { db, store } = open();
+    await seed(store, [
+      ...Array.from({ length: BROAD_MATCHES + 10 }, (_, i) => ({
+        ...scope,
+        content: `tagged ${i}`,
+        tags: ['busy'],
+        importance: (i % 100) / 100,
+      })),
+      { ...scope, content: 'the rare one', tags: ['rare'], importance: 0.1 },
+    ]);
+    expect((await store.search(scope, { tags: ['rare'], limit: 5 })).map((m) => m.content)).toEqual(['the rare one']);
+    const busy = await store.search(scope, { tags: ['busy'], limit: 3, orderBy: 'importance' });
+    expect(busy.map((m) => m.importance)).toEqual([0.99, 0.99, 0.99]);
+    db.close();
+  });
+});
+
+describe('SQLite vectors across connections', () => {
+  it("sees another connection's new memories on the next k-NN query", async () => {
+    const path = join(tempDir(), 'shared.db');
+    const first = open(path);
+    const second = open(path);
+    await first.store.store(
+      scope,
+      { content: 'pooling connections with pgbouncer' },
+      embedder.embedSync('pooling connections with pgbouncer'),
+    );
+    expect(
+      await second.store.nearest(scope, { embedding: embedder.embedSync('pgbouncer pooling'), limit: 5 }),
+    ).toHaveLength(1);
+    await first.store.store(
+      scope,
+      { content: 'pgbouncer transaction pooling mode' },
+      embedder.embedSync('pgbouncer transaction pooling mode'),
+    );
+    await second.store.store(scope, { content: 'unrelated fact' }, embedder.embedSync('unrelated fact'));
+    const seen = await second.store.nearest(scope, { embedding: embedder.embedSync('pgbouncer pooling'), limit: 5 });
+    expect(seen.map((m) => m.content).sort()).toEqual([
+      'pgbouncer transaction pooling mode',
+      'pooling connections with pgbouncer',
+      'unrelated fact',
+    ]);
+    first.db.close();
+    second.db.close();
+  });
+
+  it('drops deleted memories from k-NN results', async () => {
+    const { db, store } = open();
+    const { memory } = await store.store(scope, { content: 'to be deleted' }, embedder.embedSync('to be deleted'));
+    expect(await store.nearest(scope, { embedding: embedder.embedSync('deleted'), limit: 1 })).toHaveLength(1);
+    await store.delete(scope, memory.id);
+    expect(await store.nearest(scope, { embedding: embedder.embedSync('deleted'), limit: 1 })).toEqual([]);
+    db.close();
+  });
+
+  it('keeps the index unchanged when a write transaction fails', async () => {
+    const { db, store } = open();
+    await store.nearest(scope, { embedding: embedder.embedSync('x'), limit: 1 }); // load the index
+    const bad: ImportedMemory[] = [
+      { ...scope, content: 'good one' },
+      { ...scope, content: 'bad one', importance: 5 },
+    ];
+    await expect(
+      store.importMany(
+        bad,
+        bad.map((m) => embedder.embedSync(m.content)),
+      ),
+    ).rejects.toThrow();
+    expect(await store.nearest(scope, { embedding: embedder.embedSync('good one'), limit: 5 })).toEqual([]);
+    db.close();
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { HybridDecisionRouter, loadBuiltinCatalog, PatternRegistry, ValidationError } from '../../src/index.js';
+
+describe('HybridDecisionRouter', async () => {
+  const registry = new PatternRegistry(await loadBuiltinCatalog());
+  const router = new HybridDecisionRouter(registry);
+
+  it('gives a trigger match full confidence and names the pattern', async () => {
+    const decision = await router.route('recall security patterns');
+    expect(decision).toMatchObject({
+      patternType: 'memory',
+      confidence: 1,
+      estimatedCost: 100,
+      patternName: 'recall_memory',
+      matched: true,
+      alternativeRoutes: ['infrastructure', 'hybrid'],
+    });
+    expect(decision.reasoning).toMatch(/recall_memory/);
+  });
+
+  it.each([
+    ['what did we decide about caching', 'memory', 'recall_memory'],
+    ['why is the api slow, any insight', 'hybrid', 'semantic_search'],
+    ['is the server alive, what is its uptime', 'infrastructure', null],
+  ])('routes "%s" to %s by its words', async (query, type, pattern) => {
+    const decision = await router.route(query);
+    expect(decision).toMatchObject({ patternType: type, matched: false, patternName: pattern });
+    expect(decision.confidence).toBeGreaterThanOrEqual(0.5);
+    expect(decision.confidence).toBeLessThan(1);
+    expect(decision.alternativeRoutes).toHaveLength(2);
+  });
+
+  it('has no confidence without evidence', async () => {
+    expect(await router.route('hello there')).toMatchObject({ confidence: 0 });
+  });
+
+  it('needs more than one weak word to clear the threshold', async () => {
+    const decision = await router.route('when');
+    expect(decision.confidence).toBeLessThan(router.confidenceThreshold);
+  });
+
+  it('considers only the routes a mode allows', async () => {
+    const decision = await router.route('what did we decide about caching', 'fast');
+    expect(decision).toMatchObject({ patternType: 'infrastructure', alternativeRoutes: [] });
+  });
+
+  it('validates its input like execute does', async () => {
+    await expect(router.route('   ')).rejects.toBeInstanceOf(ValidationError);
+    await expect(router.route('x', 'turbo' as never)).rejects.toThrow(/executionMode/);
+    await expect(router.route('x', 'balanced', [] as never)).rejects.toThrow(/context/);
+  });
+
+  it('keeps statistics of its decisions', () => {
+    const stats = new HybridDecisionRouter(registry).stats();
+    expect(stats).toMatchObject({ decisions: 0, averageConfidence: 0, confidenceThreshold: 0.5 });
+    expect(router.stats().decisions).toBeGreaterThan(0);
+  });
+
+  it('refuses a threshold outside 0–1', () => {
+    expect(() => new HybridDecisionRouter(registry, { confidenceThreshold: 2 })).toThrow(ValidationError);
+  });
+});
