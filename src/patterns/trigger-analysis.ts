@@ -89,7 +89,7 @@ function sequence(elements: readonly AST.Element[], names: string[]): Info {
   let run: ReadonlySet<string> = EMPTY.exact!;
   let allExact = true;
   for (const element of elements) {
-    const info = element_(element, names);
+    const info = elementInfo(element, names);
     if (info.exact !== null && run.size * info.exact.size <= MAX_EXACT) {
       run = product(run, info.exact);
       continue;
@@ -114,7 +114,7 @@ function product(a: ReadonlySet<string>, b: ReadonlySet<string>): Set<string> {
   return result;
 }
 
-function element_(node: AST.Element, names: string[]): Info {
+function elementInfo(node: AST.Element, names: string[]): Info {
   switch (node.type) {
     case 'Character':
       return character(node.value);
@@ -138,7 +138,7 @@ function element_(node: AST.Element, names: string[]): Info {
 }
 
 function quantifier(node: AST.Quantifier, names: string[]): Info {
-  const inner = element_(node.element, names);
+  const inner = elementInfo(node.element, names);
   if (node.min === 1 && node.max === 1) return inner;
   if (node.min === 0 && node.max === 1 && inner.exact !== null && inner.exact.size < MAX_EXACT) {
     return { exact: new Set([...inner.exact, '']), cnf: [] };
