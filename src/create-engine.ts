@@ -11,7 +11,7 @@ import { openStore } from './memory/open-store.js';
 import { postgresSettingsSchema, type PostgresSettingsInput } from './memory/postgres/postgres-settings.js';
 import { loadBuiltinCatalog } from './patterns/catalog.js';
 import { PatternDefinition, type PatternConfig } from './patterns/definition.js';
-import { loadPatternFiles } from './patterns/file-loader.js';
+import { PatternFiles } from './patterns/pattern-files.js';
 import { PatternRegistry } from './patterns/registry.js';
 import { HybridDecisionRouter } from './routing/router.js';
 import { parseOrThrow } from './validation.js';
@@ -27,6 +27,8 @@ export interface EngineOptions extends z.input<typeof cacheSettingsSchema> {
   postgres?: PostgresSettingsInput;
   /** Pattern configs or definitions, or a YAML/JSON file or directory of them. @default the built-in catalog */
   patterns?: ReadonlyArray<PatternConfig | PatternDefinition> | string;
+  /** Reload the pattern files when they change (when `patterns` is a path). See engine.reloadPatterns(). @default false */
+  watchPatterns?: boolean;
   /** @default HashingEmbedder (no download; lexical similarity, see its docs) */
   embedder?: Embedder;
   /** @default pino to stderr at TMWS_LOG_LEVEL, else 'warn' */
@@ -52,6 +54,7 @@ const optionsSchema = cacheSettingsSchema.extend({
     .optional(),
   postgres: postgresSettingsSchema.optional(),
   patterns: z.union([z.string().min(1), z.array(z.unknown())]).optional(),
+  watchPatterns: z.boolean().optional(),
   embedder: z
     .custom<Embedder>(
       (v) =>
@@ -80,7 +83,7 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
   const config = resolveConfig(opts);
   const logger = opts.logger ?? createLogger(config.logLevel);
   const embedder = opts.embedder ?? new HashingEmbedder();
-  const registry = new PatternRegistry(await resolvePatterns(opts.patterns));
+  const { registry, patternFiles } = await openPatterns(opts.patterns);
   const router = new HybridDecisionRouter(registry, { confidenceThreshold: opts.routingThreshold ?? 0.5 });
   const tools = new ToolRegistry();
   for (const [name, handler] of Object.entries(opts.tools ?? {})) tools.register(name, handler);
@@ -98,6 +101,7 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
     ...(opts.redisTtl !== undefined && { redisTtl: opts.redisTtl }),
     ...(opts.redisKeyPrefix !== undefined && { keyPrefix: opts.redisKeyPrefix }),
   });
+  const stopWatching = opts.watchPatterns && patternFiles ? await patternFiles.watch(logger) : undefined;
   return new PatternExecutionEngine({
     registry,
     router,
@@ -106,9 +110,10 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
     cache,
     logger,
     tools,
+    ...(patternFiles && { patternFiles }),
     ...(opts.recordExecutions !== false && { executionLog: opened.executionLog }),
     ...(opts.clock && { now: opts.clock }),
-    closers: [opened.close, () => cache.close()],
+    closers: [opened.close, () => cache.close(), async () => stopWatching?.()],
   });
 }
 
@@ -134,8 +139,20 @@ async function createResultCache(
   });
 }
 
-async function resolvePatterns(patterns: EngineOptions['patterns'] | unknown[]): Promise<PatternDefinition[]> {
-  if (patterns === undefined) return loadBuiltinCatalog();
-  if (typeof patterns === 'string') return loadPatternFiles(patterns);
-  return patterns.map((p) => (p instanceof PatternDefinition ? p : PatternDefinition.fromConfig(p)));
+/** A path is remembered (as PatternFiles) so the engine can reload it. */
+async function openPatterns(
+  patterns: string | unknown[] | undefined,
+): Promise<{ registry: PatternRegistry; patternFiles?: PatternFiles }> {
+  const registry = new PatternRegistry();
+  if (typeof patterns === 'string') {
+    const patternFiles = new PatternFiles(patterns, registry);
+    await patternFiles.reload();
+    return { registry, patternFiles };
+  }
+  const definitions =
+    patterns === undefined
+      ? await loadBuiltinCatalog()
+      : patterns.map((p) => (p instanceof PatternDefinition ? p : PatternDefinition.fromConfig(p)));
+  registry.registerBatch(definitions);
+  return { registry };
 }

@@ -16,7 +16,20 @@ export {
   type PatternConfig,
   type PatternDefinitionInit,
 } from './patterns/definition.js';
-export { PatternRegistry, type PatternMatch, type RegistryStats, type RegisterOptions } from './patterns/registry.js';
+export {
+  PatternRegistry,
+  type PatternMatch,
+  type RegistryStats,
+  type RegisterOptions,
+  type RegistryOptions,
+  type ReplaceAllOptions,
+  type MatchExplanation,
+  type CandidateReport,
+  type WinReason,
+} from './patterns/registry.js';
+export type { ParameterSpec } from './patterns/parameters.js';
+export type { PatternReload } from './patterns/pattern-files.js';
+export { patternFileJsonSchema } from './patterns/pattern-file-schema.js';
 export { ACTIONS, type ActionName, type ActionKind } from './patterns/actions.js';
 export { loadBuiltinCatalog, BUILTIN_CATALOG_PATH } from './patterns/catalog.js';
 export {

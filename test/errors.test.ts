@@ -7,11 +7,9 @@ describe('error codes', () => {
   it('are documented in the README exactly as the code table defines them', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const table = readme.split('<!-- error-codes:start -->')[1]!.split('<!-- error-codes:end -->')[0]!;
-    const documented = [...table.matchAll(/^\|\s*`(\w+)`\s*\|\s*(\d{3})\s*\|\s*(.+?)\s*\|$/gm)].map(([, code, status, meaning]) => [
-      code,
-      Number(status),
-      meaning,
-    ]);
+    const documented = [...table.matchAll(/^\|\s*`(\w+)`\s*\|\s*(\d{3})\s*\|\s*(.+?)\s*\|$/gm)].map(
+      ([, code, status, meaning]) => [code, Number(status), meaning],
+    );
     expect(documented).toEqual(Object.entries(ERROR_CODES).map(([code, info]) => [code, info.status, info.meaning]));
   });
 

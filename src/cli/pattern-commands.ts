@@ -3,6 +3,8 @@ import { Option } from 'commander';
 import { loadBuiltinCatalog } from '../patterns/catalog.js';
 import { formatIssue, loadPatternFiles, readPatternFiles } from '../patterns/file-loader.js';
 import { MODE_ALLOWED_TYPES, PATTERN_TYPES, type ExecutionMode, type PatternType } from '../patterns/pattern-type.js';
+import type { CandidateOutcome } from '../patterns/matcher.js';
+import { patternFileJsonSchema } from '../patterns/pattern-file-schema.js';
 import { PatternRegistry } from '../patterns/registry.js';
 import { HybridDecisionRouter } from '../routing/router.js';
 import { EXIT, modeOption, type CliContext } from './program.js';
@@ -48,10 +50,13 @@ export function registerPatternCommands(program: Command, cli: CliContext): void
     .description('show which pattern a query matches, with its parameters, or how it would be routed')
     .argument('<query>')
     .addOption(modeOption())
+    .option('--explain', 'list every candidate pattern tried, its outcome, and why the winner won')
     .option('--json', 'print as JSON')
-    .action(async (query: string, options: { mode: ExecutionMode; json?: boolean }) => {
+    .action(async (query: string, options: { mode: ExecutionMode; explain?: boolean; json?: boolean }) => {
       const registry = await loadRegistry();
-      const match = registry.match(query.trim(), MODE_ALLOWED_TYPES[options.mode]);
+      const types = MODE_ALLOWED_TYPES[options.mode];
+      const explanation = options.explain ? registry.explain(query.trim(), types) : undefined;
+      const match = explanation ? explanation.match : registry.match(query.trim(), types);
       const router = new HybridDecisionRouter(registry);
       const decision = match
         ? router.fromMatch(match.pattern, options.mode)
@@ -69,20 +74,31 @@ export function registerPatternCommands(program: Command, cli: CliContext): void
             }
           : null,
         routing: decision,
+        ...(explanation && { explanation: { ...explanation, match: undefined } }),
       };
       if (options.json) {
         cli.io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      } else if (match) {
-        cli.io.stdout.write(
-          `✓ ${match.pattern.name} (${match.pattern.patternType} → ${match.pattern.action}, priority ${match.pattern.priority})\n` +
-            `  matched: "${match.matchedText}"\n  params: ${JSON.stringify(match.params)}\n`,
-        );
       } else {
-        cli.io.stdout.write(
-          `✗ no pattern matches\n  routing: ${decision.patternType} (confidence ${decision.confidence})\n  ${decision.reasoning}\n`,
-        );
+        if (explanation) cli.io.stdout.write(formatExplanation(explanation));
+        if (match) {
+          cli.io.stdout.write(
+            `✓ ${match.pattern.name} (${match.pattern.patternType} → ${match.pattern.action}, priority ${match.pattern.priority})\n` +
+              `  matched: "${match.matchedText}"\n  params: ${JSON.stringify(match.params)}\n`,
+          );
+        } else {
+          cli.io.stdout.write(
+            `✗ no pattern matches\n  routing: ${decision.patternType} (confidence ${decision.confidence})\n  ${decision.reasoning}\n`,
+          );
+        }
       }
       if (!match) cli.fail(EXIT.failed);
+    });
+
+  patterns
+    .command('schema')
+    .description('print the JSON Schema of pattern files (for editors)')
+    .action(() => {
+      cli.io.stdout.write(`${JSON.stringify(patternFileJsonSchema(), null, 2)}\n`);
     });
 
   patterns
@@ -100,6 +116,33 @@ export function registerPatternCommands(program: Command, cli: CliContext): void
       cli.io.stdout.write(`✓ ${report.patterns.length} pattern(s) valid in ${report.files.length} file(s)\n`);
     });
 }
+
+function formatExplanation(explanation: ReturnType<PatternRegistry['explain']>): string {
+  const rows = explanation.candidates.map((c) => [
+    OUTCOME_MARK[c.outcome],
+    c.name,
+    String(c.priority),
+    c.via === 'index' ? c.requiredLiterals.map((clause) => clause.join('|')).join(' + ') : '(always checked)',
+    c.outcome === 'matched' || c.outcome === 'params-rejected' ? `"${c.matchedText}"` : c.outcome,
+    c.paramErrors ? `rejected: ${c.paramErrors.join('; ')}` : c.params ? JSON.stringify(c.params) : '',
+  ]);
+  const winner = explanation.winner
+    ? `winner: ${explanation.winner.name} (${explanation.winner.reason}): ${explanation.winner.detail}`
+    : 'winner: none';
+  return (
+    `pattern set v${explanation.version}: ${explanation.candidates.length} of ${explanation.patterns} patterns tried ` +
+    `(types: ${explanation.types.join(', ')}); literals found: ${explanation.foundLiterals.join(', ') || 'none'}\n` +
+    table(['', 'candidate', 'prio', 'indexed by', 'outcome', 'params'], rows) +
+    `${winner}\n`
+  );
+}
+
+const OUTCOME_MARK: Record<CandidateOutcome, string> = {
+  matched: '✓',
+  'no-match': '·',
+  'params-rejected': '✗',
+  'type-filtered': '-',
+};
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

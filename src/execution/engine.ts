@@ -6,12 +6,14 @@ import {
   NotFoundError,
   PatternServiceError,
   StoreUnavailableError,
+  ValidationError,
   toServiceError,
   type ErrorCode,
 } from '../errors.js';
 import type { ExecutionLog, ExecutionRecord } from '../memory/execution-log.js';
 import type { ImportedMemory, Memory, MemoryStore } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
+import type { PatternFiles, PatternReload } from '../patterns/pattern-files.js';
 import { MODE_ALLOWED_TYPES } from '../patterns/pattern-type.js';
 import type { PatternRegistry } from '../patterns/registry.js';
 import type { HybridDecisionRouter, RoutingDecision } from '../routing/router.js';
@@ -43,6 +45,8 @@ export interface EngineDependencies {
   /** Durable accounting; executions are appended in batches. */
   executionLog?: ExecutionLog;
   tools?: ToolRegistry;
+  /** The files the registry was loaded from, when it was. */
+  patternFiles?: PatternFiles;
   /** Epoch-millisecond clock. */
   now?: () => number;
   /** Run by close(), last first: what the factory opened for this engine. */
@@ -94,6 +98,7 @@ export class PatternExecutionEngine {
   readonly #executionLog: ExecutionLog | undefined;
   readonly #now: () => number;
   readonly #closers: Array<() => Promise<void>>;
+  readonly #patternFiles: PatternFiles | undefined;
   readonly #actions: ActionTable;
   readonly #stats = new ExecutionStats();
   readonly #flight = new SingleFlight<RunOutcome>();
@@ -114,6 +119,7 @@ export class PatternExecutionEngine {
     this.#executionLog = deps.executionLog;
     this.#now = deps.now ?? Date.now;
     this.#closers = deps.closers ?? [];
+    this.#patternFiles = deps.patternFiles;
     this.#startedAt = this.#now();
     const services = {
       store: this.store,
@@ -159,6 +165,18 @@ export class PatternExecutionEngine {
       });
       throw serviceError;
     }
+  }
+
+  /**
+   * Re-reads the pattern files the engine was created from and swaps them in atomically; the
+   * new pattern-set version keeps old cached results from being served. A bad file throws a
+   * ValidationError listing every problem and leaves the current set in place.
+   */
+  async reloadPatterns(): Promise<PatternReload> {
+    if (!this.#patternFiles) {
+      throw new ValidationError('reloadPatterns: this engine was not created from pattern files (options.patterns)');
+    }
+    return this.#patternFiles.reload();
   }
 
   /** Statistics of this engine instance since it started (see ExecutionCounters for definitions). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import { ACTIONS, DEFAULT_ACTION, isActionName, type ActionInfo, type ActionName } from './actions.js';
+import { ACTION_NAMES, ACTIONS, DEFAULT_ACTION, isActionName, type ActionInfo, type ActionName } from './actions.js';
+import { ParameterRules, parameterSpecSchema, type ParameterCheck, type ParameterSpec } from './parameters.js';
 import { PATTERN_TYPES, type PatternType } from './pattern-type.js';
 import { compileTrigger, type CompiledTrigger } from './trigger.js';
 
@@ -12,9 +13,12 @@ export const PATTERN_LIMITS = {
   maxPriority: 1000,
   /** One day: a longer-lived cached result would outlive any reasonable data. */
   maxCacheTtl: 86_400,
+  /** Longest query `match`/`explain` accept; the same as REQUEST_LIMITS.maxQueryLength of `execute`. */
+  maxQueryLength: 2000,
 } as const;
 
 const NAME = /^[a-z][a-z0-9_]*$/;
+const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFAULT_PRIORITY = 5;
 const DEFAULT_CACHE_TTL = 300;
 
@@ -26,16 +30,46 @@ export const patternConfigSchema = z
     name: z
       .string()
       .max(PATTERN_LIMITS.nameMaxLength)
-      .regex(NAME, 'must start with a lowercase letter and use only a-z, 0-9 and _'),
-    pattern_type: z.enum(PATTERN_TYPES as [PatternType, ...PatternType[]]),
-    trigger_pattern: z.string().min(1).max(PATTERN_LIMITS.triggerMaxLength),
-    cost_tokens: z.number().int().min(0).max(PATTERN_LIMITS.maxCostTokens),
-    priority: z.number().int().min(-PATTERN_LIMITS.maxPriority).max(PATTERN_LIMITS.maxPriority).optional(),
-    cache_ttl: z.number().int().min(0).max(PATTERN_LIMITS.maxCacheTtl).optional(),
-    action: z.string().optional(),
-    params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-    description: z.string().max(500).optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
+      .regex(NAME, 'must start with a lowercase letter and use only a-z, 0-9 and _')
+      .describe('Unique name, reported as patternName.'),
+    pattern_type: z
+      .enum(PATTERN_TYPES as [PatternType, ...PatternType[]])
+      .describe('Execution path: infrastructure (no memory access), memory, or hybrid.'),
+    trigger_pattern: z
+      .string()
+      .min(1)
+      .max(PATTERN_LIMITS.triggerMaxLength)
+      .describe('Regex (RE2, always case-insensitive; no lookaround or backreferences). Named groups become params.'),
+    cost_tokens: z.number().int().min(0).max(PATTERN_LIMITS.maxCostTokens).describe('Token cost of one execution.'),
+    priority: z
+      .number()
+      .int()
+      .min(-PATTERN_LIMITS.maxPriority)
+      .max(PATTERN_LIMITS.maxPriority)
+      .optional()
+      .describe('Higher wins; ties go to the longer match, then to the earlier registration. Default: 5.'),
+    cache_ttl: z
+      .number()
+      .int()
+      .min(0)
+      .max(PATTERN_LIMITS.maxCacheTtl)
+      .optional()
+      .describe('Seconds a successful read may be cached; 0 = never. Default: 300.'),
+    // A string here (not an enum) so that an unknown action gets resolveAction's clearer message.
+    action: z.string().optional().meta({
+      description: "Action to run; must belong to the pattern's type. Default: per type.",
+      enum: ACTION_NAMES,
+    }),
+    params: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe('Static parameters passed to the action; a named capture of the same name overrides one.'),
+    parameters: z
+      .record(z.string().regex(PARAMETER_NAME, 'must be a named group of the trigger'), parameterSpecSchema)
+      .optional()
+      .describe('Rules for named captures; a match whose captures break them is not a match.'),
+    description: z.string().max(500).optional().describe('What the pattern does, shown by `patterns list`.'),
+    metadata: z.record(z.string(), z.unknown()).optional().describe('Free-form data kept with the pattern.'),
   })
   .describe('PatternConfig');
 
@@ -51,6 +85,8 @@ export interface PatternDefinitionInit {
   cacheTtl?: number;
   action?: ActionName | string;
   params?: Record<string, JsonScalar>;
+  /** Rules for named captures (snake_case `parameters` in files). */
+  parameters?: Record<string, ParameterSpec>;
   description?: string;
   metadata?: Record<string, unknown>;
 }
@@ -66,9 +102,11 @@ export class PatternDefinition {
   readonly cacheTtl: number;
   readonly action: ActionName;
   readonly params: Readonly<Record<string, JsonScalar>>;
+  readonly parameters: Readonly<Record<string, ParameterSpec>>;
   readonly description: string | undefined;
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly trigger: CompiledTrigger;
+  readonly #parameterRules: ParameterRules;
 
   constructor(init: PatternDefinitionInit) {
     const source = init.trigger instanceof RegExp ? init.trigger.source : init.trigger;
@@ -81,6 +119,7 @@ export class PatternDefinition {
       cache_ttl: init.cacheTtl,
       action: init.action,
       params: init.params,
+      parameters: init.parameters,
       description: init.description,
       metadata: init.metadata,
     });
@@ -94,6 +133,8 @@ export class PatternDefinition {
     this.cacheTtl = config.cache_ttl ?? DEFAULT_CACHE_TTL;
     this.action = action;
     this.params = Object.freeze({ ...config.params });
+    this.parameters = Object.freeze({ ...config.parameters });
+    this.#parameterRules = new ParameterRules(this.parameters, this.trigger.analysis.captureNames, this.params);
     this.description = config.description ?? stringOrUndefined(config.metadata?.['description']);
     this.metadata = Object.freeze({ ...config.metadata });
     Object.freeze(this);
@@ -111,9 +152,18 @@ export class PatternDefinition {
       ...(parsed.cache_ttl !== undefined && { cacheTtl: parsed.cache_ttl }),
       ...(parsed.action !== undefined && { action: parsed.action }),
       ...(parsed.params !== undefined && { params: parsed.params }),
+      ...(parsed.parameters !== undefined && { parameters: parsed.parameters }),
       ...(parsed.description !== undefined && { description: parsed.description }),
       ...(parsed.metadata !== undefined && { metadata: parsed.metadata }),
     });
+  }
+
+  /**
+   * The parameters the action receives for a trigger match: the static params overlaid with
+   * the named captures, converted and checked against `parameters`.
+   */
+  resolveParams(captures: Readonly<Record<string, string>>): ParameterCheck {
+    return this.#parameterRules.resolve(captures);
   }
 
   get actionInfo(): ActionInfo {
@@ -136,6 +186,7 @@ export class PatternDefinition {
       cache_ttl: this.cacheTtl,
       action: this.action,
       params: { ...this.params },
+      ...(Object.keys(this.parameters).length > 0 && { parameters: { ...this.parameters } }),
       ...(this.description !== undefined && { description: this.description }),
       metadata: { ...this.metadata },
     };

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { PatternServiceError, ValidationError } from '../errors.js';
 import { PatternDefinition } from './definition.js';
 
@@ -9,8 +9,10 @@ const PATTERN_FILE_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** One problem found in a pattern file, with where it is. */
 export interface PatternFileIssue {
   file: string;
-  /** 1-based line of the offending pattern (or of the syntax error). */
+  /** 1-based line of the offending field (or pattern, or syntax error). */
   line: number;
+  /** 1-based column of the same. */
+  column: number;
   /** Index of the pattern in the file's list, when the problem is inside one. */
   index?: number;
   message: string;
@@ -38,6 +40,7 @@ export async function readPatternFiles(path: string): Promise<PatternFileReport>
         report.issues.push({
           file,
           line: item.line,
+          column: item.column,
           index: item.index,
           message: `pattern '${item.pattern.name}' is already defined at ${previous}`,
         });
@@ -64,7 +67,7 @@ export async function loadPatternFiles(path: string): Promise<PatternDefinition[
 
 export function formatIssue(issue: PatternFileIssue): string {
   const where = issue.index === undefined ? '' : ` (pattern #${issue.index + 1})`;
-  return `${issue.file}:${issue.line}${where}: ${issue.message}`;
+  return `${issue.file}:${issue.line}:${issue.column}${where}: ${issue.message}`;
 }
 
 async function listPatternFiles(path: string): Promise<string[]> {
@@ -80,39 +83,80 @@ async function listPatternFiles(path: string): Promise<string[]> {
   return names.map((n) => join(path, n));
 }
 
+const TOP_LEVEL_KEYS = new Set(['patterns', '$schema']);
+/** A message that starts with the field it is about ("trigger_pattern: …", "parameters.tag: …"). */
+const FIELD_PREFIX = /^([A-Za-z_$][\w$]*(?:\.[\w$]+)*): /;
+
+type Located = { line: number; column: number };
+
 async function readOneFile(
   file: string,
   issues: PatternFileIssue[],
-): Promise<Array<{ pattern: PatternDefinition; line: number; index: number }>> {
+): Promise<Array<{ pattern: PatternDefinition; line: number; column: number; index: number }>> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(await readFile(file, 'utf8'), { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
-      issues.push({ file, line: error.linePos?.[0].line ?? 1, message: error.message.split('\n')[0] ?? error.message });
+      const [line, column] = [error.linePos?.[0].line ?? 1, error.linePos?.[0].col ?? 1];
+      issues.push({ file, line, column, message: error.message.split('\n')[0] ?? error.message });
     }
     return [];
   }
+  const locate = (node: unknown): Located => {
+    const offset = (node as Node | null)?.range?.[0];
+    return offset === undefined
+      ? { line: 1, column: 1 }
+      : { line: lineCounter.linePos(offset).line, column: lineCounter.linePos(offset).col };
+  };
   const root = doc.contents;
+  if (isMap(root)) {
+    for (const pair of root.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (!TOP_LEVEL_KEYS.has(key))
+        issues.push({
+          file,
+          ...locate(pair.key),
+          message: `unknown top-level key '${key}'; expected patterns (and $schema)`,
+        });
+    }
+  }
   const list = isMap(root) ? root.get('patterns', true) : root;
   if (!isSeq(list)) {
-    issues.push({ file, line: 1, message: 'expected a list of patterns, or an object with a "patterns" list' });
+    issues.push({
+      file,
+      line: 1,
+      column: 1,
+      message: 'expected a list of patterns, or an object with a "patterns" list',
+    });
     return [];
   }
-  const lineOf = (node: unknown): number => {
-    const offset = (node as Node | null)?.range?.[0];
-    return offset === undefined ? 1 : lineCounter.linePos(offset).line;
-  };
-  const items: Array<{ pattern: PatternDefinition; line: number; index: number }> = [];
+  const items: Array<{ pattern: PatternDefinition; line: number; column: number; index: number }> = [];
   list.items.forEach((node, index) => {
-    const line = lineOf(node);
+    const at = locate(node);
     try {
-      items.push({ pattern: PatternDefinition.fromConfig(toPlain(node)), line, index });
+      items.push({ pattern: PatternDefinition.fromConfig(toPlain(node)), ...at, index });
     } catch (error) {
       if (!(error instanceof PatternServiceError)) throw error;
-      issues.push({ file, line, index, message: error.message });
+      const fieldAt = (path: string): Located => {
+        const field = isMap(node) && path !== '' ? node.getIn(path.split('.'), true) : undefined;
+        return field === undefined ? at : locate(field);
+      };
+      for (const { path, message } of issuesOf(error)) issues.push({ file, ...fieldAt(path), index, message });
     }
   });
   return items;
+}
+
+/** One entry per problem: zod reports each field; other errors name their field in the message. */
+function issuesOf(error: PatternServiceError): Array<{ path: string; message: string }> {
+  const zodIssues = error.details?.['issues'];
+  if (Array.isArray(zodIssues) && zodIssues.length > 0) {
+    return (zodIssues as Array<{ path: string; message: string }>).map(({ path, message }) => ({
+      path,
+      message: path === '' ? message : `${path}: ${message}`,
+    }));
+  }
+  return [{ path: FIELD_PREFIX.exec(error.message)?.[1] ?? '', message: error.message }];
 }
 
 function toPlain(node: unknown): unknown {

@@ -1,16 +1,10 @@
 import { LRUCache } from 'lru-cache';
-import { ConflictError, ValidationError } from '../errors.js';
-import { PatternDefinition } from './definition.js';
+import { ConflictError, PayloadTooLargeError, ValidationError } from '../errors.js';
+import { PATTERN_LIMITS, PatternDefinition } from './definition.js';
+import { PatternMatcher, type MatchExplanation, type MatcherEntry, type PatternMatch } from './matcher.js';
 import { PATTERN_TYPES, type PatternType } from './pattern-type.js';
 
-/** The winning pattern for a query, with the parameters its action receives. */
-export interface PatternMatch {
-  readonly pattern: PatternDefinition;
-  /** The pattern's static params overlaid with the trigger's named captures. */
-  readonly params: Readonly<Record<string, string | number | boolean>>;
-  readonly matchedText: string;
-  readonly index: number;
-}
+export type { CandidateReport, MatchExplanation, PatternMatch, WinReason } from './matcher.js';
 
 export interface RegistryStats {
   patterns: number;
@@ -19,6 +13,16 @@ export interface RegistryStats {
   lookups: number;
   matched: number;
   matchCacheHits: number;
+  /** Distinct literals in the index, and patterns with none (tried on every query). */
+  index: { literals: number; alwaysChecked: number };
+}
+
+export interface RegistryOptions {
+  /**
+   * Queries whose best match is remembered until the pattern set changes; 0 turns the
+   * cache off (benchmarks measure the matcher itself that way). @default 2000
+   */
+  matchCacheSize?: number;
 }
 
 export interface RegisterOptions {
@@ -26,31 +30,40 @@ export interface RegisterOptions {
   replace?: boolean;
 }
 
-type TypeFilter = PatternType | readonly PatternType[] | undefined;
-
-interface Entry {
-  readonly pattern: PatternDefinition;
-  /** Registration order, for the last tie-break. */
-  readonly seq: number;
+export interface ReplaceAllOptions {
+  /** Registered patterns to carry over into the new set (keeping their registration order). */
+  keep?: (pattern: PatternDefinition) => boolean;
 }
 
-const MATCH_CACHE_SIZE = 2000;
+type TypeFilter = PatternType | readonly PatternType[] | undefined;
+
+type Entry = MatcherEntry;
+
+const DEFAULT_MATCH_CACHE_SIZE = 2000;
 
 /**
  * Holds the patterns and finds the best one for a query: highest priority first, ties to
- * the longer match, then to the earlier registration. Every change bumps `version`, which
- * the engine puts in its cache keys so no result of an older pattern set is served.
+ * the longer match, then to the earlier registration. A literal index (see matcher.ts)
+ * narrows each query to a few candidates. Every change bumps `version`, which the engine
+ * puts in its cache keys so no result of an older pattern set is served.
  */
 export class PatternRegistry {
   #patterns = new Map<string, Entry>();
-  #ordered: Entry[] = [];
+  /** Match order and matcher, rebuilt on the first lookup after a change (so a batch builds once). */
+  #ordered: Entry[] | undefined;
+  #matcher: PatternMatcher | undefined;
   #seq = 0;
   #version = 0;
   #listeners = new Set<(version: number) => void>();
-  #matchCache = new LRUCache<string, { match: PatternMatch | null }>({ max: MATCH_CACHE_SIZE });
+  #matchCache: LRUCache<string, { match: PatternMatch | null }> | undefined;
   #counters = { lookups: 0, matched: 0, matchCacheHits: 0 };
 
-  constructor(patterns: Iterable<PatternDefinition> = []) {
+  constructor(patterns: Iterable<PatternDefinition> = [], options: RegistryOptions = {}) {
+    const cacheSize = options.matchCacheSize ?? DEFAULT_MATCH_CACHE_SIZE;
+    if (!Number.isSafeInteger(cacheSize) || cacheSize < 0) {
+      throw new ValidationError(`matchCacheSize: expected a whole number >= 0, got ${String(cacheSize)}`);
+    }
+    if (cacheSize > 0) this.#matchCache = new LRUCache({ max: cacheSize });
     const initial = [...patterns];
     if (initial.length > 0) this.registerBatch(initial);
   }
@@ -99,10 +112,14 @@ export class PatternRegistry {
     this.#changed();
   }
 
-  /** Atomically swaps the whole pattern set (used by file reloads). */
-  replaceAll(patterns: readonly PatternDefinition[]): void {
+  /**
+   * Atomically swaps the pattern set (used by file reloads): on any error the old set stays.
+   * Patterns selected by `keep` stay registered beside the new ones; one version bump in all.
+   */
+  replaceAll(patterns: readonly PatternDefinition[], options: ReplaceAllOptions = {}): void {
     const previous = this.#patterns;
-    this.#patterns = new Map();
+    const kept = [...previous].filter(([, entry]) => options.keep?.(entry.pattern) === true);
+    this.#patterns = new Map(kept);
     try {
       this.registerBatch(patterns);
     } catch (error) {
@@ -129,7 +146,9 @@ export class PatternRegistry {
   /** Patterns in match order (priority, then registration), optionally of some types only. */
   list(typeFilter?: TypeFilter): PatternDefinition[] {
     const allowed = toTypeSet(typeFilter);
-    return this.#ordered.filter((e) => allowed.has(e.pattern.patternType)).map((e) => e.pattern);
+    return this.#matchOrder()
+      .filter((e) => allowed.has(e.pattern.patternType))
+      .map((e) => e.pattern);
   }
 
   /** The seed's API: the best matching pattern, or null. */
@@ -137,21 +156,32 @@ export class PatternRegistry {
     return this.match(query, typeFilter)?.pattern ?? null;
   }
 
-  /** The best match with its parameters, or null. */
+  /**
+   * The best match with its parameters, or null. Throws PayloadTooLargeError for a query
+   * over PATTERN_LIMITS.maxQueryLength characters.
+   */
   match(query: string, typeFilter?: TypeFilter): PatternMatch | null {
+    checkQuery(query);
     this.#counters.lookups++;
     const allowed = toTypeSet(typeFilter);
     const key = `${[...allowed].join(',')}\u0000${query}`;
-    const cached = this.#matchCache.get(key);
+    const cached = this.#matchCache?.get(key);
     if (cached) {
       this.#counters.matchCacheHits++;
       if (cached.match) this.#counters.matched++;
       return cached.match;
     }
-    const match = this.#scan(query, allowed);
-    this.#matchCache.set(key, { match });
+    const match = this.#matcherNow().match(query, allowed);
+    this.#matchCache?.set(key, { match });
     if (match) this.#counters.matched++;
     return match;
+  }
+
+  /** How `match` decides for a query: every candidate tried, its outcome, and why the winner won. */
+  explain(query: string, typeFilter?: TypeFilter): MatchExplanation & { version: number; types: PatternType[] } {
+    checkQuery(query);
+    const allowed = toTypeSet(typeFilter);
+    return { ...this.#matcherNow().explain(query, allowed), version: this.#version, types: [...allowed] };
   }
 
   onChange(listener: (version: number) => void): () => void {
@@ -162,34 +192,42 @@ export class PatternRegistry {
   stats(): RegistryStats {
     const byType = Object.fromEntries(PATTERN_TYPES.map((t) => [t, 0])) as Record<PatternType, number>;
     for (const { pattern } of this.#patterns.values()) byType[pattern.patternType]++;
-    return { patterns: this.#patterns.size, byType, version: this.#version, ...this.#counters };
-  }
-
-  #scan(query: string, allowed: ReadonlySet<PatternType>): PatternMatch | null {
-    let best: { entry: Entry; found: NonNullable<ReturnType<PatternDefinition['trigger']['exec']>> } | null = null;
-    for (const entry of this.#ordered) {
-      if (best && entry.pattern.priority < best.entry.pattern.priority) break;
-      if (!allowed.has(entry.pattern.patternType)) continue;
-      const found = entry.pattern.trigger.exec(query);
-      if (found && (!best || found.text.length > best.found.text.length)) best = { entry, found };
-    }
-    if (!best) return null;
-    const { pattern } = best.entry;
     return {
-      pattern,
-      params: { ...pattern.params, ...best.found.params },
-      matchedText: best.found.text,
-      index: best.found.index,
+      patterns: this.#patterns.size,
+      byType,
+      version: this.#version,
+      ...this.#counters,
+      index: this.#matcherNow().indexStats,
     };
   }
 
-  #changed(): void {
-    this.#ordered = [...this.#patterns.values()].sort(
+  #matchOrder(): Entry[] {
+    this.#ordered ??= [...this.#patterns.values()].sort(
       (a, b) => b.pattern.priority - a.pattern.priority || a.seq - b.seq,
     );
+    return this.#ordered;
+  }
+
+  #matcherNow(): PatternMatcher {
+    this.#matcher ??= new PatternMatcher(this.#matchOrder());
+    return this.#matcher;
+  }
+
+  #changed(): void {
+    this.#ordered = undefined;
+    this.#matcher = undefined;
     this.#version++;
-    this.#matchCache.clear();
+    this.#matchCache?.clear();
     for (const listener of this.#listeners) listener(this.#version);
+  }
+}
+
+function checkQuery(query: unknown): asserts query is string {
+  if (typeof query !== 'string') throw new ValidationError(`query: expected a string, got ${typeof query}`);
+  if (query.length > PATTERN_LIMITS.maxQueryLength) {
+    throw new PayloadTooLargeError(
+      `query: ${query.length} characters is over the limit of ${PATTERN_LIMITS.maxQueryLength}`,
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import RE2 from 're2';
 import { UnsafePatternError, ValidationError } from '../errors.js';
+import { analyzeTrigger, type TriggerAnalysis } from './trigger-analysis.js';
 
 /** What a trigger found in a query: the matched text, where, and its named captures. */
 export interface TriggerMatch {
@@ -11,7 +12,11 @@ export interface TriggerMatch {
 
 export interface CompiledTrigger {
   readonly source: string;
+  /** The literals a match requires (for the literal index) and the named groups. */
+  readonly analysis: TriggerAnalysis;
   test(query: string): boolean;
+  /** test() on the query's UTF-8 bytes: the RE2 binding converts a string on every call, a Buffer never. */
+  testUtf8(query: Buffer): boolean;
   exec(query: string): TriggerMatch | null;
 }
 
@@ -48,7 +53,9 @@ export function compileTrigger(source: string, field = 'trigger'): CompiledTrigg
   }
   return {
     source,
+    analysis: analyzeTrigger(source),
     test: (query) => regex.test(query),
+    testUtf8: (query) => regex.test(query),
     exec: (query) => {
       const found = regex.exec(query);
       if (found === null) return null;

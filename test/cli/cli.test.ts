@@ -123,10 +123,12 @@ describe('tmws-patterns CLI', () => {
     );
     const report = await cli(['patterns', 'validate', bad]);
     expect(report.code).toBe(1);
-    expect(report.stderr).toMatch(
-      /bad\.yaml:5 \(pattern #2\): Pattern 'Broken' is invalid: name: .*pattern_type: .*cost_tokens: .*trigger_pattern: invalid regular expression/,
-    );
-    expect(report.stderr).toMatch(/✗ 1 problem\(s\) in 1 file\(s\)/);
+    // One line per problem, at the line and column of the offending field.
+    expect(report.stderr).toMatch(/bad\.yaml:5:9 \(pattern #2\): name: must start with a lowercase letter/);
+    expect(report.stderr).toMatch(/bad\.yaml:6:17 \(pattern #2\): pattern_type: Invalid option/);
+    expect(report.stderr).toMatch(/bad\.yaml:8:16 \(pattern #2\): cost_tokens: Too small/);
+    expect(report.stderr).toMatch(/bad\.yaml:7:20 \(pattern #2\): trigger_pattern: invalid regular expression/);
+    expect(report.stderr).toMatch(/✗ 4 problem\(s\) in 1 file\(s\)/);
   });
 
   it('imports JSON Lines all or nothing and exports them back', async () => {

@@ -93,4 +93,58 @@ describe('PatternRegistry', () => {
     expect(registry.get('a')).toBeDefined();
     expect(registry.version).toBe(1);
   });
+
+  it('explains every candidate it tried and why the winner won', () => {
+    const registry = new PatternRegistry([
+      def('deploy', String.raw`\bdeploy\s+(?<service>\w+)`, 9),
+      def('deploy_now', String.raw`\bdeploy\s+\w+\s+now\b`, 9),
+      def('anything', String.raw`^\w+\s+\w+`, 2),
+      def('status', String.raw`\bstatus\b`, 9, 'memory'),
+    ]);
+    const explanation = registry.explain('deploy billing now');
+    expect(explanation.foundLiterals).toEqual(['deploy', 'now']);
+    expect(explanation.candidates.map((c) => [c.name, c.via, c.outcome])).toEqual([
+      ['deploy', 'index', 'matched'],
+      ['deploy_now', 'index', 'matched'],
+      ['anything', 'always-checked', 'matched'],
+    ]);
+    // The rarest clause selects the pattern; the others confirm it.
+    expect(explanation.candidates[1]?.requiredLiterals).toEqual([['now'], ['deploy']]);
+    expect(explanation.winner).toEqual({
+      name: 'deploy_now',
+      reason: 'longer-match',
+      detail: "same priority as 'deploy', longer match (18 > 14 characters)",
+    });
+    expect(explanation.match?.pattern.name).toBe(registry.match('deploy billing now')?.pattern.name);
+    expect(registry.explain('deploy billing').winner).toMatchObject({ name: 'deploy', reason: 'priority' });
+    expect(registry.explain('hello there').winner).toMatchObject({ name: 'anything', reason: 'only-match' });
+    expect(registry.explain('nothing').winner).toBeNull();
+    const filtered = registry.explain('status of deploy x', 'memory');
+    expect(filtered.candidates.find((c) => c.name === 'deploy')?.outcome).toBe('type-filtered');
+    expect(filtered.winner?.name).toBe('status');
+  });
+
+  it('names registration order when priority and length tie', () => {
+    const registry = new PatternRegistry([def('first', 'ping', 4), def('second', 'ping', 4)]);
+    expect(registry.explain('ping').winner).toMatchObject({ name: 'first', reason: 'registration-order' });
+  });
+
+  it('keeps selected patterns across replaceAll, in one version bump', () => {
+    const registry = new PatternRegistry([def('from_file', 'alpha'), def('runtime', 'beta')]);
+    registry.replaceAll([def('from_file', 'gamma')], { keep: (p) => p.name === 'runtime' });
+    expect(registry.version).toBe(2);
+    expect(registry.findMatchingPattern('beta')?.name).toBe('runtime');
+    expect(registry.findMatchingPattern('gamma')?.name).toBe('from_file');
+    expect(registry.findMatchingPattern('alpha')).toBeNull();
+    expect(() => registry.replaceAll([def('runtime', 'x')], { keep: () => true })).toThrow(ConflictError);
+    expect(registry.version).toBe(2);
+  });
+
+  it('can run without its match cache, and reports the index', () => {
+    const registry = new PatternRegistry([def('a', 'ping'), def('b', String.raw`\w+`)], { matchCacheSize: 0 });
+    registry.match('ping');
+    registry.match('ping');
+    expect(registry.stats()).toMatchObject({ lookups: 2, matchCacheHits: 0, index: { literals: 1, alwaysChecked: 1 } });
+    expect(() => new PatternRegistry([], { matchCacheSize: -1 })).toThrow(ValidationError);
+  });
 });
