@@ -119,7 +119,7 @@ export class SqliteMemoryStore implements MemoryStore {
       let k = query.limit * KNN_OVERFETCH + 16;
       for (;;) {
         const neighbours = index.search(query.embedding, k);
-        const rows = this.#fetchCandidates(scope, { ...query, text: undefined }, neighbours, 'relevance');
+        const rows = this.#fetchCandidates(scope, { ...query, text: undefined }, [neighbours], 'relevance');
         // Too few neighbours were visible to this agent: widen, until the namespace is exhausted.
         if (rows.length >= query.limit || neighbours.length < k) return this.#touch(rows) as ScoredMemory[];
         k *= 4;
@@ -258,12 +258,13 @@ export class SqliteMemoryStore implements MemoryStore {
   /**
    * Keeps the ranked candidates the scope may see and the filters accept, in the order
    * asked for. By relevance it looks up a batch at a time in rank order and stops once it
-   * has enough; by importance or recency SQLite keeps the best `limit` as it goes.
+   * has enough (pulling no further groups); by importance or recency it needs them all,
+   * and SQLite keeps the best `limit` as it goes.
    */
   #fetchCandidates(
     scope: Scope,
     query: Omit<SearchQuery, 'text'> & { text?: undefined | string },
-    candidates: ReadonlyArray<{ rowid: number; score: number }>,
+    groups: Iterable<ReadonlyArray<{ rowid: number; score: number }>>,
     orderBy: NonNullable<SearchQuery['orderBy']>,
   ): MemoryRow[] {
     const { filters, values } = filterClauses(query);
@@ -276,16 +277,21 @@ export class SqliteMemoryStore implements MemoryStore {
        WHERE ${VISIBLE} ${filters} ORDER BY ${order} LIMIT @limit`,
     );
     const params = { ...this.#params(scope), ...values };
-    const batch = orderBy === 'relevance' ? Math.max(query.limit * 3, 30) : candidates.length;
+    const lookup = (batch: ReadonlyArray<{ rowid: number; score: number }>, limit: number): MemoryRow[] =>
+      (
+        fetch.all({ ...params, rowids: JSON.stringify(batch.map((c) => c.rowid)), limit }) as Array<
+          MemoryRow & { position: number }
+        >
+      ).map(({ position, ...row }) => ({ ...row, score: batch[position]!.score }));
+
+    if (orderBy !== 'relevance') return lookup([...groups].flat(), query.limit);
+    const batchSize = Math.max(query.limit * 3, 30);
     const rows: MemoryRow[] = [];
-    for (let start = 0; start < candidates.length && rows.length < query.limit; start += batch) {
-      const slice = candidates.slice(start, start + batch);
-      const found = fetch.all({
-        ...params,
-        rowids: JSON.stringify(slice.map((c) => c.rowid)),
-        limit: query.limit - rows.length,
-      }) as Array<MemoryRow & { position: number }>;
-      for (const { position, ...row } of found) rows.push({ ...row, score: slice[position]!.score });
+    for (const group of groups) {
+      for (let start = 0; start < group.length && rows.length < query.limit; start += batchSize) {
+        rows.push(...lookup(group.slice(start, start + batchSize), query.limit - rows.length));
+      }
+      if (rows.length >= query.limit) break;
     }
     return rows;
   }

@@ -38,21 +38,26 @@ export class SqliteTextSearch {
   }
 
   /**
-   * Candidates best first. When every match can be ranked, this is exact BM25 over all
-   * the words. When there are more: words matching fewer than BROAD_MATCHES memories rank
-   * first (like stop words, very common words add little), then the most recent of the
-   * remaining matches; if every word is that common, the most recent matches are ranked.
+   * Candidates best first, in groups; a reader stops pulling once it has enough. When
+   * every match can be ranked, this is one group: exact BM25 over all the words. When there
+   * are more, words matching fewer than BROAD_MATCHES memories rank first (like stop words,
+   * very common words add little), and only if more are wanted, the most recent matches of
+   * all the words; if every word is that common, just the latter.
    */
-  candidates(range: RowidRange, words: readonly string[]): TextCandidate[] {
-    const all = this.#rank(range, words);
-    if (all.length < BROAD_MATCHES) return all;
-    const selective = words.filter(
-      (word) => (this.#count.get(matchExpression([word]), range.lo, range.hi) as number) < BROAD_MATCHES,
-    );
-    if (selective.length === 0) return all;
-    const rare = this.#rank(range, selective);
+  *candidates(range: RowidRange, words: readonly string[]): Generator<TextCandidate[]> {
+    if (this.#countMatches(range, words) < BROAD_MATCHES) {
+      yield this.#rank(range, words);
+      return;
+    }
+    const selective = words.filter((word) => this.#countMatches(range, [word]) < BROAD_MATCHES);
+    const rare = selective.length > 0 ? this.#rank(range, selective) : [];
+    if (rare.length > 0) yield rare;
     const seen = new Set(rare.map((c) => c.rowid));
-    return [...rare, ...all.filter((c) => !seen.has(c.rowid))];
+    yield this.#rank(range, words).filter((c) => !seen.has(c.rowid));
+  }
+
+  #countMatches(range: RowidRange, words: readonly string[]): number {
+    return this.#count.get(matchExpression(words), range.lo, range.hi) as number;
   }
 
   #rank(range: RowidRange, words: readonly string[]): TextCandidate[] {
