@@ -112,6 +112,7 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
     tools,
     ...(patternFiles && { patternFiles }),
     ...(opts.recordExecutions !== false && { executionLog: opened.executionLog }),
+    auditLog: opened.auditLog,
     ...(opts.clock && { now: opts.clock }),
     closers: [opened.close, () => cache.close(), async () => stopWatching?.()],
   });

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import type { DatabaseTarget } from '../config.js';
 import type { Embedder } from '../embeddings/embedder.js';
+import type { AuditLog } from './audit-log.js';
 import type { ExecutionLog } from './execution-log.js';
 import type { PostgresSettingsInput } from './postgres/postgres-settings.js';
 import { openSqliteDatabase } from './sqlite/database.js';
+import { SqliteAuditLog } from './sqlite/sqlite-audit-log.js';
 import { SqliteExecutionLog } from './sqlite/sqlite-execution-log.js';
 import { SqliteMemoryStore } from './sqlite/sqlite-memory-store.js';
 import type { MemoryStore } from './store.js';
@@ -11,6 +13,7 @@ import type { MemoryStore } from './store.js';
 export interface OpenedStore {
   store: MemoryStore;
   executionLog: ExecutionLog;
+  auditLog: AuditLog;
   close(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export async function openStore(target: DatabaseTarget, options: OpenStoreOption
     return {
       store,
       executionLog: new SqliteExecutionLog(db),
+      auditLog: new SqliteAuditLog(db),
       close: async () => {
         await store.close();
         db.close();

@@ -101,4 +101,32 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'audit log',
+    // Append-only in the database itself: no code path, ours or a hand-written query, can rewrite history.
+    sql: () => `
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        agent_id TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        pattern TEXT,
+        target TEXT,
+        success INTEGER NOT NULL,
+        duration_ms REAL NOT NULL,
+        error_code TEXT,
+        surface TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_by_agent ON audit_log (agent_id, id);
+      CREATE INDEX audit_log_by_time ON audit_log (at);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+        SELECT RAISE(ABORT, 'audit_log is append-only');
+      END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
+        SELECT RAISE(ABORT, 'audit_log is append-only');
+      END;
+    `,
+  },
 ];

@@ -1,0 +1,74 @@
+import type { AuditEntry, AuditLog, AuditQuery, AuditRecord } from '../audit-log.js';
+import type { SqliteDatabase } from './database.js';
+
+interface AuditRow {
+  id: number;
+  at: number;
+  agent_id: string;
+  namespace: string;
+  operation: string;
+  pattern: string | null;
+  target: string | null;
+  success: number;
+  duration_ms: number;
+  error_code: string | null;
+  surface: string;
+}
+
+/** Filters of AuditQuery, as SQL; every value is bound, never interpolated. */
+const FILTERS: ReadonlyArray<[keyof AuditQuery, string]> = [
+  ['agentId', 'agent_id = @agentId'],
+  ['namespace', 'namespace = @namespace'],
+  ['operation', 'operation = @operation'],
+  ['pattern', 'pattern = @pattern'],
+  ['success', 'success = @success'],
+  ['since', 'at >= @since'],
+  ['until', 'at < @until'],
+  ['beforeId', 'id < @beforeId'],
+];
+
+/** The audit log in the embedded database (table `audit_log`, append-only by trigger). */
+export class SqliteAuditLog implements AuditLog {
+  readonly #db: SqliteDatabase;
+  readonly #insert;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    this.#insert = db.prepare(
+      `INSERT INTO audit_log (at, agent_id, namespace, operation, pattern, target, success, duration_ms, error_code, surface)
+       VALUES (@at, @agentId, @namespace, @operation, @pattern, @target, @success, @durationMs, @errorCode, @surface)`,
+    );
+  }
+
+  async append(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    this.#db
+      .transaction(() => {
+        for (const entry of entries) this.#insert.run({ ...entry, success: entry.success ? 1 : 0 });
+      })
+      .immediate();
+  }
+
+  async query(query: AuditQuery): Promise<AuditRecord[]> {
+    const present = FILTERS.filter(([key]) => query[key] !== undefined);
+    const where = present.length === 0 ? '' : `WHERE ${present.map(([, clause]) => clause).join(' AND ')}`;
+    const values: Record<string, unknown> = { limit: query.limit };
+    for (const [key] of present) values[key] = key === 'success' ? (query.success ? 1 : 0) : query[key];
+    const rows = this.#db
+      .prepare(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT @limit`)
+      .all(values) as AuditRow[];
+    return rows.map((row) => ({
+      id: row.id,
+      at: row.at,
+      agentId: row.agent_id,
+      namespace: row.namespace,
+      operation: row.operation,
+      pattern: row.pattern,
+      target: row.target,
+      success: row.success === 1,
+      durationMs: row.duration_ms,
+      errorCode: row.error_code,
+      surface: row.surface,
+    }));
+  }
+}
