@@ -19,6 +19,7 @@ export const ERROR_CODES = {
     status: 404,
     meaning: 'No pattern matches the query in this mode, and routing was not confident enough.',
   },
+  UNKNOWN_PATTERN: { status: 404, meaning: 'No pattern is registered under that name.' },
   MEMORY_NOT_FOUND: { status: 404, meaning: 'No memory with that id is visible to the caller.' },
   TOOL_NOT_FOUND: { status: 404, meaning: 'The query names a tool that is not registered with the engine.' },
   PATTERN_CONFLICT: { status: 409, meaning: 'A pattern with that name is already registered.' },
@@ -28,6 +29,15 @@ export const ERROR_CODES = {
   },
   UNAUTHORIZED: { status: 401, meaning: 'Missing, malformed, expired or unknown credentials.' },
   FORBIDDEN: { status: 403, meaning: "The caller's role does not allow the operation." },
+  QUOTA_EXCEEDED: {
+    status: 403,
+    meaning: 'The caller already holds as many of a resource (e.g. registered patterns) as allowed.',
+  },
+  ROUTE_NOT_FOUND: { status: 404, meaning: 'No HTTP endpoint at that method and path.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    meaning: 'The request body is not JSON (send Content-Type: application/json).',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'A body, query or context exceeds its documented size limit.' },
   RATE_LIMITED: { status: 429, meaning: 'The caller exceeded its rate limit; retry after the indicated delay.' },
   STORE_UNAVAILABLE: { status: 503, meaning: 'The memory store cannot be reached; retry later.' },
@@ -83,12 +93,39 @@ export class ToolNotFoundError extends NotFoundError {
   static override readonly code: ErrorCode = 'TOOL_NOT_FOUND';
 }
 
+export class UnknownPatternError extends NotFoundError {
+  static override readonly code: ErrorCode = 'UNKNOWN_PATTERN';
+}
+
 export class ConflictError extends PatternServiceError {
   static override readonly code: ErrorCode = 'PATTERN_CONFLICT';
 }
 
 export class ExecutionFailedError extends PatternServiceError {
   static override readonly code: ErrorCode = 'EXECUTION_FAILED';
+}
+
+export class UnauthorizedError extends PatternServiceError {
+  static override readonly code: ErrorCode = 'UNAUTHORIZED';
+}
+
+export class ForbiddenError extends PatternServiceError {
+  static override readonly code: ErrorCode = 'FORBIDDEN';
+}
+
+export class QuotaExceededError extends ForbiddenError {
+  static override readonly code: ErrorCode = 'QUOTA_EXCEEDED';
+}
+
+/** `retryAfterSeconds` is what HTTP sends as Retry-After. */
+export class RateLimitedError extends PatternServiceError {
+  static override readonly code: ErrorCode = 'RATE_LIMITED';
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number, options: PatternServiceErrorOptions = {}) {
+    super(message, { ...options, details: { ...options.details, retry_after_seconds: retryAfterSeconds } });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
 }
 
 export class StoreUnavailableError extends PatternServiceError {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ResultCache } from '../cache/result-cache.js';
+import type { CacheHealth, ResultCache } from '../cache/result-cache.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import {
@@ -10,18 +10,21 @@ import {
   toServiceError,
   type ErrorCode,
 } from '../errors.js';
+import type { AuditLog } from '../memory/audit-log.js';
 import type { ExecutionLog, ExecutionRecord } from '../memory/execution-log.js';
-import type { ImportedMemory, Memory, MemoryStore } from '../memory/store.js';
+import type { ImportedMemory, Memory, MemoryStore, ScoredMemory, StoreResult } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
 import type { PatternFiles, PatternReload } from '../patterns/pattern-files.js';
 import { MODE_ALLOWED_TYPES } from '../patterns/pattern-type.js';
-import type { PatternRegistry } from '../patterns/registry.js';
+import type { PatternRegistry, RegisterOptions } from '../patterns/registry.js';
 import type { HybridDecisionRouter, RoutingDecision } from '../routing/router.js';
 import { normalizeQuery } from '../text.js';
 import type { ActionTable, JsonObject } from './executors/action.js';
 import { hybridActions } from './executors/hybrid-actions.js';
 import { infrastructureActions } from './executors/infrastructure-actions.js';
 import { memoryActions } from './executors/memory-actions.js';
+import { MemoryOperations, type MemoryInput, type MemoryScope, type MemorySearch } from './memory-operations.js';
+import { PatternOperations, type Explanation } from './pattern-operations.js';
 import { parseExecutionRequest, type ExecuteOptions, type ExecutionRequest } from './request.js';
 import type { ExecutionMetadata, ExecutionResult } from './result.js';
 import { ExecutionStats, type ExecutionCounters, type ExecutionSample } from './stats.js';
@@ -44,6 +47,8 @@ export interface EngineDependencies {
   logger: Logger;
   /** Durable accounting; executions are appended in batches. */
   executionLog?: ExecutionLog;
+  /** Where the edges (HTTP, MCP) record who did what. */
+  auditLog?: AuditLog;
   tools?: ToolRegistry;
   /** The files the registry was loaded from, when it was. */
   patternFiles?: PatternFiles;
@@ -59,6 +64,12 @@ export interface EngineStats extends ExecutionCounters {
   router: ReturnType<HybridDecisionRouter['stats']>;
   store: { backend: string };
   uptimeSeconds: number;
+}
+
+/** Called by `execute` once it knows which pattern would serve the query, before the cache or the action. */
+export interface ExecuteHooks {
+  /** Throw (e.g. ForbiddenError, RateLimitedError) to refuse the execution. */
+  beforeRun?(pattern: PatternDefinition, scope: MemoryScope): void | Promise<void>;
 }
 
 interface Plan {
@@ -93,6 +104,7 @@ export class PatternExecutionEngine {
   readonly tools: ToolRegistry;
   readonly store: MemoryStore;
   readonly embedder: Embedder;
+  readonly auditLog: AuditLog | undefined;
   readonly #cache: ResultCache<CachedExecution>;
   readonly #logger: Logger;
   readonly #executionLog: ExecutionLog | undefined;
@@ -100,6 +112,8 @@ export class PatternExecutionEngine {
   readonly #closers: Array<() => Promise<void>>;
   readonly #patternFiles: PatternFiles | undefined;
   readonly #actions: ActionTable;
+  readonly #memories: MemoryOperations;
+  readonly #patterns: PatternOperations;
   readonly #stats = new ExecutionStats();
   readonly #flight = new SingleFlight<RunOutcome>();
   readonly #startedAt: number;
@@ -114,6 +128,7 @@ export class PatternExecutionEngine {
     this.store = deps.store;
     this.embedder = deps.embedder;
     this.tools = deps.tools ?? new ToolRegistry();
+    this.auditLog = deps.auditLog;
     this.#cache = deps.cache;
     this.#logger = deps.logger;
     this.#executionLog = deps.executionLog;
@@ -132,6 +147,14 @@ export class PatternExecutionEngine {
       now: this.#now,
     };
     this.#actions = { ...infrastructureActions(services), ...memoryActions(services), ...hybridActions(services) };
+    this.#memories = new MemoryOperations({
+      store: this.store,
+      embedder: this.embedder,
+      afterWrite: (namespace) => this.#afterWrite(namespace),
+      services,
+      now: this.#now,
+    });
+    this.#patterns = new PatternOperations(this.registry, this.router.confidenceThreshold, this.#now);
   }
 
   /**
@@ -139,13 +162,14 @@ export class PatternExecutionEngine {
    * can serve the query; a failure inside the pattern's action is returned as
    * `success: false` with `error` and `errorCode`.
    */
-  async execute(query: string, options?: ExecuteOptions): Promise<ExecutionResult> {
+  async execute(query: string, options?: ExecuteOptions, hooks?: ExecuteHooks): Promise<ExecutionResult> {
     const started = performance.now();
     let request: ExecutionRequest | undefined;
     try {
       if (this.#closed) throw new StoreUnavailableError('The engine is closed');
       request = parseExecutionRequest(query, options, this.#now());
       const plan = this.#plan(request);
+      await hooks?.beforeRun?.(plan.pattern, { namespace: request.namespace, agentId: request.agentId });
       const result = await this.#executePlan(request, plan, started);
       this.#account(request, plan, result);
       return result;
@@ -177,6 +201,58 @@ export class PatternExecutionEngine {
       throw new ValidationError('reloadPatterns: this engine was not created from pattern files (options.patterns)');
     }
     return this.#patternFiles.reload();
+  }
+
+  /** Stores a memory (identical content of the same agent updates it); invalidates the namespace's cached reads. */
+  storeMemory(scope: MemoryScope, input: MemoryInput): Promise<StoreResult> {
+    return this.#memories.store(scope, input);
+  }
+
+  /** Memories visible to the scope: full text (BM25), or hybrid full text + vectors. */
+  searchMemories(scope: MemoryScope, search?: MemorySearch): Promise<ScoredMemory[]> {
+    return this.#memories.search(scope, search);
+  }
+
+  /** Throws MemoryNotFoundError when the memory is missing or not visible to the scope. */
+  getMemory(scope: MemoryScope, id: string): Promise<Memory> {
+    return this.#memories.get(scope, id);
+  }
+
+  /** Deletes a memory the scope's agent owns; MemoryNotFoundError otherwise. Invalidates cached reads. */
+  deleteMemory(scope: MemoryScope, id: string): Promise<void> {
+    return this.#memories.delete(scope, id);
+  }
+
+  /** Registers a pattern from its snake_case config; cached results of the old pattern set are never served again. */
+  registerPattern(config: unknown, options?: RegisterOptions): PatternDefinition {
+    return this.#patterns.register(config, options);
+  }
+
+  /** Throws UnknownPatternError when no pattern has that name. */
+  unregisterPattern(name: string): PatternDefinition {
+    return this.#patterns.unregister(name);
+  }
+
+  /** Throws UnknownPatternError when no pattern has that name. */
+  getPattern(name: string): PatternDefinition {
+    return this.#patterns.get(name);
+  }
+
+  /** Which pattern a query would run in a mode, and why, without running it. */
+  explain(query: string, executionMode?: ExecuteOptions['executionMode']): Explanation {
+    return this.#patterns.explain(query, executionMode);
+  }
+
+  /** Whether the store and the cache answer now (readiness probes); never throws. */
+  async health(): Promise<{ store: { status: 'ok' | 'down'; error?: string }; cache: CacheHealth }> {
+    let store: { status: 'ok' | 'down'; error?: string } = { status: 'ok' };
+    try {
+      if (this.#closed) throw new StoreUnavailableError('The engine is closed');
+      await this.store.ping();
+    } catch (error) {
+      store = { status: 'down', error: toServiceError(error).message };
+    }
+    return { store, cache: await this.#cache.health() };
   }
 
   /** Statistics of this engine instance since it started (see ExecutionCounters for definitions). */

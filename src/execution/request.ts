@@ -13,18 +13,20 @@ export const REQUEST_LIMITS = {
   maxTags: 32,
   maxTagLength: 64,
   maxLimit: 100,
+  maxSharedWith: 64,
 } as const;
 
 export const DEFAULT_NAMESPACE = 'default';
 export const DEFAULT_AGENT = 'default';
 
-const identifier = z
+/** Agent ids and namespaces. */
+export const identifier = z
   .string()
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9][\w.@:-]*$/, 'use letters, digits and . _ @ : - (starting with a letter or digit)');
 
-const tag = z
+export const tag = z
   .string()
   .min(1)
   .max(REQUEST_LIMITS.maxTagLength)
@@ -37,7 +39,7 @@ const contextSchema = z.looseObject({
   tags: z.array(tag).max(REQUEST_LIMITS.maxTags).optional(),
   importance: z.number().min(0).max(1).optional(),
   accessLevel: z.enum(ACCESS_LEVELS).optional(),
-  sharedWith: z.array(identifier).max(64).optional(),
+  sharedWith: z.array(identifier).max(REQUEST_LIMITS.maxSharedWith).optional(),
   expiresAt: z.union([z.iso.datetime({ offset: true }), z.number().int().positive(), z.date()]).optional(),
   content: z.string().min(1).max(REQUEST_LIMITS.maxContentLength).optional(),
   limit: z.number().int().min(1).max(REQUEST_LIMITS.maxLimit).optional(),
@@ -126,16 +128,7 @@ export function parseExecutionRequest(query: unknown, options: unknown, now: num
 
 function parseContext(raw: unknown, now: number): z.output<typeof contextSchema> {
   if (raw === undefined) return {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !isPlainObject(raw)) {
-    throw new ValidationError(`context: expected a plain object, got ${describe(raw)}`);
-  }
-  checkJson(raw, 'context', 1);
-  const bytes = Buffer.byteLength(JSON.stringify(raw));
-  if (bytes > REQUEST_LIMITS.maxContextBytes) {
-    throw new PayloadTooLargeError(
-      `context: ${bytes} bytes of JSON is over the limit of ${REQUEST_LIMITS.maxContextBytes}`,
-    );
-  }
+  checkJsonObject(raw, 'context');
   const canonical: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     const name = CONTEXT_ALIASES[key] ?? key;
@@ -149,6 +142,23 @@ function parseContext(raw: unknown, now: number): z.output<typeof contextSchema>
     throw new ValidationError('context.expiresAt: must be in the future');
   }
   return parsed.data;
+}
+
+/**
+ * A plain JSON object within the context limits (depth, size): what a context, or a
+ * memory's metadata, must be. Throws ValidationError / PayloadTooLargeError naming `path`.
+ */
+export function checkJsonObject(raw: unknown, path: string): asserts raw is Record<string, unknown> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !isPlainObject(raw)) {
+    throw new ValidationError(`${path}: expected a plain object, got ${describe(raw)}`);
+  }
+  checkJson(raw, path, 1);
+  const bytes = Buffer.byteLength(JSON.stringify(raw));
+  if (bytes > REQUEST_LIMITS.maxContextBytes) {
+    throw new PayloadTooLargeError(
+      `${path}: ${bytes} bytes of JSON is over the limit of ${REQUEST_LIMITS.maxContextBytes}`,
+    );
+  }
 }
 
 /** Only JSON values travel in a context: it is cached, stored and sent over the wire. */

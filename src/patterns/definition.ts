@@ -17,6 +17,16 @@ export const PATTERN_LIMITS = {
   maxQueryLength: 2000,
 } as const;
 
+/** Who may run a pattern over HTTP/MCP, weakest first; each role includes the ones before it. */
+export const ROLES = ['readonly', 'agent', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A per-agent request budget a pattern may declare on top of the server-wide one. */
+export interface PatternRateLimit {
+  requests: number;
+  perSeconds: number;
+}
+
 const NAME = /^[a-z][a-z0-9_]*$/;
 const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFAULT_PRIORITY = 5;
@@ -70,6 +80,17 @@ export const patternConfigSchema = z
       .describe('Rules for named captures; a match whose captures break them is not a match.'),
     description: z.string().max(500).optional().describe('What the pattern does, shown by `patterns list`.'),
     metadata: z.record(z.string(), z.unknown()).optional().describe('Free-form data kept with the pattern.'),
+    required_role: z
+      .enum(ROLES)
+      .optional()
+      .describe("Role a caller needs over HTTP/MCP; can only raise the action's own (reads: readonly, writes and tools: agent)."),
+    rate_limit: z
+      .strictObject({
+        requests: z.number().int().min(1).max(1_000_000),
+        per_seconds: z.number().int().min(1).max(86_400),
+      })
+      .optional()
+      .describe('Per-agent budget for this pattern over HTTP/MCP, on top of the server-wide one.'),
   })
   .describe('PatternConfig');
 
@@ -89,6 +110,8 @@ export interface PatternDefinitionInit {
   parameters?: Record<string, ParameterSpec>;
   description?: string;
   metadata?: Record<string, unknown>;
+  requiredRole?: Role;
+  rateLimit?: PatternRateLimit;
 }
 
 /** An immutable, validated pattern: a trigger regex, the action it runs, and its cost and cache policy. */
@@ -107,6 +130,9 @@ export class PatternDefinition {
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly trigger: CompiledTrigger;
   readonly #parameterRules: ParameterRules;
+  /** The role declared in the definition, if any (see `required_role`). */
+  readonly requiredRole: Role | undefined;
+  readonly rateLimit: Readonly<PatternRateLimit> | undefined;
 
   constructor(init: PatternDefinitionInit) {
     const source = init.trigger instanceof RegExp ? init.trigger.source : init.trigger;
@@ -122,6 +148,8 @@ export class PatternDefinition {
       parameters: init.parameters,
       description: init.description,
       metadata: init.metadata,
+      required_role: init.requiredRole,
+      rate_limit: init.rateLimit && { requests: init.rateLimit.requests, per_seconds: init.rateLimit.perSeconds },
     });
     const action = resolveAction(config.action, config.pattern_type);
     this.name = config.name;
@@ -137,6 +165,10 @@ export class PatternDefinition {
     this.#parameterRules = new ParameterRules(this.parameters, this.trigger.analysis.captureNames, this.params);
     this.description = config.description ?? stringOrUndefined(config.metadata?.['description']);
     this.metadata = Object.freeze({ ...config.metadata });
+    this.requiredRole = config.required_role;
+    this.rateLimit =
+      config.rate_limit &&
+      Object.freeze({ requests: config.rate_limit.requests, perSeconds: config.rate_limit.per_seconds });
     Object.freeze(this);
   }
 
@@ -155,6 +187,10 @@ export class PatternDefinition {
       ...(parsed.parameters !== undefined && { parameters: parsed.parameters }),
       ...(parsed.description !== undefined && { description: parsed.description }),
       ...(parsed.metadata !== undefined && { metadata: parsed.metadata }),
+      ...(parsed.required_role !== undefined && { requiredRole: parsed.required_role }),
+      ...(parsed.rate_limit !== undefined && {
+        rateLimit: { requests: parsed.rate_limit.requests, perSeconds: parsed.rate_limit.per_seconds },
+      }),
     });
   }
 
@@ -189,6 +225,10 @@ export class PatternDefinition {
       ...(Object.keys(this.parameters).length > 0 && { parameters: { ...this.parameters } }),
       ...(this.description !== undefined && { description: this.description }),
       metadata: { ...this.metadata },
+      ...(this.requiredRole !== undefined && { required_role: this.requiredRole }),
+      ...(this.rateLimit !== undefined && {
+        rate_limit: { requests: this.rateLimit.requests, per_seconds: this.rateLimit.perSeconds },
+      }),
     };
   }
 }

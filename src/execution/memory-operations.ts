@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import type { Embedder } from '../embeddings/embedder.js';
+import { MemoryNotFoundError, PayloadTooLargeError, ValidationError } from '../errors.js';
+import {
+  ACCESS_LEVELS,
+  type AccessLevel,
+  type Memory,
+  type MemoryStore,
+  type ScoredMemory,
+  type StoreResult,
+} from '../memory/store.js';
+import { parseOrThrow } from '../validation.js';
+import type { ActionServices } from './executors/action.js';
+import { hybridSearch } from './executors/hybrid-search.js';
+import { DEFAULT_RESULT_LIMIT } from './executors/memory-actions.js';
+import { checkJsonObject, identifier, REQUEST_LIMITS, tag } from './request.js';
+
+/** Who reads or writes through the memory operations: never an admin scope, so isolation always holds. */
+export interface MemoryScope {
+  namespace: string;
+  agentId: string;
+}
+
+/** A memory to store, as the edges hand it over (camelCase). */
+export interface MemoryInput {
+  content: string;
+  tags?: string[];
+  /** 0–1. @default 0.5 */
+  importance?: number;
+  /** @default 'private' */
+  accessLevel?: AccessLevel;
+  sharedWith?: string[];
+  /** ISO 8601 with offset, epoch milliseconds or a Date; must be in the future. */
+  expiresAt?: string | number | Date | null;
+  /** Any JSON object, kept as the memory's metadata (same limits as an execution context). */
+  metadata?: Record<string, unknown>;
+}
+
+export interface MemorySearch {
+  /** Full-text (and, in hybrid mode, vector) query. Omit to list by importance. */
+  query?: string;
+  /** Every one of these tags must be present (lexical mode only). */
+  tags?: string[];
+  minImportance?: number;
+  /** @default 10 */
+  limit?: number;
+  /** `lexical`: BM25 full text; `hybrid`: full text and vectors fused by rank. @default 'lexical' */
+  mode?: 'lexical' | 'hybrid';
+}
+
+export const SEARCH_MODES = ['lexical', 'hybrid'] as const;
+
+/** Memory ids are UUIDs today; accepting a little more keeps other backends' ids valid. */
+export const memoryId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9-]+$/, 'a memory id uses letters, digits and -');
+
+const scopeSchema = z.strictObject({ namespace: identifier, agentId: identifier });
+
+const inputSchema = z.strictObject({
+  content: z.string(),
+  tags: z.array(tag).max(REQUEST_LIMITS.maxTags).optional(),
+  importance: z.number().min(0).max(1).optional(),
+  accessLevel: z.enum(ACCESS_LEVELS).optional(),
+  sharedWith: z.array(identifier).max(REQUEST_LIMITS.maxSharedWith).optional(),
+  expiresAt: z
+    .union([z.iso.datetime({ offset: true }), z.number().int().positive(), z.date()])
+    .nullable()
+    .optional(),
+  metadata: z.unknown().optional(),
+});
+
+const searchSchema = z.strictObject({
+  query: z.string().optional(),
+  tags: z.array(tag).max(REQUEST_LIMITS.maxTags).optional(),
+  minImportance: z.number().min(0).max(1).optional(),
+  limit: z.number().int().min(1).max(REQUEST_LIMITS.maxLimit).optional(),
+  mode: z.enum(SEARCH_MODES).optional(),
+});
+
+export interface MemoryOperationsDependencies {
+  store: MemoryStore;
+  embedder: Embedder;
+  /** What the engine does after any write: invalidates the namespace's cached reads. */
+  afterWrite(namespace: string): Promise<void>;
+  /** For hybrid search. */
+  services: ActionServices;
+  now(): number;
+}
+
+/**
+ * Direct memory operations (store, search, get, delete) under the same limits as
+ * `execute`: the engine exposes them so HTTP, MCP and the CLI share one implementation.
+ */
+export class MemoryOperations {
+  readonly #deps: MemoryOperationsDependencies;
+
+  constructor(deps: MemoryOperationsDependencies) {
+    this.#deps = deps;
+  }
+
+  async store(scope: MemoryScope, input: MemoryInput): Promise<StoreResult> {
+    const checkedScope = parseScope(scope);
+    const parsed = parseOrThrow(inputSchema, input, 'memory');
+    const content = parsed.content.trim();
+    if (content === '') throw new ValidationError('memory.content: must not be empty or whitespace');
+    if (content.length > REQUEST_LIMITS.maxContentLength) {
+      throw new PayloadTooLargeError(
+        `memory.content: ${content.length} characters is over the limit of ${REQUEST_LIMITS.maxContentLength}`,
+      );
+    }
+    if (parsed.metadata !== undefined) checkJsonObject(parsed.metadata, 'memory.metadata');
+    const expiresAt = parsed.expiresAt == null ? parsed.expiresAt : toEpoch(parsed.expiresAt);
+    if (typeof expiresAt === 'number' && expiresAt <= this.#deps.now()) {
+      throw new ValidationError('memory.expiresAt: must be in the future');
+    }
+    const embedding = await this.#deps.embedder.embed(content);
+    const stored = await this.#deps.store.store(
+      checkedScope,
+      {
+        content,
+        ...(parsed.tags !== undefined && { tags: parsed.tags }),
+        ...(parsed.importance !== undefined && { importance: parsed.importance }),
+        ...(parsed.accessLevel !== undefined && { accessLevel: parsed.accessLevel }),
+        ...(parsed.sharedWith !== undefined && { sharedWith: parsed.sharedWith }),
+        ...(expiresAt !== undefined && { expiresAt }),
+        ...(parsed.metadata !== undefined && { metadata: parsed.metadata as Record<string, unknown> }),
+      },
+      embedding,
+    );
+    await this.#deps.afterWrite(checkedScope.namespace);
+    return stored;
+  }
+
+  async search(scope: MemoryScope, search: MemorySearch = {}): Promise<ScoredMemory[]> {
+    const checkedScope = parseScope(scope);
+    if (typeof search?.query === 'string' && search.query.length > REQUEST_LIMITS.maxQueryLength) {
+      throw new PayloadTooLargeError(
+        `search.query: ${search.query.length} characters is over the limit of ${REQUEST_LIMITS.maxQueryLength}`,
+      );
+    }
+    const parsed = parseOrThrow(searchSchema, search, 'search');
+    const limit = parsed.limit ?? DEFAULT_RESULT_LIMIT;
+    const text = parsed.query?.trim() || undefined;
+    if (parsed.mode === 'hybrid') {
+      if (parsed.tags !== undefined) {
+        throw new ValidationError('search.tags: tag filters work in lexical mode only; drop mode or the tags');
+      }
+      return hybridSearch(this.#deps.services, checkedScope, text ?? '', limit, {
+        ...(parsed.minImportance !== undefined && { minImportance: parsed.minImportance }),
+      });
+    }
+    return this.#deps.store.search(checkedScope, {
+      limit,
+      ...(text !== undefined && { text }),
+      ...(parsed.tags !== undefined && { tags: parsed.tags }),
+      ...(parsed.minImportance !== undefined && { minImportance: parsed.minImportance }),
+    });
+  }
+
+  /** Throws MemoryNotFoundError when the memory does not exist or the scope may not see it: the two look alike. */
+  async get(scope: MemoryScope, id: string): Promise<Memory> {
+    const checkedScope = parseScope(scope);
+    const memory = await this.#deps.store.get(checkedScope, parseId(id));
+    if (!memory) throw notFound(id);
+    return memory;
+  }
+
+  /** Only the owner may delete; anyone else gets the same MemoryNotFoundError as for a missing id. */
+  async delete(scope: MemoryScope, id: string): Promise<void> {
+    const checkedScope = parseScope(scope);
+    const deleted = await this.#deps.store.delete(checkedScope, parseId(id));
+    if (!deleted) throw notFound(id);
+    await this.#deps.afterWrite(checkedScope.namespace);
+  }
+}
+
+function parseScope(scope: MemoryScope): MemoryScope {
+  // Strict and rebuilt: an `admin` flag is refused, never passed on to the store.
+  const { namespace, agentId } = parseOrThrow(scopeSchema, scope, 'scope');
+  return { namespace, agentId };
+}
+
+function parseId(id: unknown): string {
+  return parseOrThrow(memoryId, id, 'id');
+}
+
+function notFound(id: string): MemoryNotFoundError {
+  return new MemoryNotFoundError(`No memory '${id}' is visible to you in this namespace`, { details: { id } });
+}
+
+function toEpoch(value: string | number | Date): number {
+  if (typeof value === 'number') return value;
+  return value instanceof Date ? value.getTime() : Date.parse(value);
+}
