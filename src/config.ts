@@ -9,11 +9,20 @@ import { parseOrThrow } from './validation.js';
  * - `TMWS_DATABASE_URL`: a SQLite file path, `:memory:`, or `postgres://…`
  * - `TMWS_REDIS_URL`: `redis://…` for the shared cache tier
  * - `TMWS_LOG_LEVEL`: pino level (default `warn`)
+ * - Serving (HTTP/MCP, see docs/serving.md): `TMWS_AUTH_FILE`, `TMWS_API_KEYS`, `TMWS_JWT_SECRET`,
+ *   `TMWS_JWT_PUBLIC_KEY`, `TMWS_JWT_ISSUER`, `TMWS_JWT_AUDIENCE`, `TMWS_RATE_LIMIT`
  */
 export const ENV = {
   databaseUrl: 'TMWS_DATABASE_URL',
   redisUrl: 'TMWS_REDIS_URL',
   logLevel: 'TMWS_LOG_LEVEL',
+  authFile: 'TMWS_AUTH_FILE',
+  apiKeys: 'TMWS_API_KEYS',
+  jwtSecret: 'TMWS_JWT_SECRET',
+  jwtPublicKey: 'TMWS_JWT_PUBLIC_KEY',
+  jwtIssuer: 'TMWS_JWT_ISSUER',
+  jwtAudience: 'TMWS_JWT_AUDIENCE',
+  rateLimit: 'TMWS_RATE_LIMIT',
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -73,4 +82,32 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** The serving settings the environment gives, as raw text; src/security parses and validates them. */
+export interface ServingEnvironment {
+  authFile?: string | undefined;
+  /** JSON array of API key entries (hashed keys). */
+  apiKeys?: string | undefined;
+  jwtSecret?: string | undefined;
+  /** PEM (SPKI) public key for RS256 tokens. */
+  jwtPublicKey?: string | undefined;
+  jwtIssuer?: string | undefined;
+  jwtAudience?: string | undefined;
+  /** `<requests>/<seconds>` per agent, e.g. `600/60`; `0` turns the limit off. */
+  rateLimit?: string | undefined;
+  redisUrl?: string | undefined;
+}
+
+export function servingEnvironment(env: NodeJS.ProcessEnv = process.env): ServingEnvironment {
+  return {
+    authFile: nonEmpty(env[ENV.authFile]),
+    apiKeys: nonEmpty(env[ENV.apiKeys]),
+    jwtSecret: nonEmpty(env[ENV.jwtSecret]),
+    jwtPublicKey: nonEmpty(env[ENV.jwtPublicKey]),
+    jwtIssuer: nonEmpty(env[ENV.jwtIssuer]),
+    jwtAudience: nonEmpty(env[ENV.jwtAudience]),
+    rateLimit: nonEmpty(env[ENV.rateLimit]),
+    redisUrl: nonEmpty(env[ENV.redisUrl]),
+  };
 }

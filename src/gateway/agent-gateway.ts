@@ -1,0 +1,281 @@
+/**
+ * @module gateway/agent-gateway
+ * The operations HTTP and MCP offer, each guarded the same way: role check, rate limit,
+ * the engine call, audit. The edges only parse, authenticate and format, so the two
+ * surfaces cannot drift apart.
+ */
+import { QuotaExceededError, toServiceError, type PatternServiceError } from '../errors.js';
+import type { PatternExecutionEngine, EngineStats } from '../execution/engine.js';
+import type { MemoryInput, MemorySearch } from '../execution/memory-operations.js';
+import type { Explanation } from '../execution/pattern-operations.js';
+import type { ExecutionResult } from '../execution/result.js';
+import type { AuditQuery, AuditRecord } from '../memory/audit-log.js';
+import type { Memory, ScoredMemory, StoreResult } from '../memory/store.js';
+import type { PatternDefinition } from '../patterns/definition.js';
+import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
+import type { AuditRecorder } from '../security/audit-recorder.js';
+import type { AgentRateLimiter } from '../security/rate-limiter.js';
+import { assertRole, requiredRoleFor, type Principal, type Role } from '../security/roles.js';
+import { scopeContext } from './scoped-context.js';
+
+export type Surface = 'http' | 'mcp';
+
+/** Who calls, and through which surface (recorded in the audit log). */
+export interface Caller {
+  principal: Principal;
+  surface: Surface;
+}
+
+export interface ExecuteInput {
+  query: string;
+  mode?: ExecutionMode | undefined;
+  useCache?: boolean | undefined;
+  /** Free-form; agent and namespace are set from the credential (see scopeContext). */
+  context?: unknown;
+}
+
+/** Hears every execution the gateway runs, e.g. to export metrics. */
+export interface ExecutionObserver {
+  executed(outcome: { result: ExecutionResult } | { error: PatternServiceError; durationMs: number }): void;
+}
+
+export interface GatewayOptions {
+  engine: PatternExecutionEngine;
+  rateLimiter: AgentRateLimiter;
+  audit: AuditRecorder;
+  /** Patterns one agent may hold registered through HTTP/MCP at a time. @default 50 */
+  maxPatternsPerAgent?: number;
+  observer?: ExecutionObserver;
+}
+
+interface Operation {
+  name: string;
+  /** For error messages: "storing memories needs the 'agent' role". */
+  what: string;
+  role: Role;
+  audited: boolean;
+}
+
+const OPERATIONS = {
+  execute: { name: 'execute', what: 'Executing queries', role: 'readonly', audited: true },
+  stats: { name: 'stats', what: 'Reading statistics', role: 'readonly', audited: false },
+  storeMemory: { name: 'memory.store', what: 'Storing memories', role: 'agent', audited: true },
+  searchMemories: { name: 'memory.search', what: 'Searching memories', role: 'readonly', audited: true },
+  getMemory: { name: 'memory.get', what: 'Reading memories', role: 'readonly', audited: true },
+  deleteMemory: { name: 'memory.delete', what: 'Deleting memories', role: 'agent', audited: true },
+  listPatterns: { name: 'pattern.list', what: 'Listing patterns', role: 'readonly', audited: false },
+  explain: { name: 'pattern.explain', what: 'Explaining queries', role: 'readonly', audited: false },
+  registerPattern: { name: 'pattern.register', what: 'Registering patterns', role: 'admin', audited: true },
+  deletePattern: { name: 'pattern.delete', what: 'Deleting patterns', role: 'admin', audited: true },
+  queryAudit: { name: 'audit.query', what: 'Reading the audit log', role: 'admin', audited: false },
+} as const satisfies Record<string, Operation>;
+
+/** What an operation reports to the audit trail besides its outcome. */
+interface AuditSubject {
+  pattern: string | null;
+  target: string | null;
+}
+
+export const DEFAULT_MAX_PATTERNS_PER_AGENT = 50;
+
+export class AgentGateway {
+  readonly engine: PatternExecutionEngine;
+  readonly #limiter: AgentRateLimiter;
+  readonly #audit: AuditRecorder;
+  readonly #maxPatternsPerAgent: number;
+  readonly #observer: ExecutionObserver | undefined;
+  /** Pattern name → the agent that registered it through the API, for the per-agent quota. */
+  readonly #registeredBy = new Map<string, string>();
+
+  constructor(options: GatewayOptions) {
+    this.engine = options.engine;
+    this.#limiter = options.rateLimiter;
+    this.#audit = options.audit;
+    this.#maxPatternsPerAgent = options.maxPatternsPerAgent ?? DEFAULT_MAX_PATTERNS_PER_AGENT;
+    this.#observer = options.observer;
+  }
+
+  /**
+   * Runs a query as the caller. The pattern it matches must allow the caller's role and
+   * have budget left; a failed action comes back as `success: false`, as from the engine.
+   */
+  async execute(caller: Caller, input: ExecuteInput): Promise<ExecutionResult> {
+    const subject: AuditSubject = { pattern: null, target: null };
+    const started = performance.now();
+    try {
+      const result = await this.#guard(caller, OPERATIONS.execute, subject, async () => {
+        const result = await this.engine.execute(
+          input.query,
+          {
+            ...(input.mode !== undefined && { executionMode: input.mode }),
+            ...(input.useCache !== undefined && { useCache: input.useCache }),
+            context: scopeContext(input.context, caller.principal) as Record<string, unknown>,
+          },
+          {
+            beforeRun: async (pattern) => {
+              subject.pattern = pattern.name;
+              assertRole(caller.principal, requiredRoleFor(pattern), `Pattern '${pattern.name}'`);
+              await this.#limiter.consumePattern(pattern, caller.principal);
+            },
+          },
+        );
+        return result;
+      });
+      this.#observer?.executed({ result });
+      return result;
+    } catch (error) {
+      this.#observer?.executed({ error: toServiceError(error), durationMs: performance.now() - started });
+      throw error;
+    }
+  }
+
+  stats(caller: Caller): Promise<EngineStats> {
+    return this.#guard(caller, OPERATIONS.stats, noSubject(), async () => this.engine.getStats());
+  }
+
+  storeMemory(caller: Caller, input: MemoryInput): Promise<StoreResult> {
+    const subject = noSubject();
+    return this.#guard(caller, OPERATIONS.storeMemory, subject, async () => {
+      const stored = await this.engine.storeMemory(scopeOf(caller), input);
+      subject.target = stored.memory.id;
+      return stored;
+    });
+  }
+
+  searchMemories(caller: Caller, search: MemorySearch): Promise<ScoredMemory[]> {
+    return this.#guard(caller, OPERATIONS.searchMemories, noSubject(), () =>
+      this.engine.searchMemories(scopeOf(caller), search),
+    );
+  }
+
+  getMemory(caller: Caller, id: string): Promise<Memory> {
+    return this.#guard(caller, OPERATIONS.getMemory, { pattern: null, target: String(id) }, () =>
+      this.engine.getMemory(scopeOf(caller), id),
+    );
+  }
+
+  deleteMemory(caller: Caller, id: string): Promise<void> {
+    return this.#guard(caller, OPERATIONS.deleteMemory, { pattern: null, target: String(id) }, () =>
+      this.engine.deleteMemory(scopeOf(caller), id),
+    );
+  }
+
+  listPatterns(caller: Caller, type?: PatternType): Promise<PatternDefinition[]> {
+    return this.#guard(caller, OPERATIONS.listPatterns, noSubject(), async () => this.engine.registry.list(type));
+  }
+
+  getPattern(caller: Caller, name: string): Promise<PatternDefinition> {
+    return this.#guard(caller, OPERATIONS.listPatterns, noSubject(), async () => this.engine.getPattern(name));
+  }
+
+  explain(caller: Caller, query: string, mode?: ExecutionMode): Promise<Explanation> {
+    return this.#guard(caller, OPERATIONS.explain, noSubject(), async () => this.engine.explain(query, mode));
+  }
+
+  /** Admin only; each agent may hold at most `maxPatternsPerAgent` API-registered patterns. */
+  registerPattern(caller: Caller, config: unknown, replace = false): Promise<PatternDefinition> {
+    const name = (config as { name?: unknown } | null)?.name;
+    const subject: AuditSubject = { pattern: typeof name === 'string' ? name.slice(0, 64) : null, target: null };
+    return this.#guard(caller, OPERATIONS.registerPattern, subject, async () => {
+      const owner = ownerOf(caller);
+      const held = [...this.#registeredBy].filter(([n, o]) => o === owner && n !== name).length;
+      if (held >= this.#maxPatternsPerAgent) {
+        throw new QuotaExceededError(
+          `Agent '${caller.principal.agentId}' already holds ${held} registered patterns, the most allowed (${this.#maxPatternsPerAgent}); delete one first`,
+          { details: { limit: this.#maxPatternsPerAgent } },
+        );
+      }
+      const pattern = this.engine.registerPattern(config, { replace });
+      this.#registeredBy.set(pattern.name, owner);
+      return pattern;
+    });
+  }
+
+  deletePattern(caller: Caller, name: string): Promise<PatternDefinition> {
+    return this.#guard(
+      caller,
+      OPERATIONS.deletePattern,
+      { pattern: String(name).slice(0, 64), target: null },
+      async () => {
+        const removed = this.engine.unregisterPattern(name);
+        this.#registeredBy.delete(removed.name);
+        return removed;
+      },
+    );
+  }
+
+  queryAudit(caller: Caller, query: AuditQuery): Promise<AuditRecord[]> {
+    return this.#guard(caller, OPERATIONS.queryAudit, noSubject(), () => this.#audit.query(query));
+  }
+
+  /** Writes pending audit entries and releases the rate limiter's connection; the engine stays open. */
+  async close(): Promise<void> {
+    await this.#audit.flush();
+    await this.#limiter.close();
+  }
+
+  async #guard<T>(caller: Caller, operation: Operation, subject: AuditSubject, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      assertRole(caller.principal, operation.role, operation.what);
+      await this.#limiter.consumeAgent(caller.principal);
+      const value = await run();
+      if (operation.audited) {
+        const failed = isFailedExecution(value) ? value.errorCode : null;
+        this.#record(caller, operation, subject, started, failed);
+      }
+      return value;
+    } catch (error) {
+      const serviceError = toServiceError(error);
+      // Refusals are audited for every operation: they are what an investigation looks for.
+      if (operation.audited || serviceError.code === 'FORBIDDEN' || serviceError.code === 'RATE_LIMITED') {
+        const pattern = subject.pattern ?? stringDetail(serviceError, 'pattern');
+        this.#record(caller, operation, { ...subject, pattern }, started, serviceError.code);
+      }
+      throw serviceError;
+    }
+  }
+
+  #record(
+    caller: Caller,
+    operation: Operation,
+    subject: AuditSubject,
+    started: number,
+    errorCode: string | null,
+  ): void {
+    const { principal } = caller;
+    this.#audit.record({
+      at: Date.now(),
+      agentId: principal.agentId,
+      namespace: principal.namespace,
+      operation: operation.name,
+      pattern: subject.pattern,
+      target: subject.target,
+      success: errorCode === null,
+      durationMs: performance.now() - started,
+      errorCode,
+      surface: caller.surface,
+    });
+  }
+}
+
+function scopeOf(caller: Caller): { namespace: string; agentId: string } {
+  return { namespace: caller.principal.namespace, agentId: caller.principal.agentId };
+}
+
+function ownerOf(caller: Caller): string {
+  return `${caller.principal.namespace}/${caller.principal.agentId}`;
+}
+
+function noSubject(): AuditSubject {
+  return { pattern: null, target: null };
+}
+
+function isFailedExecution(value: unknown): value is ExecutionResult {
+  return typeof value === 'object' && value !== null && (value as ExecutionResult).success === false;
+}
+
+function stringDetail(error: PatternServiceError, key: string): string | null {
+  const value = error.details?.[key];
+  return typeof value === 'string' ? value : null;
+}

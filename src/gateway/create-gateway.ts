@@ -1,0 +1,40 @@
+import type { Logger } from 'pino';
+import { ValidationError } from '../errors.js';
+import type { PatternExecutionEngine } from '../execution/engine.js';
+import { AuditRecorder } from '../security/audit-recorder.js';
+import { AgentRateLimiter, type RateLimit } from '../security/rate-limiter.js';
+import { AgentGateway, type ExecutionObserver } from './agent-gateway.js';
+
+export interface CreateGatewayOptions {
+  engine: PatternExecutionEngine;
+  /** Per-agent budget; null = unlimited. */
+  rateLimit: RateLimit | null;
+  /** Shares rate-limit budgets through Redis when set. */
+  redisUrl?: string | undefined;
+  /** @default 'tmws:rl' */
+  rateLimitKeyPrefix?: string | undefined;
+  maxPatternsPerAgent?: number | undefined;
+  observer?: ExecutionObserver | undefined;
+  logger: Logger;
+}
+
+/** Wires the gateway's parts: rate limiter (in process or Redis) and audit recorder on the engine's audit log. */
+export function createGateway(options: CreateGatewayOptions): AgentGateway {
+  const { engine, logger } = options;
+  if (!engine.auditLog)
+    throw new ValidationError(
+      'engine: serving needs an engine with an audit log (createPatternExecutionEngine provides one)',
+    );
+  return new AgentGateway({
+    engine,
+    rateLimiter: new AgentRateLimiter({
+      perAgent: options.rateLimit,
+      redisUrl: options.redisUrl,
+      ...(options.rateLimitKeyPrefix !== undefined && { keyPrefix: options.rateLimitKeyPrefix }),
+      logger,
+    }),
+    audit: new AuditRecorder(engine.auditLog, logger),
+    ...(options.maxPatternsPerAgent !== undefined && { maxPatternsPerAgent: options.maxPatternsPerAgent }),
+    ...(options.observer !== undefined && { observer: options.observer }),
+  });
+}

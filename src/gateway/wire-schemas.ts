@@ -1,0 +1,193 @@
+/**
+ * @module gateway/wire-schemas
+ * The snake_case JSON that HTTP and MCP accept and return, as zod schemas: they validate
+ * requests on both surfaces and generate the OpenAPI document and the MCP tool schemas,
+ * so the documentation cannot drift from what is enforced. Limits repeat the engine's
+ * (REQUEST_LIMITS), which validates again with the same numbers.
+ */
+import { z } from 'zod';
+import { SEARCH_MODES } from '../execution/memory-operations.js';
+import { REQUEST_LIMITS } from '../execution/request.js';
+import { ACCESS_LEVELS } from '../memory/store.js';
+import { patternConfigSchema, ROLES } from '../patterns/definition.js';
+import { EXECUTION_MODES, PATTERN_TYPES, type ExecutionMode, type PatternType } from '../patterns/pattern-type.js';
+
+const json = z.record(z.string(), z.unknown());
+const modes = EXECUTION_MODES as [ExecutionMode, ...ExecutionMode[]];
+const patternTypes = PATTERN_TYPES as [PatternType, ...PatternType[]];
+
+export const executionModeSchema = z
+  .enum(modes)
+  .describe('fast: infrastructure only; balanced: best match, else routed; comprehensive: everything, hybrid reads');
+
+export const executeRequestSchema = z
+  .strictObject({
+    query: z.string().max(REQUEST_LIMITS.maxQueryLength).describe('The natural-language command'),
+    mode: executionModeSchema.default('balanced'),
+    use_cache: z.boolean().default(true),
+    context: json
+      .optional()
+      .describe(
+        'tags, importance, access_level, shared_with, expires_at, content, limit, plus any JSON payload; the agent and namespace come from the credential',
+      ),
+  })
+  .describe('ExecuteRequest');
+
+export const executeResponseSchema = z
+  .object({
+    pattern: z.string(),
+    success: z.boolean(),
+    execution_time_ms: z.number(),
+    tokens_used: z.number().int(),
+    cache_hit: z.boolean(),
+    result: json.nullable(),
+    metadata: json,
+  })
+  .describe('ExecuteResponse');
+
+export const memorySchema = z
+  .object({
+    id: z.string(),
+    namespace: z.string(),
+    agent_id: z.string(),
+    content: z.string(),
+    tags: z.array(z.string()),
+    metadata: json,
+    importance: z.number(),
+    access_level: z.enum(ACCESS_LEVELS),
+    shared_with: z.array(z.string()),
+    created_at: z.string(),
+    updated_at: z.string(),
+    accessed_at: z.string().nullable(),
+    access_count: z.number().int(),
+    expires_at: z.string().nullable(),
+    content_hash: z.string(),
+    score: z.number().optional().describe('Relevance, in searches'),
+    lexical_rank: z.number().nullable().optional(),
+    semantic_rank: z.number().nullable().optional(),
+    similarity: z.number().nullable().optional(),
+  })
+  .describe('Memory');
+
+export const storeMemoryRequestSchema = z
+  .strictObject({
+    content: z.string().max(REQUEST_LIMITS.maxContentLength),
+    tags: z.array(z.string().max(REQUEST_LIMITS.maxTagLength)).max(REQUEST_LIMITS.maxTags).optional(),
+    importance: z.number().min(0).max(1).optional().describe('0 to 1; default 0.5'),
+    access_level: z.enum(ACCESS_LEVELS).optional().describe('default private'),
+    shared_with: z.array(z.string().max(128)).max(REQUEST_LIMITS.maxSharedWith).optional(),
+    expires_at: z.iso.datetime({ offset: true }).optional(),
+    metadata: json.optional(),
+  })
+  .describe('StoreMemoryRequest');
+
+export const storeMemoryResponseSchema = z.object({ created: z.boolean(), memory: memorySchema });
+
+export const searchMemoriesRequestSchema = z
+  .strictObject({
+    query: z.string().max(REQUEST_LIMITS.maxQueryLength).optional(),
+    tags: z.array(z.string().max(REQUEST_LIMITS.maxTagLength)).max(REQUEST_LIMITS.maxTags).optional(),
+    min_importance: z.number().min(0).max(1).optional(),
+    limit: z.number().int().min(1).max(REQUEST_LIMITS.maxLimit).optional(),
+    mode: z.enum(SEARCH_MODES).optional(),
+  })
+  .describe('SearchMemoriesRequest');
+
+export const memoryListSchema = z.object({ count: z.number().int(), memories: z.array(memorySchema) });
+
+export const memoryIdParamsSchema = z.strictObject({ id: z.string().max(128) });
+
+export const patternSchema = patternConfigSchema
+  .extend({ required_role: z.enum(ROLES).describe('The role running it needs (declared, or from its action)') })
+  .describe('Pattern');
+
+export const patternListSchema = z.object({
+  count: z.number().int(),
+  version: z.number().int(),
+  patterns: z.array(patternSchema),
+});
+
+export const patternNameParamsSchema = z.strictObject({ name: z.string().max(128) });
+
+export const listPatternsQuerySchema = z.strictObject({ type: z.enum(patternTypes).optional() });
+
+export const registerPatternQuerySchema = z.strictObject({
+  replace: z.stringbool().default(false).describe('Replace a pattern of the same name'),
+});
+
+export const registerPatternToolSchema = z.strictObject({
+  pattern: patternConfigSchema,
+  replace: z.boolean().default(false),
+});
+
+export const explainRequestSchema = z
+  .strictObject({
+    query: z.string().max(REQUEST_LIMITS.maxQueryLength),
+    mode: executionModeSchema.default('balanced'),
+  })
+  .describe('ExplainRequest');
+
+export const explanationSchema = z
+  .object({
+    query: z.string(),
+    mode: executionModeSchema,
+    matched: z
+      .object({
+        pattern: z.string(),
+        pattern_type: z.enum(patternTypes),
+        action: z.string(),
+        params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+        matched_text: z.string(),
+      })
+      .nullable(),
+    routing: json,
+    pattern: z.string().nullable().describe('What execute would run; null: it would answer PATTERN_NOT_FOUND'),
+    cache_ttl: z.number().int(),
+    required_role: z.enum(ROLES).nullable(),
+  })
+  .describe('Explanation');
+
+export const statsSchema = z
+  .looseObject({
+    total_executions: z.number().int(),
+    success_rate: z.number(),
+    cache_hit_rate: z.number(),
+    tokens_used: z.number(),
+  })
+  .describe('Stats');
+
+export const auditQuerySchema = z.strictObject({
+  agent_id: z.string().max(128).optional(),
+  namespace: z.string().max(128).optional(),
+  operation: z.string().max(64).optional(),
+  pattern: z.string().max(128).optional(),
+  success: z.stringbool().optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  before_id: z.coerce.number().int().positive().optional().describe('Cursor: the smallest id of the previous page'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const auditRecordSchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  agent_id: z.string(),
+  namespace: z.string(),
+  operation: z.string(),
+  pattern: z.string().nullable(),
+  target: z.string().nullable(),
+  success: z.boolean(),
+  duration_ms: z.number(),
+  error_code: z.string().nullable(),
+  surface: z.string(),
+});
+
+export const auditListSchema = z.object({ count: z.number().int(), entries: z.array(auditRecordSchema) });
+
+export const errorSchema = z
+  .object({
+    code: z.string().describe('Stable error code (see the error table)'),
+    message: z.string(),
+    details: json.optional(),
+  })
+  .describe('Error');

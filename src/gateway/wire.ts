@@ -1,0 +1,163 @@
+/**
+ * @module gateway/wire
+ * Domain objects (camelCase) to and from the snake_case wire. User data (a memory's
+ * metadata, captured params, tool output) is passed through untouched: its keys are the
+ * user's, not ours.
+ */
+import type { EngineStats } from '../execution/engine.js';
+import type { MemoryInput, MemorySearch } from '../execution/memory-operations.js';
+import type { Explanation } from '../execution/pattern-operations.js';
+import type { ExecutionResult } from '../execution/result.js';
+import type { AuditQuery, AuditRecord } from '../memory/audit-log.js';
+import type { Memory } from '../memory/store.js';
+import type { PatternDefinition } from '../patterns/definition.js';
+import { requiredRoleFor } from '../security/roles.js';
+import type { z } from 'zod';
+import type {
+  auditListSchema,
+  auditQuerySchema,
+  executeResponseSchema,
+  explanationSchema,
+  memoryListSchema,
+  memorySchema,
+  patternSchema,
+  searchMemoriesRequestSchema,
+  statsSchema,
+  storeMemoryRequestSchema,
+} from './wire-schemas.js';
+
+type Json = Record<string, unknown>;
+/** The wire types are the schemas' outputs: what the HTTP serializer and the MCP client check. */
+export type WireExecution = z.output<typeof executeResponseSchema>;
+export type WireMemory = z.output<typeof memorySchema>;
+export type WireMemoryList = z.output<typeof memoryListSchema>;
+export type WirePattern = z.output<typeof patternSchema>;
+export type WireExplanation = z.output<typeof explanationSchema>;
+export type WireStats = z.output<typeof statsSchema>;
+export type WireAuditList = z.output<typeof auditListSchema>;
+
+/** Keys whose values are user data and keep their keys as they are. */
+const USER_DATA_KEYS = new Set(['metadata', 'params', 'output']);
+/** Frozen values (cached results) are converted once and the conversion reused. */
+const converted = new WeakMap<object, unknown>();
+const snakeNames = new Map<string, string>();
+const MAX_REMEMBERED_NAMES = 10_000;
+
+/** Deep copy with camelCase keys in snake_case; other keys (codes, tags, names) unchanged. */
+export function toWire(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const frozen = Object.isFrozen(value);
+  if (frozen) {
+    const known = converted.get(value);
+    if (known !== undefined) return known;
+  }
+  let out: unknown;
+  if (Array.isArray(value)) {
+    out = value.map(toWire);
+  } else {
+    const object: Json = {};
+    for (const [key, item] of Object.entries(value)) {
+      object[snakeCase(key)] = USER_DATA_KEYS.has(key) ? item : toWire(item);
+    }
+    out = object;
+  }
+  if (frozen) converted.set(value, out);
+  return out;
+}
+
+function snakeCase(key: string): string {
+  const known = snakeNames.get(key);
+  if (known !== undefined) return known;
+  const snake = /^[a-z][a-zA-Z0-9]*$/.test(key) ? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : key;
+  if (snakeNames.size < MAX_REMEMBERED_NAMES) snakeNames.set(key, snake);
+  return snake;
+}
+
+export function toWireExecution(result: ExecutionResult): WireExecution {
+  return {
+    pattern: result.patternName,
+    success: result.success,
+    execution_time_ms: result.executionTimeMs,
+    tokens_used: result.tokensUsed,
+    cache_hit: result.cacheHit,
+    result: toWire(result.result) as Json | null,
+    metadata: toWire(result.metadata) as Json,
+  };
+}
+
+export function toWireMemory(memory: Memory): WireMemory {
+  return toWire(memory) as WireMemory;
+}
+
+export function toWireMemories(memories: readonly Memory[]): WireMemoryList {
+  return { count: memories.length, memories: memories.map(toWireMemory) };
+}
+
+export function toWirePattern(pattern: PatternDefinition): WirePattern {
+  return { ...pattern.toConfig(), required_role: requiredRoleFor(pattern) };
+}
+
+export function toWireExplanation(explanation: Explanation, pattern: PatternDefinition | undefined): WireExplanation {
+  return {
+    ...(toWire(explanation) as Omit<WireExplanation, 'required_role'>),
+    required_role: pattern ? requiredRoleFor(pattern) : null,
+  };
+}
+
+export function toWireStats(stats: EngineStats): WireStats {
+  return toWire(stats) as WireStats;
+}
+
+export function toWireAudit(records: readonly AuditRecord[]): WireAuditList {
+  return {
+    count: records.length,
+    entries: records.map((r) => ({
+      ...(toWire(r) as WireAuditList['entries'][number]),
+      at: new Date(r.at).toISOString(),
+    })),
+  };
+}
+
+export function fromWireMemoryInput(body: z.output<typeof storeMemoryRequestSchema>): MemoryInput {
+  return dropUndefined({
+    content: body.content,
+    tags: body.tags,
+    importance: body.importance,
+    accessLevel: body.access_level,
+    sharedWith: body.shared_with,
+    expiresAt: body.expires_at,
+    metadata: body.metadata,
+  }) as MemoryInput;
+}
+
+export function fromWireSearch(body: z.output<typeof searchMemoriesRequestSchema>): MemorySearch {
+  return dropUndefined({
+    query: body.query,
+    tags: body.tags,
+    minImportance: body.min_importance,
+    limit: body.limit,
+    mode: body.mode,
+  });
+}
+
+export function fromWireAuditQuery(query: z.output<typeof auditQuerySchema>): AuditQuery {
+  return {
+    ...dropUndefined({
+      agentId: query.agent_id,
+      namespace: query.namespace,
+      operation: query.operation,
+      pattern: query.pattern,
+      success: query.success,
+      since: query.since === undefined ? undefined : Date.parse(query.since),
+      until: query.until === undefined ? undefined : Date.parse(query.until),
+      beforeId: query.before_id,
+    }),
+    limit: query.limit,
+  };
+}
+
+function dropUndefined<T extends Json>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}

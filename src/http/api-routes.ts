@@ -1,0 +1,162 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { PatternServiceError } from '../errors.js';
+import type { AgentGateway } from '../gateway/agent-gateway.js';
+import {
+  fromWireAuditQuery,
+  toWireAudit,
+  toWireExecution,
+  toWireExplanation,
+  toWirePattern,
+  toWireStats,
+} from '../gateway/wire.js';
+import {
+  auditListSchema,
+  auditQuerySchema,
+  errorSchema,
+  executeRequestSchema,
+  executeResponseSchema,
+  explainRequestSchema,
+  explanationSchema,
+  listPatternsQuerySchema,
+  patternListSchema,
+  patternNameParamsSchema,
+  patternSchema,
+  registerPatternQuerySchema,
+  statsSchema,
+} from '../gateway/wire-schemas.js';
+import { patternConfigSchema } from '../patterns/definition.js';
+
+const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema };
+
+/** The seed's execute and stats endpoints, pattern management and the audit log. */
+export const apiRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = async (app, { gateway }) => {
+  app.post(
+    '/pattern/execute',
+    {
+      schema: {
+        summary: 'Execute a query (role: readonly, or what the matched pattern needs)',
+        tags: ['execute'],
+        body: executeRequestSchema,
+        response: { 200: executeResponseSchema, ...errors, 404: errorSchema, 413: errorSchema, 422: errorSchema },
+      },
+    },
+    async (request) => {
+      const { query, mode, use_cache, context } = request.body;
+      const result = await gateway.execute(request.caller, { query, mode, useCache: use_cache, context });
+      if (!result.success) {
+        // The seed answers a failed execution with an error status; ours comes from the error table.
+        throw new PatternServiceError(
+          result.error ?? 'Execution failed',
+          { details: { pattern: result.patternName, execution_time_ms: result.executionTimeMs } },
+          result.errorCode ?? 'INTERNAL',
+        );
+      }
+      return toWireExecution(result);
+    },
+  );
+
+  app.get(
+    '/pattern/stats',
+    {
+      schema: {
+        summary: 'Execution statistics (role: readonly)',
+        tags: ['execute'],
+        response: { 200: statsSchema, ...errors },
+      },
+    },
+    async (request) => toWireStats(await gateway.stats(request.caller)),
+  );
+
+  app.get(
+    '/patterns',
+    {
+      schema: {
+        summary: 'List patterns in match order (role: readonly)',
+        tags: ['patterns'],
+        querystring: listPatternsQuerySchema,
+        response: { 200: patternListSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const patterns = await gateway.listPatterns(request.caller, request.query.type);
+      return {
+        count: patterns.length,
+        version: gateway.engine.registry.version,
+        patterns: patterns.map(toWirePattern),
+      };
+    },
+  );
+
+  app.get(
+    '/patterns/:name',
+    {
+      schema: {
+        summary: 'One pattern (role: readonly)',
+        tags: ['patterns'],
+        params: patternNameParamsSchema,
+        response: { 200: patternSchema, ...errors, 404: errorSchema },
+      },
+    },
+    async (request) => toWirePattern(await gateway.getPattern(request.caller, request.params.name)),
+  );
+
+  app.post(
+    '/patterns',
+    {
+      schema: {
+        summary: 'Register a pattern (role: admin; at most 50 per agent by default)',
+        tags: ['patterns'],
+        querystring: registerPatternQuerySchema,
+        body: patternConfigSchema,
+        response: { 201: patternSchema, ...errors, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const pattern = await gateway.registerPattern(request.caller, request.body, request.query.replace);
+      return reply.code(201).send(toWirePattern(pattern));
+    },
+  );
+
+  app.delete(
+    '/patterns/:name',
+    {
+      schema: {
+        summary: 'Unregister a pattern (role: admin)',
+        tags: ['patterns'],
+        params: patternNameParamsSchema,
+        response: { 200: patternSchema, ...errors, 404: errorSchema },
+      },
+    },
+    async (request) => toWirePattern(await gateway.deletePattern(request.caller, request.params.name)),
+  );
+
+  app.post(
+    '/patterns/explain',
+    {
+      schema: {
+        summary: 'Which pattern a query would run, and why, without running it (role: readonly)',
+        tags: ['patterns'],
+        body: explainRequestSchema,
+        response: { 200: explanationSchema, ...errors, 413: errorSchema },
+      },
+    },
+    async (request) => {
+      const explanation = await gateway.explain(request.caller, request.body.query, request.body.mode);
+      const pattern = explanation.pattern === null ? undefined : gateway.engine.registry.get(explanation.pattern);
+      return toWireExplanation(explanation, pattern);
+    },
+  );
+
+  app.get(
+    '/audit',
+    {
+      schema: {
+        summary: 'The audit log, newest first (role: admin)',
+        tags: ['audit'],
+        querystring: auditQuerySchema,
+        response: { 200: auditListSchema, ...errors },
+      },
+    },
+    async (request) => toWireAudit(await gateway.queryAudit(request.caller, fromWireAuditQuery(request.query))),
+  );
+};

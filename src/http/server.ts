@@ -1,0 +1,143 @@
+/**
+ * @module http/server
+ * The HTTP API on Fastify: routes validated by the zod wire schemas (which also generate
+ * /openapi.json), authentication on everything but the probes and the document, one
+ * error handler, Prometheus metrics, and MCP over Streamable HTTP at /mcp.
+ */
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { UnauthorizedError, ValidationError } from '../errors.js';
+import type { PatternExecutionEngine } from '../execution/engine.js';
+import { createGateway } from '../gateway/create-gateway.js';
+import { createLogger, type Logger } from '../logging.js';
+import type { AuthSettings } from '../security/auth-config.js';
+import { Authenticator } from '../security/authenticator.js';
+import type { RateLimit } from '../security/rate-limiter.js';
+import type { Principal } from '../security/roles.js';
+import { apiRoutes } from './api-routes.js';
+import { requireCaller } from './authenticate.js';
+import { createErrorHandler, notFoundHandler } from './error-handler.js';
+import { mcpRoute } from './mcp-route.js';
+import { memoryRoutes } from './memory-routes.js';
+import { ServiceMetrics } from './metrics.js';
+import { probeRoutes } from './ops-routes.js';
+
+export interface HttpServiceOptions {
+  engine: PatternExecutionEngine;
+  /** Accepted credentials. @default none: every request is `anonymous`, allowed on loopback only */
+  auth?: AuthSettings;
+  /** Who requests act as when no credential is configured. @default agent 'default' in namespace 'default', admin */
+  anonymous?: Principal;
+  /** Per-agent budget over every operation. @default 1200 requests per 60 s; null = unlimited */
+  rateLimit?: RateLimit | null;
+  /** Shares rate limits through Redis. */
+  redisUrl?: string | undefined;
+  rateLimitKeyPrefix?: string;
+  /** @default 50 */
+  maxPatternsPerAgent?: number;
+  /** Largest request body in bytes. @default 131072 (128 KiB) */
+  bodyLimit?: number;
+  logger?: Logger;
+  /** Reported in the OpenAPI document and to MCP clients. @default '0.0.0' */
+  version?: string;
+}
+
+export const HTTP_DEFAULTS = {
+  bodyLimit: 128 * 1024,
+  rateLimit: { requests: 1200, perSeconds: 60 },
+  /** Slow clients may not hold a request open longer than this. */
+  requestTimeoutMs: 30_000,
+} as const;
+
+const LOCAL_PRINCIPAL: Principal = { agentId: 'default', namespace: 'default', role: 'admin', credential: 'local' };
+
+/** Builds the server (not listening). Closing it flushes the audit log and releases Redis; the engine stays open. */
+export async function createHttpService(options: HttpServiceOptions): Promise<FastifyInstance> {
+  const logger = options.logger ?? createLogger();
+  const version = options.version ?? '0.0.0';
+  const metrics = new ServiceMetrics();
+  const authenticator = await Authenticator.create(
+    options.auth ?? { apiKeys: [], jwt: undefined },
+    options.anonymous ?? LOCAL_PRINCIPAL,
+  );
+  const gateway = createGateway({
+    engine: options.engine,
+    rateLimit: options.rateLimit === undefined ? HTTP_DEFAULTS.rateLimit : options.rateLimit,
+    redisUrl: options.redisUrl,
+    rateLimitKeyPrefix: options.rateLimitKeyPrefix,
+    maxPatternsPerAgent: options.maxPatternsPerAgent,
+    observer: metrics,
+    logger,
+  });
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit ?? HTTP_DEFAULTS.bodyLimit,
+    requestTimeout: HTTP_DEFAULTS.requestTimeoutMs,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(createErrorHandler(logger));
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onClose', () => gateway.close());
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode);
+  });
+  if (!authenticator.enabled) app.addHook('onRequest', refuseForeignHosts);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'tmws-patterns', description: 'Pattern execution service for AI agents', version },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API key or a JWT (HS256/RS256)' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(probeRoutes, { engine: options.engine });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (secured) => {
+    requireCaller(secured, authenticator, 'http');
+    await secured.register(apiRoutes, { prefix: '/api/v1', gateway });
+    await secured.register(memoryRoutes, { prefix: '/api/v1', gateway });
+    secured.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      const { contentType, body } = await metrics.render();
+      return reply.type(contentType).send(body);
+    });
+  });
+  await app.register(async (mcp) => {
+    requireCaller(mcp, authenticator, 'mcp');
+    await mcp.register(mcpRoute, { gateway, version, logger });
+  });
+  return app;
+}
+
+/** Loopback addresses: the only ones a server without credentials may listen on. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/** Throws unless the server may listen on `host`: anywhere with auth configured, loopback only without. */
+export function checkBinding(host: string, authEnabled: boolean): void {
+  if (authEnabled || isLoopback(host)) return;
+  throw new ValidationError(
+    `Refusing to listen on ${host} without authentication: configure API keys or JWT (--auth-file, TMWS_API_KEYS, TMWS_JWT_SECRET) or bind to 127.0.0.1`,
+  );
+}
+
+/**
+ * Without credentials, only requests addressed to a loopback name are served: a web page
+ * that rebinds its own domain to 127.0.0.1 cannot reach the API through the browser.
+ */
+async function refuseForeignHosts(request: { hostname: string }): Promise<void> {
+  if (!isLoopback(request.hostname)) {
+    throw new UnauthorizedError(`Host '${request.hostname}' is not served without authentication; use 127.0.0.1`);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * @module mcp/tools
+ * The MCP tools: each a wire schema in, a wire schema out, annotations, and one gateway
+ * call. The schemas are the ones HTTP validates with (gateway/wire-schemas.ts).
+ */
+import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { PatternServiceError } from '../errors.js';
+import type { AgentGateway, Caller } from '../gateway/agent-gateway.js';
+import {
+  fromWireMemoryInput,
+  fromWireSearch,
+  toWireExecution,
+  toWireExplanation,
+  toWireMemories,
+  toWireMemory,
+  toWirePattern,
+  toWireStats,
+} from '../gateway/wire.js';
+import {
+  executeRequestSchema,
+  executeResponseSchema,
+  explainRequestSchema,
+  explanationSchema,
+  listPatternsQuerySchema,
+  memoryListSchema,
+  memorySchema,
+  patternListSchema,
+  patternSchema,
+  registerPatternToolSchema,
+  searchMemoriesRequestSchema,
+  statsSchema,
+  storeMemoryRequestSchema,
+  storeMemoryResponseSchema,
+} from '../gateway/wire-schemas.js';
+
+export interface McpTool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  name: string;
+  title: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  run(gateway: AgentGateway, caller: Caller, input: z.output<I>): Promise<z.output<O>>;
+}
+
+function tool<I extends z.ZodType, O extends z.ZodType>(definition: McpTool<I, O>): McpTool {
+  return definition as unknown as McpTool;
+}
+
+const memoryIdInput = z.strictObject({ id: z.string().max(128) });
+const readOnly: ToolAnnotations = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+
+export const MCP_TOOLS: readonly McpTool[] = [
+  tool({
+    name: 'execute_pattern',
+    title: 'Execute a pattern query',
+    description:
+      'Runs a short natural-language command ("recall items tagged security", "store note: use pgbouncer", "check health") against the pattern registry and returns the result. Reads are cached; "store …" queries write a memory.',
+    input: executeRequestSchema,
+    output: executeResponseSchema,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    async run(gateway, caller, { query, mode, use_cache, context }) {
+      const result = await gateway.execute(caller, { query, mode, useCache: use_cache, context });
+      if (!result.success) {
+        throw new PatternServiceError(
+          result.error ?? 'Execution failed',
+          { details: { pattern: result.patternName } },
+          result.errorCode ?? 'INTERNAL',
+        );
+      }
+      return toWireExecution(result);
+    },
+  }),
+  tool({
+    name: 'store_memory',
+    title: 'Store a memory',
+    description:
+      "Stores text with tags, importance and access level in the caller's namespace. Storing identical content again updates that memory instead of duplicating it.",
+    input: storeMemoryRequestSchema,
+    output: storeMemoryResponseSchema,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    async run(gateway, caller, input) {
+      const { created, memory } = await gateway.storeMemory(caller, fromWireMemoryInput(input));
+      return { created, memory: toWireMemory(memory) };
+    },
+  }),
+  tool({
+    name: 'search_memories',
+    title: 'Search memories',
+    description:
+      'Full-text search (mode "lexical", BM25) or full text and vectors fused (mode "hybrid") over the memories the caller may see; filter by tags and minimum importance.',
+    input: searchMemoriesRequestSchema,
+    output: memoryListSchema,
+    annotations: readOnly,
+    async run(gateway, caller, input) {
+      return toWireMemories(await gateway.searchMemories(caller, fromWireSearch(input)));
+    },
+  }),
+  tool({
+    name: 'get_memory',
+    title: 'Get a memory',
+    description: 'One memory by id, if the caller may see it (MEMORY_NOT_FOUND otherwise).',
+    input: memoryIdInput,
+    output: z.object({ memory: memorySchema }),
+    annotations: readOnly,
+    async run(gateway, caller, { id }) {
+      return { memory: toWireMemory(await gateway.getMemory(caller, id)) };
+    },
+  }),
+  tool({
+    name: 'delete_memory',
+    title: 'Delete a memory',
+    description: "Deletes one of the caller's own memories by id.",
+    input: memoryIdInput,
+    output: z.object({ deleted: z.literal(true), id: z.string() }),
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    async run(gateway, caller, { id }) {
+      await gateway.deleteMemory(caller, id);
+      return { deleted: true as const, id };
+    },
+  }),
+  tool({
+    name: 'get_stats',
+    title: 'Execution statistics',
+    description:
+      'Executions, success and cache hit rates, latency percentiles per pattern type, tokens used and saved.',
+    input: z.strictObject({}),
+    output: statsSchema,
+    annotations: readOnly,
+    async run(gateway, caller) {
+      return toWireStats(await gateway.stats(caller));
+    },
+  }),
+  tool({
+    name: 'list_patterns',
+    title: 'List patterns',
+    description:
+      'The registered patterns in match order, with their triggers, costs, cache TTLs and the role each needs.',
+    input: listPatternsQuerySchema,
+    output: patternListSchema,
+    annotations: readOnly,
+    async run(gateway, caller, { type }) {
+      const patterns = await gateway.listPatterns(caller, type);
+      return {
+        count: patterns.length,
+        version: gateway.engine.registry.version,
+        patterns: patterns.map(toWirePattern),
+      };
+    },
+  }),
+  tool({
+    name: 'register_pattern',
+    title: 'Register a pattern',
+    description:
+      'Adds a pattern (trigger regex, type, action, cost, priority, cache TTL) to the registry. Needs the admin role; replace: true overwrites a pattern of the same name.',
+    input: registerPatternToolSchema,
+    output: z.object({ pattern: patternSchema }),
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    async run(gateway, caller, { pattern, replace }) {
+      return { pattern: toWirePattern(await gateway.registerPattern(caller, pattern, replace)) };
+    },
+  }),
+  tool({
+    name: 'explain_query',
+    title: 'Explain a query',
+    description:
+      'Which pattern a query would run in a mode, its parameters, and the routing decision, without running it.',
+    input: explainRequestSchema,
+    output: explanationSchema,
+    annotations: readOnly,
+    async run(gateway, caller, { query, mode }) {
+      const explanation = await gateway.explain(caller, query, mode);
+      const pattern = explanation.pattern === null ? undefined : gateway.engine.registry.get(explanation.pattern);
+      return toWireExplanation(explanation, pattern);
+    },
+  }),
+];
+
+export const MCP_TOOLS_BY_NAME: ReadonlyMap<string, McpTool> = new Map(MCP_TOOLS.map((t) => [t.name, t]));

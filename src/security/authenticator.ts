@@ -1,0 +1,138 @@
+/**
+ * @module security/authenticator
+ * Turns a request's credential into a Principal: an API key (looked up by its SHA-256) or
+ * a JWT (HS256 or RS256, verified by jose; `sub` = agent id, `roles`, `namespace`).
+ */
+import { errors as joseErrors, importSPKI, jwtVerify, type JWTPayload } from 'jose';
+import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors.js';
+import { identifier } from '../execution/request.js';
+import { authConfigured, hashApiKey, type ApiKeyEntry, type AuthSettings } from './auth-config.js';
+import { highestRole, type Principal } from './roles.js';
+
+/** What a request carries: the Authorization header and/or an X-API-Key header. */
+export interface Credentials {
+  authorization?: string | undefined;
+  apiKey?: string | undefined;
+}
+
+/** Longer credentials are refused before any parsing or hashing. */
+const MAX_CREDENTIAL_LENGTH = 8192;
+/** Seconds of clock skew tolerated on `exp` and `nbf`. */
+const CLOCK_TOLERANCE_S = 5;
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+
+type VerificationKey = Awaited<ReturnType<typeof importSPKI>> | Uint8Array;
+
+export class Authenticator {
+  readonly #keys: ReadonlyMap<string, ApiKeyEntry>;
+  readonly #jwtKeys: ReadonlyMap<string, VerificationKey>;
+  readonly #jwtOptions: { issuer?: string; audience?: string };
+  readonly #anonymous: Principal | undefined;
+
+  private constructor(
+    keys: Map<string, ApiKeyEntry>,
+    jwtKeys: Map<string, VerificationKey>,
+    jwtOptions: { issuer?: string; audience?: string },
+    anonymous: Principal | undefined,
+  ) {
+    this.#keys = keys;
+    this.#jwtKeys = jwtKeys;
+    this.#jwtOptions = jwtOptions;
+    this.#anonymous = anonymous;
+  }
+
+  /**
+   * With no credentials configured every request is `anonymous` (the caller decides
+   * whether that is acceptable: the HTTP server allows it on loopback only).
+   */
+  static async create(settings: AuthSettings, anonymous: Principal): Promise<Authenticator> {
+    const keys = new Map(settings.apiKeys.map((k) => [k.sha256, k]));
+    const jwtKeys = new Map<string, VerificationKey>();
+    const jwt = settings.jwt;
+    if (jwt?.hs256Secret !== undefined) jwtKeys.set('HS256', new TextEncoder().encode(jwt.hs256Secret));
+    if (jwt?.rs256PublicKey !== undefined) {
+      try {
+        jwtKeys.set('RS256', await importSPKI(jwt.rs256PublicKey, 'RS256'));
+      } catch (error) {
+        throw new ValidationError(
+          `auth.jwt.rs256_public_key: not a usable RSA public key (${(error as Error).message})`,
+          {
+            cause: error,
+          },
+        );
+      }
+    }
+    const options = {
+      ...(jwt?.issuer !== undefined && { issuer: jwt.issuer }),
+      ...(jwt?.audience !== undefined && { audience: jwt.audience }),
+    };
+    return new Authenticator(keys, jwtKeys, options, authConfigured(settings) ? undefined : anonymous);
+  }
+
+  /** False when no credential is configured and every caller is the anonymous principal. */
+  get enabled(): boolean {
+    return this.#anonymous === undefined;
+  }
+
+  /** Throws UnauthorizedError (missing, malformed, expired or unknown credential) or ForbiddenError (no known role). */
+  async authenticate(credentials: Credentials): Promise<Principal> {
+    if (this.#anonymous) return this.#anonymous;
+    const presented = readCredential(credentials);
+    if (JWT_SHAPE.test(presented) && this.#jwtKeys.size > 0) return this.#verifyJwt(presented);
+    const entry = this.#keys.get(hashApiKey(presented));
+    if (!entry) throw new UnauthorizedError('Unknown API key or token');
+    return { agentId: entry.agentId, namespace: entry.namespace, role: entry.role, credential: `api-key:${entry.id}` };
+  }
+
+  async #verifyJwt(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, (header) => this.#jwtKeys.get(header.alg) ?? new Uint8Array(), {
+        algorithms: [...this.#jwtKeys.keys()],
+        requiredClaims: ['sub', 'exp'],
+        clockTolerance: CLOCK_TOLERANCE_S,
+        ...this.#jwtOptions,
+      }));
+    } catch (error) {
+      throw new UnauthorizedError(describeJoseError(error), { cause: error });
+    }
+    const agentId = identifier.safeParse(payload.sub);
+    if (!agentId.success) throw new UnauthorizedError("Token claim 'sub' is not a valid agent id");
+    const namespace = identifier.safeParse(payload['namespace']);
+    if (!namespace.success) throw new UnauthorizedError("Token has no valid 'namespace' claim");
+    const rawRoles = payload['roles'];
+    const role = highestRole(Array.isArray(rawRoles) ? rawRoles : [rawRoles]);
+    if (role === undefined) {
+      throw new ForbiddenError("Token claim 'roles' names no known role (readonly, agent, admin)", {
+        details: { roles: rawRoles ?? null },
+      });
+    }
+    return { agentId: agentId.data, namespace: namespace.data, role, credential: `jwt:${agentId.data}` };
+  }
+}
+
+function readCredential({ authorization, apiKey }: Credentials): string {
+  if (authorization !== undefined && apiKey !== undefined) {
+    throw new UnauthorizedError('Send one credential: either Authorization or X-API-Key, not both');
+  }
+  let value = apiKey;
+  if (authorization !== undefined) {
+    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw new UnauthorizedError("Authorization must be 'Bearer <API key or JWT>'");
+    value = match[1];
+  }
+  if (value === undefined || value.trim() === '') {
+    throw new UnauthorizedError('Missing credentials: send Authorization: Bearer <API key or JWT>, or X-API-Key');
+  }
+  if (value.length > MAX_CREDENTIAL_LENGTH) throw new UnauthorizedError('Credential is too long to be valid');
+  return value.trim();
+}
+
+function describeJoseError(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'Token has expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed)
+    return `Token claim '${error.claim}' is invalid (${error.reason})`;
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'Token algorithm is not accepted by this server';
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'Token signature does not verify';
+  return 'Token is malformed or cannot be verified';
+}
