@@ -1,15 +1,21 @@
+import type { Readable } from 'node:stream';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createPatternExecutionEngine, type EngineOptions } from '../create-engine.js';
 import { PatternServiceError } from '../errors.js';
 import type { PatternExecutionEngine } from '../execution/engine.js';
 import { EXECUTION_MODES } from '../patterns/pattern-type.js';
+import { registerAuthCommands } from './auth-commands.js';
 import { registerExecCommand } from './exec-command.js';
+import { registerMcpCommand } from './mcp-command.js';
 import { registerMemoryCommands } from './memory-commands.js';
 import { registerPatternCommands } from './pattern-commands.js';
+import { registerServeCommand } from './serve-command.js';
 import { registerStatsCommand } from './stats-command.js';
 
 /** Where a command writes; tests pass buffers, the binary passes the process streams. */
 export interface CliIo {
+  /** Read by `mcp` (the stdio protocol). @default process.stdin */
+  stdin?: Readable;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
@@ -73,6 +79,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerPatternCommands(program, context);
   registerMemoryCommands(program, context);
   registerStatsCommand(program, context);
+  registerServeCommand(program, context);
+  registerMcpCommand(program, context);
+  registerAuthCommands(program, context);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -114,7 +123,7 @@ function reportError(error: unknown, io: CliIo): number {
   return EXIT.failed;
 }
 
-async function packageVersion(): Promise<string> {
+export async function packageVersion(): Promise<string> {
   const { readFile } = await import('node:fs/promises');
   const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;

@@ -1,0 +1,54 @@
+import type { Writable } from 'node:stream';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { Option, type Command } from 'commander';
+import { resolveConfig, servingEnvironment } from '../config.js';
+import { createGateway } from '../gateway/create-gateway.js';
+import { HTTP_DEFAULTS } from '../http/server.js';
+import { createLogger } from '../logging.js';
+import { createMcpServer } from '../mcp/server.js';
+import { parseRateLimit } from '../security/rate-limiter.js';
+import { ROLES, type Role } from '../security/roles.js';
+import { packageVersion, type CliContext } from './program.js';
+
+interface McpOptions {
+  role: Role;
+  rateLimit?: string;
+}
+
+export function registerMcpCommand(program: Command, cli: CliContext): void {
+  program
+    .command('mcp')
+    .description('serve MCP over stdio for a local agent (stdout is the protocol; logs go to stderr)')
+    .addOption(new Option('--role <role>', 'role of the local agent').choices(ROLES).default('admin'))
+    .option('--rate-limit <n/s>', 'per-agent budget, e.g. 600/60 (default: none)')
+    .action(async (options: McpOptions) => {
+      const { namespace, agent } = cli.globals();
+      const logger = createLogger(resolveConfig({}).logLevel);
+      const engine = await cli.openEngine({ logger });
+      const gateway = createGateway({
+        engine,
+        rateLimit: options.rateLimit === undefined ? null : parseRateLimit(options.rateLimit),
+        redisUrl: servingEnvironment().redisUrl,
+        logger,
+      });
+      const server = createMcpServer({
+        gateway,
+        caller: { principal: { agentId: agent, namespace, role: options.role, credential: 'local' }, surface: 'mcp' },
+        version: await packageVersion(),
+        logger,
+      });
+      const stdin = cli.io.stdin ?? process.stdin;
+      // A message larger than an HTTP body may be ends the session instead of growing the buffer without bound.
+      // The transport only calls write() and once('drain'), which every CLI output stream has.
+      const stdout = cli.io.stdout as Writable;
+      const transport = new StdioServerTransport(stdin, stdout, { maxBufferSize: HTTP_DEFAULTS.bodyLimit });
+      const closed = new Promise<void>((resolve) => (server.onclose = resolve));
+      const stop = (): void => void transport.close();
+      stdin.once('end', stop);
+      process.once('SIGINT', stop).once('SIGTERM', stop);
+      await server.connect(transport);
+      await closed;
+      process.off('SIGINT', stop).off('SIGTERM', stop);
+      await gateway.close();
+    });
+}

@@ -1,0 +1,70 @@
+import { once } from 'node:events';
+import { InvalidArgumentError, type Command } from 'commander';
+import { resolveConfig, servingEnvironment } from '../config.js';
+import { checkBinding, createHttpService, HTTP_DEFAULTS } from '../http/server.js';
+import { createLogger } from '../logging.js';
+import { authConfigured, loadAuthSettings } from '../security/auth-config.js';
+import { parseRateLimit } from '../security/rate-limiter.js';
+import type { CliContext } from './program.js';
+import { packageVersion } from './program.js';
+
+interface ServeOptions {
+  host: string;
+  port: number;
+  authFile?: string;
+  rateLimit?: string;
+  maxPatternsPerAgent?: number;
+  bodyLimit?: number;
+}
+
+export function registerServeCommand(program: Command, cli: CliContext): void {
+  program
+    .command('serve')
+    .description('serve the HTTP API and MCP (Streamable HTTP at /mcp) until SIGINT/SIGTERM')
+    .option('--host <address>', 'address to listen on; non-loopback needs authentication configured', '127.0.0.1')
+    .option('--port <number>', 'port to listen on (0: any free port)', parsePort, 8000)
+    .option('--auth-file <path>', 'YAML/JSON with api_keys (hashed) and jwt settings (default: TMWS_AUTH_FILE)')
+    .option('--rate-limit <n/s>', 'per-agent budget, e.g. 1200/60; 0 for none (default: TMWS_RATE_LIMIT, else 1200/60)')
+    .option('--max-patterns-per-agent <n>', 'patterns one agent may register through the API', parseCount)
+    .option('--body-limit <bytes>', `largest request body (default ${HTTP_DEFAULTS.bodyLimit})`, parseCount)
+    .action(async (options: ServeOptions) => {
+      const env = servingEnvironment();
+      const auth = await loadAuthSettings(env, options.authFile);
+      checkBinding(options.host, authConfigured(auth));
+      const rateText = options.rateLimit ?? env.rateLimit;
+      const { namespace, agent } = cli.globals();
+      const engine = await cli.openEngine();
+      const app = await createHttpService({
+        engine,
+        auth,
+        anonymous: { agentId: agent, namespace, role: 'admin', credential: 'local' },
+        ...(rateText !== undefined && { rateLimit: parseRateLimit(rateText) }),
+        redisUrl: env.redisUrl,
+        ...(options.maxPatternsPerAgent !== undefined && { maxPatternsPerAgent: options.maxPatternsPerAgent }),
+        ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
+        logger: createLogger(resolveConfig({}).logLevel),
+        version: await packageVersion(),
+      });
+      const address = await app.listen({ host: options.host, port: options.port });
+      const mode = authConfigured(auth)
+        ? 'authentication required'
+        : `no authentication: every request acts as agent '${agent}' in '${namespace}'`;
+      cli.io.stdout.write(`listening on ${address} (${mode})\n`);
+      const signal = await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+      cli.io.stderr.write(`${String(signal[0] ?? 'signal')}: closing\n`);
+      await app.close();
+    });
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new InvalidArgumentError('expected a port from 0 to 65535');
+  return port;
+}
+
+export function parseCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1) throw new InvalidArgumentError('expected a positive integer');
+  return count;
+}
