@@ -14,6 +14,11 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
+/** Runs `cleanup` after the current test, before what was registered earlier (last in, first out). */
+export function onCleanup(cleanup: () => Promise<void> | void): void {
+  cleanups.push(cleanup);
+}
+
 /** An engine on a private in-memory SQLite database unless the test says otherwise. */
 export async function createTestEngine(options: EngineOptions = {}): Promise<PatternExecutionEngine> {
   const engine = await createPatternExecutionEngine({ databaseUrl: ':memory:', ...options });

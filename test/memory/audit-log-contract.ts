@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditEntry, AuditLog } from '../../src/memory/audit-log.js';
+
+export interface AuditLogUnderTest {
+  log: AuditLog;
+  /** Change and remove appended entries behind the port's back; each must throw. */
+  tamper?: { update(): Promise<void>; remove(): Promise<void> };
+  cleanup(): Promise<void>;
+}
+
+/**
+ * The behaviour every AuditLog must share. Entries carry a unique namespace per test, so
+ * backends on a shared server stay isolated; the factory's cleanup removes its own data.
+ */
+export function registerAuditLogContract(backend: string, create: () => Promise<AuditLogUnderTest>): void {
+  describe(`AuditLog contract: ${backend}`, () => {
+    let subject: AuditLogUnderTest;
+    let ns: string;
+    const entry = (overrides: Partial<AuditEntry> = {}): AuditEntry => ({
+      at: Date.parse('2026-01-01T00:00:00Z'),
+      agentId: 'alice',
+      namespace: ns,
+      operation: 'execute',
+      pattern: 'recall_memory',
+      target: null,
+      success: true,
+      durationMs: 1.5,
+      errorCode: null,
+      surface: 'http',
+      ...overrides,
+    });
+
+    beforeEach(async () => {
+      subject = await create();
+      ns = `audit-${Math.random().toString(36).slice(2, 10)}`;
+    });
+    afterEach(async () => {
+      await subject.cleanup();
+    });
+
+    it('returns what was appended, newest first, with ids', async () => {
+      await subject.log.append([
+        entry({ operation: 'first' }),
+        entry({ operation: 'second', success: false, errorCode: 'FORBIDDEN' }),
+      ]);
+      await subject.log.append([entry({ operation: 'third', target: 'memory-1', pattern: null })]);
+      const records = await subject.log.query({ namespace: ns, limit: 10 });
+      expect(records.map((r) => r.operation)).toEqual(['third', 'second', 'first']);
+      expect(records[0]).toMatchObject({ target: 'memory-1', pattern: null, agentId: 'alice', surface: 'http' });
+      expect(records[1]).toMatchObject({ success: false, errorCode: 'FORBIDDEN', durationMs: 1.5 });
+      expect(records[0]!.id).toBeGreaterThan(records[1]!.id);
+    });
+
+    it('filters by agent, operation, pattern, outcome and time, and pages by id', async () => {
+      const t0 = Date.parse('2026-01-01T00:00:00Z');
+      await subject.log.append([
+        entry({ agentId: 'alice', at: t0 }),
+        entry({ agentId: 'bob', at: t0 + 1000, operation: 'memory.store', pattern: null }),
+        entry({ agentId: 'bob', at: t0 + 2000, success: false, errorCode: 'RATE_LIMITED' }),
+        entry({ agentId: 'alice', at: t0 + 3000, pattern: 'health_check' }),
+      ]);
+      const q = (filter: Record<string, unknown>) => subject.log.query({ namespace: ns, limit: 10, ...filter });
+      expect(await q({ agentId: 'bob' })).toHaveLength(2);
+      expect(await q({ operation: 'memory.store' })).toHaveLength(1);
+      expect(await q({ pattern: 'health_check' })).toHaveLength(1);
+      expect((await q({ success: false }))[0]!.errorCode).toBe('RATE_LIMITED');
+      expect(await q({ since: t0 + 1000, until: t0 + 3000 })).toHaveLength(2);
+      const [newest, next] = await q({ limit: 2 });
+      const rest = await q({ beforeId: next!.id });
+      expect(rest).toHaveLength(2);
+      expect(rest.every((r) => r.id < next!.id && r.id < newest!.id)).toBe(true);
+      expect(await subject.log.query({ namespace: `${ns}-other`, limit: 10 })).toEqual([]);
+    });
+
+    it('accepts an empty append', async () => {
+      await subject.log.append([]);
+      expect(await subject.log.query({ namespace: ns, limit: 10 })).toEqual([]);
+    });
+
+    it('cannot be rewritten behind its back', async (context) => {
+      if (!subject.tamper) context.skip('this backend gives the test no direct access');
+      await subject.log.append([entry()]);
+      await expect(subject.tamper!.update()).rejects.toThrow(/append-only/);
+      await expect(subject.tamper!.remove()).rejects.toThrow(/append-only/);
+      expect(await subject.log.query({ namespace: ns, limit: 10 })).toHaveLength(1);
+    });
+  });
+}
