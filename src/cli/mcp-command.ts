@@ -25,7 +25,7 @@ export function registerMcpCommand(program: Command, cli: CliContext): void {
       const { namespace, agent } = cli.globals();
       const logger = createLogger(resolveConfig({}).logLevel);
       const engine = await cli.openEngine({ logger });
-      const gateway = createGateway({
+      const gateway = await createGateway({
         engine,
         rateLimit: options.rateLimit === undefined ? null : parseRateLimit(options.rateLimit),
         redisUrl: servingEnvironment().redisUrl,

@@ -18,21 +18,26 @@ export interface CreateGatewayOptions {
   logger: Logger;
 }
 
-/** Wires the gateway's parts: rate limiter (in process or Redis) and audit recorder on the engine's audit log. */
-export function createGateway(options: CreateGatewayOptions): AgentGateway {
+/**
+ * Wires the gateway's parts: rate limiter (in process, or Redis once connected) and audit
+ * recorder on the engine's audit log.
+ */
+export async function createGateway(options: CreateGatewayOptions): Promise<AgentGateway> {
   const { engine, logger } = options;
   if (!engine.auditLog)
     throw new ValidationError(
       'engine: serving needs an engine with an audit log (createPatternExecutionEngine provides one)',
     );
+  const rateLimiter = new AgentRateLimiter({
+    perAgent: options.rateLimit,
+    redisUrl: options.redisUrl,
+    ...(options.rateLimitKeyPrefix !== undefined && { keyPrefix: options.rateLimitKeyPrefix }),
+    logger,
+  });
+  await rateLimiter.connect();
   return new AgentGateway({
     engine,
-    rateLimiter: new AgentRateLimiter({
-      perAgent: options.rateLimit,
-      redisUrl: options.redisUrl,
-      ...(options.rateLimitKeyPrefix !== undefined && { keyPrefix: options.rateLimitKeyPrefix }),
-      logger,
-    }),
+    rateLimiter,
     audit: new AuditRecorder(engine.auditLog, logger),
     ...(options.maxPatternsPerAgent !== undefined && { maxPatternsPerAgent: options.maxPatternsPerAgent }),
     ...(options.observer !== undefined && { observer: options.observer }),

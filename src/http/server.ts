@@ -61,7 +61,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     options.auth ?? { apiKeys: [], jwt: undefined },
     options.anonymous ?? LOCAL_PRINCIPAL,
   );
-  const gateway = createGateway({
+  const gateway = await createGateway({
     engine: options.engine,
     rateLimit: options.rateLimit === undefined ? HTTP_DEFAULTS.rateLimit : options.rateLimit,
     redisUrl: options.redisUrl,

@@ -65,6 +65,28 @@ export class AgentRateLimiter {
     this.#perAgent = options.perAgent === null ? undefined : this.#limiter('agent', options.perAgent);
   }
 
+  /**
+   * Waits for Redis to be ready (or to fail, or `timeoutMs`), so the first requests already
+   * share the budget; until it is ready each instance limits in process.
+   */
+  async connect(timeoutMs = 2000): Promise<void> {
+    const redis = this.#redis;
+    if (!redis || redis.status === 'ready') return;
+    const outcome = await new Promise<string>((resolve) => {
+      const done = (what: string) => () => {
+        clearTimeout(timer);
+        redis.off('ready', onReady).off('error', onError);
+        resolve(what);
+      };
+      const onReady = done('ready');
+      const onError = done('error');
+      const timer = setTimeout(done('timeout'), timeoutMs);
+      redis.once('ready', onReady).once('error', onError);
+    });
+    if (outcome !== 'ready')
+      this.#options.logger.warn(`rate limiter: Redis ${outcome}; limiting in process until it is ready`);
+  }
+
   get backend(): 'memory' | 'redis' {
     return this.#redis ? 'redis' : 'memory';
   }

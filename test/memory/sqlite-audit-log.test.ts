@@ -11,6 +11,6 @@ registerAuditLogContract('sqlite', async () => {
       update: async () => void db.prepare('UPDATE audit_log SET success = 1 - success').run(),
       remove: async () => void db.prepare('DELETE FROM audit_log').run(),
     },
-    cleanup: async () => db.close(),
+    cleanup: async () => void db.close(),
   };
 });
