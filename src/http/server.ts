@@ -5,6 +5,7 @@
  * error handler, Prometheus metrics, and MCP over Streamable HTTP at /mcp.
  */
 import fastifySwagger from '@fastify/swagger';
+import secureJsonParse from 'secure-json-parse';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { UnauthorizedError, ValidationError } from '../errors.js';
@@ -71,14 +72,20 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     logger,
   });
 
+  const errorHandler = createErrorHandler(logger);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    // Bad URLs and over-long path parameters are answered by the same handler as everything else.
+    frameworkErrors: errorHandler,
     bodyLimit: options.bodyLimit ?? HTTP_DEFAULTS.bodyLimit,
     requestTimeout: HTTP_DEFAULTS.requestTimeoutMs,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(createErrorHandler(logger));
+  app.setErrorHandler(errorHandler);
+  // JSON only (anything else is UNSUPPORTED_MEDIA_TYPE), and parse errors say what is wrong.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onClose', () => gateway.close());
   app.addHook('onResponse', async (request, reply) => {
@@ -116,6 +123,19 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     await mcp.register(mcpRoute, { gateway, version, logger });
   });
   return app;
+}
+
+/** Keys named __proto__ or constructor.prototype are refused: they are how prototype pollution starts. */
+function parseJsonBody(
+  _request: unknown,
+  body: string | Buffer,
+  done: (error: Error | null, value?: unknown) => void,
+): void {
+  try {
+    done(null, secureJsonParse(body.toString(), { protoAction: 'error', constructorAction: 'error' }));
+  } catch (error) {
+    done(new ValidationError(`Body is not valid JSON: ${(error as Error).message}`));
+  }
 }
 
 /** Loopback addresses: the only ones a server without credentials may listen on. */
