@@ -1,0 +1,92 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/index.js';
+import { authConfigured, hashApiKey, loadAuthSettings } from '../../src/security/auth-config.js';
+import { Authenticator } from '../../src/security/authenticator.js';
+import { tempDir } from '../helpers/engine.js';
+
+const local = { agentId: 'me', namespace: 'home', role: 'admin', credential: 'local' } as const;
+const entry = (id: string, key: string) => ({
+  id,
+  sha256: hashApiKey(key),
+  agent_id: id,
+  namespace: 'team',
+  role: 'agent',
+});
+
+function authFile(content: string): string {
+  const path = join(tempDir(), 'auth.yaml');
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('auth settings', () => {
+  it('merge API keys from the file and TMWS_API_KEYS, and JWT settings from both', async () => {
+    const file = authFile(
+      `api_keys:\n  - id: from-file\n    sha256: ${hashApiKey('file-key')}\n    agent_id: filer\n    namespace: team\n    role: readonly\njwt:\n  issuer: tmws\n  hs256_secret: ${'s'.repeat(32)}\n`,
+    );
+    const settings = await loadAuthSettings(
+      { apiKeys: JSON.stringify([entry('from-env', 'env-key')]), jwtAudience: 'agents' },
+      file,
+    );
+    expect(settings.apiKeys.map((k) => k.id)).toEqual(['from-file', 'from-env']);
+    expect(settings.jwt).toMatchObject({ issuer: 'tmws', audience: 'agents', hs256Secret: 's'.repeat(32) });
+    expect(authConfigured(settings)).toBe(true);
+
+    const authenticator = await Authenticator.create(settings, local);
+    expect(await authenticator.authenticate({ apiKey: 'env-key' })).toMatchObject({
+      agentId: 'from-env',
+      role: 'agent',
+      credential: 'api-key:from-env',
+    });
+    expect(await authenticator.authenticate({ authorization: 'Bearer file-key' })).toMatchObject({
+      agentId: 'filer',
+      role: 'readonly',
+    });
+  });
+
+  it('with nothing configured, every caller is the local principal', async () => {
+    const settings = await loadAuthSettings({});
+    expect(authConfigured(settings)).toBe(false);
+    const authenticator = await Authenticator.create(settings, local);
+    expect(authenticator.enabled).toBe(false);
+    expect(await authenticator.authenticate({ authorization: 'Bearer whatever' })).toEqual(local);
+  });
+
+  it.each([
+    [
+      'a plain key instead of a hash',
+      `api_keys:\n  - { id: k, sha256: my-secret-key, agent_id: a, namespace: n, role: agent }\n`,
+      /64 hex/,
+    ],
+    [
+      'an unknown role',
+      `api_keys:\n  - { id: k, sha256: ${'a'.repeat(64)}, agent_id: a, namespace: n, role: root }\n`,
+      /role/,
+    ],
+    ['an unknown field', `api_keys: []\nsecret: x\n`, /secret/],
+    ['a short HS256 secret', `jwt:\n  hs256_secret: short\n`, /32 characters/],
+    ['an issuer without a key', `jwt:\n  issuer: tmws\n`, /no key/],
+    [
+      'a duplicate key',
+      `api_keys:\n  - { id: a, sha256: ${'a'.repeat(64)}, agent_id: a, namespace: n, role: agent }\n  - { id: b, sha256: ${'A'.repeat(64)}, agent_id: b, namespace: n, role: agent }\n`,
+      /same hash/,
+    ],
+    ['broken YAML', `api_keys: [\n`, /YAML/],
+  ])('refuse a file with %s, naming the problem', async (_name, content, message) => {
+    const promise = loadAuthSettings({}, authFile(content));
+    await expect(promise).rejects.toBeInstanceOf(ValidationError);
+    await expect(promise).rejects.toThrow(message);
+  });
+
+  it('refuse a missing file, bad TMWS_API_KEYS and a bad public key', async () => {
+    await expect(loadAuthSettings({}, join(tempDir(), 'missing.yaml'))).rejects.toThrow(/cannot read/);
+    await expect(loadAuthSettings({ apiKeys: 'not json' })).rejects.toThrow(/TMWS_API_KEYS/);
+    await expect(loadAuthSettings({ apiKeys: '[{"id":"x"}]' })).rejects.toThrow(/TMWS_API_KEYS/);
+    const settings = await loadAuthSettings({
+      jwtPublicKey: '-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----',
+    });
+    await expect(Authenticator.create(settings, local)).rejects.toThrow(/rs256_public_key/);
+  });
+});
