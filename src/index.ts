@@ -3,7 +3,9 @@
  * Public API. Every export here is a commitment: add one deliberately.
  */
 export { createPatternExecutionEngine, type EngineOptions } from './create-engine.js';
-export { PatternExecutionEngine, type EngineStats } from './execution/engine.js';
+export { PatternExecutionEngine, type EngineStats, type ExecuteHooks } from './execution/engine.js';
+export type { MemoryInput, MemoryScope, MemorySearch } from './execution/memory-operations.js';
+export type { Explanation } from './execution/pattern-operations.js';
 export type { ExecutionResult, ExecutionMetadata } from './execution/result.js';
 export { REQUEST_LIMITS, type ExecuteOptions } from './execution/request.js';
 export type { ExecutionCounters, LatencySummary } from './execution/stats.js';
@@ -15,6 +17,8 @@ export {
   PATTERN_LIMITS,
   type PatternConfig,
   type PatternDefinitionInit,
+  type PatternRateLimit,
+  type Role,
 } from './patterns/definition.js';
 export {
   PatternRegistry,
@@ -53,6 +57,7 @@ export type {
   ScoredMemory,
   SearchQuery,
 } from './memory/store.js';
+export type { AuditEntry, AuditLog, AuditQuery, AuditRecord } from './memory/audit-log.js';
 
 export {
   ERROR_CODES,
@@ -62,9 +67,14 @@ export {
   PayloadTooLargeError,
   NotFoundError,
   MemoryNotFoundError,
+  UnknownPatternError,
   ToolNotFoundError,
   ConflictError,
   ExecutionFailedError,
   StoreUnavailableError,
+  UnauthorizedError,
+  ForbiddenError,
+  QuotaExceededError,
+  RateLimitedError,
   type ErrorCode,
 } from './errors.js';

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { stringify } from 'yaml';
 import { generateApiKey, hashApiKey, type AuthFile } from '../security/auth-config.js';
-import { ROLES, type Role } from '../security/roles.js';
+import { ROLES, type Role } from '../patterns/definition.js';
 import type { CliContext } from './program.js';
 
 export function registerAuthCommands(program: Command, cli: CliContext): void {

@@ -1,13 +1,9 @@
 import type { Writable } from 'node:stream';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { Option, type Command } from 'commander';
 import { resolveConfig, servingEnvironment } from '../config.js';
-import { createGateway } from '../gateway/create-gateway.js';
-import { HTTP_DEFAULTS } from '../http/server.js';
+import { HTTP_DEFAULTS } from '../http/defaults.js';
 import { createLogger } from '../logging.js';
-import { createMcpServer } from '../mcp/server.js';
-import { parseRateLimit } from '../security/rate-limiter.js';
-import { ROLES, type Role } from '../security/roles.js';
+import { ROLES, type Role } from '../patterns/definition.js';
 import { packageVersion, type CliContext } from './program.js';
 
 interface McpOptions {
@@ -22,6 +18,11 @@ export function registerMcpCommand(program: Command, cli: CliContext): void {
     .addOption(new Option('--role <role>', 'role of the local agent').choices(ROLES).default('admin'))
     .option('--rate-limit <n/s>', 'per-agent budget, e.g. 600/60 (default: none)')
     .action(async (options: McpOptions) => {
+      // Loaded here, not at the top: every other command starts without the MCP SDK.
+      const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
+      const { createGateway } = await import('../gateway/create-gateway.js');
+      const { createMcpServer } = await import('../mcp/server.js');
+      const { parseRateLimit } = await import('../security/rate-limiter.js');
       const { namespace, agent } = cli.globals();
       const logger = createLogger(resolveConfig({}).logLevel);
       const engine = await cli.openEngine({ logger });

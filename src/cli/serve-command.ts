@@ -1,10 +1,9 @@
 import { once } from 'node:events';
 import { InvalidArgumentError, type Command } from 'commander';
 import { resolveConfig, servingEnvironment } from '../config.js';
-import { checkBinding, createHttpService, HTTP_DEFAULTS } from '../http/server.js';
+import { HTTP_DEFAULTS } from '../http/defaults.js';
 import { createLogger } from '../logging.js';
 import { authConfigured, loadAuthSettings } from '../security/auth-config.js';
-import { parseRateLimit } from '../security/rate-limiter.js';
 import type { CliContext } from './program.js';
 import { packageVersion } from './program.js';
 
@@ -28,6 +27,9 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
     .option('--max-patterns-per-agent <n>', 'patterns one agent may register through the API', parseCount)
     .option('--body-limit <bytes>', `largest request body (default ${HTTP_DEFAULTS.bodyLimit})`, parseCount)
     .action(async (options: ServeOptions) => {
+      // Loaded here, not at the top: every other command starts without Fastify and the MCP SDK.
+      const { checkBinding, createHttpService } = await import('../http/server.js');
+      const { parseRateLimit } = await import('../security/rate-limiter.js');
       const env = servingEnvironment();
       const auth = await loadAuthSettings(env, options.authFile);
       checkBinding(options.host, authConfigured(auth));

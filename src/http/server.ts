@@ -18,6 +18,7 @@ import type { RateLimit } from '../security/rate-limiter.js';
 import type { Principal } from '../security/roles.js';
 import { apiRoutes } from './api-routes.js';
 import { requireCaller } from './authenticate.js';
+import { HTTP_DEFAULTS } from './defaults.js';
 import { createErrorHandler, notFoundHandler } from './error-handler.js';
 import { mcpRoute } from './mcp-route.js';
 import { memoryRoutes } from './memory-routes.js';
@@ -44,14 +45,9 @@ export interface HttpServiceOptions {
   version?: string;
 }
 
-export const HTTP_DEFAULTS = {
-  bodyLimit: 128 * 1024,
-  rateLimit: { requests: 1200, perSeconds: 60 },
-  /** Slow clients may not hold a request open longer than this. */
-  requestTimeoutMs: 30_000,
-} as const;
-
 const LOCAL_PRINCIPAL: Principal = { agentId: 'default', namespace: 'default', role: 'admin', credential: 'local' };
+
+export { HTTP_DEFAULTS };
 
 /** Builds the server (not listening). Closing it flushes the audit log and releases Redis; the engine stays open. */
 export async function createHttpService(options: HttpServiceOptions): Promise<FastifyInstance> {

@@ -4,8 +4,8 @@ import { ERROR_CODES } from '../../src/index.js';
 import { connectHttpMcp } from '../helpers/mcp.js';
 import { startTestServer } from '../helpers/server.js';
 
-const HTTP_RUNS = 2500;
-const MCP_RUNS = 800;
+const HTTP_RUNS = 2000;
+const MCP_RUNS = 600;
 const scope = { namespace: 'default', agentId: 'default', admin: true };
 
 const queries = fc.oneof(

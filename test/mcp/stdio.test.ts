@@ -81,9 +81,9 @@ describe('MCP over stdio (the built CLI, through the SDK client)', () => {
     const stats = await callTool(client, 'get_stats');
     expect(stats).toMatchObject({ ok: true, value: { total_executions: 4, cache_hits: 1 } });
     const resource = await client.readResource({ uri: 'tmws://stats' });
-    expect(JSON.parse(resource.contents[0]!.text as string)).toMatchObject({ total_executions: 4 });
+    expect(JSON.parse((resource.contents[0] as { text: string }).text)).toMatchObject({ total_executions: 4 });
     const patterns = await client.readResource({ uri: 'tmws://patterns' });
-    expect((JSON.parse(patterns.contents[0]!.text as string) as unknown[]).length).toBe(13);
+    expect((JSON.parse((patterns.contents[0] as { text: string }).text) as unknown[]).length).toBe(13);
     // stdout is the protocol: nothing else may be written there, and nothing went wrong on stderr.
     expect(stderr()).not.toMatch(/error/i);
   });
