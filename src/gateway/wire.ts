@@ -38,8 +38,10 @@ export type WireAuditList = z.output<typeof auditListSchema>;
 
 /** Keys whose values are user data and keep their keys as they are. */
 const USER_DATA_KEYS = new Set(['metadata', 'params', 'output']);
-/** Frozen values (cached results) are converted once and the conversion reused. */
+/** Frozen values (cached results) are converted once and the conversion reused… */
 const converted = new WeakMap<object, unknown>();
+/** …and serialized once: a cache hit's result is the same object every time. */
+const serialized = new WeakMap<object, string>();
 const snakeNames = new Map<string, string>();
 const MAX_REMEMBERED_NAMES = 10_000;
 
@@ -61,7 +63,10 @@ export function toWire(value: unknown): unknown {
     }
     out = object;
   }
-  if (frozen) converted.set(value, out);
+  if (frozen) {
+    converted.set(value, out);
+    cachedConversions.add(out as object);
+  }
   return out;
 }
 
@@ -72,6 +77,23 @@ function snakeCase(key: string): string {
   if (snakeNames.size < MAX_REMEMBERED_NAMES) snakeNames.set(key, snake);
   return snake;
 }
+
+/**
+ * The JSON of an execute response. Same output as JSON.stringify, but a cached result's
+ * JSON is produced once and reused, so a cache hit costs no re-serialization of its memories.
+ */
+export function stringifyExecution(wire: WireExecution): string {
+  const { result, ...rest } = wire;
+  let resultJson = result === null ? 'null' : serialized.get(result);
+  if (resultJson === undefined) {
+    resultJson = JSON.stringify(result);
+    if (cachedConversions.has(result!)) serialized.set(result!, resultJson);
+  }
+  return `${JSON.stringify(rest).slice(0, -1)},"result":${resultJson}}`;
+}
+
+/** Conversions of frozen (cached) values: safe to serialize once, since neither side changes. */
+const cachedConversions = new WeakSet<object>();
 
 export function toWireExecution(result: ExecutionResult): WireExecution {
   return {

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { PatternServiceError } from '../errors.js';
 import type { AgentGateway } from '../gateway/agent-gateway.js';
 import {
+  stringifyExecution,
+  type WireExecution,
   fromWireAuditQuery,
   toWireAudit,
   toWireExecution,
@@ -33,6 +35,9 @@ export const apiRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = async
   app.post(
     '/pattern/execute',
     {
+      // A cache hit's JSON is built once (see stringifyExecution); error bodies come from errorBody().
+      serializerCompiler: ({ httpStatus }) =>
+        httpStatus === '200' ? (data) => stringifyExecution(data as WireExecution) : (data) => JSON.stringify(data),
       schema: {
         summary: 'Execute a query (role: readonly, or what the matched pattern needs)',
         tags: ['execute'],

@@ -1,0 +1,136 @@
+// HTTP throughput and latency over loopback (autocannon): bare Fastify POST routes that
+// parse JSON, beside POST /api/v1/pattern/execute cached and uncached, all served by one
+// child process in the same run, with API-key auth, rate limiting, audit and metrics on.
+// Two baselines: a tiny reply, and the same bytes as a recall of ten memories (~5.6 KB),
+// since writing the body is most of what a cache hit costs.
+// Run: npm run bench:http
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { loadavg } from 'node:os';
+import autocannon from 'autocannon';
+import { printTable } from './_util.mjs';
+
+const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 8);
+const CONNECTIONS = 16;
+const MEMORIES = 500;
+const API_KEY = 'tmws_bench-key-0123456789abcdefghijklmnopqrstuv';
+const RECALL = 'recall security patterns';
+const CALCULATION = 'calculate (2 + 3) * 4';
+
+if (process.argv.includes('--serve')) await serve();
+else await measure();
+
+/** The child: both servers on free loopback ports, reported to the parent. */
+async function serve() {
+  const { default: Fastify } = await import('fastify');
+  const { createPatternExecutionEngine } = await import('../../dist/index.js');
+  const { createHttpService, hashApiKey } = await import('../../dist/server.js');
+  const { pino } = await import('pino');
+
+  const bare = Fastify();
+  let recallBody;
+  bare.post('/bare', async (request) => ({ ok: true, query: request.body.query }));
+  bare.post('/bare-recall', async () => recallBody);
+  await bare.listen({ host: '127.0.0.1', port: 0 });
+
+  const engine = await createPatternExecutionEngine({ databaseUrl: ':memory:', logger: pino({ level: 'silent' }) });
+  const scope = { namespace: 'bench', agentId: 'bench' };
+  const topics = [
+    'security',
+    'performance',
+    'database',
+    'caching',
+    'deployment',
+    'auth',
+    'logging',
+    'billing',
+    'search',
+    'queue',
+  ];
+  for (let i = 0; i < MEMORIES; i++) {
+    const topic = topics[i % topics.length];
+    await engine.storeMemory(scope, {
+      content: `${topic} note ${i}: rotate keys, audit access, patch ${i % 7 === 0 ? 'kernel' : 'libraries'}`,
+      tags: [topic, `group-${i % 7}`],
+      importance: (i % 10) / 10,
+    });
+  }
+  const app = await createHttpService({
+    engine,
+    auth: { apiKeys: [{ id: 'bench', sha256: hashApiKey(API_KEY), ...scope, role: 'agent' }], jwt: undefined },
+    // High enough never to refuse, so the limiter's cost is measured and not its refusals.
+    rateLimit: { requests: 1_000_000_000, perSeconds: 60 },
+    logger: pino({ level: 'silent' }),
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const recall = await app.inject({
+    method: 'POST',
+    url: '/api/v1/pattern/execute',
+    headers: { authorization: `Bearer ${API_KEY}` },
+    payload: { query: RECALL },
+  });
+  recallBody = recall.json();
+  process.send({ bare: bare.server.address().port, service: app.server.address().port });
+  await once(process, 'disconnect');
+  await app.close();
+  await bare.close();
+  await engine.close();
+}
+
+/** The parent: drives each target with autocannon and prints the table. */
+async function measure() {
+  const child = fork(new URL(import.meta.url).pathname, ['--serve'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const [ports] = await once(child, 'message');
+  const loadBefore = loadavg();
+  const json = { 'content-type': 'application/json' };
+  const authed = { ...json, authorization: `Bearer ${API_KEY}` };
+  const bare = (path, body) => ({ url: `http://127.0.0.1:${ports.bare}${path}`, headers: json, body });
+  const execute = (body) => ({
+    url: `http://127.0.0.1:${ports.service}/api/v1/pattern/execute`,
+    headers: authed,
+    body,
+  });
+  const targets = [
+    { name: 'bare POST, tiny reply (baseline)', ...bare('/bare', { query: RECALL }) },
+    { name: 'execute cached: calculation', ...execute({ query: CALCULATION }) },
+    { name: 'execute uncached: calculation', ...execute({ query: CALCULATION, use_cache: false }) },
+    { name: 'bare POST, recall-sized reply', ...bare('/bare-recall', { query: RECALL }) },
+    { name: 'execute cached: recall, 10 memories', ...execute({ query: RECALL }) },
+    { name: 'execute uncached: recall, 10 memories', ...execute({ query: RECALL, use_cache: false }) },
+  ];
+  const rows = [];
+  let baseline;
+  for (const target of targets) {
+    const options = {
+      url: target.url,
+      method: 'POST',
+      headers: target.headers,
+      body: JSON.stringify(target.body),
+      connections: CONNECTIONS,
+    };
+    await autocannon({ ...options, duration: 1 }); // warm-up: JIT, cache filled
+    const result = await autocannon({ ...options, duration: DURATION_S });
+    const failures = result.non2xx + result.errors + result.timeouts;
+    if (failures > 0) throw new Error(`${target.name}: ${failures} failed requests`);
+    const rps = result.requests.average;
+    // Each group is compared with its own bare baseline (the row that starts it).
+    if (target.name.startsWith('bare')) baseline = rps;
+    rows.push([
+      target.name,
+      Math.round(rps).toLocaleString('en-US'),
+      `${((rps / baseline) * 100).toFixed(0)} %`,
+      result.latency.p50.toFixed(2),
+      result.latency.p99.toFixed(2),
+      result.requests.total.toLocaleString('en-US'),
+      Math.round(result.throughput.total / result.requests.total).toLocaleString('en-US'),
+    ]);
+  }
+  child.disconnect();
+  await once(child, 'exit');
+  console.log(
+    `${CONNECTIONS} connections, ${DURATION_S} s per target, loopback; ${MEMORIES} memories; auth, rate limit, audit and metrics on; load average before: ${loadBefore.map((l) => l.toFixed(1)).join(' ')}`,
+  );
+  printTable(['target', 'req/s', 'vs bare', 'p50 ms', 'p99 ms', 'requests', 'bytes/reply'], rows);
+}
