@@ -12,10 +12,13 @@ import { printTable } from './_util.mjs';
 
 const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 8);
 const CONNECTIONS = 16;
+const ROUNDS = 4;
 const MEMORIES = 500;
 const API_KEY = 'tmws_bench-key-0123456789abcdefghijklmnopqrstuv';
 const RECALL = 'recall security patterns';
 const CALCULATION = 'calculate (2 + 3) * 4';
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 if (process.argv.includes('--serve')) await serve();
 else await measure();
@@ -92,6 +95,13 @@ async function measure() {
     headers: authed,
     body,
   });
+  const options = (target) => ({
+    url: target.url,
+    method: 'POST',
+    headers: target.headers,
+    body: JSON.stringify(target.body),
+    connections: CONNECTIONS,
+  });
   const targets = [
     { name: 'bare POST, tiny reply (baseline)', ...bare('/bare', { query: RECALL }) },
     { name: 'execute cached: calculation', ...execute({ query: CALCULATION }) },
@@ -100,37 +110,40 @@ async function measure() {
     { name: 'execute cached: recall, 10 memories', ...execute({ query: RECALL }) },
     { name: 'execute uncached: recall, 10 memories', ...execute({ query: RECALL, use_cache: false }) },
   ];
+  // Rounds interleave the targets, so a change in the machine's background load during the
+  // run falls on every target alike; each figure is the median over the rounds.
+  const results = targets.map(() => []);
+  for (const target of targets) await autocannon({ ...options(target), duration: 1 }); // warm-up: JIT, cache filled
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, target] of targets.entries()) {
+      const result = await autocannon({ ...options(target), duration: DURATION_S / ROUNDS });
+      const failures = result.non2xx + result.errors + result.timeouts;
+      if (failures > 0) throw new Error(`${target.name}: ${failures} failed requests`);
+      results[i].push(result);
+    }
+  }
   const rows = [];
   let baseline;
-  for (const target of targets) {
-    const options = {
-      url: target.url,
-      method: 'POST',
-      headers: target.headers,
-      body: JSON.stringify(target.body),
-      connections: CONNECTIONS,
-    };
-    await autocannon({ ...options, duration: 1 }); // warm-up: JIT, cache filled
-    const result = await autocannon({ ...options, duration: DURATION_S });
-    const failures = result.non2xx + result.errors + result.timeouts;
-    if (failures > 0) throw new Error(`${target.name}: ${failures} failed requests`);
-    const rps = result.requests.average;
+  for (const [i, target] of targets.entries()) {
+    const rounds = results[i];
+    const rps = median(rounds.map((r) => r.requests.average));
     // Each group is compared with its own bare baseline (the row that starts it).
     if (target.name.startsWith('bare')) baseline = rps;
+    const total = rounds.reduce((sum, r) => sum + r.requests.total, 0);
     rows.push([
       target.name,
       Math.round(rps).toLocaleString('en-US'),
       `${((rps / baseline) * 100).toFixed(0)} %`,
-      result.latency.p50.toFixed(2),
-      result.latency.p99.toFixed(2),
-      result.requests.total.toLocaleString('en-US'),
-      Math.round(result.throughput.total / result.requests.total).toLocaleString('en-US'),
+      median(rounds.map((r) => r.latency.p50)).toFixed(2),
+      median(rounds.map((r) => r.latency.p99)).toFixed(2),
+      total.toLocaleString('en-US'),
+      Math.round(rounds.reduce((sum, r) => sum + r.throughput.total, 0) / total).toLocaleString('en-US'),
     ]);
   }
   child.disconnect();
   await once(child, 'exit');
   console.log(
-    `${CONNECTIONS} connections, ${DURATION_S} s per target, loopback; ${MEMORIES} memories; auth, rate limit, audit and metrics on; load average before: ${loadBefore.map((l) => l.toFixed(1)).join(' ')}`,
+    `${CONNECTIONS} connections, ${DURATION_S} s per target in ${ROUNDS} interleaved rounds (medians), loopback; ${MEMORIES} memories; auth, rate limit, audit and metrics on; load average before: ${loadBefore.map((l) => l.toFixed(1)).join(' ')}`,
   );
   printTable(['target', 'req/s', 'vs bare', 'p50 ms', 'p99 ms', 'requests', 'bytes/reply'], rows);
 }

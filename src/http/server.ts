@@ -84,8 +84,9 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onClose', () => gateway.close());
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode);
+    done();
   });
   if (!authenticator.enabled) app.addHook('onRequest', refuseForeignHosts);
 
