@@ -1,6 +1,7 @@
 import { UnknownPatternError } from '../errors.js';
 import { PatternDefinition } from '../patterns/definition.js';
 import { MODE_ALLOWED_TYPES, type ExecutionMode, type PatternType } from '../patterns/pattern-type.js';
+import type { CandidateReport, MatchExplanation } from '../patterns/matcher.js';
 import type { PatternRegistry, RegisterOptions } from '../patterns/registry.js';
 import { HybridDecisionRouter, type RoutingDecision } from '../routing/router.js';
 import { parseExecutionRequest } from './request.js';
@@ -18,6 +19,10 @@ export interface Explanation {
     matchedText: string;
   } | null;
   routing: RoutingDecision;
+  /** Every pattern the matcher tried in this mode and what happened (from the registry's explain). */
+  candidates: CandidateReport[];
+  /** Why the matched pattern won over the others, when one matched. */
+  winner: MatchExplanation['winner'];
   /** The pattern `execute` would run, or null when it would answer PATTERN_NOT_FOUND. */
   pattern: string | null;
   /** Seconds a successful result would be cached (0: never). */
@@ -58,13 +63,15 @@ export class PatternOperations {
   }
 
   /**
-   * Explains a query under the same validation and matching as `execute`. Decisions come
-   * from a private router so explaining does not count in the engine's routing statistics.
+   * Explains a query under the same validation and matching as `execute`, with the
+   * registry's candidate trace. Decisions come from a private router so explaining does not
+   * count in the engine's routing statistics.
    */
   explain(query: unknown, executionMode?: unknown): Explanation {
     const request = parseExecutionRequest(query, executionMode === undefined ? {} : { executionMode }, this.#now());
     const router = new HybridDecisionRouter(this.#registry, { confidenceThreshold: this.#confidenceThreshold });
-    const match = this.#registry.match(request.query, MODE_ALLOWED_TYPES[request.mode]);
+    const trace = this.#registry.explain(request.query, MODE_ALLOWED_TYPES[request.mode]);
+    const match = trace.match;
     const routing = match
       ? router.fromMatch(match.pattern, request.mode)
       : router.classify(request.query, request.mode);
@@ -82,6 +89,8 @@ export class PatternOperations {
         matchedText: match.matchedText,
       },
       routing,
+      candidates: trace.candidates,
+      winner: trace.winner,
       pattern: pattern?.name ?? null,
       cacheTtl: pattern?.effectiveCacheTtl ?? 0,
     };

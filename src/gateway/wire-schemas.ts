@@ -141,6 +141,8 @@ export const explanationSchema = z
       })
       .nullable(),
     routing: json,
+    candidates: z.array(json).describe('Every pattern the matcher tried, and its outcome'),
+    winner: json.nullable().describe('Why the matched pattern won'),
     pattern: z.string().nullable().describe('What execute would run; null: it would answer PATTERN_NOT_FOUND'),
     cache_ttl: z.number().int(),
     required_role: z.enum(ROLES).nullable(),

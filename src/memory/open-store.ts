@@ -43,13 +43,19 @@ export async function openStore(target: DatabaseTarget, options: OpenStoreOption
     };
   }
   // Loaded on demand: pg costs the embedded default a noticeable share of CLI start-up.
-  const [{ openPostgresDatabase }, { PostgresExecutionLog }, { PostgresMemoryStore }, { resolvePostgresSettings }] =
-    await Promise.all([
-      import('./postgres/postgres-database.js'),
-      import('./postgres/postgres-execution-log.js'),
-      import('./postgres/postgres-memory-store.js'),
-      import('./postgres/postgres-settings.js'),
-    ]);
+  const [
+    { openPostgresDatabase },
+    { PostgresExecutionLog },
+    { PostgresAuditLog },
+    { PostgresMemoryStore },
+    { resolvePostgresSettings },
+  ] = await Promise.all([
+    import('./postgres/postgres-database.js'),
+    import('./postgres/postgres-execution-log.js'),
+    import('./postgres/postgres-audit-log.js'),
+    import('./postgres/postgres-memory-store.js'),
+    import('./postgres/postgres-settings.js'),
+  ]);
   const db = await openPostgresDatabase({
     settings: resolvePostgresSettings(target.url, options.postgres),
     embedder: options.embedder,
@@ -59,6 +65,7 @@ export async function openStore(target: DatabaseTarget, options: OpenStoreOption
   return {
     store,
     executionLog: new PostgresExecutionLog(db),
+    auditLog: new PostgresAuditLog(db),
     close: async () => {
       await store.close();
       await db.close();

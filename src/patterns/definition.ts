@@ -83,7 +83,9 @@ export const patternConfigSchema = z
     required_role: z
       .enum(ROLES)
       .optional()
-      .describe("Role a caller needs over HTTP/MCP; can only raise the action's own (reads: readonly, writes and tools: agent)."),
+      .describe(
+        "Role a caller needs over HTTP/MCP; can only raise the action's own (reads: readonly, writes and tools: agent).",
+      ),
     rate_limit: z
       .strictObject({
         requests: z.number().int().min(1).max(1_000_000),

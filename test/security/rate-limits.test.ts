@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createTestEngine, onCleanup } from '../helpers/engine.js';
 import { apiKeysFor, call, startTestServer } from '../helpers/server.js';
+import { clearRedisPrefix, TEST_REDIS_URL } from '../helpers/services.js';
 import { parseRateLimit } from '../../src/security/rate-limiter.js';
 
 const agents = [
@@ -81,15 +82,15 @@ describe('rate limits', () => {
   });
 });
 
-const redisUrl = process.env['TMWS_TEST_REDIS_URL'];
+const redisUrl = TEST_REDIS_URL;
 
-describe.runIf(redisUrl !== undefined)('rate limits shared through Redis (TMWS_TEST_REDIS_URL)', () => {
+describe.skipIf(redisUrl === undefined)('rate limits shared through Redis (TMWS_TEST_REDIS_URL)', () => {
   it('draw two servers on one budget, isolated by key prefix, and clean up', async () => {
     const prefix = `tmws-test-${Math.random().toString(36).slice(2, 10)}:rl`;
     const redis = new Redis(redisUrl!);
     onCleanup(async () => {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await clearRedisPrefix(redisUrl!, prefix);
+      expect(await redis.keys(`${prefix}:*`)).toEqual([]);
       await redis.quit();
     });
     const { auth, keys } = apiKeysFor(agents);
@@ -108,6 +109,6 @@ describe.runIf(redisUrl !== undefined)('rate limits shared through Redis (TMWS_T
     expect((await execute(one.base, keys['busy']!)).status).toBe(200);
     expectLimited(await execute(two.base, keys['busy']!), 60);
     expect((await execute(two.base, keys['calm']!)).status).toBe(200);
-    expect((await redis.keys(`${prefix}*`)).length).toBeGreaterThan(0);
+    expect((await redis.keys(`${prefix}:*`)).length).toBeGreaterThan(0);
   });
 });

@@ -83,4 +83,31 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'audit log',
+    // Append-only in the database itself, as in SQLite: a trigger refuses UPDATE and DELETE.
+    sql: ({ schema: s }) => `
+      CREATE TABLE ${s}.audit_log (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at bigint NOT NULL,
+        agent_id text NOT NULL,
+        namespace text NOT NULL,
+        operation text NOT NULL,
+        pattern text,
+        target text,
+        success boolean NOT NULL,
+        duration_ms double precision NOT NULL,
+        error_code text,
+        surface text NOT NULL
+      );
+      CREATE INDEX audit_log_by_agent ON ${s}.audit_log (agent_id, id);
+      CREATE INDEX audit_log_by_time ON ${s}.audit_log (at);
+      CREATE FUNCTION ${s}.audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'audit_log is append-only'; END;
+      $$;
+      CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON ${s}.audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.audit_log_append_only();
+    `,
+  },
 ];
