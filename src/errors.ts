@@ -28,7 +28,10 @@ export const ERROR_CODES = {
     meaning: 'The pattern matched but its action could not produce a result (e.g. division by zero).',
   },
   UNAUTHORIZED: { status: 401, meaning: 'Missing, malformed, expired or unknown credentials.' },
-  FORBIDDEN: { status: 403, meaning: "The caller's role does not allow the operation." },
+  FORBIDDEN: {
+    status: 403,
+    meaning: 'The caller may not do this: its role is too low, or the request names another agent or namespace.',
+  },
   QUOTA_EXCEEDED: {
     status: 403,
     meaning: 'The caller already holds as many of a resource (e.g. registered patterns) as allowed.',
