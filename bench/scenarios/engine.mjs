@@ -1,6 +1,7 @@
 // Engine latency on the embedded SQLite store at 10,000 and 100,000 memories: execute()
 // without the cache per pattern type beside the seed's targets, cache hits beside misses,
 // and the process's resident memory. Run: npm run bench -- engine
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,13 +91,7 @@ const QUERIES = {
     ])(),
 };
 
-function rss() {
-  global.gc?.();
-  return process.memoryUsage().rss;
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'tmws-bench-'));
-const baselineRss = rss();
 const engine = await createPatternExecutionEngine({
   databaseUrl: join(dir, 'bench.db'),
   recordExecutions: false,
@@ -139,12 +134,34 @@ try {
     }
     printTable(['cache hit', 'p50 ms', 'p99 ms', 'miss p50 ms', 'speedup'], hitRows);
   }
-  const heldRss = rss();
-  console.log(
-    `\nresident memory at ${stored.toLocaleString()} memories: ${mib(heldRss)} MiB ` +
-      `(${mib(heldRss - baselineRss)} MiB over the ${mib(baselineRss)} MiB of the process before the engine opened; seed budget: 50 MiB overhead)`,
-  );
 } finally {
   await engine.close();
+}
+try {
+  // Resident memory is measured in fresh processes serving 1,200 mixed queries from the
+  // 100,000-memory file, once with V8's defaults and once with its young generation capped.
+  const rows = [];
+  for (const flags of [[], ['--max-semi-space-size=1']]) {
+    const probe = spawnSync(
+      process.execPath,
+      ['--expose-gc', ...flags, new URL('./_rss-probe.mjs', import.meta.url).pathname, join(dir, 'bench.db')],
+      { encoding: 'utf8' },
+    );
+    const m = JSON.parse(probe.stdout);
+    rows.push([
+      flags.join(' ') || 'node defaults',
+      mib(m.after),
+      mib(m.after - m.before),
+      mib(m.external),
+      mib(m.heapUsed),
+      mib(m.heapReserved),
+    ]);
+  }
+  console.log('\nresident memory serving 100,000 memories (seed budget: 50 MiB of overhead)');
+  printTable(
+    ['process', 'RSS MiB', 'overhead MiB', 'of which vectors+buffers', 'JS heap used', 'V8 heap reserve'],
+    rows,
+  );
+} finally {
   rmSync(dir, { recursive: true, force: true });
 }

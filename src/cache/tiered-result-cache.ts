@@ -1,3 +1,4 @@
+import { deepFreeze } from '../deep-freeze.js';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -231,12 +232,4 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
     this.#counters.misses++;
     return undefined;
   }
-}
-
-function deepFreeze<V>(value: V): V {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
 }

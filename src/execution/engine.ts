@@ -3,7 +3,6 @@ import type { CacheHealth, ResultCache } from '../cache/result-cache.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import {
-  NotFoundError,
   PatternServiceError,
   StoreUnavailableError,
   ValidationError,
@@ -11,13 +10,13 @@ import {
   type ErrorCode,
 } from '../errors.js';
 import type { AuditLog } from '../memory/audit-log.js';
-import type { ExecutionLog, ExecutionRecord } from '../memory/execution-log.js';
+import type { ExecutionLog, ExecutionSummary } from '../memory/execution-log.js';
 import type { ImportedMemory, Memory, MemoryStore, ScoredMemory, StoreResult } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
 import type { PatternFiles, PatternReload } from '../patterns/pattern-files.js';
-import { MODE_ALLOWED_TYPES } from '../patterns/pattern-type.js';
 import type { PatternRegistry, RegisterOptions } from '../patterns/registry.js';
-import type { HybridDecisionRouter, RoutingDecision } from '../routing/router.js';
+import type { HybridDecisionRouter } from '../routing/router.js';
+import { deepFreeze } from '../deep-freeze.js';
 import { normalizeQuery } from '../text.js';
 import type { ActionTable, JsonObject } from './executors/action.js';
 import { hybridActions } from './executors/hybrid-actions.js';
@@ -27,7 +26,9 @@ import { MemoryOperations, type MemoryInput, type MemoryScope, type MemorySearch
 import { PatternOperations, type Explanation } from './pattern-operations.js';
 import { parseExecutionRequest, type ExecuteOptions, type ExecutionRequest } from './request.js';
 import type { ExecutionMetadata, ExecutionResult } from './result.js';
-import { ExecutionStats, type ExecutionCounters, type ExecutionSample } from './stats.js';
+import { ExecutionAccounting } from './accounting.js';
+import { planExecution, type Plan } from './planner.js';
+import type { ExecutionCounters } from './stats.js';
 import { ToolRegistry } from './tools.js';
 
 /** What the cache holds for a successful read: everything but per-call timing. */
@@ -72,13 +73,6 @@ export interface ExecuteHooks {
   beforeRun?(pattern: PatternDefinition, scope: MemoryScope): void | Promise<void>;
 }
 
-interface Plan {
-  pattern: PatternDefinition;
-  params: Record<string, string | number | boolean>;
-  matchedText: string;
-  routing: RoutingDecision | undefined;
-}
-
 interface RunOutcome {
   success: boolean;
   result: Record<string, unknown> | null;
@@ -89,8 +83,6 @@ interface RunOutcome {
   cacheTtlCapMs: number | undefined;
 }
 
-const LOG_FLUSH_MS = 250;
-const LOG_FLUSH_BATCH = 256;
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
 /**
@@ -107,18 +99,15 @@ export class PatternExecutionEngine {
   readonly auditLog: AuditLog | undefined;
   readonly #cache: ResultCache<CachedExecution>;
   readonly #logger: Logger;
-  readonly #executionLog: ExecutionLog | undefined;
   readonly #now: () => number;
   readonly #closers: Array<() => Promise<void>>;
   readonly #patternFiles: PatternFiles | undefined;
   readonly #actions: ActionTable;
   readonly #memories: MemoryOperations;
   readonly #patterns: PatternOperations;
-  readonly #stats = new ExecutionStats();
+  readonly #accounting: ExecutionAccounting;
   readonly #flight = new SingleFlight<RunOutcome>();
   readonly #startedAt: number;
-  #pendingRecords: ExecutionRecord[] = [];
-  #flushTimer: NodeJS.Timeout | undefined;
   #lastPurge = 0;
   #closed = false;
 
@@ -131,8 +120,8 @@ export class PatternExecutionEngine {
     this.auditLog = deps.auditLog;
     this.#cache = deps.cache;
     this.#logger = deps.logger;
-    this.#executionLog = deps.executionLog;
     this.#now = deps.now ?? Date.now;
+    this.#accounting = new ExecutionAccounting(deps.executionLog, deps.logger, this.#now);
     this.#closers = deps.closers ?? [];
     this.#patternFiles = deps.patternFiles;
     this.#startedAt = this.#now();
@@ -168,7 +157,7 @@ export class PatternExecutionEngine {
     try {
       if (this.#closed) throw new StoreUnavailableError('The engine is closed');
       request = parseExecutionRequest(query, options, this.#now());
-      const plan = this.#plan(request);
+      const plan = planExecution(request, this.registry, this.router);
       await hooks?.beforeRun?.(plan.pattern, { namespace: request.namespace, agentId: request.agentId });
       const result = await this.#executePlan(request, plan, started);
       this.#account(request, plan, result);
@@ -176,7 +165,7 @@ export class PatternExecutionEngine {
     } catch (error) {
       const serviceError = toServiceError(error);
       if (serviceError.code === 'INTERNAL') this.#logger.error({ err: error }, 'execute failed unexpectedly');
-      this.#record(request, {
+      this.#accounting.record(request, {
         pattern: null,
         patternType: null,
         success: false,
@@ -258,7 +247,7 @@ export class PatternExecutionEngine {
   /** Statistics of this engine instance since it started (see ExecutionCounters for definitions). */
   getStats(): EngineStats {
     return {
-      ...this.#stats.snapshot(),
+      ...this.#accounting.snapshot(),
       cache: this.#cache.stats(),
       registry: this.registry.stats(),
       router: this.router.stats(),
@@ -268,9 +257,8 @@ export class PatternExecutionEngine {
   }
 
   /** Durable statistics across every process that used the same store. */
-  async getPersistedStats(): Promise<Awaited<ReturnType<ExecutionLog['summary']>> | null> {
-    await this.#flushLog();
-    return this.#executionLog ? this.#executionLog.summary() : null;
+  getPersistedStats(): Promise<ExecutionSummary | null> {
+    return this.#accounting.summary();
   }
 
   /** Imports memories (all or nothing), embedding them in batches; invalidates the namespaces touched. */
@@ -292,8 +280,7 @@ export class PatternExecutionEngine {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#flushTimer);
-    await this.#flushLog();
+    await this.#accounting.close();
     for (const close of this.#closers.reverse()) {
       try {
         await close();
@@ -301,40 +288,6 @@ export class PatternExecutionEngine {
         this.#logger.warn({ err: error }, 'error while closing the engine');
       }
     }
-  }
-
-  #plan(request: ExecutionRequest): Plan {
-    const match = this.registry.match(request.query, MODE_ALLOWED_TYPES[request.mode]);
-    if (match) return { ...match, params: { ...match.params }, routing: undefined };
-
-    if (request.mode === 'fast') {
-      const elsewhere = this.registry.match(request.query);
-      if (elsewhere) {
-        const { name, patternType } = elsewhere.pattern;
-        throw new NotFoundError(
-          `'${request.query}' matches ${patternType} pattern '${name}', which FAST mode does not run (it never touches memories); use BALANCED or COMPREHENSIVE`,
-          { details: { pattern: name, patternType, mode: 'fast', servedBy: ['balanced', 'comprehensive'] } },
-        );
-      }
-      throw new NotFoundError(
-        `No infrastructure pattern matches '${request.query}' (FAST mode runs infrastructure patterns only)`,
-        {
-          details: { mode: 'fast' },
-        },
-      );
-    }
-
-    const routing = this.router.classify(request.query, request.mode);
-    const pattern = routing.patternName === null ? undefined : this.registry.get(routing.patternName);
-    if (!pattern || routing.confidence < this.router.confidenceThreshold) {
-      throw new NotFoundError(
-        `No pattern matches '${request.query}' and it could not be routed: ${routing.reasoning}`,
-        {
-          details: { routing },
-        },
-      );
-    }
-    return { pattern, params: { ...pattern.params }, matchedText: '', routing };
   }
 
   async #executePlan(request: ExecutionRequest, plan: Plan, started: number): Promise<ExecutionResult> {
@@ -483,7 +436,7 @@ export class PatternExecutionEngine {
 
   #account(request: ExecutionRequest, plan: Plan, result: ExecutionResult): void {
     const { pattern } = plan;
-    this.#record(request, {
+    this.#accounting.record(request, {
       pattern: pattern.name,
       patternType: pattern.patternType,
       success: result.success,
@@ -495,46 +448,4 @@ export class PatternExecutionEngine {
       errorCode: result.errorCode,
     });
   }
-
-  #record(request: ExecutionRequest | undefined, sample: ExecutionSample): void {
-    this.#stats.record(sample);
-    if (!this.#executionLog || this.#closed) return;
-    this.#pendingRecords.push({
-      at: this.#now(),
-      agentId: request?.agentId ?? 'unknown',
-      namespace: request?.namespace ?? 'unknown',
-      pattern: sample.pattern,
-      patternType: sample.patternType,
-      mode: request?.mode ?? 'unknown',
-      success: sample.success,
-      cacheHit: sample.cacheHit,
-      durationMs: sample.durationMs,
-      tokensUsed: sample.tokensUsed,
-      tokensSaved: sample.tokensSaved,
-      errorCode: sample.errorCode,
-    });
-    if (this.#pendingRecords.length >= LOG_FLUSH_BATCH) void this.#flushLog();
-    else this.#flushTimer ??= setTimeout(() => void this.#flushLog(), LOG_FLUSH_MS).unref();
-  }
-
-  async #flushLog(): Promise<void> {
-    clearTimeout(this.#flushTimer);
-    this.#flushTimer = undefined;
-    const records = this.#pendingRecords;
-    if (records.length === 0 || !this.#executionLog) return;
-    this.#pendingRecords = [];
-    try {
-      await this.#executionLog.append(records);
-    } catch (error) {
-      this.#logger.warn({ err: error, dropped: records.length }, 'could not write the execution log');
-    }
-  }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
 }
