@@ -94,13 +94,19 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
     logger,
     postgres: opts.postgres,
   });
-  const cache = await createResultCache(config.redisUrl, {
-    logger,
-    ...(opts.maxLocalSize !== undefined && { maxLocalSize: opts.maxLocalSize }),
-    ...(opts.localTtl !== undefined && { localTtl: opts.localTtl }),
-    ...(opts.redisTtl !== undefined && { redisTtl: opts.redisTtl }),
-    ...(opts.redisKeyPrefix !== undefined && { keyPrefix: opts.redisKeyPrefix }),
-  });
+  let cache: ResultCache<CachedExecution>;
+  try {
+    cache = await createResultCache(config.redisUrl, {
+      logger,
+      ...(opts.maxLocalSize !== undefined && { maxLocalSize: opts.maxLocalSize }),
+      ...(opts.localTtl !== undefined && { localTtl: opts.localTtl }),
+      ...(opts.redisTtl !== undefined && { redisTtl: opts.redisTtl }),
+      ...(opts.redisKeyPrefix !== undefined && { keyPrefix: opts.redisKeyPrefix }),
+    });
+  } catch (error) {
+    await opened.close(); // nothing else holds the store yet
+    throw error;
+  }
   const stopWatching = opts.watchPatterns && patternFiles ? await patternFiles.watch(logger) : undefined;
   return new PatternExecutionEngine({
     registry,

@@ -3,6 +3,7 @@
  * Public API. Every export here is a commitment: add one deliberately.
  */
 export { createPatternExecutionEngine, type EngineOptions } from './create-engine.js';
+export type { PostgresSettingsInput } from './memory/postgres/postgres-settings.js';
 export { PatternExecutionEngine, type EngineStats, type ExecuteHooks } from './execution/engine.js';
 export type { MemoryInput, MemoryScope, MemorySearch } from './execution/memory-operations.js';
 export type { Explanation } from './execution/pattern-operations.js';

@@ -31,7 +31,8 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ou
   }
 }
 
-describe('tmws-patterns CLI', () => {
+// Each case spawns several Node processes; on a busy 2-core machine that alone can take tens of seconds.
+describe('tmws-patterns CLI', { timeout: 60_000 }, () => {
   beforeAll(() => {
     if (!existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run build` (npm test does it)');
   });
