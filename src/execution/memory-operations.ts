@@ -12,8 +12,8 @@ import {
 import { parseOrThrow } from '../validation.js';
 import type { ActionServices } from './executors/action.js';
 import { hybridSearch } from './executors/hybrid-search.js';
-import { DEFAULT_RESULT_LIMIT } from './executors/memory-actions.js';
-import { checkJsonObject, identifier, REQUEST_LIMITS, tag } from './request.js';
+import { DEFAULT_RESULT_LIMIT, writeMemory } from './executors/memory-actions.js';
+import { checkJsonObject, expiresAtSchema, futureEpoch, identifier, REQUEST_LIMITS, tag } from './request.js';
 
 /** Who reads or writes through the memory operations: never an admin scope, so isolation always holds. */
 export interface MemoryScope {
@@ -65,10 +65,7 @@ const inputSchema = z.strictObject({
   importance: z.number().min(0).max(1).optional(),
   accessLevel: z.enum(ACCESS_LEVELS).optional(),
   sharedWith: z.array(identifier).max(REQUEST_LIMITS.maxSharedWith).optional(),
-  expiresAt: z
-    .union([z.iso.datetime({ offset: true }), z.number().int().positive(), z.date()])
-    .nullable()
-    .optional(),
+  expiresAt: expiresAtSchema.nullable().optional(),
   metadata: z.unknown().optional(),
 });
 
@@ -106,30 +103,18 @@ export class MemoryOperations {
     const parsed = parseOrThrow(inputSchema, input, 'memory');
     const content = parsed.content.trim();
     if (content === '') throw new ValidationError('memory.content: must not be empty or whitespace');
-    if (content.length > REQUEST_LIMITS.maxContentLength) {
-      throw new PayloadTooLargeError(
-        `memory.content: ${content.length} characters is over the limit of ${REQUEST_LIMITS.maxContentLength}`,
-      );
-    }
     if (parsed.metadata !== undefined) checkJsonObject(parsed.metadata, 'memory.metadata');
-    const expiresAt = parsed.expiresAt == null ? parsed.expiresAt : toEpoch(parsed.expiresAt);
-    if (typeof expiresAt === 'number' && expiresAt <= this.#deps.now()) {
-      throw new ValidationError('memory.expiresAt: must be in the future');
-    }
-    const embedding = await this.#deps.embedder.embed(content);
-    const stored = await this.#deps.store.store(
-      checkedScope,
-      {
-        content,
-        ...(parsed.tags !== undefined && { tags: parsed.tags }),
-        ...(parsed.importance !== undefined && { importance: parsed.importance }),
-        ...(parsed.accessLevel !== undefined && { accessLevel: parsed.accessLevel }),
-        ...(parsed.sharedWith !== undefined && { sharedWith: parsed.sharedWith }),
-        ...(expiresAt !== undefined && { expiresAt }),
-        ...(parsed.metadata !== undefined && { metadata: parsed.metadata as Record<string, unknown> }),
-      },
-      embedding,
-    );
+    const expiresAt =
+      parsed.expiresAt == null ? parsed.expiresAt : futureEpoch(parsed.expiresAt, this.#deps.now(), 'memory.expiresAt');
+    const stored = await writeMemory(this.#deps, checkedScope, {
+      content,
+      ...(parsed.tags !== undefined && { tags: parsed.tags }),
+      ...(parsed.importance !== undefined && { importance: parsed.importance }),
+      ...(parsed.accessLevel !== undefined && { accessLevel: parsed.accessLevel }),
+      ...(parsed.sharedWith !== undefined && { sharedWith: parsed.sharedWith }),
+      ...(expiresAt !== undefined && { expiresAt }),
+      ...(parsed.metadata !== undefined && { metadata: parsed.metadata as Record<string, unknown> }),
+    });
     await this.#deps.afterWrite(checkedScope.namespace);
     return stored;
   }
@@ -189,9 +174,4 @@ function parseId(id: unknown): string {
 
 function notFound(id: string): MemoryNotFoundError {
   return new MemoryNotFoundError(`No memory '${id}' is visible to you in this namespace`, { details: { id } });
-}
-
-function toEpoch(value: string | number | Date): number {
-  if (typeof value === 'number') return value;
-  return value instanceof Date ? value.getTime() : Date.parse(value);
 }

@@ -32,6 +32,16 @@ export const tag = z
   .max(REQUEST_LIMITS.maxTagLength)
   .regex(/^[\w.:-]+$/, 'use letters, digits and . _ : -');
 
+/** When a memory expires: ISO 8601 with offset, epoch milliseconds, or a Date. */
+export const expiresAtSchema = z.union([z.iso.datetime({ offset: true }), z.number().int().positive(), z.date()]);
+
+/** Epoch milliseconds of an expiry, refused unless it lies in the future. */
+export function futureEpoch(value: z.output<typeof expiresAtSchema>, now: number, field: string): number {
+  const epoch = typeof value === 'number' ? value : value instanceof Date ? value.getTime() : Date.parse(value);
+  if (epoch <= now) throw new ValidationError(`${field}: must be in the future`);
+  return epoch;
+}
+
 /** Context keys the engine understands; anything else is payload, kept as the memory's metadata on writes. */
 const contextSchema = z.looseObject({
   agentId: identifier.optional(),
@@ -40,7 +50,7 @@ const contextSchema = z.looseObject({
   importance: z.number().min(0).max(1).optional(),
   accessLevel: z.enum(ACCESS_LEVELS).optional(),
   sharedWith: z.array(identifier).max(REQUEST_LIMITS.maxSharedWith).optional(),
-  expiresAt: z.union([z.iso.datetime({ offset: true }), z.number().int().positive(), z.date()]).optional(),
+  expiresAt: expiresAtSchema.optional(),
   content: z.string().min(1).max(REQUEST_LIMITS.maxContentLength).optional(),
   limit: z.number().int().min(1).max(REQUEST_LIMITS.maxLimit).optional(),
 });
@@ -105,7 +115,7 @@ export function parseExecutionRequest(query: unknown, options: unknown, now: num
   }
   const parsedOptions = optionsSchema.safeParse(options ?? {});
   if (!parsedOptions.success) throw new ValidationError(formatZodError(parsedOptions.error));
-  const context = parseContext(parsedOptions.data.context, now);
+  const context = parseContext(parsedOptions.data.context);
 
   const payload: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(context)) if (!KNOWN_KEYS.has(key)) payload[key] = value;
@@ -119,14 +129,14 @@ export function parseExecutionRequest(query: unknown, options: unknown, now: num
     importance: context.importance,
     accessLevel: context.accessLevel,
     sharedWith: context.sharedWith,
-    expiresAt: context.expiresAt === undefined ? undefined : toEpoch(context.expiresAt),
+    expiresAt: context.expiresAt === undefined ? undefined : futureEpoch(context.expiresAt, now, 'context.expiresAt'),
     content: context.content,
     limit: context.limit,
     payload,
   };
 }
 
-function parseContext(raw: unknown, now: number): z.output<typeof contextSchema> {
+function parseContext(raw: unknown): z.output<typeof contextSchema> {
   if (raw === undefined) return {};
   checkJsonObject(raw, 'context');
   const canonical: Record<string, unknown> = {};
@@ -137,10 +147,6 @@ function parseContext(raw: unknown, now: number): z.output<typeof contextSchema>
   }
   const parsed = contextSchema.safeParse(canonical);
   if (!parsed.success) throw new ValidationError(`context.${formatZodError(parsed.error)}`);
-  const expiresAt = parsed.data.expiresAt;
-  if (expiresAt !== undefined && toEpoch(expiresAt) <= now) {
-    throw new ValidationError('context.expiresAt: must be in the future');
-  }
   return parsed.data;
 }
 
@@ -189,11 +195,6 @@ function checkJson(value: unknown, path: string, depth: number): void {
 function isPlainObject(value: object): boolean {
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
-}
-
-function toEpoch(value: string | number | Date): number {
-  if (typeof value === 'number') return value;
-  return value instanceof Date ? value.getTime() : Date.parse(value);
 }
 
 function describe(value: unknown): string {

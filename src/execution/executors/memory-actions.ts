@@ -1,5 +1,5 @@
 import { PayloadTooLargeError, ValidationError } from '../../errors.js';
-import type { Memory } from '../../memory/store.js';
+import type { Memory, NewMemory, Scope, StoreResult } from '../../memory/store.js';
 import { REQUEST_LIMITS } from '../request.js';
 import type { ActionHandler, ActionOutcome, ActionRequest, ActionServices } from './action.js';
 import { param } from './action.js';
@@ -35,25 +35,15 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
           'content: nothing to store; put the text after the verb ("save note: use pgbouncer") or in context.content',
         );
       }
-      if (content.length > REQUEST_LIMITS.maxContentLength) {
-        throw new PayloadTooLargeError(
-          `content: ${content.length} characters is over the limit of ${REQUEST_LIMITS.maxContentLength}`,
-        );
-      }
-      const embedding = await services.embedder.embed(content);
-      const { memory, created } = await services.store.store(
-        scope,
-        {
-          content,
-          metadata: request.payload,
-          ...(request.tags !== undefined && { tags: request.tags }),
-          ...(request.importance !== undefined && { importance: request.importance }),
-          ...(request.accessLevel !== undefined && { accessLevel: request.accessLevel }),
-          ...(request.sharedWith !== undefined && { sharedWith: request.sharedWith }),
-          ...(request.expiresAt !== undefined && { expiresAt: request.expiresAt }),
-        },
-        embedding,
-      );
+      const { memory, created } = await writeMemory(services, scope, {
+        content,
+        metadata: request.payload,
+        ...(request.tags !== undefined && { tags: request.tags }),
+        ...(request.importance !== undefined && { importance: request.importance }),
+        ...(request.accessLevel !== undefined && { accessLevel: request.accessLevel }),
+        ...(request.sharedWith !== undefined && { sharedWith: request.sharedWith }),
+        ...(request.expiresAt !== undefined && { expiresAt: request.expiresAt }),
+      });
       return { result: { created, memory }, wroteNamespace: scope.namespace };
     },
 
@@ -91,6 +81,23 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
       return readOutcome(action, { threshold }, memories);
     },
   };
+}
+
+/**
+ * Embeds and stores one memory, refusing content over the size limit (`content` is already
+ * trimmed and non-empty). The store action and the edges' memory operations share it.
+ */
+export async function writeMemory(
+  services: Pick<ActionServices, 'store' | 'embedder'>,
+  scope: Scope,
+  memory: NewMemory,
+): Promise<StoreResult> {
+  if (memory.content.length > REQUEST_LIMITS.maxContentLength) {
+    throw new PayloadTooLargeError(
+      `content: ${memory.content.length} characters is over the limit of ${REQUEST_LIMITS.maxContentLength}`,
+    );
+  }
+  return services.store.store(scope, memory, await services.embedder.embed(memory.content));
 }
 
 /** With no text to store, a context payload (the seed stores `plan`, `component`...) is the memory. */
