@@ -68,8 +68,8 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
     .option('--all-namespaces', 'export every namespace')
     .action(async (file: string, options: { allNamespaces?: boolean }) => {
       const { namespace } = cli.globals();
+      const out = file === '-' ? cli.io.stdout : await openForWriting(file);
       const engine = await cli.openEngine();
-      const out = file === '-' ? cli.io.stdout : createWriteStream(file);
       let count = 0;
       for await (const memory of engine.exportMemories(options.allNamespaces ? undefined : namespace)) {
         if (!out.write(`${JSON.stringify(memory)}\n`)) await once(out, 'drain');
@@ -122,4 +122,15 @@ async function readImport(
     });
   }
   return { records, errors, lines: lineNumber };
+}
+
+/** Opens the export file before anything is read, so a bad path is a clear error, not a crash. */
+async function openForWriting(file: string): Promise<NodeJS.WritableStream> {
+  const stream = createWriteStream(file);
+  try {
+    await once(stream, 'open');
+  } catch (error) {
+    throw new ValidationError(`cannot write '${file}': ${(error as Error).message}`, { cause: error });
+  }
+  return stream;
 }

@@ -165,6 +165,12 @@ describe('tmws-patterns CLI', { timeout: 60_000 }, () => {
     );
   });
 
+  it('reports an export path that cannot be written clearly', async () => {
+    const failed = await cli(['--db', join(tempDir(), 'm.db'), 'memory', 'export', '/etc/passwd/out.jsonl']);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/VALIDATION_ERROR.*cannot write '\/etc\/passwd\/out.jsonl'/);
+  });
+
   it('reports a missing import file clearly', async () => {
     const missing = await cli(['--db', join(tempDir(), 'm.db'), 'memory', 'import', '/nonexistent/file.jsonl']);
     expect(missing.code).toBe(2);
