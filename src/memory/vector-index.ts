@@ -23,6 +23,8 @@ export interface Neighbour {
 }
 
 const BLOCK = 4096;
+/** Removed vectors tolerated before the blocks are rewritten (and only once they are half the index). */
+const COMPACT_AFTER = 1024;
 
 /** Int8 quantisation by the largest magnitude: keeps cosine within ~0.5 % for unit vectors. */
 export function quantize(vector: Float32Array): QuantizedVector {
@@ -34,15 +36,43 @@ export function quantize(vector: Float32Array): QuantizedVector {
   return { values, scale };
 }
 
+/** Rows per block when full, and the capacity a new block starts at (it doubles as it fills). */
+const FIRST_CAPACITY = 64;
+
 class Block {
-  readonly data: Int8Array;
-  readonly scales = new Float32Array(BLOCK);
-  readonly rowids = new Float64Array(BLOCK);
+  data: Int8Array;
+  scales: Float32Array;
+  rowids: Float64Array;
+  capacity = FIRST_CAPACITY;
   count = 0;
 
-  constructor(dimensions: number) {
-    this.data = new Int8Array(BLOCK * dimensions);
+  constructor(readonly dimensions: number) {
+    this.data = new Int8Array(this.capacity * dimensions);
+    this.scales = new Float32Array(this.capacity);
+    this.rowids = new Float64Array(this.capacity);
   }
+
+  /** Room for one more row: doubles the capacity up to BLOCK, so a small namespace stays small. */
+  reserve(): boolean {
+    if (this.count < this.capacity) return true;
+    if (this.capacity === BLOCK) return false;
+    const capacity = Math.min(BLOCK, this.capacity * 2);
+    const data = new Int8Array(capacity * this.dimensions);
+    for (let d = 0; d < this.dimensions; d++) {
+      data.set(this.data.subarray(d * this.capacity, d * this.capacity + this.count), d * capacity);
+    }
+    this.data = data;
+    this.scales = grown(this.scales, capacity);
+    this.rowids = grown(this.rowids, capacity);
+    this.capacity = capacity;
+    return true;
+  }
+}
+
+function grown<T extends Float32Array | Float64Array>(array: T, capacity: number): T {
+  const copy = new (array.constructor as new (length: number) => T)(capacity);
+  copy.set(array);
+  return copy;
 }
 
 /** Vectors of one partition (a namespace), searchable by cosine similarity. */
@@ -66,12 +96,12 @@ export class VectorIndex {
       throw new RangeError(`vector has ${vector.values.length} dimensions, the index ${this.dimensions}`);
     }
     let block = this.#blocks[this.#blocks.length - 1];
-    if (!block || block.count === BLOCK) {
+    if (!block?.reserve()) {
       block = new Block(this.dimensions);
       this.#blocks.push(block);
     }
     const slot = block.count++;
-    for (let d = 0; d < this.dimensions; d++) block.data[d * BLOCK + slot] = vector.values[d]!;
+    for (let d = 0; d < this.dimensions; d++) block.data[d * block.capacity + slot] = vector.values[d]!;
     block.scales[slot] = vector.scale;
     block.rowids[slot] = rowid;
     this.#size++;
@@ -85,11 +115,28 @@ export class VectorIndex {
           block.scales[slot] = 0;
           block.rowids[slot] = -rowid;
           this.#dead++;
+          if (this.#dead > COMPACT_AFTER && this.#dead * 2 > this.#size) this.#compact();
           return true;
         }
       }
     }
     return false;
+  }
+
+  /** Rewrites the blocks without the removed vectors, so deletions and expiries give memory back. */
+  #compact(): void {
+    const blocks = this.#blocks;
+    this.#blocks = [];
+    this.#size = 0;
+    this.#dead = 0;
+    const values = new Int8Array(this.dimensions);
+    for (const block of blocks) {
+      for (let slot = 0; slot < block.count; slot++) {
+        if (block.scales[slot] === 0) continue;
+        for (let d = 0; d < this.dimensions; d++) values[d] = block.data[d * block.capacity + slot]!;
+        this.add(block.rowids[slot]!, { values, scale: block.scales[slot]! });
+      }
+    }
   }
 
   /** The k most similar live vectors, best first. */
@@ -113,7 +160,7 @@ export class VectorIndex {
       scores.fill(0, 0, block.count);
       for (const d of active) {
         const weight = query[d]!;
-        const offset = d * BLOCK;
+        const offset = d * block.capacity;
         for (let slot = 0; slot < block.count; slot++) scores[slot]! += weight * block.data[offset + slot]!;
       }
       for (let slot = 0; slot < block.count; slot++) {

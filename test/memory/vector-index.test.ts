@@ -56,6 +56,20 @@ describe('VectorIndex', () => {
     expect(index.size).toBe(10_000);
   });
 
+  it('gives memory back after many removals, keeping the rest searchable', () => {
+    const index = new VectorIndex(4);
+    for (let i = 1; i <= 3000; i++) index.add(i, quantize(unit([1, i % 5, i % 3, 0])));
+    index.add(3001, quantize(unit([0, 0, 0, 1])));
+    for (let i = 1; i <= 2500; i++) expect(index.remove(i)).toBe(true);
+    expect(index.size).toBe(501);
+    expect(index.search(unit([0, 0, 0, 1]), 1)[0]!.rowid).toBe(3001);
+    const found = index.search(unit([1, 0, 0, 0]), 600).map((n) => n.rowid);
+    expect(found).toHaveLength(501);
+    expect(Math.min(...found)).toBe(2501);
+    expect(index.remove(3001)).toBe(true);
+    expect(index.remove(1)).toBe(false);
+  });
+
   it('returns nothing for a zero query and refuses a wrong size', () => {
     const index = new VectorIndex(3);
     index.add(1, quantize(unit([1, 0, 0])));
