@@ -395,7 +395,7 @@ export class PatternExecutionEngine {
   async #cacheKey(request: ExecutionRequest, pattern: PatternDefinition): Promise<string> {
     const generation = pattern.patternType === 'infrastructure' ? 0 : await this.#cache.generation(request.namespace);
     return [
-      this.registry.version,
+      this.registry.fingerprint,
       request.mode,
       request.namespace,
       request.agentId,

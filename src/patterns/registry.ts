@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { ConflictError, PayloadTooLargeError, ValidationError } from '../errors.js';
 import { PATTERN_LIMITS, PatternDefinition } from './definition.js';
@@ -37,24 +38,23 @@ export interface ReplaceAllOptions {
 
 type TypeFilter = PatternType | readonly PatternType[] | undefined;
 
-type Entry = MatcherEntry;
-
 const DEFAULT_MATCH_CACHE_SIZE = 2000;
 
 /**
  * Holds the patterns and finds the best one for a query: highest priority first, ties to
  * the longer match, then to the earlier registration. A literal index (see matcher.ts)
- * narrows each query to a few candidates. Every change bumps `version`, which the engine
- * puts in its cache keys so no result of an older pattern set is served.
+ * narrows each query to a few candidates. Every change bumps `version` and changes
+ * `fingerprint`, which the engine puts in its cache keys so no result of another pattern
+ * set is served, by this process or by another sharing the cache.
  */
 export class PatternRegistry {
-  #patterns = new Map<string, Entry>();
+  #patterns = new Map<string, MatcherEntry>();
   /** Match order and matcher, rebuilt on the first lookup after a change (so a batch builds once). */
-  #ordered: Entry[] | undefined;
+  #ordered: MatcherEntry[] | undefined;
   #matcher: PatternMatcher | undefined;
   #seq = 0;
   #version = 0;
-  #listeners = new Set<(version: number) => void>();
+  #fingerprint: string | undefined;
   #matchCache: LRUCache<string, { match: PatternMatch | null }> | undefined;
   #counters = { lookups: 0, matched: 0, matchCacheHits: 0 };
 
@@ -68,9 +68,22 @@ export class PatternRegistry {
     if (initial.length > 0) this.registerBatch(initial);
   }
 
-  /** Incremented by every change to the pattern set. */
+  /** Incremented by every change to the pattern set (counts this process's changes only). */
   get version(): number {
     return this.#version;
+  }
+
+  /**
+   * A digest of the pattern set in match order: equal in every process that holds the same
+   * set, so instances sharing a cache never mix results of different sets.
+   */
+  get fingerprint(): string {
+    if (this.#fingerprint === undefined) {
+      const hash = createHash('sha256');
+      for (const { pattern } of this.#matchOrder()) hash.update(JSON.stringify(pattern.toConfig())).update('\n');
+      this.#fingerprint = hash.digest('base64url').slice(0, 22);
+    }
+    return this.#fingerprint;
   }
 
   get size(): number {
@@ -118,10 +131,24 @@ export class PatternRegistry {
    */
   replaceAll(patterns: readonly PatternDefinition[], options: ReplaceAllOptions = {}): void {
     const previous = this.#patterns;
-    const kept = [...previous].filter(([, entry]) => options.keep?.(entry.pattern) === true);
-    this.#patterns = new Map(kept);
+    const kept = new Map([...previous].filter(([, entry]) => options.keep?.(entry.pattern) === true));
+    const clash = patterns.find((p) => kept.has(p.name));
+    if (clash) {
+      throw new ConflictError(
+        `Pattern '${clash.name}' is already registered and kept; it cannot also come from the new set`,
+        {
+          details: { name: clash.name },
+        },
+      );
+    }
+    // Names present before keep their registration order, so an unchanged reload changes no tie-break.
+    this.#patterns = kept;
+    for (const pattern of patterns) {
+      const entry = previous.get(pattern.name);
+      if (entry) kept.set(pattern.name, entry);
+    }
     try {
-      this.registerBatch(patterns);
+      this.registerBatch(patterns, { replace: true });
     } catch (error) {
       this.#patterns = previous;
       throw error;
@@ -184,11 +211,6 @@ export class PatternRegistry {
     return { ...this.#matcherNow().explain(query, allowed), version: this.#version, types: [...allowed] };
   }
 
-  onChange(listener: (version: number) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
   stats(): RegistryStats {
     const byType = Object.fromEntries(PATTERN_TYPES.map((t) => [t, 0])) as Record<PatternType, number>;
     for (const { pattern } of this.#patterns.values()) byType[pattern.patternType]++;
@@ -201,7 +223,7 @@ export class PatternRegistry {
     };
   }
 
-  #matchOrder(): Entry[] {
+  #matchOrder(): MatcherEntry[] {
     this.#ordered ??= [...this.#patterns.values()].sort(
       (a, b) => b.pattern.priority - a.pattern.priority || a.seq - b.seq,
     );
@@ -216,9 +238,9 @@ export class PatternRegistry {
   #changed(): void {
     this.#ordered = undefined;
     this.#matcher = undefined;
+    this.#fingerprint = undefined;
     this.#version++;
     this.#matchCache?.clear();
-    for (const listener of this.#listeners) listener(this.#version);
   }
 }
 

@@ -139,8 +139,12 @@ describe('engine.reloadPatterns', () => {
     const after = await engine.execute('check health');
     expect(after).toMatchObject({ patternName: 'status_probe', cacheHit: false, tokensUsed: 20 });
 
-    // Same content, new version: the cached result of the previous set is not served either.
+    // Keys hold the set's fingerprint, not the version: reloading the same content keeps
+    // valid results, while any change to the content makes them unreachable.
     expect((await engine.execute('check health')).cacheHit).toBe(true);
+    await engine.reloadPatterns();
+    expect((await engine.execute('check health')).cacheHit).toBe(true);
+    writePatterns(dir, 'patterns.yaml', STATUS.replace('cost_tokens: 20', 'cost_tokens: 21'));
     await engine.reloadPatterns();
     expect((await engine.execute('check health')).cacheHit).toBe(false);
   });

@@ -70,14 +70,16 @@ describe('PatternRegistry', () => {
   it('bumps its version and forgets cached matches on every change', () => {
     const registry = new PatternRegistry([def('a', 'ping', 1)]);
     const seen: number[] = [];
-    registry.onChange((v) => seen.push(v));
     expect(registry.findMatchingPattern('ping')?.name).toBe('a');
     registry.register(def('b', 'ping', 9));
+    seen.push(registry.version);
     expect(registry.findMatchingPattern('ping')?.name).toBe('b');
     expect(registry.unregister('b')).toBe(true);
     expect(registry.unregister('b')).toBe(false);
+    seen.push(registry.version);
     expect(registry.findMatchingPattern('ping')?.name).toBe('a');
     registry.replaceAll([def('c', 'pong')]);
+    seen.push(registry.version);
     expect(registry.findMatchingPattern('ping')).toBeNull();
     expect(seen).toEqual([2, 3, 4]);
     expect(registry.stats()).toMatchObject({
@@ -85,6 +87,29 @@ describe('PatternRegistry', () => {
       version: 4,
       byType: { infrastructure: 1, memory: 0, hybrid: 0 },
     });
+  });
+
+  it('fingerprints the set: equal for equal sets in any registry, different after any change', () => {
+    const one = new PatternRegistry([def('a', 'ping', 1), def('b', 'pong', 2)]);
+    const two = new PatternRegistry([def('a', 'ping', 1), def('b', 'pong', 2)]);
+    expect(one.fingerprint).toBe(two.fingerprint);
+    two.unregister('b');
+    two.register(def('b', 'pong', 2));
+    expect(two.version).not.toBe(one.version);
+    expect(two.fingerprint).toBe(one.fingerprint);
+    two.register(def('b', 'pong!', 2), { replace: true });
+    expect(two.fingerprint).not.toBe(one.fingerprint);
+  });
+
+  it('keeps registration order across a reload of the same set', () => {
+    const registry = new PatternRegistry([def('file_a', 'go', 5)]);
+    registry.register(def('runtime_b', 'go', 5));
+    expect(registry.findMatchingPattern('go')?.name).toBe('file_a');
+    registry.replaceAll([def('file_a', 'go', 5)], { keep: (p) => p.name === 'runtime_b' });
+    expect(registry.findMatchingPattern('go')?.name).toBe('file_a');
+    expect(() => registry.replaceAll([def('runtime_b', 'x')], { keep: (p) => p.name === 'runtime_b' })).toThrow(
+      /already registered/,
+    );
   });
 
   it('keeps the old set when a replacement is invalid', () => {
