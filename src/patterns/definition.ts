@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ValidationError } from '../errors.js';
+import { deepFreeze } from '../deep-freeze.js';
+import { UnsafePatternError, ValidationError } from '../errors.js';
 import { ACTION_NAMES, ACTIONS, DEFAULT_ACTION, isActionName, type ActionInfo, type ActionName } from './actions.js';
 import { ParameterRules, parameterSpecSchema, type ParameterCheck, type ParameterSpec } from './parameters.js';
 import { PATTERN_TYPES, type PatternType } from './pattern-type.js';
@@ -79,7 +80,13 @@ export const patternConfigSchema = z
       .optional()
       .describe('Rules for named captures; a match whose captures break them is not a match.'),
     description: z.string().max(500).optional().describe('What the pattern does, shown by `patterns list`.'),
-    metadata: z.record(z.string(), z.unknown()).optional().describe('Free-form data kept with the pattern.'),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .refine((m) => typeof m['description'] !== 'string' || m['description'].length <= 500, {
+        message: 'description: at most 500 characters (it is shown as the pattern description)',
+      })
+      .optional()
+      .describe('Free-form data kept with the pattern; a string `description` here stands in for `description`.'),
     required_role: z
       .enum(ROLES)
       .optional()
@@ -137,7 +144,7 @@ export class PatternDefinition {
   readonly rateLimit: Readonly<PatternRateLimit> | undefined;
 
   constructor(init: PatternDefinitionInit) {
-    const source = init.trigger instanceof RegExp ? init.trigger.source : init.trigger;
+    const source = init.trigger instanceof RegExp ? regExpSource(init.trigger) : init.trigger;
     const config = parsePatternConfig({
       name: init.name,
       pattern_type: init.patternType,
@@ -162,11 +169,12 @@ export class PatternDefinition {
     this.priority = config.priority ?? DEFAULT_PRIORITY;
     this.cacheTtl = config.cache_ttl ?? DEFAULT_CACHE_TTL;
     this.action = action;
-    this.params = Object.freeze({ ...config.params });
-    this.parameters = Object.freeze({ ...config.parameters });
+    // Deeply frozen: a definition is shared by the registry, its index and cached results.
+    this.params = deepFreeze({ ...config.params });
+    this.parameters = deepFreeze(structuredClone(config.parameters ?? {}));
     this.#parameterRules = new ParameterRules(this.parameters, this.trigger.analysis.captureNames, this.params);
     this.description = config.description ?? stringOrUndefined(config.metadata?.['description']);
-    this.metadata = Object.freeze({ ...config.metadata });
+    this.metadata = deepFreeze(structuredClone(config.metadata ?? {}));
     this.requiredRole = config.required_role;
     this.rateLimit =
       config.rate_limit &&
@@ -224,9 +232,9 @@ export class PatternDefinition {
       cache_ttl: this.cacheTtl,
       action: this.action,
       params: { ...this.params },
-      ...(Object.keys(this.parameters).length > 0 && { parameters: { ...this.parameters } }),
+      ...(Object.keys(this.parameters).length > 0 && { parameters: structuredClone(this.parameters) }),
       ...(this.description !== undefined && { description: this.description }),
-      metadata: { ...this.metadata },
+      metadata: structuredClone(this.metadata),
       ...(this.requiredRole !== undefined && { required_role: this.requiredRole }),
       ...(this.rateLimit !== undefined && {
         rate_limit: { requests: this.rateLimit.requests, per_seconds: this.rateLimit.perSeconds },
@@ -241,18 +249,32 @@ function parsePatternConfig(config: unknown): z.output<typeof patternConfigSchem
   const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const record = typeof config === 'object' && config !== null ? (config as Record<string, unknown>) : {};
   // The trigger compiles only once the rest is valid; on this error path, check it as well
-  // so that a report lists a bad regex beside the other problems.
+  // so that a report lists a bad regex beside the other problems (keeping UNSAFE_PATTERN's code).
   const trigger = record['trigger_pattern'];
+  let unsafe = false;
   if (typeof trigger === 'string' && !issues.some((i) => i.path === 'trigger_pattern')) {
     try {
       compileTrigger(trigger, 'trigger_pattern');
     } catch (error) {
+      unsafe = error instanceof UnsafePatternError;
       issues.push({ path: 'trigger_pattern', message: (error as Error).message.replace(/^trigger_pattern: /, '') });
     }
   }
   const label = typeof record['name'] === 'string' ? `Pattern '${record['name']}'` : 'Pattern config';
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  throw new ValidationError(`${label} is invalid: ${summary}`, { details: { issues } });
+  const Refusal = unsafe ? UnsafePatternError : ValidationError;
+  throw new Refusal(`${label} is invalid: ${summary}`, { details: { issues } });
+}
+
+/** Triggers are always case-insensitive and RE2 has no equivalent of some JS flags: refuse those. */
+function regExpSource(trigger: RegExp): string {
+  const unsupported = trigger.flags.replace(/[giyud]/g, '');
+  if (unsupported !== '') {
+    throw new ValidationError(
+      `trigger: RegExp flag(s) '${unsupported}' are not supported; use inline groups such as (?s) instead`,
+    );
+  }
+  return trigger.source;
 }
 
 function resolveAction(action: string | undefined, type: PatternType): ActionName {

@@ -1,6 +1,7 @@
 import RE2 from 're2';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { compileRe2 } from './trigger.js';
 
 type ParamValue = string | number | boolean;
 
@@ -59,18 +60,17 @@ export class ParameterRules {
     captureNames: readonly string[],
     defaults: Readonly<Record<string, ParamValue>>,
   ) {
-    this.#defaults = defaults;
     this.#specs = Object.entries(specs).map(([name, spec]) => [name, spec, compileSpec(name, spec, captureNames)]);
+    const converted: Record<string, ParamValue> = { ...defaults };
     for (const [name, spec, shape] of this.#specs) {
       const fallback = defaults[name];
       if (fallback === undefined) continue;
-      const { error } = checkValue(spec, shape, String(fallback));
+      // A default takes its declared type too, so `top` and `top 7` both give a number.
+      const { value, error } = checkValue(spec, shape, String(fallback));
       if (error !== undefined) throw new ValidationError(`params.${name}: the default ${error}`);
+      converted[name] = value;
     }
-  }
-
-  get declared(): readonly string[] {
-    return this.#specs.map(([name]) => name);
+    this.#defaults = converted;
   }
 
   /** The static params overlaid with the captures, converted and checked. */
@@ -133,13 +133,9 @@ function compileSpec(name: string, spec: ParameterSpec, captureNames: readonly s
     throw new ValidationError(`${field}: enum values must be ${type === 'string' ? 'strings' : 'numbers'}`);
   }
   if (spec.pattern === undefined) return undefined;
-  try {
-    return new RE2(`^(?:${spec.pattern})$`, 'i');
-  } catch (error) {
-    throw new ValidationError(`${field}.pattern: invalid regular expression: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  // Compiled alone first, so a pattern such as 'a)|(b' cannot escape the whole-value anchors below.
+  compileRe2(spec.pattern, `${field}.pattern`);
+  return new RE2(`^(?:${spec.pattern})$`, 'i');
 }
 
 function article(type: string): string {

@@ -30,19 +30,17 @@ const BACKTRACKING_ONLY: ReadonlyArray<[RegExp, string]> = [
 ];
 
 /**
- * Compiles a trigger on RE2, a linear-time engine: matching time grows with the query's
- * length only, so no trigger (`(a+)+$` included) can stall the process. Triggers are
- * always case-insensitive.
+ * Compiles a regex on RE2 (case-insensitive), turning its refusals into errors that say what
+ * to change: UnsafePatternError for constructs that need backtracking, ValidationError otherwise.
  */
-export function compileTrigger(source: string, field = 'trigger'): CompiledTrigger {
-  let regex: RE2;
+export function compileRe2(source: string, field: string): RE2 {
   try {
-    regex = new RE2(source, 'i');
+    return new RE2(source, 'i');
   } catch (error) {
     const refused = BACKTRACKING_ONLY.find(([probe]) => probe.test(source));
     if (refused) {
       throw new UnsafePatternError(
-        `${field}: ${refused[1]} are not supported, because they need a backtracking regex engine that a hostile trigger could stall; rewrite the trigger without them`,
+        `${field}: ${refused[1]} are not supported, because they need a backtracking regex engine that a hostile trigger could stall; rewrite it without them`,
         { cause: error, details: { field, feature: refused[1] } },
       );
     }
@@ -51,6 +49,15 @@ export function compileTrigger(source: string, field = 'trigger'): CompiledTrigg
       details: { field },
     });
   }
+}
+
+/**
+ * Compiles a trigger on RE2, a linear-time engine: matching time grows with the query's
+ * length only, so no trigger (`(a+)+$` included) can stall the process. Triggers are
+ * always case-insensitive.
+ */
+export function compileTrigger(source: string, field = 'trigger'): CompiledTrigger {
+  const regex = compileRe2(source, field);
   return {
     source,
     analysis: analyzeTrigger(source),
