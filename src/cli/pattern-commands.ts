@@ -7,6 +7,7 @@ import type { CandidateOutcome } from '../patterns/matcher.js';
 import { patternFileJsonSchema } from '../patterns/pattern-file-schema.js';
 import { PatternRegistry } from '../patterns/registry.js';
 import { HybridDecisionRouter } from '../routing/router.js';
+import { table } from './format.js';
 import { EXIT, modeOption, type CliContext } from './program.js';
 
 /** Pattern commands need no database: they load the pattern set and nothing else. */
@@ -143,13 +144,3 @@ const OUTCOME_MARK: Record<CandidateOutcome, string> = {
   'params-rejected': '✗',
   'type-filtered': '-',
 };
-
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return `${[line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n`;
-}

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { PayloadTooLargeError, ValidationError } from '../errors.js';
 import { ACCESS_LEVELS, type AccessLevel } from '../memory/store.js';
+import { PATTERN_LIMITS } from '../patterns/definition.js';
 import { EXECUTION_MODES, type ExecutionMode } from '../patterns/pattern-type.js';
 import { formatZodError } from '../validation.js';
 
 /** Input limits of `execute`, documented in the README. */
 export const REQUEST_LIMITS = {
-  maxQueryLength: 2000,
+  maxQueryLength: PATTERN_LIMITS.maxQueryLength,
   maxContextBytes: 64 * 1024,
   maxContextDepth: 8,
   maxContentLength: 32 * 1024,

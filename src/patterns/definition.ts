@@ -14,7 +14,7 @@ export const PATTERN_LIMITS = {
   maxPriority: 1000,
   /** One day: a longer-lived cached result would outlive any reasonable data. */
   maxCacheTtl: 86_400,
-  /** Longest query `match`/`explain` accept; the same as REQUEST_LIMITS.maxQueryLength of `execute`. */
+  /** Longest query `match`/`explain` accept; `execute` uses the same (REQUEST_LIMITS.maxQueryLength). */
   maxQueryLength: 2000,
 } as const;
 

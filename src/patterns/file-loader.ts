@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { PatternServiceError, ValidationError } from '../errors.js';
 import { PatternDefinition } from './definition.js';
 
@@ -78,7 +78,15 @@ async function listPatternFiles(path: string): Promise<string[]> {
     throw new ValidationError(`patterns: cannot read '${path}': ${(error as Error).message}`, { cause: error });
   }
   if (!info.isDirectory()) return [path];
-  const names = (await readdir(path)).filter((n) => PATTERN_FILE_EXTENSIONS.has(extname(n).toLowerCase())).sort();
+  // No sub-directories and no dotfiles (editors leave lock and swap files beside the ones
+  // being edited); a file that cannot be read is reported as an issue by readOneFile.
+  const entries = await readdir(path, { withFileTypes: true });
+  const names = entries
+    .filter(
+      (e) => !e.isDirectory() && !e.name.startsWith('.') && PATTERN_FILE_EXTENSIONS.has(extname(e.name).toLowerCase()),
+    )
+    .map((e) => e.name)
+    .sort();
   if (names.length === 0) throw new ValidationError(`patterns: directory '${path}' has no .yaml, .yml or .json files`);
   return names.map((n) => join(path, n));
 }
@@ -94,7 +102,14 @@ async function readOneFile(
   issues: PatternFileIssue[],
 ): Promise<Array<{ pattern: PatternDefinition; line: number; column: number; index: number }>> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(await readFile(file, 'utf8'), { lineCounter, uniqueKeys: true });
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    issues.push({ file, line: 1, column: 1, message: `cannot read the file: ${(error as Error).message}` });
+    return [];
+  }
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       const [line, column] = [error.linePos?.[0].line ?? 1, error.linePos?.[0].col ?? 1];
@@ -112,12 +127,15 @@ async function readOneFile(
   if (isMap(root)) {
     for (const pair of root.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      if (!TOP_LEVEL_KEYS.has(key))
+      if (!TOP_LEVEL_KEYS.has(key)) {
         issues.push({
           file,
           ...locate(pair.key),
           message: `unknown top-level key '${key}'; expected patterns (and $schema)`,
         });
+      } else if (key === '$schema' && !(isScalar(pair.value) && typeof pair.value.value === 'string')) {
+        issues.push({ file, ...locate(pair.value ?? pair.key), message: '$schema: expected a string (a URL or path)' });
+      }
     }
   }
   const list = isMap(root) ? root.get('patterns', true) : root;
@@ -134,7 +152,7 @@ async function readOneFile(
   list.items.forEach((node, index) => {
     const at = locate(node);
     try {
-      items.push({ pattern: PatternDefinition.fromConfig(toPlain(node)), ...at, index });
+      items.push({ pattern: PatternDefinition.fromConfig(toPlain(node, doc)), ...at, index });
     } catch (error) {
       if (!(error instanceof PatternServiceError)) throw error;
       const fieldAt = (path: string): Located => {
@@ -159,10 +177,9 @@ function issuesOf(error: PatternServiceError): Array<{ path: string; message: st
   return [{ path: FIELD_PREFIX.exec(error.message)?.[1] ?? '', message: error.message }];
 }
 
-function toPlain(node: unknown): unknown {
-  return node !== null && typeof node === 'object' && 'toJSON' in node
-    ? (node as { toJSON(): unknown }).toJSON()
-    : node;
+/** The node as plain data, with YAML aliases resolved against their document (and bounded). */
+function toPlain(node: unknown, doc: Document): unknown {
+  return isNode(node) ? node.toJS(doc, { maxAliasCount: 100 }) : node;
 }
 
 export function isPatternFilePath(path: string): boolean {

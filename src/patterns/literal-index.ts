@@ -5,6 +5,12 @@ import { foldQuery, type LiteralRequirement } from './trigger-analysis.js';
 const MIN_LITERAL_LENGTH = 2;
 /** Clauses checked per pattern: the rarest one selects it, the others confirm it. */
 const MAX_CLAUSES_PER_PATTERN = 4;
+/**
+ * A clause of more alternatives than this filters little and would swell the automaton (a
+ * trigger of hundreds of alternatives); leaving it out only makes the pattern a candidate
+ * more often, never drops a match.
+ */
+const MAX_LITERALS_PER_CLAUSE = 32;
 
 /**
  * Maps a query to the patterns that could match it. Each pattern is indexed under the rarest
@@ -34,7 +40,9 @@ export class LiteralIndex {
   /** `requirements[slot]` is the literal requirement of the pattern at that slot. */
   constructor(requirements: readonly LiteralRequirement[]) {
     const usable = requirements.map((cnf) =>
-      cnf.filter((clause) => clause.every((l) => l.length >= MIN_LITERAL_LENGTH)),
+      cnf.filter(
+        (clause) => clause.length <= MAX_LITERALS_PER_CLAUSE && clause.every((l) => l.length >= MIN_LITERAL_LENGTH),
+      ),
     );
     const frequency = new Map<string, number>();
     for (const cnf of usable) {

@@ -15,8 +15,10 @@ export const patternFileSchema = z
   .describe('A tmws-patterns pattern file (YAML or JSON).');
 
 /**
- * The JSON Schema of pattern files, generated from the zod schema the loader validates with,
- * so editors and the service cannot disagree. Committed as schema/pattern-file.schema.json.
+ * The JSON Schema of pattern files, generated from the pattern config schema the loader
+ * validates every pattern with (the loader checks the top level itself, to report each
+ * problem with its line), so editors and the service agree. Committed as
+ * schema/pattern-file.schema.json.
  */
 export function patternFileJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(patternFileSchema, { target: 'draft-2020-12' });

@@ -253,8 +253,13 @@ function checkQuery(query: unknown): asserts query is string {
   }
 }
 
+const ALL_TYPES: ReadonlySet<PatternType> = new Set(PATTERN_TYPES);
+
 function toTypeSet(filter: TypeFilter): ReadonlySet<PatternType> {
-  if (filter === undefined) return new Set(PATTERN_TYPES);
+  if (filter === undefined) return ALL_TYPES;
+  if (typeof filter !== 'string' && !Array.isArray(filter)) {
+    throw new ValidationError(`typeFilter: expected a pattern type or a list of them, got ${typeof filter}`);
+  }
   const types = typeof filter === 'string' ? [filter] : filter;
   for (const type of types) {
     if (!PATTERN_TYPES.includes(type)) {

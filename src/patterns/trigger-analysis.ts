@@ -186,7 +186,7 @@ function minimalClause(literals: Iterable<string>): string[] {
 }
 
 /** The clause most likely to rule a query out: longest shortest literal, then fewest literals. */
-export function bestClause(cnf: readonly (readonly string[])[]): readonly string[] | undefined {
+function bestClause(cnf: readonly (readonly string[])[]): readonly string[] | undefined {
   let best: readonly string[] | undefined;
   for (const clause of cnf) {
     if (best === undefined || clauseQuality(clause) > clauseQuality(best)) best = clause;

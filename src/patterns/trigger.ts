@@ -11,7 +11,6 @@ export interface TriggerMatch {
 }
 
 export interface CompiledTrigger {
-  readonly source: string;
   /** The literals a match requires (for the literal index) and the named groups. */
   readonly analysis: TriggerAnalysis;
   test(query: string): boolean;
@@ -59,7 +58,6 @@ export function compileRe2(source: string, field: string): RE2 {
 export function compileTrigger(source: string, field = 'trigger'): CompiledTrigger {
   const regex = compileRe2(source, field);
   return {
-    source,
     analysis: analyzeTrigger(source),
     test: (query) => regex.test(query),
     testUtf8: (query) => regex.test(query),

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
@@ -110,6 +110,46 @@ extra: true
     const report = await readPatternFiles(path);
     expect(report.issues).toEqual([]);
     expect(report.patterns[0]?.parameters).toEqual({ n: { type: 'integer', max: 10 } });
+  });
+
+  it('skip directories and dotfiles in a directory, and report unreadable files as issues', async () => {
+    const dir = tempDir();
+    writePatterns(dir, 'health.yaml', HEALTH);
+    mkdirSync(join(dir, 'sub.yaml'));
+    symlinkSync(join(dir, 'missing.yaml'), join(dir, '.#health.yaml')); // an editor's lock file
+    const report = await readPatternFiles(dir);
+    expect(report.issues).toEqual([]);
+    expect(report.patterns.map((p) => p.name)).toEqual(['health_check']);
+    symlinkSync(join(dir, 'missing.yaml'), join(dir, 'dangling.yaml'));
+    const broken = await readPatternFiles(dir);
+    expect(broken.issues).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^cannot read the file: ENOENT/) }),
+    ]);
+  });
+
+  it('resolve YAML aliases and check the $schema key', async () => {
+    const dir = tempDir();
+    const aliased = writePatterns(
+      dir,
+      'aliases.yaml',
+      `patterns:
+  - name: first
+    pattern_type: memory
+    trigger_pattern: &t '\\bsame\\b'
+    cost_tokens: 1
+  - name: second
+    pattern_type: memory
+    trigger_pattern: *t
+    cost_tokens: 1
+`,
+    );
+    const report = await readPatternFiles(aliased);
+    expect(report.issues).toEqual([]);
+    expect(report.patterns.map((p) => p.triggerPattern)).toEqual(['\\bsame\\b', '\\bsame\\b']);
+    const badSchema = writePatterns(dir, 'schema.yaml', `$schema: 5\npatterns: []\n`);
+    expect((await readPatternFiles(badSchema)).issues).toEqual([
+      expect.objectContaining({ line: 1, message: '$schema: expected a string (a URL or path)' }),
+    ]);
   });
 
   it('have a committed JSON Schema generated from the loader schema (run `npm run schema` after changing it)', () => {
