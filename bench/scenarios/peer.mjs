@@ -1,0 +1,190 @@
+// tmws-patterns beside the official MCP reference memory server
+// (@modelcontextprotocol/server-memory), the one agents install first: the same MCP SDK
+// client over stdio, the same seeded notes, the same queries, one interleaved run.
+// The peer is installed into a cache directory outside the repository (never a dependency
+// of the package). Run: npm run bench -- peer   (PEER_SIZES=10000 for the small size only)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { corpus } from './_corpus.mjs';
+import { fmt, mib, printTable, summary } from './_util.mjs';
+
+const PEER = '@modelcontextprotocol/server-memory';
+const PEER_VERSION = '2026.8.31';
+const SIZES = (process.env.PEER_SIZES ?? '10000,100000').split(',').map(Number);
+const QUERY_COUNT = 50;
+const ROUNDS = { 10_000: 4, 100_000: 1 };
+const PEER_BATCH = 500;
+const EMBEDDER = process.env.BENCH_EMBEDDER ?? 'hashing';
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const NAMESPACE = 'bench';
+const AGENT = 'bench-agent';
+
+const peerEntry = installPeer();
+const work = mkdtempSync(join(tmpdir(), 'tmws-peer-'));
+console.log(`peer: ${PEER}@${PEER_VERSION}; ours: search_memories (lexical, BM25, top 10), embedder ${EMBEDDER}`);
+
+try {
+  const rows = [];
+  for (const size of SIZES) rows.push(...(await compareAt(size)));
+  console.log();
+  printTable(['memories', 'measure', 'tmws-patterns', 'server-memory', 'ratio'], rows);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+async function compareAt(size) {
+  const notes = corpus(size, { namespace: NAMESPACE, agentId: AGENT });
+  const queries = pickQueries(notes);
+  const dbFile = join(work, `ours-${size}.db`);
+  const peerFile = join(work, `peer-${size}.jsonl`);
+
+  // Load: our bulk import through the CLI (a fresh process, start-up included) beside the
+  // peer's create_entities in batches of 500 through its MCP server (start-up included).
+  const importFile = join(work, `notes-${size}.jsonl`);
+  writeFileSync(importFile, notes.map((n) => JSON.stringify(importLine(n))).join('\n'));
+  const oursLoad = timeProcess(['--db', dbFile, 'memory', 'import', importFile]);
+  let peerLoadMs = null;
+  if (size <= 10_000) {
+    const started = performance.now();
+    const peer = await connect(process.execPath, [peerEntry], { MEMORY_FILE_PATH: peerFile });
+    for (let i = 0; i < notes.length; i += PEER_BATCH) {
+      await peer.client.callTool({
+        name: 'create_entities',
+        arguments: { entities: notes.slice(i, i + PEER_BATCH).map((n, j) => peerEntity(n, i + j)) },
+      });
+    }
+    peerLoadMs = performance.now() - started;
+    await peer.client.close();
+  } else {
+    // create_entities compares every new name with every stored one (quadratic): at this
+    // size its file is written directly, in its own format, and only search is compared.
+    writeFileSync(peerFile, notes.map((n, i) => JSON.stringify({ type: 'entity', ...peerEntity(n, i) })).join('\n'));
+  }
+
+  // Search: both servers up side by side, each query sent to one then the other.
+  const ours = await connect(process.execPath, [
+    CLI,
+    '--db',
+    dbFile,
+    '--namespace',
+    NAMESPACE,
+    '--agent',
+    AGENT,
+    'mcp',
+  ]);
+  const peer = await connect(process.execPath, [peerEntry], { MEMORY_FILE_PATH: peerFile });
+  const oursSearch = (q) => ours.client.callTool({ name: 'search_memories', arguments: { query: q, limit: 10 } });
+  const peerSearch = (q) => peer.client.callTool({ name: 'search_nodes', arguments: { query: q } });
+  for (const q of queries.slice(0, 5)) await Promise.all([oursSearch(q), peerSearch(q)]); // warm-up
+  const oursTimes = [];
+  const peerTimes = [];
+  for (let round = 0; round < (ROUNDS[size] ?? 1); round++) {
+    for (const q of queries) {
+      const first = round % 2 === 0 ? [oursSearch, oursTimes] : [peerSearch, peerTimes];
+      const second = round % 2 === 0 ? [peerSearch, peerTimes] : [oursSearch, oursTimes];
+      for (const [search, times] of [first, second]) {
+        const started = performance.now();
+        const reply = await search(q);
+        times.push(performance.now() - started);
+        if (reply.isError) throw new Error(`search '${q}' failed: ${JSON.stringify(reply.content)}`);
+      }
+    }
+  }
+  const [oursRss, peerRss] = await Promise.all([rss(ours.pid), rss(peer.pid)]);
+  await Promise.all([ours.client.close(), peer.client.close()]);
+
+  const o = summary(oursTimes.sort((a, b) => a - b));
+  const p = summary(peerTimes.sort((a, b) => a - b));
+  const label = size.toLocaleString('en');
+  const rows = [
+    [label, 'search p50 ms', fmt(o.p50), fmt(p.p50), `1/${(p.p50 / o.p50).toFixed(0)}`],
+    [label, 'search p95 ms', fmt(o.p95), fmt(p.p95), `1/${(p.p95 / o.p95).toFixed(0)}`],
+    [label, 'server RSS after search, MiB', mib(oursRss), mib(peerRss), (oursRss / peerRss).toFixed(2)],
+    [label, 'load /s (start-up included)', rate(size, oursLoad), peerLoadMs === null ? 'n/a' : rate(size, peerLoadMs)],
+  ];
+  if (peerLoadMs !== null) rows[3].push(`${(peerLoadMs / oursLoad).toFixed(2)}×`);
+  else rows[3].push('');
+  return rows;
+}
+
+/** Words the notes contain at different frequencies: common topics, and rarer vocabulary. */
+function pickQueries(notes) {
+  const topics = ['security', 'performance', 'database', 'caching', 'latency', 'deploy', 'auth', 'index', 'query'];
+  const queries = [...topics];
+  for (let i = 0; queries.length < QUERY_COUNT; i += 97) {
+    const words = notes[i % notes.length].content.split(' ');
+    queries.push(words[(i >> 3) % (words.length - 1)]);
+  }
+  return queries;
+}
+
+function importLine(note) {
+  return {
+    content: note.content,
+    tags: note.tags,
+    importance: note.importance,
+    access_level: note.accessLevel,
+    created_at: new Date(note.createdAt).toISOString(),
+  };
+}
+
+function peerEntity(note, i) {
+  return { name: `note-${i}`, entityType: 'note', observations: [note.content] };
+}
+
+async function connect(command, args, env = {}) {
+  const transport = new StdioClientTransport({
+    command,
+    args,
+    env: { ...process.env, TMWS_LOG_LEVEL: 'error', TMWS_EMBEDDER: EMBEDDER, ...env },
+    stderr: 'ignore',
+  });
+  const client = new Client({ name: 'tmws-bench', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, pid: transport.pid };
+}
+
+function timeProcess(args) {
+  const started = performance.now();
+  const run = spawnSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, TMWS_LOG_LEVEL: 'error', TMWS_EMBEDDER: EMBEDDER },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`tmws-patterns ${args.join(' ')} failed: ${run.stderr}`);
+  return performance.now() - started;
+}
+
+function rate(count, ms) {
+  return Math.round(count / (ms / 1000)).toLocaleString('en');
+}
+
+async function rss(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kib = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+  return kib === undefined ? NaN : Number(kib) * 1024;
+}
+
+/** The peer's package in ~/.cache (or $XDG_CACHE_HOME), installed once from the npm registry. */
+function installPeer() {
+  const dir = join(
+    process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+    'tmws-patterns-bench',
+    `server-memory-${PEER_VERSION}`,
+  );
+  const entry = join(dir, 'node_modules', ...PEER.split('/'), 'dist', 'index.js');
+  if (!existsSync(entry)) {
+    mkdirSync(dir, { recursive: true });
+    console.log(`installing ${PEER}@${PEER_VERSION} into ${dir}`);
+    const npm = spawnSync('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', `${PEER}@${PEER_VERSION}`], {
+      stdio: 'inherit',
+    });
+    if (npm.status !== 0) throw new Error(`could not install ${PEER}@${PEER_VERSION}`);
+  }
+  return entry;
+}
