@@ -36,6 +36,9 @@ export interface MemoryInput {
   metadata?: Record<string, unknown>;
 }
 
+/** A change to a stored memory: each field given replaces the stored one (tags and metadata too). */
+export type MemoryUpdate = Omit<MemoryInput, 'content'>;
+
 export interface MemorySearch {
   /** Full-text (and, in hybrid mode, vector) query. Omit to list by importance. */
   query?: string;
@@ -68,6 +71,8 @@ const inputSchema = z.strictObject({
   expiresAt: expiresAtSchema.nullable().optional(),
   metadata: z.unknown().optional(),
 });
+
+const updateSchema = inputSchema.omit({ content: true });
 
 const searchSchema = z.strictObject({
   query: z.string().optional(),
@@ -151,6 +156,32 @@ export class MemoryOperations {
     const memory = await this.#deps.store.get(checkedScope, parseId(id));
     if (!memory) throw notFound(id);
     return memory;
+  }
+
+  /**
+   * Changes a memory the scope's agent owns (narrowing or widening its access, retagging…);
+   * anyone else gets the same MemoryNotFoundError as for a missing id.
+   */
+  async update(scope: MemoryScope, id: string, update: MemoryUpdate): Promise<Memory> {
+    const checkedScope = parseScope(scope);
+    const parsed = parseOrThrow(updateSchema, update, 'update');
+    if (Object.values(parsed).every((value) => value === undefined)) {
+      throw new ValidationError(`update: nothing to change; give one of ${Object.keys(updateSchema.shape).join(', ')}`);
+    }
+    if (parsed.metadata !== undefined) checkJsonObject(parsed.metadata, 'update.metadata');
+    const expiresAt =
+      parsed.expiresAt == null ? parsed.expiresAt : futureEpoch(parsed.expiresAt, this.#deps.now(), 'update.expiresAt');
+    const updated = await this.#deps.store.update(checkedScope, parseId(id), {
+      ...(parsed.tags !== undefined && { tags: parsed.tags }),
+      ...(parsed.importance !== undefined && { importance: parsed.importance }),
+      ...(parsed.accessLevel !== undefined && { accessLevel: parsed.accessLevel }),
+      ...(parsed.sharedWith !== undefined && { sharedWith: parsed.sharedWith }),
+      ...(expiresAt !== undefined && { expiresAt }),
+      ...(parsed.metadata !== undefined && { metadata: parsed.metadata as Record<string, unknown> }),
+    });
+    if (!updated) throw notFound(id);
+    await this.#deps.afterWrite(checkedScope.namespace);
+    return updated;
   }
 
   /** Only the owner may delete; anyone else gets the same MemoryNotFoundError as for a missing id. */

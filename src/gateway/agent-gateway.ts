@@ -6,7 +6,7 @@
  */
 import { QuotaExceededError, toServiceError, type PatternServiceError } from '../errors.js';
 import type { PatternExecutionEngine, EngineStats } from '../execution/engine.js';
-import type { MemoryInput, MemorySearch } from '../execution/memory-operations.js';
+import type { MemoryInput, MemorySearch, MemoryUpdate } from '../execution/memory-operations.js';
 import type { Explanation } from '../execution/pattern-operations.js';
 import type { ExecutionResult } from '../execution/result.js';
 import type { AuditQuery, AuditRecord } from '../memory/audit-log.js';
@@ -62,6 +62,7 @@ const OPERATIONS = {
   storeMemory: { name: 'memory.store', what: 'Storing memories', role: 'agent', audited: true },
   searchMemories: { name: 'memory.search', what: 'Searching memories', role: 'readonly', audited: true },
   getMemory: { name: 'memory.get', what: 'Reading memories', role: 'readonly', audited: true },
+  updateMemory: { name: 'memory.update', what: 'Updating memories', role: 'agent', audited: true },
   deleteMemory: { name: 'memory.delete', what: 'Deleting memories', role: 'agent', audited: true },
   listPatterns: { name: 'pattern.list', what: 'Listing patterns', role: 'readonly', audited: false },
   explain: { name: 'pattern.explain', what: 'Explaining queries', role: 'readonly', audited: false },
@@ -151,6 +152,12 @@ export class AgentGateway {
   getMemory(caller: Caller, id: string): Promise<Memory> {
     return this.#guard(caller, OPERATIONS.getMemory, { pattern: null, target: String(id) }, () =>
       this.engine.getMemory(scopeOf(caller), id),
+    );
+  }
+
+  updateMemory(caller: Caller, id: string, update: MemoryUpdate): Promise<Memory> {
+    return this.#guard(caller, OPERATIONS.updateMemory, { pattern: null, target: String(id) }, () =>
+      this.engine.updateMemory(scopeOf(caller), id, update),
     );
   }
 
