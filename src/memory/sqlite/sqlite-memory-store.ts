@@ -183,7 +183,7 @@ export class SqliteMemoryStore implements MemoryStore {
 
   #upsert(scope: Scope, input: NewMemory, embedding: Float32Array): StoreResult {
     const now = this.#now();
-    let prepared = prepareMemory(input, now);
+    const prepared = prepareMemory(input, now);
     const existing = this.#statement(
       'SELECT * FROM memories WHERE namespace = ? AND agent_id = ? AND content_hash = ?',
     ).get(scope.namespace, scope.agentId, prepared.contentHash) as MemoryRow | undefined;
