@@ -4,6 +4,8 @@
  * /openapi.json), authentication on everything but the probes and the document, one
  * error handler, Prometheus metrics, and MCP over Streamable HTTP at /mcp.
  */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import fastifySwagger from '@fastify/swagger';
 import secureJsonParse from 'secure-json-parse';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -91,13 +93,15 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
   });
 
   const errorHandler = createErrorHandler(logger);
+  const timeouts = requestTimeouts(options);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Bad URLs and over-long path parameters are answered by the same handler as everything else.
     frameworkErrors: errorHandler,
     bodyLimit: options.bodyLimit ?? HTTP_DEFAULTS.bodyLimit,
-    ...requestTimeouts(options),
+    ...timeouts,
   });
+  closeSilentConnections(app.server, timeouts.http.headersTimeout);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
@@ -162,6 +166,17 @@ function requestTimeouts(options: HttpServiceOptions): {
   const headersTimeout = Math.min(options.headersTimeoutMs ?? HTTP_DEFAULTS.headersTimeoutMs, requestTimeout);
   const connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(headersTimeout / 4)));
   return { requestTimeout, http: { headersTimeout, requestTimeout, connectionsCheckingInterval } };
+}
+
+/**
+ * Node's header timeout starts with the first byte, so a connection that sends nothing would
+ * stay open for ever: it is given the same time to start, then closed. Once a request is
+ * being handled the idle timer is off (handlers may take their time); between requests
+ * Node's keep-alive timeout applies.
+ */
+function closeSilentConnections(server: Server, ms: number): void {
+  server.on('connection', (socket: Socket) => socket.setTimeout(ms));
+  server.on('request', (request: IncomingMessage) => request.socket.setTimeout(0));
 }
 
 /** Keys named __proto__ or constructor.prototype are refused: they are how prototype pollution starts. */
