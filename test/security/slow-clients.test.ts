@@ -45,7 +45,6 @@ describe('slow clients (slow-loris)', () => {
     expect(outcome.response).toMatch(/^HTTP\/1\.1 408 /);
     expect(outcome.closedAfterMs).toBeDefined();
     expect(outcome.closedAfterMs!).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS - 50);
-    console.info(
       `headers dripped: 408 and closed after ${Math.round(outcome.closedAfterMs!)} ms (limit ${HEADERS_TIMEOUT_MS} ms)`,
     );
   });
@@ -59,7 +58,6 @@ describe('slow clients (slow-loris)', () => {
     expect(outcome.response).toMatch(/^HTTP\/1\.1 408 /);
     expect(outcome.closedAfterMs).toBeDefined();
     expect(outcome.closedAfterMs!).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
-    console.info(
       `body dripped: 408 and closed after ${Math.round(outcome.closedAfterMs!)} ms (limit ${REQUEST_TIMEOUT_MS} ms)`,
     );
   });
@@ -76,7 +74,6 @@ describe('slow clients (slow-loris)', () => {
     ]);
     socket.destroy();
     expect(closed).toBe(true);
-    console.info(`silent connection closed after ${Math.round(performance.now() - started)} ms`);
   });
 
   it('still serves a request that arrives in time', async () => {
