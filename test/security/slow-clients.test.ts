@@ -45,8 +45,6 @@ describe('slow clients (slow-loris)', () => {
     expect(outcome.response).toMatch(/^HTTP\/1\.1 408 /);
     expect(outcome.closedAfterMs).toBeDefined();
     expect(outcome.closedAfterMs!).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS - 50);
-      `headers dripped: 408 and closed after ${Math.round(outcome.closedAfterMs!)} ms (limit ${HEADERS_TIMEOUT_MS} ms)`,
-    );
   });
 
   it('cuts off a client that drips its body: 408, then the connection closes', async () => {
@@ -58,8 +56,6 @@ describe('slow clients (slow-loris)', () => {
     expect(outcome.response).toMatch(/^HTTP\/1\.1 408 /);
     expect(outcome.closedAfterMs).toBeDefined();
     expect(outcome.closedAfterMs!).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
-      `body dripped: 408 and closed after ${Math.round(outcome.closedAfterMs!)} ms (limit ${REQUEST_TIMEOUT_MS} ms)`,
-    );
   });
 
   it('cuts off a connection that sends nothing at all', async () => {
