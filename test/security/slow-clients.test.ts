@@ -63,7 +63,6 @@ describe('slow clients (slow-loris)', () => {
     const port = (app.server.address() as { port: number }).port;
     const socket = connect(port, '127.0.0.1');
     socket.on('error', () => undefined);
-    const started = performance.now();
     const closed = await Promise.race([
       new Promise<boolean>((resolve) => socket.once('close', () => resolve(true))),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), DRIP_FOR_MS)),
