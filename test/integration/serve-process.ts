@@ -14,8 +14,12 @@ export interface ServeProcess {
 }
 
 /** `tmws-patterns serve` (the built CLI) in a process of its own, killed after the test if still running. */
-export async function startServeProcess(args: readonly string[], env: Record<string, string>): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, ...args, 'serve', '--port', '0'], {
+export async function startServeProcess(
+  args: readonly string[],
+  env: Record<string, string>,
+  serveArgs: readonly string[] = [],
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI, ...args, 'serve', '--port', '0', ...serveArgs], {
     env: { ...process.env, TMWS_LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,6 +7,7 @@ import { hashApiKey, loadAuthSettings } from '../../src/security/auth-config.js'
 import { Authenticator } from '../../src/security/authenticator.js';
 import { tempDir } from '../helpers/engine.js';
 import { CLI } from '../helpers/mcp.js';
+import { startServeProcess } from '../integration/serve-process.js';
 
 const local = { agentId: 'me', namespace: 'home', role: 'admin', credential: 'local' } as const;
 const STRONG = 'hs256-Wm3rT8qZp1Xv6Nc4Lb9Ks2Dg7Hj5Fy0A';
@@ -97,5 +98,17 @@ describe('weak secrets are refused, naming the field', () => {
     const hashKey = await runCli(['auth', 'hash-key', 'password1234password1234']);
     expect(hashKey.code).toBe(2);
     expect(hashKey.stderr).toMatch(/key: is too easy to guess/);
+  });
+});
+
+describe('serve at start-up', () => {
+  it('prints the address the socket is actually bound to', async () => {
+    const env = { TMWS_JWT_SECRET: STRONG };
+    const anywhere = await startServeProcess(['--db', ':memory:'], env, ['--host', '0.0.0.0']);
+    expect(anywhere.stdout()).toMatch(/^listening on http:\/\/0\.0\.0\.0:\d+ \(authentication required\)$/m);
+    const port = new URL(anywhere.base).port;
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    const loopback = await startServeProcess(['--db', ':memory:'], env);
+    expect(loopback.stdout()).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+ /m);
   });
 });
