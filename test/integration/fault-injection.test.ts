@@ -56,7 +56,8 @@ function startLoad(base: string, token: string): { samples: Sample[]; stop(): Pr
   const samples: Sample[] = [];
   let running = true;
   const clients = Array.from({ length: CLIENTS }, async (_, client) => {
-    for (let i = 0; running; i++) {
+    // Each client starts at another kind of request, so the mix is concurrent, not in lockstep.
+    for (let i = client; running; i++) {
       const { what, path, body } = request(client, i);
       const startedAt = performance.now();
       let status = 0;

@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashApiKey, loadAuthSettings } from '../../src/security/auth-config.js';
+import { loadAuthSettings } from '../../src/security/auth-config.js';
 import { Authenticator } from '../../src/security/authenticator.js';
-import { tempDir } from '../helpers/engine.js';
+import { authFile, keyEntry } from './auth-fixtures.js';
 import { CLI } from '../helpers/mcp.js';
 import { startServeProcess } from '../integration/serve-process.js';
 
@@ -20,20 +18,6 @@ const WEAK_SECRETS = {
   'a keyboard walk': 'qwertyuiopasdfghjklzxcvbnm1234567890',
   'a sequence': '0123456789abcdefghijklmnopqrstuvwxyz',
 };
-const keyEntry = (id: string, key: string) => ({
-  id,
-  sha256: hashApiKey(key),
-  agent_id: id,
-  namespace: 'team',
-  role: 'agent',
-});
-
-function authFile(content: string): string {
-  const path = join(tempDir(), 'auth.yaml');
-  writeFileSync(path, content);
-  return path;
-}
-
 async function runCli(
   args: string[],
   env: Record<string, string> = {},
@@ -98,7 +82,7 @@ describe('weak secrets are refused, naming the field', () => {
     const hashKey = await runCli(['auth', 'hash-key', 'password1234password1234']);
     expect(hashKey.code).toBe(2);
     expect(hashKey.stderr).toMatch(/key: is too easy to guess/);
-  });
+  }, 60_000);
 });
 
 describe('serve at start-up', () => {
@@ -110,5 +94,5 @@ describe('serve at start-up', () => {
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     const loopback = await startServeProcess(['--db', ':memory:'], env);
     expect(loopback.stdout()).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+ /m);
-  });
+  }, 60_000);
 });
