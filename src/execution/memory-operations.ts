@@ -5,6 +5,7 @@ import {
   ACCESS_LEVELS,
   type AccessLevel,
   type Memory,
+  type MemoryPatch,
   type MemoryStore,
   type ScoredMemory,
   type StoreResult,
@@ -108,18 +109,8 @@ export class MemoryOperations {
     const parsed = parseOrThrow(inputSchema, input, 'memory');
     const content = parsed.content.trim();
     if (content === '') throw new ValidationError('memory.content: must not be empty or whitespace');
-    if (parsed.metadata !== undefined) checkJsonObject(parsed.metadata, 'memory.metadata');
-    const expiresAt =
-      parsed.expiresAt == null ? parsed.expiresAt : futureEpoch(parsed.expiresAt, this.#deps.now(), 'memory.expiresAt');
-    const stored = await writeMemory(this.#deps, checkedScope, {
-      content,
-      ...(parsed.tags !== undefined && { tags: parsed.tags }),
-      ...(parsed.importance !== undefined && { importance: parsed.importance }),
-      ...(parsed.accessLevel !== undefined && { accessLevel: parsed.accessLevel }),
-      ...(parsed.sharedWith !== undefined && { sharedWith: parsed.sharedWith }),
-      ...(expiresAt !== undefined && { expiresAt }),
-      ...(parsed.metadata !== undefined && { metadata: parsed.metadata as Record<string, unknown> }),
-    });
+    const fields = checkedFields(parsed, this.#deps.now(), 'memory');
+    const stored = await writeMemory(this.#deps, checkedScope, { content, ...fields });
     await this.#deps.afterWrite(checkedScope.namespace);
     return stored;
   }
@@ -168,17 +159,8 @@ export class MemoryOperations {
     if (Object.values(parsed).every((value) => value === undefined)) {
       throw new ValidationError(`update: nothing to change; give one of ${Object.keys(updateSchema.shape).join(', ')}`);
     }
-    if (parsed.metadata !== undefined) checkJsonObject(parsed.metadata, 'update.metadata');
-    const expiresAt =
-      parsed.expiresAt == null ? parsed.expiresAt : futureEpoch(parsed.expiresAt, this.#deps.now(), 'update.expiresAt');
-    const updated = await this.#deps.store.update(checkedScope, parseId(id), {
-      ...(parsed.tags !== undefined && { tags: parsed.tags }),
-      ...(parsed.importance !== undefined && { importance: parsed.importance }),
-      ...(parsed.accessLevel !== undefined && { accessLevel: parsed.accessLevel }),
-      ...(parsed.sharedWith !== undefined && { sharedWith: parsed.sharedWith }),
-      ...(expiresAt !== undefined && { expiresAt }),
-      ...(parsed.metadata !== undefined && { metadata: parsed.metadata as Record<string, unknown> }),
-    });
+    const fields = checkedFields(parsed, this.#deps.now(), 'update');
+    const updated = await this.#deps.store.update(checkedScope, parseId(id), fields);
     if (!updated) throw notFound(id);
     await this.#deps.afterWrite(checkedScope.namespace);
     return updated;
@@ -191,6 +173,21 @@ export class MemoryOperations {
     if (!deleted) throw notFound(id);
     await this.#deps.afterWrite(checkedScope.namespace);
   }
+}
+
+/** The optional fields of a store or an update, checked, without the ones not given. */
+function checkedFields(parsed: z.output<typeof updateSchema>, now: number, what: string): MemoryPatch {
+  if (parsed.metadata !== undefined) checkJsonObject(parsed.metadata, `${what}.metadata`);
+  const expiresAt =
+    parsed.expiresAt == null ? parsed.expiresAt : futureEpoch(parsed.expiresAt, now, `${what}.expiresAt`);
+  return {
+    ...(parsed.tags !== undefined && { tags: parsed.tags }),
+    ...(parsed.importance !== undefined && { importance: parsed.importance }),
+    ...(parsed.accessLevel !== undefined && { accessLevel: parsed.accessLevel }),
+    ...(parsed.sharedWith !== undefined && { sharedWith: parsed.sharedWith }),
+    ...(expiresAt !== undefined && { expiresAt }),
+    ...(parsed.metadata !== undefined && { metadata: parsed.metadata as Record<string, unknown> }),
+  };
 }
 
 function parseScope(scope: MemoryScope): MemoryScope {

@@ -142,15 +142,7 @@ export function toWireAudit(records: readonly AuditRecord[]): WireAuditList {
 }
 
 export function fromWireMemoryInput(body: z.output<typeof storeMemoryRequestSchema>): MemoryInput {
-  return dropUndefined({
-    content: body.content,
-    tags: body.tags,
-    importance: body.importance,
-    accessLevel: body.access_level,
-    sharedWith: body.shared_with,
-    expiresAt: body.expires_at,
-    metadata: body.metadata,
-  }) as MemoryInput;
+  return { content: body.content, ...fromWireMemoryUpdate(body) };
 }
 
 export function fromWireMemoryUpdate(body: z.output<typeof updateMemoryRequestSchema>): MemoryUpdate {

@@ -69,18 +69,10 @@ export interface ImportedMemory extends NewMemory {
 
 /**
  * A change to a stored memory (its content never changes: that is another memory). Every
- * field given replaces the stored one, tags and metadata included; omitted fields stay.
+ * field given replaces the stored one, tags and metadata included; omitted fields stay. An
+ * access level other than `shared` given without `sharedWith` clears the list.
  */
-export interface MemoryPatch {
-  tags?: readonly string[];
-  metadata?: Record<string, unknown>;
-  importance?: number;
-  accessLevel?: AccessLevel;
-  /** Replaces the list; an access level other than `shared` without a list clears it. */
-  sharedWith?: readonly string[];
-  /** Epoch milliseconds; null for never. */
-  expiresAt?: number | null;
-}
+export type MemoryPatch = Omit<NewMemory, 'content' | 'createdAt'>;
 
 export interface StoreResult {
   memory: Memory;

@@ -19,7 +19,7 @@ import type { SqliteDatabase } from './database.js';
 import { NamespaceRanges } from './namespace-ranges.js';
 import { SqliteTextSearch } from './sqlite-text-search.js';
 import { SqliteVectors } from './sqlite-vectors.js';
-import { toMemory, type MemoryRow } from './rows.js';
+import { columns, toMemory, type MemoryRow } from './rows.js';
 
 /** Live and readable by the scope's agent; `m` is the memories alias. */
 const VISIBLE = `m.namespace = @namespace
@@ -374,19 +374,6 @@ export class SqliteMemoryStore implements MemoryStore {
       throw error;
     }
   }
-}
-
-function columns(prepared: PreparedMemory): Record<string, unknown> {
-  return {
-    content: prepared.content,
-    contentHash: prepared.contentHash,
-    tags: JSON.stringify(prepared.tags),
-    metadata: JSON.stringify(prepared.metadata),
-    importance: prepared.importance,
-    accessLevel: prepared.accessLevel,
-    sharedWith: JSON.stringify(prepared.sharedWith),
-    expiresAt: prepared.expiresAt,
-  };
 }
 
 function filterClauses(query: Omit<SearchQuery, 'text' | 'limit' | 'orderBy'>): {
