@@ -103,7 +103,7 @@ export function servingEnvironment(env: NodeJS.ProcessEnv = process.env): Servin
   return {
     authFile: nonEmpty(env[ENV.authFile]),
     apiKeys: nonEmpty(env[ENV.apiKeys]),
-    jwtSecret: nonEmpty(env[ENV.jwtSecret]),
+    jwtSecret: env[ENV.jwtSecret] || undefined, // whitespace only is kept, to be refused by name
     jwtPublicKey: nonEmpty(env[ENV.jwtPublicKey]),
     jwtIssuer: nonEmpty(env[ENV.jwtIssuer]),
     jwtAudience: nonEmpty(env[ENV.jwtAudience]),

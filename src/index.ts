@@ -5,7 +5,7 @@
 export { createPatternExecutionEngine, type EngineOptions } from './create-engine.js';
 export type { PostgresSettingsInput } from './memory/postgres/postgres-settings.js';
 export { PatternExecutionEngine, type EngineStats, type ExecuteHooks } from './execution/engine.js';
-export type { MemoryInput, MemoryScope, MemorySearch } from './execution/memory-operations.js';
+export type { MemoryInput, MemoryScope, MemorySearch, MemoryUpdate } from './execution/memory-operations.js';
 export type { Explanation } from './execution/pattern-operations.js';
 export type { ExecutionResult, ExecutionMetadata } from './execution/result.js';
 export { REQUEST_LIMITS, type ExecuteOptions } from './execution/request.js';

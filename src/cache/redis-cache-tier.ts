@@ -111,6 +111,17 @@ export class RedisCacheTier {
     return Number(await this.#redis.eval(BUMP, 1, this.#generationKey(namespace), generationBase()));
   }
 
+  /** Bumps several namespaces in one round trip; their new generations, in order. */
+  async bumpGenerations(namespaces: readonly string[]): Promise<number[]> {
+    const pipeline = this.#redis.pipeline();
+    for (const namespace of namespaces) pipeline.eval(BUMP, 1, this.#generationKey(namespace), generationBase());
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, value]) => {
+      if (error) throw error;
+      return Number(value);
+    });
+  }
+
   /** True if this caller now holds the right to compute the key (for at most `ttlMs`). */
   async claimFill(key: string, token: string, ttlMs: number): Promise<boolean> {
     return (await this.#redis.set(this.#lockKey(key), token, 'PX', ttlMs, 'NX')) === 'OK';

@@ -21,6 +21,11 @@ export interface TieredResultCacheOptions {
   fillWaitMs?: number;
   /** After a Redis failure, how long to serve from L1 alone before trying Redis again. @default 1000 */
   retryAfterMs?: number;
+  /**
+   * The revocation bound: while a namespace's generation cannot be confirmed with Redis, no
+   * cached read of it older than this is served (0: none at all). @default 2000
+   */
+  revocationBoundMs?: number;
   logger?: Logger;
 }
 
@@ -34,8 +39,12 @@ const UNAVAILABLE = Symbol('unavailable');
  *   write on one instance stops every instance's cached reads of that namespace at once;
  * - stampede: the first instance to miss a key claims it (SET NX PX); the others wait
  *   briefly for its value instead of computing the same result;
- * - degradation: any Redis failure opens a circuit; lookups then use L1 and local
- *   generations, and invalidations made meanwhile are replayed when Redis answers again.
+ * - degradation: any Redis failure opens a circuit; lookups then use L1 under local
+ *   generations that roll over every `revocationBoundMs`, so while this instance cannot
+ *   confirm a namespace's generation it serves no cached read older than that bound (another
+ *   instance's write, e.g. a revocation, may be missed for that long at most). When Redis
+ *   answers again, the namespaces this instance knows are bumped before anything else (it
+ *   may have missed writes meanwhile), which also replays its own writes of the outage.
  */
 export class TieredResultCache<T extends object> implements ResultCache<T> {
   readonly #l1: LocalResultCache<T>;
@@ -48,10 +57,15 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
   readonly #lookups = new SingleFlight<CacheHit<T> | undefined>();
   /** Keys this instance claimed and is computing, with the token that proves it. */
   readonly #fills = new Map<string, { token: string; timer: NodeJS.Timeout }>();
-  /** Last generation seen per namespace; negative values were made locally during an outage. */
-  readonly #generations = new Map<string, number>();
-  /** Namespaces written while Redis was unreachable, to invalidate there once it is back. */
+  /** Namespaces whose generation this instance has used (bumped after an outage). */
+  readonly #known = new Set<string>();
+  /** Generations made locally while Redis is unreachable (negative: Redis never issues them), and since when. */
+  readonly #unconfirmed = new Map<string, { generation: number; since: number }>();
+  /** Namespaces to bump in Redis once it answers again. */
   readonly #unsynced = new Set<string>();
+  readonly #revocationBoundMs: number;
+  readonly #retryAfterMs: number;
+  #replayTimer: NodeJS.Timeout | undefined;
   #localGeneration = 0;
   #counters = { hits: 0, misses: 0, sets: 0, invalidations: 0, l1Hits: 0, l2Hits: 0, fillWaits: 0, l2Errors: 0 };
 
@@ -62,7 +76,9 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
     });
     this.#l2 = l2;
     this.#logger = options.logger;
-    this.#breaker = new CircuitBreaker(options.retryAfterMs ?? 1000);
+    this.#retryAfterMs = options.retryAfterMs ?? 1000;
+    this.#breaker = new CircuitBreaker(this.#retryAfterMs);
+    this.#revocationBoundMs = options.revocationBoundMs ?? 2000;
     this.#maxSharedTtlMs = (options.redisTtl ?? 3600) * 1000;
     this.#fillLockMs = options.fillLockMs ?? 5000;
     this.#fillWaitMs = options.fillWaitMs ?? 3000;
@@ -79,7 +95,9 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
 
   async set(key: string, value: T, ttlMs: number): Promise<void> {
     const fill = this.#takeFill(key);
-    const ttl = Math.min(ttlMs, this.#maxSharedTtlMs);
+    // Computed during an outage: its key is reachable for one bound at most, so keep it no longer.
+    const cap = this.#breaker.failing ? this.#revocationBoundMs : this.#maxSharedTtlMs;
+    const ttl = Math.min(ttlMs, cap);
     if (!(ttl > 0)) {
       if (fill) await this.#shared((l2) => l2.releaseFill(key, fill.token));
       return;
@@ -96,23 +114,29 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
   }
 
   async generation(namespace: string): Promise<number> {
+    this.#known.add(namespace);
     const shared = await this.#shared((l2) => l2.generation(namespace));
-    if (shared === UNAVAILABLE) return this.#generations.get(namespace) ?? 0;
-    this.#generations.set(namespace, shared);
-    return shared;
+    if (shared !== UNAVAILABLE) {
+      this.#unconfirmed.delete(namespace);
+      return shared;
+    }
+    // Unconfirmed: a local generation, replaced once it is `revocationBoundMs` old, so no
+    // entry cached under it (nor under the last confirmed one) is served past the bound.
+    const local = this.#unconfirmed.get(namespace);
+    if (local && performance.now() - local.since < this.#revocationBoundMs) return local.generation;
+    return this.#newLocalGeneration(namespace);
   }
 
   async invalidateNamespace(namespace: string): Promise<void> {
     this.#counters.invalidations++;
+    this.#known.add(namespace);
     const shared = await this.#shared((l2) => l2.bumpGeneration(namespace));
-    if (shared !== UNAVAILABLE) {
-      this.#generations.set(namespace, shared);
-      return;
-    }
-    // Redis is away: a generation it can never issue (negative) retires this instance's
-    // entries now; other instances learn of the write when Redis is back.
-    this.#generations.set(namespace, -++this.#localGeneration);
+    if (shared !== UNAVAILABLE) return;
+    // Redis is away: a new local generation retires this instance's entries now; other
+    // instances learn of the write when Redis is back (each bumps what it knows then too).
+    this.#newLocalGeneration(namespace);
     this.#unsynced.add(namespace);
+    this.#scheduleReplay();
   }
 
   async clear(): Promise<void> {
@@ -151,6 +175,7 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#replayTimer);
     for (const { timer } of this.#fills.values()) clearTimeout(timer);
     this.#fills.clear();
     await this.#l1.close();
@@ -209,16 +234,37 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
       this.#counters.l2Errors++;
       if (this.#breaker.fail(error)) {
         this.#logger?.warn({ err: error }, 'shared cache (Redis) unavailable; serving from the in-process cache');
+        // Writes of other instances may be missed from now on: retire every known
+        // namespace's shared generation once Redis answers again, before anything is read.
+        for (const namespace of this.#known) this.#unsynced.add(namespace);
+        this.#scheduleReplay();
       }
       return UNAVAILABLE;
     }
   }
 
   async #replayInvalidations(): Promise<void> {
-    for (const namespace of [...this.#unsynced]) {
-      this.#generations.set(namespace, await this.#l2.bumpGeneration(namespace));
-      this.#unsynced.delete(namespace);
-    }
+    const namespaces = [...this.#unsynced];
+    await this.#l2.bumpGenerations(namespaces);
+    for (const namespace of namespaces) this.#unsynced.delete(namespace);
+  }
+
+  /** Replays pending invalidations as soon as Redis answers, even if no request comes. */
+  #scheduleReplay(): void {
+    this.#replayTimer ??= setInterval(() => {
+      if (this.#unsynced.size === 0) {
+        clearInterval(this.#replayTimer);
+        this.#replayTimer = undefined;
+        return;
+      }
+      void this.#shared((l2) => l2.ping());
+    }, this.#retryAfterMs).unref();
+  }
+
+  #newLocalGeneration(namespace: string): number {
+    const generation = -++this.#localGeneration;
+    this.#unconfirmed.set(namespace, { generation, since: performance.now() });
+    return generation;
   }
 
   #hit(value: T, tier: CacheTier): CacheHit<T> {

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { stringify } from 'yaml';
 import { generateApiKey, hashApiKey, type AuthFile } from '../security/auth-config.js';
 import { ROLES, type Role } from '../patterns/definition.js';
+import { assertStrongSecret } from '../security/secret-strength.js';
 import type { CliContext } from './program.js';
 
 export function registerAuthCommands(program: Command, cli: CliContext): void {
@@ -29,7 +30,8 @@ export function registerAuthCommands(program: Command, cli: CliContext): void {
     .command('hash-key')
     .description('print the SHA-256 of an existing key, as the auth file stores it')
     .argument('<key>')
-    .action((key: string) => {
+    .action(async (key: string) => {
+      await assertStrongSecret(key, 'key');
       cli.io.stdout.write(`${hashApiKey(key)}\n`);
     });
 }

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import { resolveConfig, servingEnvironment } from '../config.js';
 import { HTTP_DEFAULTS } from '../http/defaults.js';
@@ -14,6 +15,9 @@ interface ServeOptions {
   rateLimit?: string;
   maxPatternsPerAgent?: number;
   bodyLimit?: number;
+  authFailureLimit?: string;
+  headersTimeout?: number;
+  requestTimeout?: number;
 }
 
 export function registerServeCommand(program: Command, cli: CliContext): void {
@@ -26,6 +30,20 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
     .option('--rate-limit <n/s>', 'per-agent budget, e.g. 1200/60; 0 for none (default: TMWS_RATE_LIMIT, else 1200/60)')
     .option('--max-patterns-per-agent <n>', 'patterns one agent may register through the API', parseCount)
     .option('--body-limit <bytes>', `largest request body (default ${HTTP_DEFAULTS.bodyLimit})`, parseCount)
+    .option(
+      '--auth-failure-limit <n/s>',
+      `failed authentications per client address before 429, e.g. 20/60; 0 for none (default ${limitText(HTTP_DEFAULTS.authFailureLimit)})`,
+    )
+    .option(
+      '--headers-timeout <seconds>',
+      `408 for a client whose headers take longer (default ${HTTP_DEFAULTS.headersTimeoutMs / 1000})`,
+      parseCount,
+    )
+    .option(
+      '--request-timeout <seconds>',
+      `408 for a client whose whole request takes longer (default ${HTTP_DEFAULTS.requestTimeoutMs / 1000})`,
+      parseCount,
+    )
     .action(async (options: ServeOptions) => {
       // Loaded here, not at the top: every other command starts without Fastify and the MCP SDK.
       const { checkBinding, createHttpService } = await import('../http/server.js');
@@ -44,10 +62,15 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
         redisUrl: env.redisUrl,
         ...(options.maxPatternsPerAgent !== undefined && { maxPatternsPerAgent: options.maxPatternsPerAgent }),
         ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
+        ...(options.authFailureLimit !== undefined && { authFailureLimit: parseRateLimit(options.authFailureLimit) }),
+        ...(options.headersTimeout !== undefined && { headersTimeoutMs: options.headersTimeout * 1000 }),
+        ...(options.requestTimeout !== undefined && { requestTimeoutMs: options.requestTimeout * 1000 }),
         logger: createLogger(resolveConfig({}).logLevel),
         version: await packageVersion(),
       });
-      const address = await app.listen({ host: options.host, port: options.port });
+      await app.listen({ host: options.host, port: options.port });
+      // The socket's own address (0.0.0.0 when bound to every interface), not a name Fastify picked for it.
+      const address = boundAddress(app.server.address());
       const mode = authConfigured(auth)
         ? 'authentication required'
         : `no authentication: every request acts as agent '${agent}' in '${namespace}'`;
@@ -56,6 +79,16 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
       cli.io.stderr.write(`${String(signal[0] ?? 'signal')}: closing\n`);
       await app.close();
     });
+}
+
+function boundAddress(bound: string | AddressInfo | null): string {
+  if (bound === null || typeof bound === 'string') return String(bound);
+  const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  return `http://${host}:${bound.port}`;
+}
+
+function limitText(limit: { requests: number; perSeconds: number }): string {
+  return `${limit.requests}/${limit.perSeconds}`;
 }
 
 function parsePort(value: string): number {

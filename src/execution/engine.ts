@@ -22,7 +22,13 @@ import type { ActionTable, JsonObject } from './executors/action.js';
 import { hybridActions } from './executors/hybrid-actions.js';
 import { infrastructureActions } from './executors/infrastructure-actions.js';
 import { memoryActions } from './executors/memory-actions.js';
-import { MemoryOperations, type MemoryInput, type MemoryScope, type MemorySearch } from './memory-operations.js';
+import {
+  MemoryOperations,
+  type MemoryInput,
+  type MemoryScope,
+  type MemorySearch,
+  type MemoryUpdate,
+} from './memory-operations.js';
 import { PatternOperations, type Explanation } from './pattern-operations.js';
 import { parseExecutionRequest, type ExecuteOptions, type ExecutionRequest } from './request.js';
 import type { ExecutionMetadata, ExecutionResult } from './result.js';
@@ -205,6 +211,11 @@ export class PatternExecutionEngine {
   /** Throws MemoryNotFoundError when the memory is missing or not visible to the scope. */
   getMemory(scope: MemoryScope, id: string): Promise<Memory> {
     return this.#memories.get(scope, id);
+  }
+
+  /** Changes a memory the scope's agent owns (given fields replace); invalidates the namespace's cached reads. */
+  updateMemory(scope: MemoryScope, id: string, update: MemoryUpdate): Promise<Memory> {
+    return this.#memories.update(scope, id, update);
   }
 
   /** Deletes a memory the scope's agent owns; MemoryNotFoundError otherwise. Invalidates cached reads. */

@@ -5,6 +5,7 @@ import {
   ACCESS_LEVELS,
   type AccessLevel,
   type Memory,
+  type MemoryPatch,
   type MemoryStore,
   type ScoredMemory,
   type StoreResult,
@@ -35,6 +36,9 @@ export interface MemoryInput {
   /** Any JSON object, kept as the memory's metadata (same limits as an execution context). */
   metadata?: Record<string, unknown>;
 }
+
+/** A change to a stored memory: each field given replaces the stored one (tags and metadata too). */
+export type MemoryUpdate = Omit<MemoryInput, 'content'>;
 
 export interface MemorySearch {
   /** Full-text (and, in hybrid mode, vector) query. Omit to list by importance. */
@@ -68,6 +72,8 @@ const inputSchema = z.strictObject({
   expiresAt: expiresAtSchema.nullable().optional(),
   metadata: z.unknown().optional(),
 });
+
+const updateSchema = inputSchema.omit({ content: true });
 
 const searchSchema = z.strictObject({
   query: z.string().optional(),
@@ -103,18 +109,8 @@ export class MemoryOperations {
     const parsed = parseOrThrow(inputSchema, input, 'memory');
     const content = parsed.content.trim();
     if (content === '') throw new ValidationError('memory.content: must not be empty or whitespace');
-    if (parsed.metadata !== undefined) checkJsonObject(parsed.metadata, 'memory.metadata');
-    const expiresAt =
-      parsed.expiresAt == null ? parsed.expiresAt : futureEpoch(parsed.expiresAt, this.#deps.now(), 'memory.expiresAt');
-    const stored = await writeMemory(this.#deps, checkedScope, {
-      content,
-      ...(parsed.tags !== undefined && { tags: parsed.tags }),
-      ...(parsed.importance !== undefined && { importance: parsed.importance }),
-      ...(parsed.accessLevel !== undefined && { accessLevel: parsed.accessLevel }),
-      ...(parsed.sharedWith !== undefined && { sharedWith: parsed.sharedWith }),
-      ...(expiresAt !== undefined && { expiresAt }),
-      ...(parsed.metadata !== undefined && { metadata: parsed.metadata as Record<string, unknown> }),
-    });
+    const fields = checkedFields(parsed, this.#deps.now(), 'memory');
+    const stored = await writeMemory(this.#deps, checkedScope, { content, ...fields });
     await this.#deps.afterWrite(checkedScope.namespace);
     return stored;
   }
@@ -153,6 +149,23 @@ export class MemoryOperations {
     return memory;
   }
 
+  /**
+   * Changes a memory the scope's agent owns (narrowing or widening its access, retagging…);
+   * anyone else gets the same MemoryNotFoundError as for a missing id.
+   */
+  async update(scope: MemoryScope, id: string, update: MemoryUpdate): Promise<Memory> {
+    const checkedScope = parseScope(scope);
+    const parsed = parseOrThrow(updateSchema, update, 'update');
+    if (Object.values(parsed).every((value) => value === undefined)) {
+      throw new ValidationError(`update: nothing to change; give one of ${Object.keys(updateSchema.shape).join(', ')}`);
+    }
+    const fields = checkedFields(parsed, this.#deps.now(), 'update');
+    const updated = await this.#deps.store.update(checkedScope, parseId(id), fields);
+    if (!updated) throw notFound(id);
+    await this.#deps.afterWrite(checkedScope.namespace);
+    return updated;
+  }
+
   /** Only the owner may delete; anyone else gets the same MemoryNotFoundError as for a missing id. */
   async delete(scope: MemoryScope, id: string): Promise<void> {
     const checkedScope = parseScope(scope);
@@ -160,6 +173,21 @@ export class MemoryOperations {
     if (!deleted) throw notFound(id);
     await this.#deps.afterWrite(checkedScope.namespace);
   }
+}
+
+/** The optional fields of a store or an update, checked, without the ones not given. */
+function checkedFields(parsed: z.output<typeof updateSchema>, now: number, what: string): MemoryPatch {
+  if (parsed.metadata !== undefined) checkJsonObject(parsed.metadata, `${what}.metadata`);
+  const expiresAt =
+    parsed.expiresAt == null ? parsed.expiresAt : futureEpoch(parsed.expiresAt, now, `${what}.expiresAt`);
+  return {
+    ...(parsed.tags !== undefined && { tags: parsed.tags }),
+    ...(parsed.importance !== undefined && { importance: parsed.importance }),
+    ...(parsed.accessLevel !== undefined && { accessLevel: parsed.accessLevel }),
+    ...(parsed.sharedWith !== undefined && { sharedWith: parsed.sharedWith }),
+    ...(expiresAt !== undefined && { expiresAt }),
+    ...(parsed.metadata !== undefined && { metadata: parsed.metadata as Record<string, unknown> }),
+  };
 }
 
 function parseScope(scope: MemoryScope): MemoryScope {

@@ -4,9 +4,9 @@
  * the engine call, audit. The edges only parse, authenticate and format, so the two
  * surfaces cannot drift apart.
  */
-import { QuotaExceededError, toServiceError, type PatternServiceError } from '../errors.js';
+import { QuotaExceededError, StoreUnavailableError, toServiceError, type PatternServiceError } from '../errors.js';
 import type { PatternExecutionEngine, EngineStats } from '../execution/engine.js';
-import type { MemoryInput, MemorySearch } from '../execution/memory-operations.js';
+import type { MemoryInput, MemorySearch, MemoryUpdate } from '../execution/memory-operations.js';
 import type { Explanation } from '../execution/pattern-operations.js';
 import type { ExecutionResult } from '../execution/result.js';
 import type { AuditQuery, AuditRecord } from '../memory/audit-log.js';
@@ -62,6 +62,7 @@ const OPERATIONS = {
   storeMemory: { name: 'memory.store', what: 'Storing memories', role: 'agent', audited: true },
   searchMemories: { name: 'memory.search', what: 'Searching memories', role: 'readonly', audited: true },
   getMemory: { name: 'memory.get', what: 'Reading memories', role: 'readonly', audited: true },
+  updateMemory: { name: 'memory.update', what: 'Updating memories', role: 'agent', audited: true },
   deleteMemory: { name: 'memory.delete', what: 'Deleting memories', role: 'agent', audited: true },
   listPatterns: { name: 'pattern.list', what: 'Listing patterns', role: 'readonly', audited: false },
   explain: { name: 'pattern.explain', what: 'Explaining queries', role: 'readonly', audited: false },
@@ -154,6 +155,12 @@ export class AgentGateway {
     );
   }
 
+  updateMemory(caller: Caller, id: string, update: MemoryUpdate): Promise<Memory> {
+    return this.#guard(caller, OPERATIONS.updateMemory, { pattern: null, target: String(id) }, () =>
+      this.engine.updateMemory(scopeOf(caller), id, update),
+    );
+  }
+
   deleteMemory(caller: Caller, id: string): Promise<void> {
     return this.#guard(caller, OPERATIONS.deleteMemory, { pattern: null, target: String(id) }, () =>
       this.engine.deleteMemory(scopeOf(caller), id),
@@ -222,7 +229,12 @@ export class AgentGateway {
       const value = await run();
       if (operation.audited) {
         const failed = isFailedExecution(value) ? value.errorCode : null;
-        this.#record(caller, operation, subject, started, failed);
+        // Acknowledged only once its audit row is committed: no answer without its row, even after a crash.
+        await this.#record(caller, operation, subject, started, failed).catch((error: unknown) => {
+          throw new StoreUnavailableError('The audit log could not be written, so the result is withheld; retry', {
+            cause: error,
+          });
+        });
       }
       return value;
     } catch (error) {
@@ -230,7 +242,10 @@ export class AgentGateway {
       // Refusals are audited for every operation: they are what an investigation looks for.
       if (operation.audited || serviceError.code === 'FORBIDDEN' || serviceError.code === 'RATE_LIMITED') {
         const pattern = subject.pattern ?? stringDetail(serviceError, 'pattern');
-        this.#record(caller, operation, { ...subject, pattern }, started, serviceError.code);
+        // The refusal stands whether or not its row could be written (the recorder logs a failed write).
+        await this.#record(caller, operation, { ...subject, pattern }, started, serviceError.code).catch(
+          () => undefined,
+        );
       }
       throw serviceError;
     }
@@ -242,9 +257,9 @@ export class AgentGateway {
     subject: AuditSubject,
     started: number,
     errorCode: string | null,
-  ): void {
+  ): Promise<void> {
     const { principal } = caller;
-    this.#audit.record({
+    return this.#audit.record({
       at: Date.now(),
       agentId: principal.agentId,
       namespace: principal.namespace,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { ValidationError } from '../errors.js';
 import type { PatternExecutionEngine } from '../execution/engine.js';
 import { AuditRecorder } from '../security/audit-recorder.js';
+import { BudgetStore } from '../security/budget-store.js';
 import { AgentRateLimiter, type RateLimit } from '../security/rate-limiter.js';
 import { AgentGateway, type ExecutionObserver } from './agent-gateway.js';
 
@@ -9,8 +10,10 @@ export interface CreateGatewayOptions {
   engine: PatternExecutionEngine;
   /** Per-agent budget; null = unlimited. */
   rateLimit: RateLimit | null;
-  /** Shares rate-limit budgets through Redis when set. */
+  /** Shares rate-limit budgets through Redis when set (and `budgets` is not given). */
   redisUrl?: string | undefined;
+  /** Where budgets live, when the caller shares it (the HTTP server's failed-auth throttle does); closed with the gateway. */
+  budgets?: BudgetStore | undefined;
   /** @default 'tmws:rl' */
   rateLimitKeyPrefix?: string | undefined;
   maxPatternsPerAgent?: number | undefined;
@@ -28,13 +31,15 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Agen
     throw new ValidationError(
       'engine: serving needs an engine with an audit log (createPatternExecutionEngine provides one)',
     );
-  const rateLimiter = new AgentRateLimiter({
-    perAgent: options.rateLimit,
-    redisUrl: options.redisUrl,
-    ...(options.rateLimitKeyPrefix !== undefined && { keyPrefix: options.rateLimitKeyPrefix }),
-    logger,
-  });
-  await rateLimiter.connect();
+  const budgets =
+    options.budgets ??
+    new BudgetStore({
+      redisUrl: options.redisUrl,
+      ...(options.rateLimitKeyPrefix !== undefined && { keyPrefix: options.rateLimitKeyPrefix }),
+      logger,
+    });
+  await budgets.connect();
+  const rateLimiter = new AgentRateLimiter({ perAgent: options.rateLimit, store: budgets, logger });
   return new AgentGateway({
     engine,
     rateLimiter,

@@ -81,6 +81,13 @@ export const storeMemoryRequestSchema = z
   })
   .describe('StoreMemoryRequest');
 
+export const updateMemoryRequestSchema = storeMemoryRequestSchema
+  .omit({ content: true })
+  .extend({ expires_at: z.iso.datetime({ offset: true }).nullable().optional().describe('null: never expires') })
+  .describe(
+    'UpdateMemoryRequest: each field given replaces the stored one (tags and metadata too); an access_level other than shared without shared_with clears the list',
+  );
+
 export const storeMemoryResponseSchema = z.object({ created: z.boolean(), memory: memorySchema });
 
 export const searchMemoriesRequestSchema = z

@@ -5,7 +5,7 @@
  * user's, not ours.
  */
 import type { EngineStats } from '../execution/engine.js';
-import type { MemoryInput, MemorySearch } from '../execution/memory-operations.js';
+import type { MemoryInput, MemorySearch, MemoryUpdate } from '../execution/memory-operations.js';
 import type { Explanation } from '../execution/pattern-operations.js';
 import type { ExecutionResult } from '../execution/result.js';
 import type { AuditQuery, AuditRecord } from '../memory/audit-log.js';
@@ -24,6 +24,7 @@ import type {
   searchMemoriesRequestSchema,
   statsSchema,
   storeMemoryRequestSchema,
+  updateMemoryRequestSchema,
 } from './wire-schemas.js';
 
 type Json = Record<string, unknown>;
@@ -141,15 +142,18 @@ export function toWireAudit(records: readonly AuditRecord[]): WireAuditList {
 }
 
 export function fromWireMemoryInput(body: z.output<typeof storeMemoryRequestSchema>): MemoryInput {
+  return { content: body.content, ...fromWireMemoryUpdate(body) };
+}
+
+export function fromWireMemoryUpdate(body: z.output<typeof updateMemoryRequestSchema>): MemoryUpdate {
   return dropUndefined({
-    content: body.content,
     tags: body.tags,
     importance: body.importance,
     accessLevel: body.access_level,
     sharedWith: body.shared_with,
     expiresAt: body.expires_at,
     metadata: body.metadata,
-  }) as MemoryInput;
+  }) as MemoryUpdate;
 }
 
 export function fromWireSearch(body: z.output<typeof searchMemoriesRequestSchema>): MemorySearch {

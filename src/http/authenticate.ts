@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { UnauthorizedError } from '../errors.js';
 import type { Caller, Surface } from '../gateway/agent-gateway.js';
+import type { AuthThrottle } from '../security/auth-throttle.js';
 import type { Authenticator } from '../security/authenticator.js';
 
 declare module 'fastify' {
@@ -12,16 +13,32 @@ declare module 'fastify' {
 
 /**
  * Authenticates every request of the (encapsulated) instance it is added to; the
- * principal's agent and namespace then scope everything the request does.
+ * principal's agent and namespace then scope everything the request does. Failures go
+ * through the throttle (counted, logged, audited; 429 once the address has failed too often).
  */
-export function requireCaller(app: FastifyInstance, authenticator: Authenticator, surface: Surface): void {
+export function requireCaller(
+  app: FastifyInstance,
+  authenticator: Authenticator,
+  surface: Surface,
+  throttle: AuthThrottle,
+): void {
   app.decorateRequest('caller', null as unknown as Caller);
   app.addHook('onRequest', async (request) => {
-    const principal = await authenticator.authenticate({
-      authorization: singleHeader(request, 'authorization'),
-      apiKey: singleHeader(request, 'x-api-key'),
-    });
-    request.caller = { principal, surface };
+    if (!authenticator.enabled) {
+      request.caller = { principal: await authenticator.authenticate({}), surface };
+      return;
+    }
+    throttle.check(request.ip, surface);
+    try {
+      const principal = await authenticator.authenticate({
+        authorization: singleHeader(request, 'authorization'),
+        apiKey: singleHeader(request, 'x-api-key'),
+      });
+      request.caller = { principal, surface };
+    } catch (error) {
+      if (!(error instanceof UnauthorizedError)) throw error;
+      throw await throttle.failed(request.ip, surface, error);
+    }
   });
 }
 

@@ -2,6 +2,10 @@
 export const HTTP_DEFAULTS = {
   bodyLimit: 128 * 1024,
   rateLimit: { requests: 1200, perSeconds: 60 },
-  /** Slow clients may not hold a request open longer than this. */
+  /** Failed authentications one client address may make per window before it gets 429. */
+  authFailureLimit: { requests: 20, perSeconds: 60 },
+  /** A client must have sent all its request headers within this long (slow-loris). */
+  headersTimeoutMs: 10_000,
+  /** ... and its whole request, body included, within this long. */
   requestTimeoutMs: 30_000,
 } as const;

@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AgentGateway } from '../gateway/agent-gateway.js';
-import { fromWireMemoryInput, fromWireSearch, toWireMemories, toWireMemory } from '../gateway/wire.js';
+import {
+  fromWireMemoryInput,
+  fromWireMemoryUpdate,
+  fromWireSearch,
+  toWireMemories,
+  toWireMemory,
+} from '../gateway/wire.js';
 import {
   errorSchema,
   memoryIdParamsSchema,
@@ -10,6 +16,7 @@ import {
   searchMemoriesRequestSchema,
   storeMemoryRequestSchema,
   storeMemoryResponseSchema,
+  updateMemoryRequestSchema,
 } from '../gateway/wire-schemas.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema };
@@ -56,6 +63,22 @@ export const memoryRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = as
       },
     },
     async (request) => toWireMemory(await gateway.getMemory(request.caller, request.params.id)),
+  );
+
+  app.patch(
+    '/memories/:id',
+    {
+      schema: {
+        summary:
+          "Change one of the caller's own memories: each field given replaces the stored one, e.g. access_level or shared_with to narrow a share (role: agent)",
+        tags: ['memories'],
+        params: memoryIdParamsSchema,
+        body: updateMemoryRequestSchema,
+        response: { 200: memorySchema, ...errors, 404: errorSchema, 413: errorSchema },
+      },
+    },
+    async (request) =>
+      toWireMemory(await gateway.updateMemory(request.caller, request.params.id, fromWireMemoryUpdate(request.body))),
   );
 
   app.delete(

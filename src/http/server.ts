@@ -4,6 +4,8 @@
  * /openapi.json), authentication on everything but the probes and the document, one
  * error handler, Prometheus metrics, and MCP over Streamable HTTP at /mcp.
  */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import fastifySwagger from '@fastify/swagger';
 import secureJsonParse from 'secure-json-parse';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -13,7 +15,10 @@ import type { PatternExecutionEngine } from '../execution/engine.js';
 import { createGateway } from '../gateway/create-gateway.js';
 import { createLogger, type Logger } from '../logging.js';
 import type { AuthSettings } from '../security/auth-config.js';
+import { AuditRecorder } from '../security/audit-recorder.js';
+import { AuthThrottle } from '../security/auth-throttle.js';
 import { Authenticator } from '../security/authenticator.js';
+import { BudgetStore } from '../security/budget-store.js';
 import type { RateLimit } from '../security/rate-limiter.js';
 import type { Principal } from '../security/roles.js';
 import { apiRoutes } from './api-routes.js';
@@ -40,6 +45,12 @@ export interface HttpServiceOptions {
   maxPatternsPerAgent?: number;
   /** Largest request body in bytes. @default 131072 (128 KiB) */
   bodyLimit?: number;
+  /** Failed authentications per client address and window before 429. @default 20 per 60 s; null = never throttled */
+  authFailureLimit?: RateLimit | null;
+  /** All request headers must arrive within this many ms (else 408 and the connection closes). @default 10000 */
+  headersTimeoutMs?: number;
+  /** The whole request, body included, must arrive within this many ms. @default 30000 */
+  requestTimeoutMs?: number;
   logger?: Logger;
   /** Reported in the OpenAPI document and to MCP clients. @default '0.0.0' */
   version?: string;
@@ -58,24 +69,39 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     options.auth ?? { apiKeys: [], jwt: undefined },
     options.anonymous ?? LOCAL_PRINCIPAL,
   );
+  const budgets = new BudgetStore({
+    redisUrl: options.redisUrl,
+    ...(options.rateLimitKeyPrefix !== undefined && { keyPrefix: options.rateLimitKeyPrefix }),
+    logger,
+  });
   const gateway = await createGateway({
     engine: options.engine,
     rateLimit: options.rateLimit === undefined ? HTTP_DEFAULTS.rateLimit : options.rateLimit,
-    redisUrl: options.redisUrl,
-    rateLimitKeyPrefix: options.rateLimitKeyPrefix,
+    budgets,
     maxPatternsPerAgent: options.maxPatternsPerAgent,
     observer: metrics,
     logger,
   });
+  const authFailures = new AuditRecorder(options.engine.auditLog!, logger);
+  const failureLimit =
+    options.authFailureLimit === undefined ? HTTP_DEFAULTS.authFailureLimit : options.authFailureLimit;
+  const throttle = new AuthThrottle({
+    budget: failureLimit === null ? undefined : budgets.budget('auth-failures', failureLimit),
+    audit: authFailures,
+    registry: metrics.registry,
+    logger,
+  });
 
   const errorHandler = createErrorHandler(logger);
+  const timeouts = requestTimeouts(options);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Bad URLs and over-long path parameters are answered by the same handler as everything else.
     frameworkErrors: errorHandler,
     bodyLimit: options.bodyLimit ?? HTTP_DEFAULTS.bodyLimit,
-    requestTimeout: HTTP_DEFAULTS.requestTimeoutMs,
+    ...timeouts,
   });
+  closeSilentConnections(app.server, timeouts.http.headersTimeout);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
@@ -83,7 +109,10 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
   app.setNotFoundHandler(notFoundHandler);
-  app.addHook('onClose', () => gateway.close());
+  app.addHook('onClose', async () => {
+    await authFailures.flush();
+    await gateway.close();
+  });
   app.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode);
     done();
@@ -104,10 +133,10 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     transform: jsonSchemaTransform,
   });
 
-  await app.register(probeRoutes, { engine: options.engine });
+  await app.register(probeRoutes, { engine: options.engine, budgets: () => budgets.health() });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(async (secured) => {
-    requireCaller(secured, authenticator, 'http');
+    requireCaller(secured, authenticator, 'http', throttle);
     await secured.register(apiRoutes, { prefix: '/api/v1', gateway });
     await secured.register(memoryRoutes, { prefix: '/api/v1', gateway });
     secured.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
@@ -116,10 +145,38 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     });
   });
   await app.register(async (mcp) => {
-    requireCaller(mcp, authenticator, 'mcp');
+    requireCaller(mcp, authenticator, 'mcp', throttle);
     await mcp.register(mcpRoute, { gateway, version, logger });
   });
   return app;
+}
+
+/**
+ * Slow clients (slow-loris) are cut off: Node closes, with 408, a connection whose headers
+ * have not all arrived within `headersTimeoutMs`, or whose whole request has not within
+ * `requestTimeoutMs`. Node checks every `connectionsCheckingInterval` (30 s by default,
+ * which is how a 30 s limit became 35–65 s); checking 4 times per limit keeps each within
+ * a quarter of itself. Responses (SSE streams on /mcp included) are not limited.
+ */
+function requestTimeouts(options: HttpServiceOptions): {
+  requestTimeout: number;
+  http: { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number };
+} {
+  const requestTimeout = options.requestTimeoutMs ?? HTTP_DEFAULTS.requestTimeoutMs;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? HTTP_DEFAULTS.headersTimeoutMs, requestTimeout);
+  const connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(headersTimeout / 4)));
+  return { requestTimeout, http: { headersTimeout, requestTimeout, connectionsCheckingInterval } };
+}
+
+/**
+ * Node's header timeout starts with the first byte, so a connection that sends nothing would
+ * stay open for ever: it is given the same time to start, then closed. Once a request is
+ * being handled the idle timer is off (handlers may take their time); between requests
+ * Node's keep-alive timeout applies.
+ */
+function closeSilentConnections(server: Server, ms: number): void {
+  server.on('connection', (socket: Socket) => socket.setTimeout(ms));
+  server.on('request', (request: IncomingMessage) => request.socket.setTimeout(0));
 }
 
 /** Keys named __proto__ or constructor.prototype are refused: they are how prototype pollution starts. */

@@ -9,6 +9,7 @@ import { PatternServiceError } from '../errors.js';
 import type { AgentGateway, Caller } from '../gateway/agent-gateway.js';
 import {
   fromWireMemoryInput,
+  fromWireMemoryUpdate,
   fromWireSearch,
   toWireExecution,
   toWireExplanation,
@@ -32,6 +33,7 @@ import {
   statsSchema,
   storeMemoryRequestSchema,
   storeMemoryResponseSchema,
+  updateMemoryRequestSchema,
 } from '../gateway/wire-schemas.js';
 
 export interface McpTool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -111,6 +113,18 @@ export const MCP_TOOLS: readonly McpTool[] = [
     annotations: readOnly,
     async run(gateway, caller, { id }) {
       return { memory: toWireMemory(await gateway.getMemory(caller, id)) };
+    },
+  }),
+  tool({
+    name: 'update_memory',
+    title: 'Update a memory',
+    description:
+      "Changes one of the caller's own memories by id: each field given replaces the stored one (tags and metadata too). Use it to narrow a share: access_level private, or shared_with with fewer agents.",
+    input: updateMemoryRequestSchema.extend({ id: z.string().max(128) }),
+    output: z.object({ memory: memorySchema }),
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    async run(gateway, caller, { id, ...update }) {
+      return { memory: toWireMemory(await gateway.updateMemory(caller, id, fromWireMemoryUpdate(update))) };
     },
   }),
   tool({

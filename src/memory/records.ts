@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { topicWords } from '../text.js';
-import type { AccessLevel, Memory, NewMemory } from './store.js';
+import type { AccessLevel, Memory, MemoryPatch, NewMemory } from './store.js';
 
 /** Defaults and canonical forms shared by every backend, so they store the same thing. */
 export const MEMORY_DEFAULTS = {
@@ -45,20 +45,42 @@ export function prepareMemory(input: NewMemory, now: number): PreparedMemory {
 }
 
 /**
- * Storing content an agent already stored updates that memory: tags and sharing are
- * merged, metadata is merged (new keys win), and fields given anew replace the old ones.
+ * Storing content an agent already stored updates that memory: tags and metadata are
+ * merged (new metadata keys win); importance, access level, sharing and expiry given anew
+ * replace the old ones (an empty `sharedWith` or `private` narrows), and omitted ones stay.
  */
 export function mergeMemory(existing: Memory, input: NewMemory, prepared: PreparedMemory): PreparedMemory {
   return {
-    ...prepared,
-    tags: normalizeTags([...existing.tags, ...prepared.tags]),
-    metadata: { ...existing.metadata, ...prepared.metadata },
-    importance: input.importance ?? existing.importance,
-    accessLevel: input.accessLevel ?? existing.accessLevel,
-    sharedWith: [...new Set([...existing.sharedWith, ...prepared.sharedWith])],
+    ...patchMemory(existing, {
+      ...input,
+      tags: [...existing.tags, ...prepared.tags],
+      metadata: { ...existing.metadata, ...prepared.metadata },
+    }),
+    content: prepared.content,
+    contentHash: prepared.contentHash,
+  };
+}
+
+/** The stored memory with `patch` applied: given fields replace, omitted ones stay (see MemoryPatch). */
+export function patchMemory(existing: Memory, patch: MemoryPatch): PreparedMemory {
+  const accessLevel = patch.accessLevel ?? existing.accessLevel;
+  const sharedWith =
+    patch.sharedWith !== undefined
+      ? patch.sharedWith
+      : patch.accessLevel !== undefined && accessLevel !== 'shared'
+        ? []
+        : existing.sharedWith;
+  return {
+    content: existing.content,
+    contentHash: existing.contentHash,
+    tags: normalizeTags(patch.tags ?? existing.tags),
+    metadata: { ...(patch.metadata ?? existing.metadata) },
+    importance: patch.importance ?? existing.importance,
+    accessLevel,
+    sharedWith: [...new Set(sharedWith)],
     expiresAt:
-      input.expiresAt !== undefined
-        ? input.expiresAt
+      patch.expiresAt !== undefined
+        ? patch.expiresAt
         : existing.expiresAt === null
           ? null
           : Date.parse(existing.expiresAt),

@@ -67,6 +67,13 @@ export interface ImportedMemory extends NewMemory {
   agentId: string;
 }
 
+/**
+ * A change to a stored memory (its content never changes: that is another memory). Every
+ * field given replaces the stored one, tags and metadata included; omitted fields stay. An
+ * access level other than `shared` given without `sharedWith` clears the list.
+ */
+export type MemoryPatch = Omit<NewMemory, 'content' | 'createdAt'>;
+
 export interface StoreResult {
   memory: Memory;
   /** False when identical content of the same agent was updated instead. */
@@ -106,6 +113,8 @@ export interface MemoryStore {
     onProgress?: (done: number) => void,
   ): Promise<{ created: number; updated: number }>;
   get(scope: Scope, id: string): Promise<Memory | null>;
+  /** Only the owner (or an admin scope) may update; null when no such live memory is theirs. */
+  update(scope: Scope, id: string, patch: MemoryPatch): Promise<Memory | null>;
   /** Only the owner (or an admin scope) may delete. Returns false if nothing visible was deleted. */
   delete(scope: Scope, id: string): Promise<boolean>;
   search(scope: Scope, query: SearchQuery): Promise<ScoredMemory[]>;

@@ -14,6 +14,7 @@ import { ValidationError } from '../errors.js';
 import { identifier } from '../execution/request.js';
 import { parseOrThrow } from '../validation.js';
 import { ROLES, type Role } from './roles.js';
+import { assertStrongSecret, loadSecretChecker } from './secret-strength.js';
 
 export interface ApiKeyEntry {
   /** A label for logs and the audit trail; never the key itself. */
@@ -76,6 +77,8 @@ export type AuthFile = z.input<typeof authFileSchema>;
 export async function loadAuthSettings(env: ServingEnvironment, file = env.authFile): Promise<AuthSettings> {
   const fromFile = file === undefined ? {} : await readAuthFile(file);
   const envKeys = env.apiKeys === undefined ? [] : parseEnvKeys(env.apiKeys);
+  await refuseWeakKeyHashes(fromFile.api_keys ?? [], `auth file '${file}': api_keys`);
+  await refuseWeakKeyHashes(envKeys, 'TMWS_API_KEYS');
   const keys = [...(fromFile.api_keys ?? []), ...envKeys].map((k): ApiKeyEntry => ({
     id: k.id,
     sha256: k.sha256.toLowerCase(),
@@ -88,6 +91,7 @@ export async function loadAuthSettings(env: ServingEnvironment, file = env.authF
     if (seen.has(key.sha256)) throw new ValidationError(`auth: API key '${key.id}' has the same hash as another key`);
     seen.add(key.sha256);
   }
+  if (env.jwtSecret !== undefined) await assertStrongSecret(env.jwtSecret, 'TMWS_JWT_SECRET');
   const jwtEnv = parseOrThrow(
     jwtSchema,
     dropUndefined({
@@ -98,6 +102,9 @@ export async function loadAuthSettings(env: ServingEnvironment, file = env.authF
     }),
     'environment (TMWS_JWT_*)',
   );
+  if (fromFile.jwt?.hs256_secret !== undefined && jwtEnv.hs256_secret === undefined) {
+    await assertStrongSecret(fromFile.jwt.hs256_secret, `auth file '${file}': jwt.hs256_secret`);
+  }
   const jwt = { ...fromFile.jwt, ...jwtEnv };
   const hasJwtKey = jwt.hs256_secret !== undefined || jwt.rs256_public_key !== undefined;
   if (!hasJwtKey && (jwt.issuer !== undefined || jwt.audience !== undefined)) {
@@ -155,6 +162,19 @@ function parseEnvKeys(text: string): Array<z.output<typeof apiKeySchema>> {
     throw new ValidationError(`TMWS_API_KEYS: not valid JSON (${(error as Error).message})`, { cause: error });
   }
   return parseOrThrow(z.array(apiKeySchema), raw, 'TMWS_API_KEYS');
+}
+
+/** Only hashes are configured, so what can be caught here is the hash of a whitespace-only or very common key. */
+async function refuseWeakKeyHashes(keys: ReadonlyArray<{ id: string; sha256: string }>, where: string): Promise<void> {
+  if (keys.length === 0) return;
+  const checker = await loadSecretChecker();
+  keys.forEach((key, i) => {
+    if (checker.isWeakKeyHash(key.sha256)) {
+      throw new ValidationError(
+        `${where}[${i}] (id '${key.id}').sha256: is the hash of a whitespace-only or very common key; generate one with \`tmws-patterns auth new-key\``,
+      );
+    }
+  });
 }
 
 function dropUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {

@@ -8,6 +8,7 @@ import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors.js
 import { identifier } from '../execution/request.js';
 import { authConfigured, hashApiKey, type ApiKeyEntry, type AuthSettings } from './auth-config.js';
 import { highestRole, type Principal } from './roles.js';
+import { loadSecretChecker, type SecretChecker } from './secret-strength.js';
 
 /** What a request carries: the Authorization header and/or an X-API-Key header. */
 export interface Credentials {
@@ -28,13 +29,18 @@ export class Authenticator {
   readonly #jwtKeys: ReadonlyMap<string, VerificationKey>;
   readonly #jwtOptions: { issuer?: string; audience?: string };
   readonly #anonymous: Principal | undefined;
+  readonly #secrets: SecretChecker | undefined;
+  /** Key id → whether the key presented for it is strong enough (decided on first use: only hashes are configured). */
+  readonly #strongKeys = new Map<string, boolean>();
 
   private constructor(
     keys: Map<string, ApiKeyEntry>,
     jwtKeys: Map<string, VerificationKey>,
     jwtOptions: { issuer?: string; audience?: string },
     anonymous: Principal | undefined,
+    secrets: SecretChecker | undefined,
   ) {
+    this.#secrets = secrets;
     this.#keys = keys;
     this.#jwtKeys = jwtKeys;
     this.#jwtOptions = jwtOptions;
@@ -66,7 +72,8 @@ export class Authenticator {
       ...(jwt?.issuer !== undefined && { issuer: jwt.issuer }),
       ...(jwt?.audience !== undefined && { audience: jwt.audience }),
     };
-    return new Authenticator(keys, jwtKeys, options, authConfigured(settings) ? undefined : anonymous);
+    const secrets = keys.size > 0 ? await loadSecretChecker() : undefined;
+    return new Authenticator(keys, jwtKeys, options, authConfigured(settings) ? undefined : anonymous, secrets);
   }
 
   /** False when no credential is configured and every caller is the anonymous principal. */
@@ -81,6 +88,16 @@ export class Authenticator {
     if (JWT_SHAPE.test(presented) && this.#jwtKeys.size > 0) return this.#verifyJwt(presented);
     const entry = this.#keys.get(hashApiKey(presented));
     if (!entry) throw new UnauthorizedError('Unknown API key or token');
+    let strong = this.#strongKeys.get(entry.id);
+    if (strong === undefined) {
+      strong = this.#secrets?.weakness(presented) === undefined;
+      this.#strongKeys.set(entry.id, strong);
+    }
+    if (!strong) {
+      throw new UnauthorizedError(
+        `API key '${entry.id}' is too easy to guess and is refused; replace it (tmws-patterns auth new-key)`,
+      );
+    }
     return { agentId: entry.agentId, namespace: entry.namespace, role: entry.role, credential: `api-key:${entry.id}` };
   }
 

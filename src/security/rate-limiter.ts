@@ -2,31 +2,23 @@
  * @module security/rate-limiter
  * Request budgets per agent, and per agent and pattern where a pattern declares one. Kept
  * in process by default; shared through Redis (rate-limiter-flexible, atomic Lua
- * increments) when a Redis URL is configured, so every instance draws on one budget. If
- * Redis stops answering, an in-process limiter takes over until it is back.
+ * increments) when a Redis URL is configured, so every instance draws on one budget. Every
+ * Redis call has a deadline; while Redis fails or is silent, in-process budgets answer (see
+ * BudgetStore).
  */
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-  type RateLimiterStoreAbstract,
-} from 'rate-limiter-flexible';
 import { RateLimitedError, ValidationError } from '../errors.js';
-import type { PatternDefinition, PatternRateLimit } from '../patterns/definition.js';
+import type { PatternDefinition } from '../patterns/definition.js';
+import { BudgetStore, type Budget, type BudgetHealth, type RateLimit } from './budget-store.js';
 import type { Principal } from './roles.js';
 
-export type RateLimit = PatternRateLimit;
+export type { RateLimit };
 
 export interface RateLimiterOptions {
   /** Per-agent budget across every operation; null = unlimited. */
   perAgent: RateLimit | null;
-  /** redis://… to share budgets between instances. */
-  redisUrl?: string | undefined;
-  /** Prefix of every Redis key. @default 'tmws:rl' */
-  keyPrefix?: string;
+  /** Where budgets live; one of its own (in process) when omitted. */
+  store?: BudgetStore;
   logger: Logger;
 }
 
@@ -46,49 +38,21 @@ export function parseRateLimit(text: string): RateLimit | null {
 }
 
 export class AgentRateLimiter {
-  readonly #options: RateLimiterOptions;
-  readonly #redis: Redis | undefined;
-  readonly #perAgent: RateLimiterAbstract | undefined;
-  readonly #perPattern = new Map<string, RateLimiterAbstract>();
+  readonly #store: BudgetStore;
+  readonly #perAgent: Budget | undefined;
+  readonly #perPattern = new Map<string, Budget>();
 
   constructor(options: RateLimiterOptions) {
-    this.#options = options;
-    if (options.redisUrl !== undefined) {
-      // Fail fast instead of queueing while Redis is away: the in-process insurance limiter answers meanwhile.
-      this.#redis = new Redis(options.redisUrl, {
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-        lazyConnect: false,
-      });
-      this.#redis.on('error', (error: Error) => options.logger.warn({ err: error }, 'rate limiter: Redis error'));
-    }
-    this.#perAgent = options.perAgent === null ? undefined : this.#limiter('agent', options.perAgent);
-  }
-
-  /**
-   * Waits for Redis to be ready (or to fail, or `timeoutMs`), so the first requests already
-   * share the budget; until it is ready each instance limits in process.
-   */
-  async connect(timeoutMs = 2000): Promise<void> {
-    const redis = this.#redis;
-    if (!redis || redis.status === 'ready') return;
-    const outcome = await new Promise<string>((resolve) => {
-      const done = (what: string) => () => {
-        clearTimeout(timer);
-        redis.off('ready', onReady).off('error', onError);
-        resolve(what);
-      };
-      const onReady = done('ready');
-      const onError = done('error');
-      const timer = setTimeout(done('timeout'), timeoutMs);
-      redis.once('ready', onReady).once('error', onError);
-    });
-    if (outcome !== 'ready')
-      this.#options.logger.warn(`rate limiter: Redis ${outcome}; limiting in process until it is ready`);
+    this.#store = options.store ?? new BudgetStore({ logger: options.logger });
+    this.#perAgent = options.perAgent === null ? undefined : this.#store.budget('agent', options.perAgent);
   }
 
   get backend(): 'memory' | 'redis' {
-    return this.#redis ? 'redis' : 'memory';
+    return this.#store.backend;
+  }
+
+  health(): Promise<BudgetHealth> {
+    return this.#store.health();
   }
 
   /** Takes one request from the agent's budget; RateLimitedError when it is spent. */
@@ -103,49 +67,24 @@ export class AgentRateLimiter {
     if (!limit) return;
     // Keyed by the limit too, so re-registering a pattern with another limit starts a fresh budget.
     const name = `pattern:${pattern.name}:${limit.requests}/${limit.perSeconds}`;
-    let limiter = this.#perPattern.get(name);
-    if (!limiter) {
-      limiter = this.#limiter(name, limit);
-      this.#perPattern.set(name, limiter);
+    let budget = this.#perPattern.get(name);
+    if (!budget) {
+      budget = this.#store.budget(name, limit);
+      this.#perPattern.set(name, budget);
     }
-    await this.#consume(limiter, principal, `pattern '${pattern.name}' for agent '${principal.agentId}'`);
+    await this.#consume(budget, principal, `pattern '${pattern.name}' for agent '${principal.agentId}'`);
   }
 
-  async close(): Promise<void> {
-    if (!this.#redis) return;
-    try {
-      await this.#redis.quit();
-    } catch {
-      this.#redis.disconnect();
-    }
+  close(): Promise<void> {
+    return this.#store.close();
   }
 
-  #limiter(name: string, limit: RateLimit): RateLimiterAbstract {
-    const base = { points: limit.requests, duration: limit.perSeconds };
-    if (!this.#redis) return new RateLimiterMemory(base);
-    const limiter: RateLimiterStoreAbstract = new RateLimiterRedis({
-      ...base,
-      storeClient: this.#redis,
-      keyPrefix: `${this.#options.keyPrefix ?? 'tmws:rl'}:${name}`,
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory(base),
-    });
-    return limiter;
-  }
-
-  async #consume(limiter: RateLimiterAbstract, principal: Principal, what: string): Promise<void> {
-    try {
-      await limiter.consume(`${principal.namespace}/${principal.agentId}`);
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) {
-        const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        throw new RateLimitedError(
-          `Rate limit of ${limiter.points} requests per ${limiter.duration} s reached for ${what}; retry in ${retryAfter} s`,
-          retryAfter,
-        );
-      }
-      // The store failed and so did its insurance: let the request through rather than fail every caller.
-      this.#options.logger.warn({ err: rejection }, 'rate limiter unavailable; request allowed');
-    }
+  async #consume(budget: Budget, principal: Principal, what: string): Promise<void> {
+    const taken = await budget.consume(`${principal.namespace}/${principal.agentId}`);
+    if (taken.allowed) return;
+    throw new RateLimitedError(
+      `Rate limit of ${taken.limit.requests} requests per ${taken.limit.perSeconds} s reached for ${what}; retry in ${taken.retryAfterSeconds} s`,
+      taken.retryAfterSeconds,
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisCacheTier } from '../../src/cache/redis-cache-tier.js';
 import { TieredResultCache, type TieredResultCacheOptions } from '../../src/cache/tiered-result-cache.js';
@@ -84,7 +85,10 @@ describe.skipIf(!TEST_REDIS_URL)('TieredResultCache on Redis', () => {
       expect(await b.get('kept')).toBeUndefined();
       await a.set('during', { n: 8 }, 60_000);
       expect(await a.get('during')).toEqual({ value: { n: 8 }, tier: 'l1' });
-      expect(await b.generation('ns')).toBe(generation);
+      // Unconfirmed: b's keys move to a generation of its own (one Redis never issues), kept for one revocation bound.
+      const unconfirmed = await b.generation('ns');
+      expect(unconfirmed).toBeLessThan(0);
+      expect(await b.generation('ns')).toBe(unconfirmed);
       await a.invalidateNamespace('ns'); // only a knows, for now
       expect(await a.generation('ns')).not.toBe(generation);
       expect((await a.health()).status).toBe('degraded');
@@ -96,6 +100,26 @@ describe.skipIf(!TEST_REDIS_URL)('TieredResultCache on Redis', () => {
       // (b reconnects on its own schedule; until then it keeps its last-known generation.)
       await expect.poll(() => b.generation('ns'), { timeout: 10_000, interval: 100 }).toBeGreaterThan(generation);
       expect(a.stats().shared?.unsyncedNamespaces).toBe(0);
+    } finally {
+      await redis.stop();
+    }
+  });
+
+  it('rolls an unconfirmed generation over every bound, and caches no longer than that meanwhile', async () => {
+    const redis = await startDisposableRedis();
+    try {
+      const cache = await instance(newPrefix(), redis.url, { retryAfterMs: 50, revocationBoundMs: 300 });
+      await redis.stop();
+      const first = await cache.generation('ns');
+      await cache.set(`${first}:read`, { n: 1 }, 60_000);
+      expect(await cache.get(`${first}:read`)).toMatchObject({ value: { n: 1 } });
+      await sleep(350);
+      const next = await cache.generation('ns');
+      expect(next).not.toBe(first);
+      expect(await cache.get(`${first}:read`)).toBeUndefined(); // and its L1 copy has expired too
+
+      const none = await instance(newPrefix(), redis.url, { retryAfterMs: 50, revocationBoundMs: 0 });
+      expect(await none.generation('ns')).not.toBe(await none.generation('ns'));
     } finally {
       await redis.stop();
     }

@@ -85,7 +85,18 @@ export async function freePort(): Promise<number> {
  * A redis-server of the test's own, on its own port, that the test may kill and start again
  * (the shared server is never touched). Nothing is persisted, so a restart comes back empty.
  */
-export async function startDisposableRedis(): Promise<{ url: string; stop(): Promise<void>; start(): Promise<void> }> {
+export interface DisposableRedis {
+  url: string;
+  pid(): number | undefined;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections but answers nothing (a hung or partitioned Redis). */
+  pause(): void;
+  /** SIGCONT. */
+  resume(): void;
+}
+
+export async function startDisposableRedis(): Promise<DisposableRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
@@ -116,6 +127,14 @@ export async function startDisposableRedis(): Promise<{ url: string; stop(): Pro
       running.kill('SIGKILL');
     });
   };
+  const signal = (name: NodeJS.Signals) => (): void => void child?.kill(name);
   await start();
-  return { url: `redis://127.0.0.1:${port}`, stop, start };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    pid: () => child?.pid,
+    stop,
+    start,
+    pause: signal('SIGSTOP'),
+    resume: signal('SIGCONT'),
+  };
 }

@@ -8,6 +8,7 @@ const EXPECTED_TOOLS = [
   'store_memory',
   'search_memories',
   'get_memory',
+  'update_memory',
   'delete_memory',
   'get_stats',
   'list_patterns',

@@ -97,6 +97,72 @@ export function registerMemoryStoreContract(backend: string, create: () => Promi
       });
     });
 
+    describe('changing access', () => {
+      const carol = (): Scope => ({ namespace: ns, agentId: 'carol' });
+      const sharedWithBob = { content: 'shared runbook', accessLevel: 'shared' as const, sharedWith: ['bob'] };
+
+      it('replaces sharing on a re-store: an empty list or private narrows it', async () => {
+        const { memory } = await put(alice(), sharedWithBob);
+        expect(await store.get(bob(), memory.id)).not.toBeNull();
+
+        const emptied = await put(alice(), { content: 'shared runbook', sharedWith: [] });
+        expect(emptied.memory).toMatchObject({ id: memory.id, accessLevel: 'shared', sharedWith: [] });
+        expect(await store.get(bob(), memory.id)).toBeNull();
+
+        await put(alice(), sharedWithBob);
+        const privatised = await put(alice(), { content: 'shared runbook', accessLevel: 'private' });
+        expect(privatised.memory).toMatchObject({ accessLevel: 'private', sharedWith: [] });
+        expect(await store.get(bob(), memory.id)).toBeNull();
+        expect(await store.get(alice(), memory.id)).not.toBeNull();
+      });
+
+      it('keeps sharing a re-store does not mention, and replaces a list it gives', async () => {
+        const { memory } = await put(alice(), { ...sharedWithBob, tags: ['ops'] });
+        const retagged = await put(alice(), { content: 'shared runbook', tags: ['runbook'] });
+        expect(retagged.memory).toMatchObject({ accessLevel: 'shared', sharedWith: ['bob'] });
+        expect(retagged.memory.tags.sort()).toEqual(['ops', 'runbook']);
+
+        await put(alice(), { content: 'shared runbook', sharedWith: ['carol'] });
+        expect(await store.get(bob(), memory.id)).toBeNull();
+        expect(await store.get(carol(), memory.id)).not.toBeNull();
+      });
+
+      it('updates a memory in place: given fields replace, the rest stays', async () => {
+        const { memory } = await put(alice(), { ...sharedWithBob, tags: ['ops'], metadata: { a: 1 }, importance: 0.3 });
+        subject.advance(1000);
+        const updated = await store.update(alice(), memory.id, { accessLevel: 'team', tags: ['Runbook'] });
+        expect(updated).toMatchObject({
+          id: memory.id,
+          content: 'shared runbook',
+          accessLevel: 'team',
+          sharedWith: [],
+          tags: ['runbook'],
+          metadata: { a: 1 },
+          importance: 0.3,
+          createdAt: memory.createdAt,
+        });
+        expect(Date.parse(updated!.updatedAt)).toBeGreaterThan(Date.parse(memory.updatedAt));
+        expect(await store.get(carol(), memory.id)).not.toBeNull();
+        expect((await store.search(alice(), { tags: ['runbook'], limit: 5 })).map((m) => m.id)).toEqual([memory.id]);
+        expect(await store.search(alice(), { tags: ['ops'], limit: 5 })).toEqual([]);
+
+        const narrowed = await store.update(alice(), memory.id, { accessLevel: 'private', metadata: {} });
+        expect(narrowed).toMatchObject({ accessLevel: 'private', metadata: {} });
+        expect(await store.get(carol(), memory.id)).toBeNull();
+      });
+
+      it('lets only the owner update, and not an expired memory', async () => {
+        const probe = await put(alice(), { content: 'clock probe' });
+        const { memory } = await put(alice(), { ...sharedWithBob, expiresAt: nowOf(probe) + 60_000 });
+        expect(await store.update(bob(), memory.id, { accessLevel: 'public' })).toBeNull();
+        expect(await store.update({ namespace: `${ns}-other`, agentId: 'alice' }, memory.id, {})).toBeNull();
+        expect(await store.update(alice(), 'no-such-id', { importance: 1 })).toBeNull();
+        expect((await store.get(bob(), memory.id))?.accessLevel).toBe('shared');
+        subject.advance(120_000);
+        expect(await store.update(alice(), memory.id, { expiresAt: null })).toBeNull();
+      });
+    });
+
     describe('visibility', () => {
       it('shows private memories to their agent only', async () => {
         const { memory } = await put(alice(), { content: 'alice secret plan' });

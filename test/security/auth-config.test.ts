@@ -1,46 +1,36 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/index.js';
 import { authConfigured, hashApiKey, loadAuthSettings } from '../../src/security/auth-config.js';
 import { Authenticator } from '../../src/security/authenticator.js';
 import { tempDir } from '../helpers/engine.js';
+import { authFile, keyEntry } from './auth-fixtures.js';
 
+/** Random-looking values: weak ones are refused (test/security/weak-secrets.test.ts). */
+const FILE_KEY = 'tmws_file-key-Xq81bN2vLr5Tz0Pw';
+const ENV_KEY = 'tmws_env-key-Hc47mJ9sQe2Vy6Ka';
+const STRONG_SECRET = 'hs256-Wm3rT8qZp1Xv6Nc4Lb9Ks2Dg7Hj5Fy0A';
 const local = { agentId: 'me', namespace: 'home', role: 'admin', credential: 'local' } as const;
-const entry = (id: string, key: string) => ({
-  id,
-  sha256: hashApiKey(key),
-  agent_id: id,
-  namespace: 'team',
-  role: 'agent',
-});
-
-function authFile(content: string): string {
-  const path = join(tempDir(), 'auth.yaml');
-  writeFileSync(path, content);
-  return path;
-}
-
 describe('auth settings', () => {
   it('merge API keys from the file and TMWS_API_KEYS, and JWT settings from both', async () => {
     const file = authFile(
-      `api_keys:\n  - id: from-file\n    sha256: ${hashApiKey('file-key')}\n    agent_id: filer\n    namespace: team\n    role: readonly\njwt:\n  issuer: tmws\n  hs256_secret: ${'s'.repeat(32)}\n`,
+      `api_keys:\n  - id: from-file\n    sha256: ${hashApiKey(FILE_KEY)}\n    agent_id: filer\n    namespace: team\n    role: readonly\njwt:\n  issuer: tmws\n  hs256_secret: ${STRONG_SECRET}\n`,
     );
     const settings = await loadAuthSettings(
-      { apiKeys: JSON.stringify([entry('from-env', 'env-key')]), jwtAudience: 'agents' },
+      { apiKeys: JSON.stringify([keyEntry('from-env', ENV_KEY)]), jwtAudience: 'agents' },
       file,
     );
     expect(settings.apiKeys.map((k) => k.id)).toEqual(['from-file', 'from-env']);
-    expect(settings.jwt).toMatchObject({ issuer: 'tmws', audience: 'agents', hs256Secret: 's'.repeat(32) });
+    expect(settings.jwt).toMatchObject({ issuer: 'tmws', audience: 'agents', hs256Secret: STRONG_SECRET });
     expect(authConfigured(settings)).toBe(true);
 
     const authenticator = await Authenticator.create(settings, local);
-    expect(await authenticator.authenticate({ apiKey: 'env-key' })).toMatchObject({
+    expect(await authenticator.authenticate({ apiKey: ENV_KEY })).toMatchObject({
       agentId: 'from-env',
       role: 'agent',
       credential: 'api-key:from-env',
     });
-    expect(await authenticator.authenticate({ authorization: 'Bearer file-key' })).toMatchObject({
+    expect(await authenticator.authenticate({ authorization: `Bearer ${FILE_KEY}` })).toMatchObject({
       agentId: 'filer',
       role: 'readonly',
     });

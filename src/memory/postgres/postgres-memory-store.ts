@@ -2,6 +2,7 @@ import { searchTerms } from '../records.js';
 import type {
   ImportedMemory,
   Memory,
+  MemoryPatch,
   MemoryStore,
   NearestQuery,
   NewMemory,
@@ -75,6 +76,10 @@ export class PostgresMemoryStore implements MemoryStore {
     const plain: Memory & { score?: number } = { ...memory };
     delete plain.score;
     return plain;
+  }
+
+  async update(scope: Scope, id: string, patch: MemoryPatch): Promise<Memory | null> {
+    return this.#db.pool.transaction((client) => this.#upserter.updateOne(client, scope, id, patch, this.#now()));
   }
 
   async delete(scope: Scope, id: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { toIso } from '../records.js';
+import { toIso, type PreparedMemory } from '../records.js';
 import type { AccessLevel, Memory } from '../store.js';
 
 /** A row of the memories table, plus the score a search gave it. */
@@ -39,5 +39,19 @@ export function toMemory(row: MemoryRow): Memory {
     accessCount: row.access_count,
     expiresAt: toIso(row.expires_at),
     contentHash: row.content_hash,
+  };
+}
+
+/** A prepared memory as the named parameters of the memories table's columns. */
+export function columns(prepared: PreparedMemory): Record<string, unknown> {
+  return {
+    content: prepared.content,
+    contentHash: prepared.contentHash,
+    tags: JSON.stringify(prepared.tags),
+    metadata: JSON.stringify(prepared.metadata),
+    importance: prepared.importance,
+    accessLevel: prepared.accessLevel,
+    sharedWith: JSON.stringify(prepared.sharedWith),
+    expiresAt: prepared.expiresAt,
   };
 }

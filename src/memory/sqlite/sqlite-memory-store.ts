@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { StoreUnavailableError } from '../../errors.js';
-import { mergeMemory, prepareMemory, searchTerms, type PreparedMemory } from '../records.js';
+import { mergeMemory, patchMemory, prepareMemory, searchTerms, type PreparedMemory } from '../records.js';
 import type {
   ImportedMemory,
   Memory,
+  MemoryPatch,
   MemoryStore,
   NearestQuery,
   NewMemory,
@@ -18,7 +19,7 @@ import type { SqliteDatabase } from './database.js';
 import { NamespaceRanges } from './namespace-ranges.js';
 import { SqliteTextSearch } from './sqlite-text-search.js';
 import { SqliteVectors } from './sqlite-vectors.js';
-import { toMemory, type MemoryRow } from './rows.js';
+import { columns, toMemory, type MemoryRow } from './rows.js';
 
 /** Live and readable by the scope's agent; `m` is the memories alias. */
 const VISIBLE = `m.namespace = @namespace
@@ -88,12 +89,23 @@ export class SqliteMemoryStore implements MemoryStore {
     });
   }
 
+  async update(scope: Scope, id: string, patch: MemoryPatch): Promise<Memory | null> {
+    return this.#write(() => {
+      const row = this.#statement(
+        `SELECT * FROM memories WHERE id = @id AND namespace = @namespace AND (@admin = 1 OR agent_id = @agentId)
+           AND (expires_at IS NULL OR expires_at > @now)`,
+      ).get({ ...this.#ownerParams(scope, id), now: this.#now() }) as MemoryRow | undefined;
+      if (!row) return null;
+      this.#rewrite(row.rowid, scope.namespace, patchMemory(toMemory(row), patch));
+      return this.#byRowid(row.rowid);
+    });
+  }
+
   async delete(scope: Scope, id: string): Promise<boolean> {
     return this.#write(() => {
       const row = this.#statement(
         'SELECT rowid, namespace FROM memories WHERE id = @id AND namespace = @namespace AND (@admin = 1 OR agent_id = @agentId)',
-      ).get({ id, namespace: scope.namespace, agentId: scope.agentId, admin: scope.admin ? 1 : 0 }) as
-        { rowid: number; namespace: string } | undefined;
+      ).get(this.#ownerParams(scope, id)) as { rowid: number; namespace: string } | undefined;
       if (!row) return false;
       this.#remove([row]);
       return true;
@@ -171,18 +183,13 @@ export class SqliteMemoryStore implements MemoryStore {
 
   #upsert(scope: Scope, input: NewMemory, embedding: Float32Array): StoreResult {
     const now = this.#now();
-    let prepared = prepareMemory(input, now);
+    const prepared = prepareMemory(input, now);
     const existing = this.#statement(
       'SELECT * FROM memories WHERE namespace = ? AND agent_id = ? AND content_hash = ?',
     ).get(scope.namespace, scope.agentId, prepared.contentHash) as MemoryRow | undefined;
 
     if (existing && (existing.expires_at === null || existing.expires_at > now)) {
-      prepared = mergeMemory(toMemory(existing), input, prepared);
-      this.#statement(
-        `UPDATE memories SET tags = @tags, metadata = @metadata, importance = @importance, access_level = @accessLevel,
-           shared_with = @sharedWith, expires_at = @expiresAt, updated_at = @now WHERE rowid = @rowid`,
-      ).run({ ...columns(prepared), now, rowid: existing.rowid });
-      this.#writeTags(existing.rowid, scope.namespace, prepared);
+      this.#rewrite(existing.rowid, scope.namespace, mergeMemory(toMemory(existing), input, prepared));
       return { memory: this.#byRowid(existing.rowid), created: false };
     }
     // An expired duplicate is invisible; replace it rather than resurrect its old fields.
@@ -206,6 +213,19 @@ export class SqliteMemoryStore implements MemoryStore {
     this.#writeTags(rowid, scope.namespace, prepared);
     this.#vectors.insert(scope.namespace, rowid, quantize(embedding));
     return { memory: this.#byRowid(rowid), created: true };
+  }
+
+  /** Writes every field but the content (which identifies the memory) over a stored row. */
+  #rewrite(rowid: number, namespace: string, prepared: PreparedMemory): void {
+    this.#statement(
+      `UPDATE memories SET tags = @tags, metadata = @metadata, importance = @importance, access_level = @accessLevel,
+         shared_with = @sharedWith, expires_at = @expiresAt, updated_at = @now WHERE rowid = @rowid`,
+    ).run({ ...columns(prepared), now: this.#now(), rowid });
+    this.#writeTags(rowid, namespace, prepared);
+  }
+
+  #ownerParams(scope: Scope, id: string): Record<string, unknown> {
+    return { id, namespace: scope.namespace, agentId: scope.agentId, admin: scope.admin ? 1 : 0 };
   }
 
   #byRowid(rowid: number): Memory {
@@ -354,19 +374,6 @@ export class SqliteMemoryStore implements MemoryStore {
       throw error;
     }
   }
-}
-
-function columns(prepared: PreparedMemory): Record<string, unknown> {
-  return {
-    content: prepared.content,
-    contentHash: prepared.contentHash,
-    tags: JSON.stringify(prepared.tags),
-    metadata: JSON.stringify(prepared.metadata),
-    importance: prepared.importance,
-    accessLevel: prepared.accessLevel,
-    sharedWith: JSON.stringify(prepared.sharedWith),
-    expiresAt: prepared.expiresAt,
-  };
 }
 
 function filterClauses(query: Omit<SearchQuery, 'text' | 'limit' | 'orderBy'>): {
