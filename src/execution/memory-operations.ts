@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Embedder } from '../embeddings/embedder.js';
 import { MemoryNotFoundError, PayloadTooLargeError, ValidationError } from '../errors.js';
 import {
   ACCESS_LEVELS,
@@ -9,6 +8,7 @@ import {
   type ScoredMemory,
   type StoreResult,
 } from '../memory/store.js';
+import { topicText } from '../text.js';
 import { parseOrThrow } from '../validation.js';
 import type { ActionServices } from './executors/action.js';
 import { hybridSearch } from './executors/hybrid-search.js';
@@ -79,7 +79,6 @@ const searchSchema = z.strictObject({
 
 export interface MemoryOperationsDependencies {
   store: MemoryStore;
-  embedder: Embedder;
   /** What the engine does after any write: invalidates the namespace's cached reads. */
   afterWrite(namespace: string): Promise<void>;
   /** For hybrid search. */
@@ -106,7 +105,7 @@ export class MemoryOperations {
     if (parsed.metadata !== undefined) checkJsonObject(parsed.metadata, 'memory.metadata');
     const expiresAt =
       parsed.expiresAt == null ? parsed.expiresAt : futureEpoch(parsed.expiresAt, this.#deps.now(), 'memory.expiresAt');
-    const stored = await writeMemory(this.#deps, checkedScope, {
+    const stored = await writeMemory(this.#deps.services, checkedScope, {
       content,
       ...(parsed.tags !== undefined && { tags: parsed.tags }),
       ...(parsed.importance !== undefined && { importance: parsed.importance }),
@@ -139,7 +138,7 @@ export class MemoryOperations {
     }
     return this.#deps.store.search(checkedScope, {
       limit,
-      ...(text !== undefined && { text }),
+      ...(text !== undefined && { text, synonyms: this.#deps.services.lexicon.expansions(topicText(text)) }),
       ...(parsed.tags !== undefined && { tags: parsed.tags }),
       ...(parsed.minImportance !== undefined && { minImportance: parsed.minImportance }),
     });
