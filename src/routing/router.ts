@@ -92,7 +92,11 @@ export class HybridDecisionRouter {
    */
   classify(query: string, mode: ExecutionMode): RoutingDecision {
     const byWords = this.#byKeywords(query, mode);
-    const infrastructure = byWords.patternType === 'infrastructure' && byWords.confidence >= this.confidenceThreshold;
+    // One infrastructure word ("tools", "config") does not make a question about the service
+    // itself; several do ("is the server alive, what is its uptime").
+    const infrastructure =
+      byWords.patternType === 'infrastructure' &&
+      byWords.confidence >= Math.max(this.confidenceThreshold, INFRASTRUCTURE_QUESTION_CONFIDENCE);
     const decision = (!infrastructure && this.#question(query, mode)) || byWords;
     this.#count(decision);
     return decision;
@@ -186,6 +190,8 @@ export class HybridDecisionRouter {
 
 /** A question with topic words is a clear request to search, whatever the threshold's usual range. */
 const QUESTION_CONFIDENCE = 0.8;
+/** Keyword confidence at which a question is about the service's infrastructure, not memories. */
+const INFRASTRUCTURE_QUESTION_CONFIDENCE = 0.7;
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
