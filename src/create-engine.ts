@@ -31,10 +31,11 @@ export interface EngineOptions extends z.input<typeof cacheSettingsSchema> {
   watchPatterns?: boolean;
   /**
    * 'local' (sentence encoder shipped in the package, offline), 'hashing' (lexical, free),
-   * { provider: 'openai', url, model, apiKey?, dimensions? } or an Embedder.
+   * { provider: 'openai', url, model, apiKey?, dimensions? } or an Embedder; 'database' takes the
+   * one the database records whatever TMWS_EMBEDDER says (how `memory reembed` opens it).
    * @default TMWS_EMBEDDER, else the one the database records, else 'local' for a new database
    */
-  embedder?: EmbedderSpec;
+  embedder?: EmbedderSpec | 'database';
   /**
    * Compute vectors in the background after writes (a slow embedder is never on the write path
    * either way). One-shot processes turn it off: their writes are embedded by the next process
@@ -69,7 +70,7 @@ const optionsSchema = cacheSettingsSchema.extend({
   watchPatterns: z.boolean().optional(),
   embedder: z
     .union([
-      z.enum(['local', 'hashing']),
+      z.enum(['local', 'hashing', 'database']),
       z.strictObject({
         provider: z.literal('openai'),
         url: z.string().min(1),
@@ -103,8 +104,8 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
   const opts = parseOrThrow(optionsSchema, options, 'options');
   const config = resolveConfig(opts);
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const spec = (opts.embedder as EmbedderSpec | undefined) ?? configuredEmbedder(undefined);
-  const configured = spec === undefined ? undefined : await createEmbedder(spec);
+  const spec = opts.embedder === 'database' ? undefined : (opts.embedder ?? configuredEmbedder(undefined));
+  const configured = spec === undefined ? undefined : await createEmbedder(spec as EmbedderSpec);
   const lexicon = await loadLexicon(opts.lexicon ?? lexiconFile());
   const { registry, patternFiles } = await openPatterns(opts.patterns);
   const router = new HybridDecisionRouter(registry, { confidenceThreshold: opts.routingThreshold ?? 0.5 });
