@@ -12,12 +12,15 @@ import type { SqliteDatabase } from './database.js';
 export class SqliteEmbeddingMigration implements EmbeddingMigration {
   readonly #db: SqliteDatabase;
   readonly #write: <T>(operation: () => T) => T;
+  readonly #switched: () => void;
   #target: EmbedderIdentity | undefined;
   #after = 0;
 
-  constructor(db: SqliteDatabase, write: <T>(operation: () => T) => T) {
+  /** `switched` runs once the new vectors are in, so the store's in-process index reloads them. */
+  constructor(db: SqliteDatabase, write: <T>(operation: () => T) => T, switched: () => void) {
     this.#db = db;
     this.#write = write;
+    this.#switched = switched;
   }
 
   async start(target: EmbedderIdentity): Promise<{ total: number; done: number }> {
@@ -74,7 +77,7 @@ export class SqliteEmbeddingMigration implements EmbeddingMigration {
 
   async finish(): Promise<boolean> {
     const target = this.#started();
-    return this.#write(() => {
+    const finished = this.#write(() => {
       const missing = this.#db
         .prepare(
           'SELECT count(*) FROM memories m WHERE NOT EXISTS (SELECT 1 FROM memory_vectors_next n WHERE n.rowid = m.rowid)',
@@ -97,6 +100,8 @@ export class SqliteEmbeddingMigration implements EmbeddingMigration {
       set.run(String(target.dimensions), 'embedder_dimensions');
       return true;
     });
+    if (finished) this.#switched();
+    return finished;
   }
 
   #started(): EmbedderIdentity {

@@ -91,7 +91,11 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   embeddingMigration(): EmbeddingMigration {
-    return new SqliteEmbeddingMigration(this.#db, (operation) => this.#write(operation));
+    return new SqliteEmbeddingMigration(
+      this.#db,
+      (operation) => this.#write(operation),
+      () => this.#vectors.reload(),
+    );
   }
 
   async get(scope: Scope, id: string): Promise<Memory | null> {

@@ -12,8 +12,8 @@ import type { SqliteDatabase } from './database.js';
  */
 export class SqliteVectors {
   readonly #db: SqliteDatabase;
-  readonly #dimensions: number;
-  readonly #embedderId: string;
+  #dimensions: number;
+  #embedderId: string;
   readonly #insert: Statement;
   readonly #markPending: Statement;
   readonly #pending: Statement;
@@ -138,6 +138,16 @@ export class SqliteVectors {
   }
 
   clear(): void {
+    this.#indexes.clear();
+  }
+
+  /** After this process switched the database to another embedder: forget the old vectors. */
+  reload(): void {
+    this.#dimensions = Number(
+      this.#db.prepare("SELECT value FROM store_meta WHERE key = 'embedder_dimensions'").pluck().get(),
+    );
+    this.#embedderId = this.#readEmbedderId();
+    this.#dataVersion = this.#readDataVersion();
     this.#indexes.clear();
   }
 
