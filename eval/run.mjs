@@ -48,7 +48,8 @@ function bm25Baseline() {
 }
 
 async function engineFor(name) {
-  const embedder = typeof lib.createEmbedder === 'function' ? name : name === 'hashing' ? new lib.HashingEmbedder() : undefined;
+  const embedder =
+    typeof lib.createEmbedder === 'function' ? name : name === 'hashing' ? new lib.HashingEmbedder() : undefined;
   if (embedder === undefined) return undefined; // an older build without this embedder
   const engine = await lib.createPatternExecutionEngine({
     databaseUrl: ':memory:',
@@ -104,14 +105,22 @@ function summarize(filter) {
   const picked = rows.filter(filter);
   if (picked.length === 0) return null;
   const mean = (key) => picked.reduce((s, r) => s + r[key], 0) / picked.length;
-  return { n: picked.length, recall: mean('recall'), mrr: mean('mrr'), ndcg: mean('ndcg'), answered: picked.filter((r) => r.answered).length / picked.length };
+  return {
+    n: picked.length,
+    recall: mean('recall'),
+    mrr: mean('mrr'),
+    ndcg: mean('ndcg'),
+    answered: picked.filter((r) => r.answered).length / picked.length,
+  };
 }
 
 if (args.json) {
   console.log(JSON.stringify(rows));
 } else {
   const f = (x) => x.toFixed(2);
-  console.log(`# Retrieval eval: ${memories.length} memories, ${queries.length} queries (dev ${queries.filter((q) => q.split === 'dev').length}, test ${queries.filter((q) => q.split === 'test').length})`);
+  console.log(
+    `# Retrieval eval: ${memories.length} memories, ${queries.length} queries (dev ${queries.filter((q) => q.split === 'dev').length}, test ${queries.filter((q) => q.split === 'test').length})`,
+  );
   for (const note of notes) console.log(`# ${note}`);
   console.log('\n| embedder | path | split | kind | n | Recall@5 | MRR@10 | nDCG@10 | answered |');
   console.log('|---|---|---|---|---|---|---|---|---|');
@@ -121,8 +130,17 @@ if (args.json) {
     for (const split of ['all', 'test', 'dev']) {
       for (const kind of ['all', 'lexical', 'paraphrase', 'abbreviation']) {
         if (split !== 'all' && kind !== 'all') continue;
-        const s = summarize((r) => r.embedder === embedder && r.path === path && (split === 'all' || r.split === split) && (kind === 'all' || r.kind === kind));
-        if (s) console.log(`| ${embedder} | ${path} | ${split} | ${kind} | ${s.n} | ${f(s.recall)} | ${f(s.mrr)} | ${f(s.ndcg)} | ${Math.round(s.answered * 100)}% |`);
+        const s = summarize(
+          (r) =>
+            r.embedder === embedder &&
+            r.path === path &&
+            (split === 'all' || r.split === split) &&
+            (kind === 'all' || r.kind === kind),
+        );
+        if (s)
+          console.log(
+            `| ${embedder} | ${path} | ${split} | ${kind} | ${s.n} | ${f(s.recall)} | ${f(s.mrr)} | ${f(s.ndcg)} | ${Math.round(s.answered * 100)}% |`,
+          );
       }
     }
   }

@@ -36,9 +36,7 @@ export const ENV = {
 
 /** An embedder named by configuration: a built-in name or an OpenAI-compatible endpoint. */
 export type ConfiguredEmbedder =
-  | 'local'
-  | 'hashing'
-  | { provider: 'openai'; url: string; model: string; apiKey?: string; dimensions?: number };
+  'local' | 'hashing' | { provider: 'openai'; url: string; model: string; apiKey?: string; dimensions?: number };
 
 /**
  * The embedder the environment names, or undefined (then the database's own, or `local` for a

@@ -82,7 +82,10 @@ const optionsSchema = cacheSettingsSchema.extend({
         maxRetries: z.number().int().min(0).max(10).optional(),
         backoffMs: z.number().int().min(0).optional(),
       }),
-      z.custom<EmbedderSpec>(isEmbedder, "must be 'local', 'hashing', an openai provider or implement embed() and embedBatch()"),
+      z.custom<EmbedderSpec>(
+        isEmbedder,
+        "must be 'local', 'hashing', an openai provider or implement embed() and embedBatch()",
+      ),
     ])
     .optional(),
   backgroundEmbedding: z.boolean().optional(),

@@ -4,8 +4,8 @@
 //
 // The local sentence encoder embeds ~20–50 texts/s on this machine's 2 cores, so its 10k corpus
 // is embedded once and cached under the OS temp dir (reused between runs); the 100k index
-// repeats those 10k vectors (exact k-NN costs the same whatever the values). Sizes:
-// BENCH_SEMANTIC_SIZES=10000,100000.
+// repeats those vectors (exact k-NN costs the same whatever the values). Sizes:
+// BENCH_SEMANTIC_SIZES=10000,100000, BENCH_SEMANTIC_DISTINCT=10000 (texts the model embeds).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ import { corpus } from './_corpus.mjs';
 import { fmt, mib, printTable, summary, timeAsync } from './_util.mjs';
 
 const SIZES = (process.env.BENCH_SEMANTIC_SIZES ?? '10000,100000').split(',').map(Number);
-const DISTINCT = 10_000;
+const DISTINCT = Number(process.env.BENCH_SEMANTIC_DISTINCT ?? 10_000);
 const logger = pino({ level: 'silent' });
 const dir = mkdtempSync(join(tmpdir(), 'tmws-bench-semantic-'));
 const context = { namespace: 'bench', agentId: 'bench-agent', limit: 10 };
@@ -35,7 +35,9 @@ async function localVectors() {
   const started = performance.now();
   const vectors = await new LocalEmbedder().embedBatch(texts);
   const seconds = (performance.now() - started) / 1000;
-  console.log(`local vectors: embedded ${DISTINCT} in ${seconds.toFixed(0)} s (${(DISTINCT / seconds).toFixed(0)} texts/s); cached in ${cache}`);
+  console.log(
+    `local vectors: embedded ${DISTINCT} in ${seconds.toFixed(0)} s (${(DISTINCT / seconds).toFixed(0)} texts/s); cached in ${cache}`,
+  );
   const all = new Float32Array(DISTINCT * 512);
   vectors.forEach((v, i) => all.set(v, i * 512));
   writeFileSync(cache, Buffer.from(all.buffer));
@@ -50,7 +52,10 @@ async function database(name, size, identity, vectorOf) {
   const memories = corpus(size, { namespace: 'bench' });
   for (let start = 0; start < size; start += 10_000) {
     const batch = memories.slice(start, start + 10_000);
-    await store.importMany(batch, batch.map((_, i) => vectorOf(start + i)));
+    await store.importMany(
+      batch,
+      batch.map((_, i) => vectorOf(start + i)),
+    );
   }
   await store.close();
   db.close();
@@ -58,7 +63,12 @@ async function database(name, size, identity, vectorOf) {
 }
 
 function probe(path, embedder) {
-  const out = execFileSync(process.execPath, ['--expose-gc', new URL('./_semantic-probe.mjs', import.meta.url).pathname, path, embedder]);
+  const out = execFileSync(process.execPath, [
+    '--expose-gc',
+    new URL('./_semantic-probe.mjs', import.meta.url).pathname,
+    path,
+    embedder,
+  ]);
   return JSON.parse(out.toString());
 }
 
@@ -72,21 +82,36 @@ for (const size of SIZES) {
     local: await database('local', size, new LocalEmbedder(), (i) => local[i % DISTINCT]),
   };
   for (const name of ['hashing', 'local']) {
-    const engine = await createPatternExecutionEngine({ databaseUrl: paths[name], embedder: name, recordExecutions: false, logger });
+    const engine = await createPatternExecutionEngine({
+      databaseUrl: paths[name],
+      embedder: name,
+      recordExecutions: false,
+      logger,
+    });
     const search = summary(
-      await timeAsync((i) => engine.execute(`search for slow query number ${i} after deploy`, { context, useCache: false }), {
-        iterations: name === 'local' ? 60 : 300,
-        warmup: 5,
-      }),
+      await timeAsync(
+        (i) => engine.execute(`search for slow query number ${i} after deploy`, { context, useCache: false }),
+        {
+          iterations: name === 'local' ? 60 : 300,
+          warmup: 5,
+        },
+      ),
     );
     const lexical = summary(
-      await timeAsync((i) => engine.execute(`recall caching latency ${i}`, { context, useCache: false }), { iterations: 300, warmup: 20 }),
+      await timeAsync((i) => engine.execute(`recall caching latency ${i}`, { context, useCache: false }), {
+        iterations: 300,
+        warmup: 20,
+      }),
     );
     const row = [name, size, fmt(search.p50), fmt(search.p95), fmt(lexical.p50), fmt(lexical.p95)];
     if (size === Math.max(...SIZES)) {
       const store = summary(
         await timeAsync(
-          (i) => engine.storeMemory({ namespace: 'bench', agentId: 'bench-agent' }, { content: `new ${name} memory ${i}: rotated keys` }),
+          (i) =>
+            engine.storeMemory(
+              { namespace: 'bench', agentId: 'bench-agent' },
+              { content: `new ${name} memory ${i}: rotated keys` },
+            ),
           { iterations: 300, warmup: 20 },
         ),
       );
@@ -97,10 +122,17 @@ for (const size of SIZES) {
     if (size === SIZES[0]) probes.push([name, probe(paths[name], name)]);
   }
 }
-console.log('\nsearch = `search for …` (hybrid, query embedding included); recall = lexical; store = engine.storeMemory');
-printTable(['embedder', 'memories', 'search p50', 'search p95', 'recall p50', 'recall p95', 'store p50', 'store p95'], rows);
+console.log(
+  '\nsearch = `search for …` (hybrid, query embedding included); recall = lexical; store = engine.storeMemory',
+);
+printTable(
+  ['embedder', 'memories', 'search p50', 'search p95', 'recall p50', 'recall p95', 'store p50', 'store p95'],
+  rows,
+);
 
-console.log(`\nfresh process on the ${SIZES[0]}-memory database (first query loads the model; RSS after 40 more searches)`);
+console.log(
+  `\nfresh process on the ${SIZES[0]}-memory database (first query loads the model; RSS after 40 more searches)`,
+);
 printTable(
   ['embedder', 'open ms', 'first lexical ms', 'first semantic ms', 'RSS MiB'],
   probes.map(([name, p]) => [name, fmt(p.openMs), fmt(p.lexicalMs), fmt(p.firstSemanticMs), mib(p.rss)]),
@@ -108,14 +140,28 @@ printTable(
 
 // Import with embeddings: rows first, then vectors in batches (what `memory import` does, with a progress bar).
 const importRows = [];
-for (const [name, count] of [['hashing', 10_000], ['local', 1_000]]) {
-  const engine = await createPatternExecutionEngine({ databaseUrl: join(dir, `import-${name}.db`), embedder: name, recordExecutions: false, logger });
+for (const [name, count] of [
+  ['hashing', 10_000],
+  ['local', 1_000],
+]) {
+  const engine = await createPatternExecutionEngine({
+    databaseUrl: join(dir, `import-${name}.db`),
+    embedder: name,
+    recordExecutions: false,
+    logger,
+  });
   const started = performance.now();
   await engine.importMemories(corpus(count, { namespace: 'import', seed: 7 }));
   const imported = performance.now();
   await engine.embedPendingMemories();
   const done = performance.now();
-  importRows.push([name, count, fmt(imported - started, 0), fmt(done - imported, 0), ((count / (done - started)) * 1000).toFixed(0)]);
+  importRows.push([
+    name,
+    count,
+    fmt(imported - started, 0),
+    fmt(done - imported, 0),
+    ((count / (done - started)) * 1000).toFixed(0),
+  ]);
   await engine.close();
 }
 console.log('\nimport with embeddings');

@@ -75,9 +75,7 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
 
   memory
     .command('reembed')
-    .description(
-      "re-compute every memory's vector with another embedder, in resumable batches, then switch atomically",
-    )
+    .description("re-compute every memory's vector with another embedder, in resumable batches, then switch atomically")
     .option('--batch-size <n>', 'memories per committed batch', (v) => Number(v), 64)
     .addHelpText('after', `\nThe target is --embedder (default: TMWS_EMBEDDER, else ${DEFAULT_EMBEDDER}).`)
     .action(async (options: { batchSize: number }) => {

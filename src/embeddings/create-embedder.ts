@@ -26,8 +26,7 @@ export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
   if (spec.provider !== 'openai') {
     throw new ValidationError(`embedder.provider: expected 'openai', got '${String(spec.provider)}'`);
   }
-  const { provider: _provider, ...options } = spec;
-  const embedder = new OpenAIEmbedder(options);
+  const embedder = new OpenAIEmbedder(spec);
   await embedder.detectDimensions();
   return embedder;
 }

@@ -49,7 +49,8 @@ export class Lexicon {
       const terms = (typeof line === 'string' ? line.split('|') : line).map(termOf).filter((t) => t !== '');
       if (terms.length < 2) continue;
       const existing = terms.map((t) => this.#lookup(t)).find((ids) => ids.size > 0);
-      const id = existing === undefined ? this.#groups.push({ canonical: terms[0]!, terms: [] }) - 1 : [...existing][0]!;
+      const id =
+        existing === undefined ? this.#groups.push({ canonical: terms[0]!, terms: [] }) - 1 : [...existing][0]!;
       for (const term of terms) this.#addTerm(id, term);
     }
     for (const [general, specifics] of Object.entries(source.narrower ?? {})) {

@@ -48,7 +48,8 @@ export class OpenAIEmbedder implements Embedder {
     } catch {
       throw new ValidationError(`embedder.url: '${options.url}' is not a URL`);
     }
-    if (!/^https?:$/.test(url.protocol)) throw new ValidationError(`embedder.url: expected http(s), got ${url.protocol}`);
+    if (!/^https?:$/.test(url.protocol))
+      throw new ValidationError(`embedder.url: expected http(s), got ${url.protocol}`);
     if (options.model.trim() === '') throw new ValidationError('embedder.model: must not be empty');
     if (options.dimensions !== undefined && !(Number.isInteger(options.dimensions) && options.dimensions > 0)) {
       throw new ValidationError(`embedder.dimensions: expected a positive integer, got ${options.dimensions}`);
@@ -131,7 +132,11 @@ export class OpenAIEmbedder implements Embedder {
       });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
-      return fail(timedOut ? `no answer within ${timeoutMs} ms` : `request failed (${(error as Error).message})`, true, error);
+      return fail(
+        timedOut ? `no answer within ${timeoutMs} ms` : `request failed (${(error as Error).message})`,
+        true,
+        error,
+      );
     }
     if (!response.ok) {
       const body = (await response.text().catch(() => '')).slice(0, 200);

@@ -9,7 +9,14 @@ import { EmbeddingProviderError, OpenAIEmbedder } from '../../src/index.js';
  * derived from the text, and misbehaves on demand (429, 500, silence, wrong dimensions).
  */
 async function standIn(
-  behave: (request: { body: { input: string[]; model: string; dimensions?: number }; headers: IncomingMessage['headers']; n: number }, response: ServerResponse) => boolean,
+  behave: (
+    request: {
+      body: { input: string[]; model: string; dimensions?: number };
+      headers: IncomingMessage['headers'];
+      n: number;
+    },
+    response: ServerResponse,
+  ) => boolean,
 ) {
   const requests: Array<{ input: string[]; authorization: string | undefined }> = [];
   const server = createServer((req, res) => {
@@ -91,8 +98,15 @@ describe('OpenAIEmbedder against a stand-in OpenAI-compatible server', () => {
       res.writeHead(429).end('rate limited');
       return true;
     });
-    const embedder = new OpenAIEmbedder({ url, model: 'm', apiKey: 'sk-secret', dimensions: 8, maxRetries: 2, backoffMs: 5 });
-    const error = await embedder.embed('hello').catch((e: unknown) => e as EmbeddingProviderError);
+    const embedder = new OpenAIEmbedder({
+      url,
+      model: 'm',
+      apiKey: 'sk-secret',
+      dimensions: 8,
+      maxRetries: 2,
+      backoffMs: 5,
+    });
+    const error = (await embedder.embed('hello').catch((e: unknown) => e)) as EmbeddingProviderError;
     expect(error).toBeInstanceOf(EmbeddingProviderError);
     expect(error.message).toMatch(/'openai'/);
     expect(error.message).toContain(`${url}/embeddings`);
@@ -113,7 +127,14 @@ describe('OpenAIEmbedder against a stand-in OpenAI-compatible server', () => {
 
   it('times out a silent server', async () => {
     const { url } = await standIn(() => true); // never answers
-    const embedder = new OpenAIEmbedder({ url, model: 'm', dimensions: 8, timeoutMs: 100, maxRetries: 1, backoffMs: 5 });
+    const embedder = new OpenAIEmbedder({
+      url,
+      model: 'm',
+      dimensions: 8,
+      timeoutMs: 100,
+      maxRetries: 1,
+      backoffMs: 5,
+    });
     await expect(embedder.embed('x')).rejects.toThrow(/no answer within 100 ms/);
   });
 

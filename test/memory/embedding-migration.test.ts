@@ -96,7 +96,10 @@ function embeddingSuite(name: string, open: () => Promise<{ store: MemoryStore; 
       expect(outcome.total).toBeGreaterThanOrEqual(contents.length);
       expect(outcome).toMatchObject({ resumedFrom: 20, embedded: outcome.total - 20 });
       expect(resumed.embedded).toBe(outcome.total - 20);
-      const newHits = await store.nearest(scope(ns), { embedding: resumed.embedSync('rollout of service 3'), limit: 3 });
+      const newHits = await store.nearest(scope(ns), {
+        embedding: resumed.embedSync('rollout of service 3'),
+        limit: 3,
+      });
       expect(newHits).toHaveLength(3);
       expect(await recorded()).toBe('hashing-v1-64');
     });
@@ -123,7 +126,9 @@ describe('PGlite (pgvector column follows the dimension)', () => {
     const db = await fixture.database();
     const { store } = await fixture.create();
     const recorded = async () =>
-      String((await db.pool.query(`SELECT value FROM ${db.schema}.store_meta WHERE key = 'embedder_id'`)).rows[0]?.['value']);
+      String(
+        (await db.pool.query(`SELECT value FROM ${db.schema}.store_meta WHERE key = 'embedder_id'`)).rows[0]?.['value'],
+      );
     return { store, recorded };
   };
   embeddingSuite('pglite', open);
@@ -147,7 +152,9 @@ describe.skipIf(!TEST_POSTGRES_URL)('PostgreSQL without pgvector (application-si
     const db = await fixture.database();
     const { store } = await fixture.create();
     const recorded = async () =>
-      String((await db.pool.query(`SELECT value FROM ${db.schema}.store_meta WHERE key = 'embedder_id'`)).rows[0]?.['value']);
+      String(
+        (await db.pool.query(`SELECT value FROM ${db.schema}.store_meta WHERE key = 'embedder_id'`)).rows[0]?.['value'],
+      );
     return { store, recorded };
   });
 });

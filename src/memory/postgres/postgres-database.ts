@@ -135,7 +135,9 @@ async function extensionSchema(client: PoolClient): Promise<string | null> {
 
 async function recordedEmbedder(client: PoolClient, schema: string): Promise<EmbedderIdentity | undefined> {
   const id = await readMeta(client, schema, 'embedder_id');
-  return id === undefined ? undefined : { id, dimensions: Number(await readMeta(client, schema, 'embedder_dimensions')) };
+  return id === undefined
+    ? undefined
+    : { id, dimensions: Number(await readMeta(client, schema, 'embedder_dimensions')) };
 }
 
 /** Vectors from two different embedders are not comparable, so a store is bound to one. */

@@ -25,7 +25,10 @@ export class PostgresEmbeddingMigration implements EmbeddingMigration {
         `SELECT key, value FROM ${s}.store_meta WHERE key IN ('reembed_target_id', 'reembed_target_dimensions') FOR UPDATE`,
       );
       const meta = new Map(rows.map((r) => [r.key, r.value]));
-      if (meta.get('reembed_target_id') !== target.id || Number(meta.get('reembed_target_dimensions')) !== target.dimensions) {
+      if (
+        meta.get('reembed_target_id') !== target.id ||
+        Number(meta.get('reembed_target_dimensions')) !== target.dimensions
+      ) {
         await client.query(`TRUNCATE ${s}.memory_vectors_next`);
         await client.query(
           `INSERT INTO ${s}.store_meta (key, value) VALUES ('reembed_target_id', $1), ('reembed_target_dimensions', $2)
@@ -59,7 +62,9 @@ export class PostgresEmbeddingMigration implements EmbeddingMigration {
     const target = this.#started();
     for (const { embedding } of items) {
       if (embedding.length !== target.dimensions) {
-        throw new ValidationError(`reembed: '${target.id}' gave ${embedding.length} dimensions, not ${target.dimensions}`);
+        throw new ValidationError(
+          `reembed: '${target.id}' gave ${embedding.length} dimensions, not ${target.dimensions}`,
+        );
       }
     }
     // Encoded for the column as it will be after the switch (the vector layout does not change).

@@ -65,7 +65,9 @@ export class SqliteEmbeddingMigration implements EmbeddingMigration {
       );
       for (const { id, embedding } of items) {
         if (embedding.length !== target.dimensions) {
-          throw new ValidationError(`reembed: '${target.id}' gave ${embedding.length} dimensions, not ${target.dimensions}`);
+          throw new ValidationError(
+            `reembed: '${target.id}' gave ${embedding.length} dimensions, not ${target.dimensions}`,
+          );
         }
         const row = find.get(id) as { rowid: number; namespace: string } | undefined;
         if (!row) continue;

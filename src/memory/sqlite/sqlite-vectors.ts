@@ -80,7 +80,9 @@ export class SqliteVectors {
 
   /** Memories still waiting for their vector, oldest first (of one namespace, or all). */
   pending(namespace: string | undefined, limit: number): PendingEmbedding[] {
-    return (namespace === undefined ? this.#pending.all(limit) : this.#pendingIn.all(namespace, limit)) as PendingEmbedding[];
+    return (
+      namespace === undefined ? this.#pending.all(limit) : this.#pendingIn.all(namespace, limit)
+    ) as PendingEmbedding[];
   }
 
   /** Inside a write transaction: stores the vectors of pending memories; returns how many were still pending. */
