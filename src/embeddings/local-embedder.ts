@@ -1,3 +1,4 @@
+import { toUnitLength } from './unit-length.js';
 import type { Embedder } from './embedder.js';
 
 /** Texts per forward pass: larger batches cost more memory and gain little on two cores (measured ~20 ms/text at 32). */
@@ -82,12 +83,5 @@ export class LocalEmbedder implements Embedder {
 
 /** Unit length, so stored int8 vectors and cosine scores behave like the other embedders'. */
 export function normalized(values: ArrayLike<number>): Float32Array {
-  const vector = Float32Array.from(values as ArrayLike<number>);
-  let norm = 0;
-  for (const v of vector) norm += v * v;
-  if (norm > 0) {
-    const scale = 1 / Math.sqrt(norm);
-    for (let i = 0; i < vector.length; i++) vector[i]! *= scale;
-  }
-  return vector;
+  return toUnitLength(Float32Array.from(values));
 }

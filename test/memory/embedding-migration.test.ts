@@ -5,6 +5,7 @@ import { EmbeddingBacklog } from '../../src/memory/embedding-backlog.js';
 import { reembed } from '../../src/memory/reembed.js';
 import { openSqliteDatabase, recordedEmbedder } from '../../src/memory/sqlite/database.js';
 import { SqliteMemoryStore } from '../../src/memory/sqlite/sqlite-memory-store.js';
+import type { PostgresDatabase } from '../../src/memory/postgres/postgres-database.js';
 import type { MemoryStore } from '../../src/memory/store.js';
 import { startPglite, TEST_POSTGRES_URL } from '../helpers/services.js';
 import { postgresStoreFixture } from './postgres-store-fixture.js';
@@ -112,6 +113,11 @@ embeddingSuite('sqlite', async () => {
   return { store, recorded: async () => recordedEmbedder(db)!.id };
 });
 
+async function recordedId(db: PostgresDatabase): Promise<string> {
+  const { rows } = await db.pool.query(`SELECT value FROM ${db.schema}.store_meta WHERE key = 'embedder_id'`);
+  return String(rows[0]?.['value']);
+}
+
 describe('PGlite (pgvector column follows the dimension)', () => {
   let server: Awaited<ReturnType<typeof startPglite>>;
   const fixture = postgresStoreFixture(() => server.url, { vectors: 'pgvector' });
@@ -125,11 +131,7 @@ describe('PGlite (pgvector column follows the dimension)', () => {
   const open = async () => {
     const db = await fixture.database();
     const { store } = await fixture.create();
-    const recorded = async () =>
-      String(
-        (await db.pool.query(`SELECT value FROM ${db.schema}.store_meta WHERE key = 'embedder_id'`)).rows[0]?.['value'],
-      );
-    return { store, recorded };
+    return { store, recorded: () => recordedId(db) };
   };
   embeddingSuite('pglite', open);
 
@@ -151,10 +153,6 @@ describe.skipIf(!TEST_POSTGRES_URL)('PostgreSQL without pgvector (application-si
   embeddingSuite('postgres', async () => {
     const db = await fixture.database();
     const { store } = await fixture.create();
-    const recorded = async () =>
-      String(
-        (await db.pool.query(`SELECT value FROM ${db.schema}.store_meta WHERE key = 'embedder_id'`)).rows[0]?.['value'],
-      );
-    return { store, recorded };
+    return { store, recorded: () => recordedId(db) };
   });
 });
