@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import envPaths from 'env-paths';
 import { z } from 'zod';
+import { ValidationError } from './errors.js';
 import { parseOrThrow } from './validation.js';
 
 /**
@@ -9,6 +10,8 @@ import { parseOrThrow } from './validation.js';
  * - `TMWS_DATABASE_URL`: a SQLite file path, `:memory:`, or `postgres://…`
  * - `TMWS_REDIS_URL`: `redis://…` for the shared cache tier
  * - `TMWS_LOG_LEVEL`: pino level (default `warn`)
+ * - `TMWS_EMBEDDER`: `local`, `hashing` or `openai` (then `TMWS_EMBEDDING_URL`, `TMWS_EMBEDDING_MODEL`,
+ *   and optionally `TMWS_EMBEDDING_API_KEY`, `TMWS_EMBEDDING_DIMENSIONS`); `TMWS_LEXICON`: a user lexicon file
  * - Serving (HTTP/MCP, see docs/serving.md): `TMWS_AUTH_FILE`, `TMWS_API_KEYS`, `TMWS_JWT_SECRET`,
  *   `TMWS_JWT_PUBLIC_KEY`, `TMWS_JWT_ISSUER`, `TMWS_JWT_AUDIENCE`, `TMWS_RATE_LIMIT`
  */
@@ -23,7 +26,56 @@ export const ENV = {
   jwtIssuer: 'TMWS_JWT_ISSUER',
   jwtAudience: 'TMWS_JWT_AUDIENCE',
   rateLimit: 'TMWS_RATE_LIMIT',
+  embedder: 'TMWS_EMBEDDER',
+  embeddingUrl: 'TMWS_EMBEDDING_URL',
+  embeddingModel: 'TMWS_EMBEDDING_MODEL',
+  embeddingApiKey: 'TMWS_EMBEDDING_API_KEY',
+  embeddingDimensions: 'TMWS_EMBEDDING_DIMENSIONS',
+  lexicon: 'TMWS_LEXICON',
 } as const;
+
+/** An embedder named by configuration: a built-in name or an OpenAI-compatible endpoint. */
+export type ConfiguredEmbedder =
+  'local' | 'hashing' | { provider: 'openai'; url: string; model: string; apiKey?: string; dimensions?: number };
+
+/**
+ * The embedder the environment names, or undefined (then the database's own, or `local` for a
+ * new one). `name` (an option or CLI flag) wins over TMWS_EMBEDDER; an OpenAI-compatible endpoint
+ * takes its URL, model, key and dimensions from the environment.
+ */
+export function configuredEmbedder(
+  name: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfiguredEmbedder | undefined {
+  const chosen = name ?? nonEmpty(env[ENV.embedder]);
+  if (chosen === undefined) return undefined;
+  if (chosen === 'local' || chosen === 'hashing') return chosen;
+  if (chosen !== 'openai') {
+    throw new ValidationError(`embedder: expected local, hashing or openai, got '${chosen}'`);
+  }
+  const url = nonEmpty(env[ENV.embeddingUrl]);
+  const model = nonEmpty(env[ENV.embeddingModel]);
+  if (url === undefined || model === undefined) {
+    throw new ValidationError(`embedder: 'openai' needs ${ENV.embeddingUrl} and ${ENV.embeddingModel}`);
+  }
+  const apiKey = nonEmpty(env[ENV.embeddingApiKey]);
+  const dimensions = nonEmpty(env[ENV.embeddingDimensions]);
+  if (dimensions !== undefined && !/^[1-9]\d{0,5}$/.test(dimensions)) {
+    throw new ValidationError(`${ENV.embeddingDimensions}: expected a positive integer, got '${dimensions}'`);
+  }
+  return {
+    provider: 'openai',
+    url,
+    model,
+    ...(apiKey !== undefined && { apiKey }),
+    ...(dimensions !== undefined && { dimensions: Number(dimensions) }),
+  };
+}
+
+/** A user lexicon file to merge over the built-in one (TMWS_LEXICON), if any. */
+export function lexiconFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return nonEmpty(env[ENV.lexicon]);
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { LocalResultCache } from './cache/local-result-cache.js';
 import type { ResultCache } from './cache/result-cache.js';
-import { cacheSettingsSchema, parseDatabaseUrl, resolveConfig } from './config.js';
-import type { Embedder } from './embeddings/embedder.js';
-import { HashingEmbedder } from './embeddings/hashing-embedder.js';
+import { cacheSettingsSchema, configuredEmbedder, lexiconFile, parseDatabaseUrl, resolveConfig } from './config.js';
+import { createEmbedder, embedderFor, isEmbedder, type EmbedderSpec } from './embeddings/create-embedder.js';
+import { loadLexicon } from './embeddings/lexicon.js';
 import { PatternExecutionEngine, type CachedExecution } from './execution/engine.js';
 import { ToolRegistry, type ToolHandler } from './execution/tools.js';
 import { createLogger, type Logger } from './logging.js';
@@ -29,8 +29,21 @@ export interface EngineOptions extends z.input<typeof cacheSettingsSchema> {
   patterns?: ReadonlyArray<PatternConfig | PatternDefinition> | string;
   /** Reload the pattern files when they change (when `patterns` is a path). See engine.reloadPatterns(). @default false */
   watchPatterns?: boolean;
-  /** @default HashingEmbedder (no download; lexical similarity, see its docs) */
-  embedder?: Embedder;
+  /**
+   * 'local' (sentence encoder shipped in the package, offline), 'hashing' (lexical, free),
+   * { provider: 'openai', url, model, apiKey?, dimensions? } or an Embedder; 'database' takes the
+   * one the database records whatever TMWS_EMBEDDER says (how `memory reembed` opens it).
+   * @default TMWS_EMBEDDER, else the one the database records, else 'local' for a new database
+   */
+  embedder?: EmbedderSpec | 'database';
+  /**
+   * Compute vectors in the background after writes (a slow embedder is never on the write path
+   * either way). One-shot processes turn it off: their writes are embedded by the next process
+   * that needs vectors. @default true
+   */
+  backgroundEmbedding?: boolean;
+  /** A JSON/YAML lexicon of abbreviations and synonyms merged over the built-in one. @default TMWS_LEXICON */
+  lexicon?: string;
   /** @default pino to stderr at TMWS_LOG_LEVEL, else 'warn' */
   logger?: Logger;
   /** Confidence (0–1) the router needs to execute a query no trigger matched. @default 0.5 */
@@ -56,15 +69,27 @@ const optionsSchema = cacheSettingsSchema.extend({
   patterns: z.union([z.string().min(1), z.array(z.unknown())]).optional(),
   watchPatterns: z.boolean().optional(),
   embedder: z
-    .custom<Embedder>(
-      (v) =>
-        typeof v === 'object' &&
-        v !== null &&
-        isFunction((v as Embedder).embed) &&
-        isFunction((v as Embedder).embedBatch),
-      'must implement embed() and embedBatch()',
-    )
+    .union([
+      z.enum(['local', 'hashing', 'database']),
+      z.strictObject({
+        provider: z.literal('openai'),
+        url: z.string().min(1),
+        model: z.string().min(1),
+        apiKey: z.string().min(1).optional(),
+        dimensions: z.number().int().positive().optional(),
+        batchSize: z.number().int().min(1).max(2048).optional(),
+        timeoutMs: z.number().int().positive().optional(),
+        maxRetries: z.number().int().min(0).max(10).optional(),
+        backoffMs: z.number().int().min(0).optional(),
+      }),
+      z.custom<EmbedderSpec>(
+        isEmbedder,
+        "must be 'local', 'hashing', an openai provider or implement embed() and embedBatch()",
+      ),
+    ])
     .optional(),
+  backgroundEmbedding: z.boolean().optional(),
+  lexicon: z.string().min(1).optional(),
   logger: z
     .custom<Logger>(
       (v) => typeof v === 'object' && v !== null && isFunction((v as Logger).warn),
@@ -82,14 +107,16 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
   const opts = parseOrThrow(optionsSchema, options, 'options');
   const config = resolveConfig(opts);
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const embedder = opts.embedder ?? new HashingEmbedder();
+  const spec = opts.embedder === 'database' ? undefined : (opts.embedder ?? configuredEmbedder(undefined));
+  const configured = spec === undefined ? undefined : await createEmbedder(spec as EmbedderSpec);
+  const lexicon = await loadLexicon(opts.lexicon ?? lexiconFile());
   const { registry, patternFiles } = await openPatterns(opts.patterns);
   const router = new HybridDecisionRouter(registry, { confidenceThreshold: opts.routingThreshold ?? 0.5 });
   const tools = new ToolRegistry();
   for (const [name, handler] of Object.entries(opts.tools ?? {})) tools.register(name, handler);
 
   const opened = await openStore(parseDatabaseUrl(config.databaseUrl), {
-    embedder,
+    embedder: configured ?? embedderFor,
     now: opts.clock,
     logger,
     postgres: opts.postgres,
@@ -112,7 +139,9 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
     registry,
     router,
     store: opened.store,
-    embedder,
+    embedder: opened.embedder,
+    lexicon,
+    backgroundEmbedding: opts.backgroundEmbedding ?? true,
     cache,
     logger,
     tools,

@@ -46,8 +46,12 @@ export {
 
 export { HybridDecisionRouter, type RoutingDecision, type RouterStats } from './routing/router.js';
 
-export type { Embedder } from './embeddings/embedder.js';
+export type { Embedder, EmbedderIdentity } from './embeddings/embedder.js';
 export { HashingEmbedder } from './embeddings/hashing-embedder.js';
+export { LocalEmbedder } from './embeddings/local-embedder.js';
+export { OpenAIEmbedder, EmbeddingProviderError, type OpenAIEmbedderOptions } from './embeddings/openai-embedder.js';
+export { createEmbedder, type EmbedderSpec, type OpenAIEmbedderSpec } from './embeddings/create-embedder.js';
+export { Lexicon, loadLexicon, type LexiconSource } from './embeddings/lexicon.js';
 export type {
   AccessLevel,
   Memory,

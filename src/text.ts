@@ -4,21 +4,68 @@ export function words(text: string): string[] {
 }
 
 /**
- * Words that carry no topic in an agent's command ("recall all memories about X"):
- * dropped before searching so that they neither narrow nor skew the ranking.
+ * English function words, interrogatives and conversational filler: they carry no topic in
+ * an agent's query ("how did we decide on X?"). Written by hand rather than taken from a
+ * stop-word package, because those lists also drop words that are topics here ("system",
+ * "information", "memory", "index", "report"); a domain word never belongs in this list.
  */
-const FILLER = new Set(
+const STOP_WORDS = new Set(
   (
-    'a an and are as at be by for from in into is it its of on or the this that these those to with ' +
-    'about all any every me my our some what which who whose ' +
-    'memory memories item items note notes entry entries thing things stuff everything ' +
-    'please show get find list recall retrieve fetch search look up related similar'
+    'a an the and or but nor so yet if then than as at by for from in into onto of off on out over under ' +
+    'to up down with without within about above below after before between during through via per ' +
+    'is am are was were be been being do does did doing done have has had having ' +
+    'can could shall should will would may might must ought need needs ' +
+    'i me my mine myself we us our ours ourselves you your yours he him his she her it its they them their ' +
+    'this that these those there here such own same other another each every either neither both ' +
+    'what which who whom whose when where why how whether ' +
+    'all any some no not none only just also too very more most much many few lot lots ' +
+    'again ever never always still already yet even ' +
+    'please thanks thank hi hello hey ok okay ' +
+    'anything something everything nothing anyone someone everyone thing things stuff ' +
+    'tell know remember recall let get got make made go going gone say said said ' +
+    's t d ll m re ve don didn doesn isn aren wasn weren won wouldn shouldn couldn can cannot'
   ).split(' '),
 );
 
-/** The topic words of a query, in order, without duplicates or filler. */
+/**
+ * The command frame an agent puts before its topic ("recall all memories about", "search for",
+ * "find notes on"): dropped only there, so "memory" or "search" later in a query stay topics.
+ */
+const COMMAND_FRAME =
+  /^\s*(?:please\s+)?(?:(?:recall|retrieve|fetch|find|search(?:\s+for)?|look\s+(?:up|for)|show(?:\s+me)?|get|list)\b\s*)?(?:(?:all|any|the|my|our|every)\b\s*)*(?:(?:memories|memory|notes|note|items|entries|things)\b\s*)?(?:(?:about|on|regarding|concerning|related\s+to|for|of|that\s+mention|mentioning)\b\s*)?/i;
+
+/** A query without its command frame: what it is about, in the agent's own words. */
+export function topicText(text: string): string {
+  return text.replace(COMMAND_FRAME, ' ').trim();
+}
+
+/** The topic words of a query, in order, without duplicates, its command frame or filler. */
 export function topicWords(text: string): string[] {
-  return [...new Set(words(text).filter((w) => !FILLER.has(w)))];
+  return [...new Set(words(topicText(text)).filter((w) => !STOP_WORDS.has(w)))];
+}
+
+const INTERROGATIVE =
+  /^\s*(?:how|what|what's|whats|why|when|where|who|whom|whose|which|did|do|does|is|are|was|were|should|shall|can|could|would|will|have|has|had|am|any|anything)\b/i;
+
+/** A question: ends with "?" or opens with an interrogative or auxiliary ("how do we…", "did we…"). */
+export function isQuestion(text: string): boolean {
+  return /\?\s*$/.test(text) || INTERROGATIVE.test(text);
+}
+
+/**
+ * Conversation rather than a request for knowledge: every topic word is small talk
+ * ("how are you?", "is it nice out today?"). Such questions are not searched for.
+ */
+const SMALL_TALK = new Set(
+  (
+    'weather nice good great fine bad day today tomorrow yesterday morning afternoon evening night weekend ' +
+    'doing feel feeling feelings going up new life lunch dinner breakfast coffee tea name old joke funny ' +
+    'sunny rainy raining cold hot warm outside out time late'
+  ).split(' '),
+);
+
+export function isSmallTalk(text: string): boolean {
+  return topicWords(text).every((w) => SMALL_TALK.has(w));
 }
 
 /** Canonical form used in cache keys: trimmed, single-spaced, lowercased. */

@@ -5,6 +5,8 @@ import { createInterface } from 'node:readline';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { configuredEmbedder } from '../config.js';
+import { createEmbedder, DEFAULT_EMBEDDER } from '../embeddings/create-embedder.js';
 import { ValidationError } from '../errors.js';
 import { REQUEST_LIMITS } from '../execution/request.js';
 import { ACCESS_LEVELS, type ImportedMemory } from '../memory/store.js';
@@ -30,7 +32,18 @@ const MAX_REPORTED_ERRORS = 20;
 const PROGRESS_MIN = 1000;
 
 export function registerMemoryCommands(program: Command, cli: CliContext): void {
-  const memory = program.command('memory').description('import and export memories as JSON Lines');
+  const memory = program
+    .command('memory')
+    .description('import and export memories as JSON Lines; re-embed them with another embedder');
+  const progressBar = (label: string, total: number): SingleBar | undefined => {
+    if (total < PROGRESS_MIN || !cli.io.stderr.isTTY) return undefined;
+    const bar = new SingleBar(
+      { stream: cli.io.stderr, format: `${label} [{bar}] {value}/{total} {eta}s left` },
+      Presets.shades_classic,
+    );
+    bar.start(total, 0);
+    return bar;
+  };
 
   memory
     .command('import')
@@ -48,17 +61,59 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
         return;
       }
       const engine = await cli.openEngine();
-      const bar =
-        records.length >= PROGRESS_MIN && cli.io.stderr.isTTY
-          ? new SingleBar(
-              { stream: cli.io.stderr, format: 'importing [{bar}] {value}/{total} {eta}s left' },
-              Presets.shades_classic,
-            )
-          : undefined;
-      bar?.start(records.length, 0);
+      const bar = progressBar('importing', records.length);
       const { created, updated } = await engine.importMemories(records, (done) => bar?.update(done));
       bar?.stop();
       cli.io.stdout.write(`✓ imported ${records.length} memories: ${created} new, ${updated} updated\n`);
+      // A slow embedder's vectors are computed after the rows are in, in batches.
+      const embedding = progressBar('embedding', created);
+      let embedded = 0;
+      await engine.embedPendingMemories((count) => embedding?.update((embedded += count)));
+      embedding?.stop();
+      if (embedded > 0) cli.io.stdout.write(`✓ embedded ${embedded} memories with ${engine.embedder.id}\n`);
+    });
+
+  memory
+    .command('reembed')
+    .description("re-compute every memory's vector with another embedder, in resumable batches, then switch atomically")
+    .option('--batch-size <n>', 'memories per committed batch', (v) => Number(v), 64)
+    .addHelpText('after', `\nThe target is --embedder (default: TMWS_EMBEDDER, else ${DEFAULT_EMBEDDER}).`)
+    .action(async (options: { batchSize: number }) => {
+      if (!(Number.isInteger(options.batchSize) && options.batchSize >= 1 && options.batchSize <= 4096)) {
+        throw new ValidationError(`--batch-size: expected an integer from 1 to 4096, got '${options.batchSize}'`);
+      }
+      // --embedder names the target here; the database opens with the embedder it records.
+      const target = await createEmbedder(configuredEmbedder(cli.globals().embedder) ?? DEFAULT_EMBEDDER);
+      const engine = await cli.openEngine({ embedder: 'database' });
+      if (engine.embedder.id === target.id) {
+        cli.io.stdout.write(`✓ already embedded with ${target.id}; nothing to do\n`);
+        return;
+      }
+      const abort = new AbortController();
+      const interrupt = () => abort.abort();
+      process.once('SIGINT', interrupt);
+      let bar: SingleBar | undefined;
+      try {
+        const { total, embedded, resumedFrom } = await engine.reembedMemories(target, {
+          batchSize: options.batchSize,
+          signal: abort.signal,
+          onProgress: (done, total) => {
+            bar ??= progressBar(`re-embedding with ${target.id}`, total);
+            bar?.update(done);
+          },
+        });
+        bar?.stop();
+        cli.io.stdout.write(
+          `✓ re-embedded ${total} memories with ${target.id} (${embedded} now${resumedFrom > 0 ? `, ${resumedFrom} from an earlier run` : ''}); the database now uses it\n`,
+        );
+      } catch (error) {
+        bar?.stop();
+        if (!abort.signal.aborted) throw error;
+        cli.io.stderr.write('✗ interrupted; run the same command again to resume where it stopped\n');
+        cli.fail(EXIT.failed);
+      } finally {
+        process.off('SIGINT', interrupt);
+      }
     });
 
   memory

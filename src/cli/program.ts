@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { configuredEmbedder } from '../config.js';
 import { createPatternExecutionEngine, type EngineOptions } from '../create-engine.js';
+import { EMBEDDER_NAMES } from '../embeddings/create-embedder.js';
 import { PatternServiceError } from '../errors.js';
 import type { PatternExecutionEngine } from '../execution/engine.js';
 import { EXECUTION_MODES } from '../patterns/pattern-type.js';
@@ -22,6 +24,7 @@ export interface CliIo {
 
 export interface GlobalOptions {
   db?: string;
+  embedder?: 'local' | 'hashing' | 'openai';
   namespace: string;
   agent: string;
   patterns?: string;
@@ -38,6 +41,8 @@ export interface CliContext {
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
+const LONG_RUNNING = new Set(['serve', 'mcp']);
+
 /** Runs the CLI and resolves to its exit code; never calls process.exit. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -52,6 +57,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--namespace <name>', 'namespace to read and write', 'default')
     .option('--agent <id>', 'agent id to act as', 'default')
     .option('--patterns <path>', 'YAML/JSON pattern file or directory instead of the built-in catalog')
+    .addOption(
+      new Option(
+        '--embedder <name>',
+        "embedder: local (offline sentence encoder), hashing (lexical) or openai (TMWS_EMBEDDING_URL/_MODEL); default: TMWS_EMBEDDER, else the database's own, else local",
+      ).choices(EMBEDDER_NAMES),
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -59,6 +70,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     })
     .showHelpAfterError('(run with --help for usage)');
 
+  // One-shot commands leave new memories' vectors to the next process that needs them
+  // instead of loading a model to embed them before exiting; servers embed in the background.
+  let longRunning = false;
+  program.hook('preAction', (_program, command) => void (longRunning = LONG_RUNNING.has(command.name())));
   const context: CliContext = {
     io,
     globals: () => program.opts<GlobalOptions>(),
@@ -67,6 +82,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const engine = await createPatternExecutionEngine({
         ...(globals.db !== undefined && { databaseUrl: globals.db }),
         ...(globals.patterns !== undefined && { patterns: globals.patterns }),
+        ...(globals.embedder !== undefined && { embedder: configuredEmbedder(globals.embedder) }),
+        backgroundEmbedding: longRunning,
         ...extra,
       });
       engines.push(engine);

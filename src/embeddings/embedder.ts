@@ -6,6 +6,26 @@ export interface Embedder {
   /** Identifies the model and its settings; a store refuses vectors from a different id. */
   readonly id: string;
   readonly dimensions: number;
+  /**
+   * True when embedding is slow (a model, a remote API): writes are then acknowledged first
+   * and their vectors computed in batches behind them (see memory/embedding-backlog.ts).
+   * @default false
+   */
+  readonly deferred?: boolean;
+  /**
+   * Cosine similarity below which a neighbour counts as unrelated ("semantic" results keep
+   * out what is under it). Depends on the model's scale. @default 0.15
+   */
+  readonly similarityFloor?: number;
   embed(text: string): Promise<Float32Array>;
   embedBatch(texts: readonly string[]): Promise<Float32Array[]>;
 }
+
+/** What a store records of the embedder its vectors came from. */
+export interface EmbedderIdentity {
+  readonly id: string;
+  readonly dimensions: number;
+}
+
+/** An embedder, or a choice made from what the store records (undefined for a new store). */
+export type EmbedderChoice<E extends EmbedderIdentity = Embedder> = E | ((recorded: EmbedderIdentity | undefined) => E);

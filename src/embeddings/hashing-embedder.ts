@@ -1,5 +1,6 @@
 import { stem, words } from '../text.js';
 import type { Embedder } from './embedder.js';
+import { toUnitLength } from './unit-length.js';
 
 export interface HashingEmbedderOptions {
   /** @default 256 */
@@ -49,13 +50,7 @@ export class HashingEmbedder implements Embedder {
       const trigrams = padded.length - 2;
       for (let j = 0; j < trigrams; j++) this.#add(vector, `t:${padded.slice(j, j + 3)}`, TRIGRAM_WEIGHT / trigrams);
     }
-    let norm = 0;
-    for (const v of vector) norm += v * v;
-    if (norm > 0) {
-      const scale = 1 / Math.sqrt(norm);
-      for (let i = 0; i < vector.length; i++) vector[i]! *= scale;
-    }
-    return vector;
+    return toUnitLength(vector);
   }
 
   #add(vector: Float32Array, feature: string, weight: number): void {

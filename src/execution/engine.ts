@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import type { CacheHealth, ResultCache } from '../cache/result-cache.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import type { Embedder } from '../embeddings/embedder.js';
+import { Lexicon } from '../embeddings/lexicon.js';
+import { EmbeddingBacklog } from '../memory/embedding-backlog.js';
+import { reembed, type ReembedOptions } from '../memory/reembed.js';
 import {
   PatternServiceError,
   StoreUnavailableError,
@@ -50,6 +53,10 @@ export interface EngineDependencies {
   router: HybridDecisionRouter;
   store: MemoryStore;
   embedder: Embedder;
+  /** @default the built-in software-engineering lexicon */
+  lexicon?: Lexicon;
+  /** Embed pending memories in the background after writes (see EmbeddingBacklog). @default true */
+  backgroundEmbedding?: boolean;
   cache: ResultCache<CachedExecution>;
   logger: Logger;
   /** Durable accounting; executions are appended in batches. */
@@ -110,6 +117,7 @@ export class PatternExecutionEngine {
   readonly #patternFiles: PatternFiles | undefined;
   readonly #actions: ActionTable;
   readonly #memories: MemoryOperations;
+  readonly #vectors: EmbeddingBacklog;
   readonly #patterns: PatternOperations;
   readonly #accounting: ExecutionAccounting;
   readonly #flight = new SingleFlight<RunOutcome>();
@@ -131,9 +139,17 @@ export class PatternExecutionEngine {
     this.#closers = deps.closers ?? [];
     this.#patternFiles = deps.patternFiles;
     this.#startedAt = this.#now();
+    const lexicon = deps.lexicon ?? Lexicon.builtin();
+    this.#vectors = new EmbeddingBacklog(this.store, this.embedder, {
+      background: deps.backgroundEmbedding ?? true,
+      prepare: (text) => lexicon.forEmbedding(text),
+      logger: deps.logger,
+    });
     const services = {
       store: this.store,
       embedder: this.embedder,
+      vectors: this.#vectors,
+      lexicon,
       registry: this.registry,
       tools: this.tools,
       logger: this.#logger,
@@ -144,7 +160,6 @@ export class PatternExecutionEngine {
     this.#actions = { ...infrastructureActions(services), ...memoryActions(services), ...hybridActions(services) };
     this.#memories = new MemoryOperations({
       store: this.store,
-      embedder: this.embedder,
       afterWrite: (namespace) => this.#afterWrite(namespace),
       services,
       now: this.#now,
@@ -272,15 +287,30 @@ export class PatternExecutionEngine {
     return this.#accounting.summary();
   }
 
-  /** Imports memories (all or nothing), embedding them in batches; invalidates the namespaces touched. */
+  /**
+   * Imports memories (all or nothing); invalidates the namespaces touched. A slow embedder's
+   * vectors follow: see embedPendingMemories().
+   */
   async importMemories(
     memories: readonly ImportedMemory[],
     onProgress?: (done: number) => void,
   ): Promise<{ created: number; updated: number }> {
-    const embeddings = await this.embedder.embedBatch(memories.map((m) => m.content));
-    const counts = await this.store.importMany(memories, embeddings, onProgress);
+    const counts = await this.#vectors.importMany(memories, onProgress);
     for (const namespace of new Set(memories.map((m) => m.namespace))) await this.#cache.invalidateNamespace(namespace);
     return counts;
+  }
+
+  /** Computes, in batches, the vectors still missing (after writes or an import); returns how many. */
+  embedPendingMemories(onBatch?: (count: number) => void): Promise<number> {
+    return this.#vectors.embedPending(undefined, onBatch);
+  }
+
+  /**
+   * Re-embeds every memory with `target` and switches the store over atomically (resumable).
+   * This engine keeps its old embedder: open a new one afterwards.
+   */
+  reembedMemories(target: Embedder, options?: ReembedOptions) {
+    return reembed(this.store, target, { prepare: (text) => this.#vectors.prepare(text), ...options });
   }
 
   /** Every live memory of a namespace (all namespaces if omitted). */
@@ -291,6 +321,7 @@ export class PatternExecutionEngine {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#vectors.close();
     await this.#accounting.close();
     for (const close of this.#closers.reverse()) {
       try {

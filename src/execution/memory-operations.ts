@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Embedder } from '../embeddings/embedder.js';
 import { MemoryNotFoundError, PayloadTooLargeError, ValidationError } from '../errors.js';
 import {
   ACCESS_LEVELS,
@@ -10,6 +9,7 @@ import {
   type ScoredMemory,
   type StoreResult,
 } from '../memory/store.js';
+import { topicText } from '../text.js';
 import { parseOrThrow } from '../validation.js';
 import type { ActionServices } from './executors/action.js';
 import { hybridSearch } from './executors/hybrid-search.js';
@@ -85,7 +85,6 @@ const searchSchema = z.strictObject({
 
 export interface MemoryOperationsDependencies {
   store: MemoryStore;
-  embedder: Embedder;
   /** What the engine does after any write: invalidates the namespace's cached reads. */
   afterWrite(namespace: string): Promise<void>;
   /** For hybrid search. */
@@ -110,7 +109,7 @@ export class MemoryOperations {
     const content = parsed.content.trim();
     if (content === '') throw new ValidationError('memory.content: must not be empty or whitespace');
     const fields = checkedFields(parsed, this.#deps.now(), 'memory');
-    const stored = await writeMemory(this.#deps, checkedScope, { content, ...fields });
+    const stored = await writeMemory(this.#deps.services, checkedScope, { content, ...fields });
     await this.#deps.afterWrite(checkedScope.namespace);
     return stored;
   }
@@ -135,7 +134,7 @@ export class MemoryOperations {
     }
     return this.#deps.store.search(checkedScope, {
       limit,
-      ...(text !== undefined && { text }),
+      ...(text !== undefined && { text, synonyms: this.#deps.services.lexicon.expansions(topicText(text)) }),
       ...(parsed.tags !== undefined && { tags: parsed.tags }),
       ...(parsed.minImportance !== undefined && { minImportance: parsed.minImportance }),
     });

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { DatabaseTarget } from '../config.js';
-import type { Embedder } from '../embeddings/embedder.js';
+import type { Embedder, EmbedderChoice } from '../embeddings/embedder.js';
 import type { AuditLog } from './audit-log.js';
 import type { ExecutionLog } from './execution-log.js';
 import type { PostgresSettingsInput } from './postgres/postgres-settings.js';
@@ -12,13 +12,16 @@ import type { MemoryStore } from './store.js';
 
 export interface OpenedStore {
   store: MemoryStore;
+  /** The embedder chosen (see EmbedderChoice). */
+  embedder: Embedder;
   executionLog: ExecutionLog;
   auditLog: AuditLog;
   close(): Promise<void>;
 }
 
 export interface OpenStoreOptions {
-  embedder: Embedder;
+  /** The embedder, or a choice made from the one the database records. */
+  embedder: EmbedderChoice;
   /** Epoch-millisecond clock. */
   now?: (() => number) | undefined;
   /** PostgreSQL connection and pool settings; ignored for SQLite. */
@@ -29,11 +32,16 @@ export interface OpenStoreOptions {
 /** Opens the backend a database URL names. */
 export async function openStore(target: DatabaseTarget, options: OpenStoreOptions): Promise<OpenedStore> {
   const clock = options.now ? { now: options.now } : {};
+  let chosen: Embedder | undefined;
+  const choice = options.embedder;
+  const embedder: EmbedderChoice =
+    typeof choice === 'function' ? (recorded) => (chosen = choice(recorded)) : (chosen = choice);
   if (target.kind === 'sqlite') {
-    const db = openSqliteDatabase({ path: target.path, embedder: options.embedder });
+    const db = openSqliteDatabase({ path: target.path, embedder });
     const store = new SqliteMemoryStore(db, clock);
     return {
       store,
+      embedder: chosen!,
       executionLog: new SqliteExecutionLog(db),
       auditLog: new SqliteAuditLog(db),
       close: async () => {
@@ -58,12 +66,13 @@ export async function openStore(target: DatabaseTarget, options: OpenStoreOption
   ]);
   const db = await openPostgresDatabase({
     settings: resolvePostgresSettings(target.url, options.postgres),
-    embedder: options.embedder,
+    embedder,
     ...(options.logger && { logger: options.logger }),
   });
   const store = new PostgresMemoryStore(db, clock);
   return {
     store,
+    embedder: chosen!,
     executionLog: new PostgresExecutionLog(db),
     auditLog: new PostgresAuditLog(db),
     close: async () => {

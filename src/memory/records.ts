@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { topicWords } from '../text.js';
+import { topicWords, words } from '../text.js';
 import type { AccessLevel, Memory, MemoryPatch, NewMemory } from './store.js';
 
 /** Defaults and canonical forms shared by every backend, so they store the same thing. */
@@ -92,7 +92,13 @@ export function toIso(epochMs: number | null): string | null {
   return epochMs === null ? null : new Date(epochMs).toISOString();
 }
 
-/** The words a full-text search matches (any of them); none means "list instead" ("recall memories"). */
-export function searchTerms(text: string | undefined): string[] {
-  return text === undefined ? [] : topicWords(text);
+/**
+ * The words (and synonym phrases) a full-text search matches, any of them; none means "list
+ * instead" ("recall memories"). Synonyms only widen a query that has topic words of its own.
+ */
+export function searchTerms(text: string | undefined, synonyms: readonly string[] = []): string[] {
+  const topic = text === undefined ? [] : topicWords(text);
+  if (topic.length === 0) return [];
+  const extra = synonyms.map((s) => words(s).join(' ')).filter((s) => s !== '');
+  return [...new Set([...topic, ...extra])];
 }

@@ -83,6 +83,8 @@ export interface StoreResult {
 export interface SearchQuery {
   /** Full text: any topic word matches, ranked by BM25. Omit to list by `orderBy`. */
   text?: string;
+  /** Further terms or phrases (a lexicon's synonyms of the text's words) that also match. */
+  synonyms?: readonly string[];
   /** Every one of these tags must be present. */
   tags?: readonly string[];
   minImportance?: number;
@@ -93,25 +95,61 @@ export interface SearchQuery {
   orderBy?: 'relevance' | 'importance' | 'recent';
 }
 
+/** A memory whose vector is still to be computed. */
+export interface PendingEmbedding {
+  id: string;
+  content: string;
+}
+
+export interface EmbeddingInput {
+  id: string;
+  embedding: Float32Array;
+}
+
 export interface NearestQuery {
   embedding: Float32Array;
   limit: number;
   minImportance?: number;
 }
 
+/**
+ * A re-embedding in progress: new vectors are written beside the current ones (which keep
+ * serving searches) and switched in by one transaction, so readers never see a mix.
+ * Progress is durable: after an interruption, start() with the same target resumes.
+ */
+export interface EmbeddingMigration {
+  /** Begins or resumes re-embedding towards `target`; a different earlier target is discarded. */
+  start(target: { id: string; dimensions: number }): Promise<{ total: number; done: number }>;
+  /** Memories not yet re-embedded, in a stable order. */
+  next(limit: number): Promise<PendingEmbedding[]>;
+  write(items: readonly EmbeddingInput[]): Promise<void>;
+  /** Switches to the new vectors if every memory has one; false if some still lack one (call next() again). */
+  finish(): Promise<boolean>;
+}
+
 export interface MemoryStore {
   /** 'sqlite', 'postgres', ... */
   readonly backend: string;
-  store(scope: Scope, memory: NewMemory, embedding: Float32Array): Promise<StoreResult>;
+  /**
+   * Without an embedding (null) the memory is stored at once and listed by
+   * pendingEmbeddings() until setEmbeddings() gives it one; full-text search finds it meanwhile.
+   */
+  store(scope: Scope, memory: NewMemory, embedding: Float32Array | null): Promise<StoreResult>;
   /**
    * Imports in one transaction: all or nothing. Returns how many were created and updated;
-   * `onProgress` hears how many are done now and then.
+   * `onProgress` hears how many are done now and then. A null embedding leaves that memory pending.
    */
   importMany(
     memories: readonly ImportedMemory[],
-    embeddings: readonly Float32Array[],
+    embeddings: ReadonlyArray<Float32Array | null>,
     onProgress?: (done: number) => void,
   ): Promise<{ created: number; updated: number }>;
+  /** Memories waiting for their vector, oldest first; of one namespace, or of all when omitted. */
+  pendingEmbeddings(namespace: string | undefined, limit: number): Promise<PendingEmbedding[]>;
+  /** Gives pending memories their vectors; ignores ids no longer pending. Returns how many were set. */
+  setEmbeddings(items: readonly EmbeddingInput[]): Promise<number>;
+  /** Re-computes every vector with another embedder, resumably, switching over atomically. */
+  embeddingMigration(): EmbeddingMigration;
   get(scope: Scope, id: string): Promise<Memory | null>;
   /** Only the owner (or an admin scope) may update; null when no such live memory is theirs. */
   update(scope: Scope, id: string, patch: MemoryPatch): Promise<Memory | null>;

@@ -4,7 +4,7 @@ import { DEFAULT_ACTION } from '../patterns/actions.js';
 import type { PatternDefinition } from '../patterns/definition.js';
 import { MODE_ALLOWED_TYPES, PATTERN_TYPES, type ExecutionMode, type PatternType } from '../patterns/pattern-type.js';
 import type { PatternRegistry } from '../patterns/registry.js';
-import { stem, words } from '../text.js';
+import { isQuestion, isSmallTalk, stem, topicWords, words } from '../text.js';
 import { ROUTE_KEYWORDS } from './keywords.js';
 
 export interface RoutingDecision {
@@ -86,8 +86,23 @@ export class HybridDecisionRouter {
     return decision;
   }
 
-  /** The decision for a query no trigger matched, from its words. */
+  /**
+   * The decision for a query no trigger matched, from its words; a question the words do not
+   * confidently send to infrastructure is answered from memories (see #question).
+   */
   classify(query: string, mode: ExecutionMode): RoutingDecision {
+    const byWords = this.#byKeywords(query, mode);
+    // One infrastructure word ("tools", "config") does not make a question about the service
+    // itself; several do ("is the server alive, what is its uptime").
+    const infrastructure =
+      byWords.patternType === 'infrastructure' &&
+      byWords.confidence >= Math.max(this.confidenceThreshold, INFRASTRUCTURE_QUESTION_CONFIDENCE);
+    const decision = (!infrastructure && this.#question(query, mode)) || byWords;
+    this.#count(decision);
+    return decision;
+  }
+
+  #byKeywords(query: string, mode: ExecutionMode): RoutingDecision {
     const allowed = MODE_ALLOWED_TYPES[mode];
     const scores = new Map<PatternType, number>(allowed.map((t) => [t, 0]));
     const evidence = new Map<PatternType, string[]>(allowed.map((t) => [t, []]));
@@ -118,7 +133,31 @@ export class HybridDecisionRouter {
       patternName: pattern?.name ?? null,
       matched: false,
     };
-    this.#count(decision);
+    return decision;
+  }
+
+  /**
+   * A question with no command verb ("how do we represent currency values?") asks what the
+   * memories know: it goes to the hybrid search (lexical + semantic), which only reads, even
+   * when its words lean to plain recall, because questions are paraphrases more often than not. Small
+   * talk ("how are you?") and questions with no topic word are left to the keyword classifier,
+   * which finds no route for them.
+   */
+  #question(query: string, mode: ExecutionMode): RoutingDecision | undefined {
+    if (!MODE_ALLOWED_TYPES[mode].includes('hybrid') || !isQuestion(query)) return undefined;
+    const topic = topicWords(query);
+    if (topic.length === 0 || isSmallTalk(query)) return undefined;
+    const pattern = this.defaultPattern('hybrid');
+    if (!pattern) return undefined;
+    const decision: RoutingDecision = {
+      patternType: 'hybrid',
+      confidence: QUESTION_CONFIDENCE,
+      reasoning: `no trigger matched; a question about '${topic.join(' ')}' is answered from memories by '${pattern.name}' (reads only)`,
+      estimatedCost: pattern.costTokens,
+      alternativeRoutes: MODE_ALLOWED_TYPES[mode].filter((t) => t !== 'hybrid'),
+      patternName: pattern.name,
+      matched: false,
+    };
     return decision;
   }
 
@@ -148,6 +187,11 @@ export class HybridDecisionRouter {
     else if (decision.confidence < this.confidenceThreshold) this.#belowThreshold++;
   }
 }
+
+/** A question with topic words is a clear request to search, whatever the threshold's usual range. */
+const QUESTION_CONFIDENCE = 0.8;
+/** Keyword confidence at which a question is about the service's infrastructure, not memories. */
+const INFRASTRUCTURE_QUESTION_CONFIDENCE = 0.7;
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;

@@ -91,9 +91,10 @@ describe('tmws-patterns CLI', { timeout: 60_000 }, () => {
     expect(listed.stdout.split('\n').filter((l) => /^semantic_|^compare_|^temporal_/.test(l))).toHaveLength(4);
     const tested = await cli(['patterns', 'test', 'recall items tagged security']);
     expect(tested.stdout).toMatch(/✓ recall_by_tag .*\n.*\n\s+params: \{"tag":"security"\}/);
+    // A question without a command verb is routed to the hybrid search (issue 9).
     const unmatched = await cli(['patterns', 'test', 'what did we decide', '--json']);
     expect(unmatched.code).toBe(1);
-    expect(JSON.parse(unmatched.stdout)).toMatchObject({ matched: null, routing: { patternType: 'memory' } });
+    expect(JSON.parse(unmatched.stdout)).toMatchObject({ matched: null, routing: { patternType: 'hybrid' } });
   });
 
   it('validates a pattern file, reporting each problem with its line', async () => {

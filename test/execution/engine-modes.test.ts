@@ -46,7 +46,7 @@ describe('BALANCED mode', () => {
   it('routes a confident unmatched query to its route and executes it, with reasoning', async () => {
     const engine = await createTestEngine();
     await engine.execute('save note: we decided to cache tokens for an hour');
-    const result = await engine.execute('what did we decide about tokens');
+    const result = await engine.execute('previous decision and lessons learned about tokens');
     expect(result.success).toBe(true);
     expect(result.patternName).toBe('recall_memory');
     expect(result.metadata.routing).toMatchObject({
@@ -55,7 +55,7 @@ describe('BALANCED mode', () => {
       patternName: 'recall_memory',
     });
     expect(result.metadata.routing!.confidence).toBeGreaterThanOrEqual(0.5);
-    expect(result.metadata.routing!.reasoning).toMatch(/decide/);
+    expect(result.metadata.routing!.reasoning).toMatch(/decision/);
     expect((result.result!['memories'] as unknown[]).length).toBe(1);
     expect(engine.getStats().routedExecutions).toBe(1);
   });

@@ -44,7 +44,7 @@ export function postgresStoreFixture(
         store,
         advance: (ms) => void (now += ms),
         cleanup: async () => {
-          await db.pool.query(`TRUNCATE ${db.schema}.memories`);
+          await db.pool.query(`TRUNCATE ${db.schema}.memories CASCADE`);
         },
       };
     },

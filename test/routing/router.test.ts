@@ -19,7 +19,7 @@ describe('HybridDecisionRouter', async () => {
   });
 
   it.each([
-    ['what did we decide about caching', 'memory', 'recall_memory'],
+    ['previous decision on caching and lessons learned', 'memory', 'recall_memory'],
     ['why is the api slow, any insight', 'hybrid', 'semantic_search'],
     ['is the server alive, what is its uptime', 'infrastructure', null],
   ])('routes "%s" to %s by its words', async (query, type, pattern) => {

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { Embedder } from '../../embeddings/embedder.js';
+import type { Lexicon } from '../../embeddings/lexicon.js';
+import type { EmbeddingBacklog } from '../../memory/embedding-backlog.js';
 import type { MemoryStore, Scope } from '../../memory/store.js';
 import type { ActionName } from '../../patterns/actions.js';
 import type { PatternDefinition } from '../../patterns/definition.js';
@@ -32,6 +34,10 @@ export type ActionHandler = (action: ActionRequest) => Promise<ActionOutcome>;
 export interface ActionServices {
   store: MemoryStore;
   embedder: Embedder;
+  /** Writes and query vectors go through it, so a slow embedder is never on the write path. */
+  vectors: EmbeddingBacklog;
+  /** Abbreviations and synonyms that widen queries. */
+  lexicon: Lexicon;
   registry: PatternRegistry;
   tools: ToolRegistry;
   logger: Logger;

@@ -1,5 +1,6 @@
 import { PayloadTooLargeError, ValidationError } from '../../errors.js';
 import type { Memory, NewMemory, Scope, StoreResult } from '../../memory/store.js';
+import { topicText } from '../../text.js';
 import { REQUEST_LIMITS } from '../request.js';
 import type { ActionHandler, ActionOutcome, ActionRequest, ActionServices } from './action.js';
 import { param } from './action.js';
@@ -54,7 +55,8 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
         const memories = await hybridSearch(services, action.scope, text, limit);
         return readOutcome(action, { query: text, searchMode: 'hybrid' }, memories);
       }
-      const memories = await services.store.search(action.scope, { text, limit });
+      const synonyms = services.lexicon.expansions(topicText(text));
+      const memories = await services.store.search(action.scope, { text, synonyms, limit });
       return readOutcome(action, { query: text, searchMode: 'lexical' }, memories);
     },
 
@@ -84,11 +86,12 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
 }
 
 /**
- * Embeds and stores one memory, refusing content over the size limit (`content` is already
- * trimmed and non-empty). The store action and the edges' memory operations share it.
+ * Stores one memory, refusing content over the size limit (`content` is already trimmed and
+ * non-empty); a slow embedder computes its vector behind the write. The store action and the
+ * edges' memory operations share it.
  */
 export async function writeMemory(
-  services: Pick<ActionServices, 'store' | 'embedder'>,
+  services: Pick<ActionServices, 'vectors'>,
   scope: Scope,
   memory: NewMemory,
 ): Promise<StoreResult> {
@@ -97,7 +100,7 @@ export async function writeMemory(
       `content: ${memory.content.length} characters is over the limit of ${REQUEST_LIMITS.maxContentLength}`,
     );
   }
-  return services.store.store(scope, memory, await services.embedder.embed(memory.content));
+  return services.vectors.store(scope, memory);
 }
 
 /** With no text to store, a context payload (the seed stores `plan`, `component`...) is the memory. */

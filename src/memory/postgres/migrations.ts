@@ -110,4 +110,18 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION ${s}.audit_log_append_only();
     `,
   },
+  {
+    version: 5,
+    name: 'deferred and re-computed embeddings',
+    // A memory may be written before its vector exists (NULL until a slow embedder catches up);
+    // a re-embedding writes its vectors beside the current ones, encoded as the column expects.
+    sql: ({ schema: s }) => `
+      ALTER TABLE ${s}.memories ALTER COLUMN embedding DROP NOT NULL;
+      CREATE INDEX memories_unembedded ON ${s}.memories (namespace, seq) WHERE embedding IS NULL;
+      CREATE TABLE ${s}.memory_vectors_next (
+        seq bigint PRIMARY KEY REFERENCES ${s}.memories (seq) ON DELETE CASCADE,
+        embedding text NOT NULL
+      );
+    `,
+  },
 ];

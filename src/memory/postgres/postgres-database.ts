@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { EmbedderChoice, EmbedderIdentity } from '../../embeddings/embedder.js';
 import { ValidationError } from '../../errors.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { PostgresPool, type PoolClient } from './postgres-pool.js';
@@ -21,7 +22,8 @@ export interface PostgresDatabase {
 
 export interface OpenPostgresOptions {
   settings: PostgresSettings;
-  embedder: { id: string; dimensions: number };
+  /** The embedder, or a choice made from what the store records (see EmbedderChoice). */
+  embedder: EmbedderChoice<EmbedderIdentity>;
   logger?: Logger;
 }
 
@@ -44,8 +46,9 @@ export async function openPostgresDatabase({
       await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (
         version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`);
       const vectorSetup = await resolveVectors(client, schema, settings.vectors);
-      await migrate(client, { schema, dimensions: embedder.dimensions, vectorSchema: vectorSetup.vectorSchema });
-      await checkEmbedder(client, schema, embedder, vectorSetup.vectors);
+      const chosen = typeof embedder === 'function' ? embedder(await recordedEmbedder(client, schema)) : embedder;
+      await migrate(client, { schema, dimensions: chosen.dimensions, vectorSchema: vectorSetup.vectorSchema });
+      await checkEmbedder(client, schema, chosen, vectorSetup.vectors);
       return vectorSetup;
     });
     return { pool, schema, vectors, vectorSchema, vectorScanLimit: settings.vectorScanLimit, close: () => pool.end() };
@@ -130,6 +133,13 @@ async function extensionSchema(client: PoolClient): Promise<string | null> {
   return rows[0] ? quoteIdentifier(rows[0].schema) : null;
 }
 
+async function recordedEmbedder(client: PoolClient, schema: string): Promise<EmbedderIdentity | undefined> {
+  const id = await readMeta(client, schema, 'embedder_id');
+  return id === undefined
+    ? undefined
+    : { id, dimensions: Number(await readMeta(client, schema, 'embedder_dimensions')) };
+}
+
 /** Vectors from two different embedders are not comparable, so a store is bound to one. */
 async function checkEmbedder(
   client: PoolClient,
@@ -145,7 +155,7 @@ async function checkEmbedder(
   const stored = await readMeta(client, schema, 'embedder_id');
   if (stored !== embedder.id) {
     throw new ValidationError(
-      `embedder: this database holds vectors from '${stored}', but the engine was given '${embedder.id}'; use the same embedder or a new schema`,
+      `embedder: this database holds vectors from '${stored}', but the engine was given '${embedder.id}'; use the same embedder, or switch with 'tmws-patterns memory reembed --embedder …'`,
     );
   }
 }

@@ -1,11 +1,14 @@
 import { searchTerms } from '../records.js';
 import type {
+  EmbeddingInput,
+  EmbeddingMigration,
   ImportedMemory,
   Memory,
   MemoryPatch,
   MemoryStore,
   NearestQuery,
   NewMemory,
+  PendingEmbedding,
   Scope,
   ScoredMemory,
   SearchQuery,
@@ -14,7 +17,8 @@ import type {
 import { SqlParams, isMemoryId, memoryColumns, toMemory, visibleTo, type MemoryRow } from './memory-rows.js';
 import type { PostgresDatabase } from './postgres-database.js';
 import { PostgresUpserter } from './postgres-upsert.js';
-import { nearestHits, type HitsQuery } from './postgres-vectors.js';
+import { PostgresEmbeddingMigration } from './postgres-embedding-migration.js';
+import { nearestHits, pendingEmbeddings, setEmbeddings, type HitsQuery } from './postgres-vectors.js';
 
 const EXPORT_PAGE = 500;
 /** An import creating this many memories refreshes the table's planner statistics. */
@@ -46,7 +50,7 @@ export class PostgresMemoryStore implements MemoryStore {
     return this.#db.vectors;
   }
 
-  async store(scope: Scope, input: NewMemory, embedding: Float32Array): Promise<StoreResult> {
+  async store(scope: Scope, input: NewMemory, embedding: Float32Array | null): Promise<StoreResult> {
     return this.#db.pool.transaction((client) =>
       this.#upserter.upsertOne(client, scope, input, embedding, this.#now()),
     );
@@ -54,7 +58,7 @@ export class PostgresMemoryStore implements MemoryStore {
 
   async importMany(
     memories: readonly ImportedMemory[],
-    embeddings: readonly Float32Array[],
+    embeddings: ReadonlyArray<Float32Array | null>,
     onProgress?: (done: number) => void,
   ): Promise<{ created: number; updated: number }> {
     const counts = await this.#db.pool.transaction((client) =>
@@ -64,6 +68,18 @@ export class PostgresMemoryStore implements MemoryStore {
     // comes round (a full sort instead of an index scan, seconds instead of milliseconds).
     if (counts.created >= ANALYZE_AFTER_IMPORT) await this.#db.pool.query(`ANALYZE ${this.#db.schema}.memories`);
     return counts;
+  }
+
+  pendingEmbeddings(namespace: string | undefined, limit: number): Promise<PendingEmbedding[]> {
+    return pendingEmbeddings(this.#db, namespace, limit);
+  }
+
+  setEmbeddings(items: readonly EmbeddingInput[]): Promise<number> {
+    return setEmbeddings(this.#db, items);
+  }
+
+  embeddingMigration(): EmbeddingMigration {
+    return new PostgresEmbeddingMigration(this.#db);
   }
 
   async get(scope: Scope, id: string): Promise<Memory | null> {
@@ -95,7 +111,7 @@ export class PostgresMemoryStore implements MemoryStore {
 
   async search(scope: Scope, query: SearchQuery): Promise<ScoredMemory[]> {
     // A text of filler words only ("recall memories") lists instead of matching nothing.
-    const terms = searchTerms(query.text);
+    const terms = searchTerms(query.text, query.synonyms);
     const p = new SqlParams();
     const m = `${this.#db.schema}.memories m`;
     const visible = visibleTo(scope, this.#now(), p);
@@ -108,7 +124,7 @@ export class PostgresMemoryStore implements MemoryStore {
         recent: 'm.created_at DESC',
       }[query.orderBy ?? 'relevance'];
       const sql = `SELECT m.seq, ts_rank(m.search, q) AS score
-        FROM ${m} CROSS JOIN websearch_to_tsquery('english', ${p.add(terms.join(' or '))}) AS q
+        FROM ${m} CROSS JOIN websearch_to_tsquery('english', ${p.add(terms.map((t) => (t.includes(' ') ? `"${t}"` : t)).join(' or '))}) AS q
         WHERE m.search @@ q AND ${visible} ${filters} ORDER BY ${order} LIMIT ${p.add(query.limit)}`;
       return this.#readAndTouch({ sql, params: p });
     }

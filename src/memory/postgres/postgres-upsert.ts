@@ -16,7 +16,7 @@ interface Pending {
   scope: Scope;
   input: NewMemory;
   prepared: PreparedMemory;
-  embedding: Float32Array;
+  embedding: Float32Array | null;
 }
 
 const keyOf = (namespace: string, agentId: string, hash: string): string => `${namespace}\u0001${agentId}\u0001${hash}`;
@@ -36,7 +36,7 @@ export class PostgresUpserter {
     client: PoolClient,
     scope: Scope,
     input: NewMemory,
-    embedding: Float32Array,
+    embedding: Float32Array | null,
     now: number,
   ): Promise<StoreResult> {
     for (let attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
@@ -75,7 +75,7 @@ export class PostgresUpserter {
   async upsertMany(
     client: PoolClient,
     memories: readonly ImportedMemory[],
-    embeddings: readonly Float32Array[],
+    embeddings: ReadonlyArray<Float32Array | null>,
     now: number,
     onProgress?: (done: number) => void,
   ): Promise<{ created: number; updated: number }> {
@@ -100,7 +100,7 @@ export class PostgresUpserter {
         scope: { namespace: memory.namespace, agentId: memory.agentId },
         input: memory,
         prepared,
-        embedding: embeddings[i]!,
+        embedding: embeddings[i] ?? null,
       });
     }
     if (batch.length > 0 || memories.length === 0) await flush();

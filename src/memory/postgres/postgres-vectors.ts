@@ -1,9 +1,12 @@
-import type { NearestQuery, Scope } from '../store.js';
+import type { EmbeddingInput, NearestQuery, PendingEmbedding, Scope } from '../store.js';
 import type { PostgresDatabase } from './postgres-database.js';
 import { SqlParams, visibleTo } from './memory-rows.js';
 
 /** How an embedding travels as text: a pgvector literal, or the hex of its float32 little-endian bytes. */
-export function encodeEmbedding(db: PostgresDatabase, embedding: Float32Array): string {
+export function encodeEmbedding(db: PostgresDatabase, embedding: Float32Array): string;
+export function encodeEmbedding(db: PostgresDatabase, embedding: Float32Array | null): string | null;
+export function encodeEmbedding(db: PostgresDatabase, embedding: Float32Array | null): string | null {
+  if (embedding === null) return null;
   if (db.vectors === 'pgvector') return `[${Array.from(embedding).join(',')}]`;
   return Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength).toString('hex');
 }
@@ -28,7 +31,8 @@ export async function nearestHits(
   now: number,
 ): Promise<HitsQuery> {
   const p = new SqlParams();
-  const importance = query.minImportance === undefined ? '' : `AND m.importance >= ${p.add(query.minImportance)}`;
+  // A memory whose vector is still being computed (NULL) is found by full text only, meanwhile.
+  const importance = `AND m.embedding IS NOT NULL ${query.minImportance === undefined ? '' : `AND m.importance >= ${p.add(query.minImportance)}`}`;
   if (db.vectors === 'pgvector') {
     const distance = `m.embedding OPERATOR(${db.vectorSchema}.<=>) ${decodeEmbeddingSql(db, `${p.add(encodeEmbedding(db, query.embedding))}::text`)}`;
     const visible = visibleTo(scope, now, p);
@@ -77,4 +81,29 @@ function dot(a: Float32Array, b: Float32Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) sum += a[i]! * b[i]!;
   return sum;
+}
+
+/** Memories whose vector is still to be computed, oldest first. */
+export async function pendingEmbeddings(
+  db: PostgresDatabase,
+  namespace: string | undefined,
+  limit: number,
+): Promise<PendingEmbedding[]> {
+  const { rows } = await db.pool.query<{ id: string; content: string }>(
+    `SELECT id::text AS id, content FROM ${db.schema}.memories
+     WHERE embedding IS NULL ${namespace === undefined ? '' : 'AND namespace = $2'} ORDER BY seq LIMIT $1`,
+    namespace === undefined ? [limit] : [limit, namespace],
+  );
+  return rows;
+}
+
+/** Sets the vectors of memories still pending; returns how many were. */
+export async function setEmbeddings(db: PostgresDatabase, items: readonly EmbeddingInput[]): Promise<number> {
+  if (items.length === 0) return 0;
+  const { rowCount } = await db.pool.query(
+    `UPDATE ${db.schema}.memories m SET embedding = ${decodeEmbeddingSql(db, 'r.embedding')}
+     FROM unnest($1::uuid[], $2::text[]) AS r(id, embedding) WHERE m.id = r.id AND m.embedding IS NULL`,
+    [items.map((i) => i.id), items.map((i) => encodeEmbedding(db, i.embedding))],
+  );
+  return rowCount ?? 0;
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError, ValidationError } from '../../errors.js';
+import type { EmbedderChoice, EmbedderIdentity } from '../../embeddings/embedder.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 export type SqliteDatabase = Database.Database;
@@ -9,8 +10,11 @@ export type SqliteDatabase = Database.Database;
 export interface OpenSqliteOptions {
   /** A file path or ':memory:'. */
   path: string;
-  /** The embedder the vectors come from; a database keeps the one it was created with. */
-  embedder: { id: string; dimensions: number };
+  /**
+   * The embedder the vectors come from (a database keeps the one it records), or a choice
+   * made from what the database records (undefined for a new one).
+   */
+  embedder: EmbedderChoice<EmbedderIdentity>;
 }
 
 /**
@@ -37,7 +41,7 @@ export function openSqliteDatabase({ path, embedder }: OpenSqliteOptions): Sqlit
     // serves the rest at memcpy speed, and resident memory is part of the budget.
     db.pragma('cache_size = -2000');
     migrate(db);
-    checkEmbedder(db, embedder);
+    checkEmbedder(db, typeof embedder === 'function' ? embedder(recordedEmbedder(db)) : embedder);
     return db;
   } catch (error) {
     db.close();
@@ -62,11 +66,17 @@ function migrate(db: SqliteDatabase): void {
   }
 }
 
-/** Vectors from two different embedders are not comparable, so a database is bound to one. */
-function checkEmbedder(db: SqliteDatabase, embedder: { id: string; dimensions: number }): void {
+/** The embedder whose vectors the database holds, or undefined for a new database. */
+export function recordedEmbedder(db: SqliteDatabase): EmbedderIdentity | undefined {
   const get = db.prepare<[string], string>('SELECT value FROM store_meta WHERE key = ?').pluck();
-  const stored = get.get('embedder_id');
-  if (stored === undefined) {
+  const id = get.get('embedder_id');
+  return id === undefined ? undefined : { id, dimensions: Number(get.get('embedder_dimensions')) };
+}
+
+/** Vectors from two different embedders are not comparable, so a database is bound to one. */
+function checkEmbedder(db: SqliteDatabase, embedder: EmbedderIdentity): void {
+  const recorded = recordedEmbedder(db);
+  if (recorded === undefined) {
     db.prepare('INSERT INTO store_meta (key, value) VALUES (?, ?), (?, ?)').run(
       'embedder_id',
       embedder.id,
@@ -75,9 +85,9 @@ function checkEmbedder(db: SqliteDatabase, embedder: { id: string; dimensions: n
     );
     return;
   }
-  if (stored !== embedder.id || Number(get.get('embedder_dimensions')) !== embedder.dimensions) {
+  if (recorded.id !== embedder.id || recorded.dimensions !== embedder.dimensions) {
     throw new ValidationError(
-      `embedder: this database holds vectors from '${stored}', but the engine was given '${embedder.id}'; use the same embedder or a new database`,
+      `embedder: this database holds vectors from '${recorded.id}', but the engine was given '${embedder.id}'; use the same embedder, or switch with 'tmws-patterns memory reembed --embedder …'`,
     );
   }
 }

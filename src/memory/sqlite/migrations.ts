@@ -129,4 +129,23 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       END;
     `,
   },
+  {
+    version: 5,
+    name: 'deferred and re-computed embeddings',
+    // Memories written before their vector exists (a slow embedder works behind the write), and
+    // the vectors of a re-embedding in progress, switched in by one transaction at the end.
+    sql: () => `
+      CREATE TABLE pending_embeddings (
+        rowid INTEGER PRIMARY KEY REFERENCES memories (rowid) ON DELETE CASCADE,
+        namespace TEXT NOT NULL
+      );
+      CREATE INDEX pending_embeddings_by_namespace ON pending_embeddings (namespace, rowid);
+      CREATE TABLE memory_vectors_next (
+        rowid INTEGER PRIMARY KEY REFERENCES memories (rowid) ON DELETE CASCADE,
+        namespace TEXT NOT NULL,
+        scale REAL NOT NULL,
+        vector BLOB NOT NULL
+      );
+    `,
+  },
 ];

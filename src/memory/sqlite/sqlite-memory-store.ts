@@ -3,12 +3,15 @@ import type { Statement } from 'better-sqlite3';
 import { StoreUnavailableError } from '../../errors.js';
 import { mergeMemory, patchMemory, prepareMemory, searchTerms, type PreparedMemory } from '../records.js';
 import type {
+  EmbeddingInput,
+  EmbeddingMigration,
   ImportedMemory,
   Memory,
   MemoryPatch,
   MemoryStore,
   NearestQuery,
   NewMemory,
+  PendingEmbedding,
   Scope,
   ScoredMemory,
   SearchQuery,
@@ -17,6 +20,7 @@ import type {
 import { quantize } from '../vector-index.js';
 import type { SqliteDatabase } from './database.js';
 import { NamespaceRanges } from './namespace-ranges.js';
+import { SqliteEmbeddingMigration } from './sqlite-embedding-migration.js';
 import { SqliteTextSearch } from './sqlite-text-search.js';
 import { SqliteVectors } from './sqlite-vectors.js';
 import { columns, toMemory, type MemoryRow } from './rows.js';
@@ -58,25 +62,41 @@ export class SqliteMemoryStore implements MemoryStore {
     this.#namespaces = new NamespaceRanges(db);
   }
 
-  async store(scope: Scope, input: NewMemory, embedding: Float32Array): Promise<StoreResult> {
+  async store(scope: Scope, input: NewMemory, embedding: Float32Array | null): Promise<StoreResult> {
     return this.#write(() => this.#upsert(scope, input, embedding));
   }
 
   async importMany(
     memories: readonly ImportedMemory[],
-    embeddings: readonly Float32Array[],
+    embeddings: ReadonlyArray<Float32Array | null>,
     onProgress?: (done: number) => void,
   ): Promise<{ created: number; updated: number }> {
     return this.#write(() => {
       let created = 0;
       memories.forEach((memory, i) => {
         const scope = { namespace: memory.namespace, agentId: memory.agentId };
-        if (this.#upsert(scope, memory, embeddings[i]!).created) created++;
+        if (this.#upsert(scope, memory, embeddings[i] ?? null).created) created++;
         if ((i + 1) % PROGRESS_EVERY === 0) onProgress?.(i + 1);
       });
       onProgress?.(memories.length);
       return { created, updated: memories.length - created };
     });
+  }
+
+  async pendingEmbeddings(namespace: string | undefined, limit: number): Promise<PendingEmbedding[]> {
+    return this.#guard(() => this.#vectors.pending(namespace, limit));
+  }
+
+  async setEmbeddings(items: readonly EmbeddingInput[]): Promise<number> {
+    return this.#write(() => this.#vectors.fill(items));
+  }
+
+  embeddingMigration(): EmbeddingMigration {
+    return new SqliteEmbeddingMigration(
+      this.#db,
+      (operation) => this.#write(operation),
+      () => this.#vectors.reload(),
+    );
   }
 
   async get(scope: Scope, id: string): Promise<Memory | null> {
@@ -114,7 +134,7 @@ export class SqliteMemoryStore implements MemoryStore {
 
   async search(scope: Scope, query: SearchQuery): Promise<ScoredMemory[]> {
     return this.#guard(() => {
-      const terms = searchTerms(query.text);
+      const terms = searchTerms(query.text, query.synonyms);
       // A text of filler words only ("recall memories") lists instead of matching nothing.
       if (terms.length === 0) return this.#list(scope, query);
       const range = this.#namespaces.find(scope.namespace);
@@ -181,7 +201,7 @@ export class SqliteMemoryStore implements MemoryStore {
     this.#vectors.clear();
   }
 
-  #upsert(scope: Scope, input: NewMemory, embedding: Float32Array): StoreResult {
+  #upsert(scope: Scope, input: NewMemory, embedding: Float32Array | null): StoreResult {
     const now = this.#now();
     const prepared = prepareMemory(input, now);
     const existing = this.#statement(
@@ -211,7 +231,8 @@ export class SqliteMemoryStore implements MemoryStore {
       createdAt: prepared.createdAt,
     });
     this.#writeTags(rowid, scope.namespace, prepared);
-    this.#vectors.insert(scope.namespace, rowid, quantize(embedding));
+    if (embedding) this.#vectors.insert(scope.namespace, rowid, quantize(embedding));
+    else this.#vectors.markPending(scope.namespace, rowid);
     return { memory: this.#byRowid(rowid), created: true };
   }
 

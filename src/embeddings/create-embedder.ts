@@ -1,0 +1,57 @@
+import { ValidationError } from '../errors.js';
+import type { Embedder, EmbedderIdentity } from './embedder.js';
+import { HashingEmbedder } from './hashing-embedder.js';
+import { LocalEmbedder } from './local-embedder.js';
+import { OpenAIEmbedder, type OpenAIEmbedderOptions } from './openai-embedder.js';
+
+export const EMBEDDER_NAMES = ['local', 'hashing', 'openai'] as const;
+
+export interface OpenAIEmbedderSpec extends Omit<OpenAIEmbedderOptions, 'url' | 'model'> {
+  provider: 'openai';
+  url: string;
+  model: string;
+}
+
+/** How callers name an embedder: a built-in, an OpenAI-compatible endpoint, or their own implementation. */
+export type EmbedderSpec = 'local' | 'hashing' | OpenAIEmbedderSpec | Embedder;
+
+/** What a new database gets when nothing is configured: a real sentence encoder, offline. */
+export const DEFAULT_EMBEDDER = 'local';
+
+/** Builds the embedder a spec names. An OpenAI-compatible one without `dimensions` asks the endpoint once. */
+export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
+  if (spec === 'local') return new LocalEmbedder();
+  if (spec === 'hashing') return new HashingEmbedder();
+  if (isEmbedder(spec)) return spec;
+  if (spec.provider !== 'openai') {
+    throw new ValidationError(`embedder.provider: expected 'openai', got '${String(spec.provider)}'`);
+  }
+  const embedder = new OpenAIEmbedder(spec);
+  await embedder.detectDimensions();
+  return embedder;
+}
+
+/**
+ * With no embedder configured: the one whose vectors the database holds, or the default
+ * for a new database. An OpenAI-compatible embedder cannot be rebuilt from its id alone.
+ */
+export function embedderFor(recorded: EmbedderIdentity | undefined): Embedder {
+  if (recorded === undefined) return new LocalEmbedder();
+  const local = new LocalEmbedder();
+  if (recorded.id === local.id) return local;
+  const hashing = /^hashing-v1-(\d+)$/.exec(recorded.id);
+  if (hashing) return new HashingEmbedder({ dimensions: Number(hashing[1]) });
+  throw new ValidationError(
+    `embedder: this database holds vectors from '${recorded.id}'; configure that embedder (TMWS_EMBEDDER=openai with TMWS_EMBEDDING_URL and TMWS_EMBEDDING_MODEL, or the embedder option)`,
+  );
+}
+
+export function isEmbedder(value: unknown): value is Embedder {
+  const candidate = value as Embedder | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.embed === 'function' &&
+    typeof candidate.embedBatch === 'function'
+  );
+}
