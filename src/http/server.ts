@@ -22,7 +22,7 @@ import { HTTP_DEFAULTS } from './defaults.js';
 import { createErrorHandler, notFoundHandler } from './error-handler.js';
 import { mcpRoute } from './mcp-route.js';
 import { memoryRoutes } from './memory-routes.js';
-import { ServiceMetrics } from './metrics.js';
+import { metricsRoute, ServiceMetrics } from './metrics.js';
 import { probeRoutes } from './ops-routes.js';
 
 export interface HttpServiceOptions {
@@ -110,10 +110,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     requireCaller(secured, authenticator, 'http');
     await secured.register(apiRoutes, { prefix: '/api/v1', gateway });
     await secured.register(memoryRoutes, { prefix: '/api/v1', gateway });
-    secured.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-      const { contentType, body } = await metrics.render();
-      return reply.type(contentType).send(body);
-    });
+    await secured.register(metricsRoute, { metrics, gateway });
   });
   await app.register(async (mcp) => {
     requireCaller(mcp, authenticator, 'mcp');
