@@ -18,6 +18,7 @@ import type { RateLimit } from '../security/rate-limiter.js';
 import type { Principal } from '../security/roles.js';
 import { apiRoutes } from './api-routes.js';
 import { requireCaller } from './authenticate.js';
+import { dashboardRoutes } from './dashboard-routes.js';
 import { HTTP_DEFAULTS } from './defaults.js';
 import { createErrorHandler, notFoundHandler } from './error-handler.js';
 import { mcpRoute } from './mcp-route.js';
@@ -105,6 +106,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
   });
 
   await app.register(probeRoutes, { engine: options.engine });
+  await app.register(dashboardRoutes, { authenticator });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(async (secured) => {
     requireCaller(secured, authenticator, 'http');
