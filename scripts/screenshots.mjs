@@ -1,25 +1,15 @@
 // Screenshots of every dashboard view for the docs (docs/dashboard/*.png), taken in
 // headless Chromium on the demo server of scripts/dashboard-demo.mjs.
-// Run: npm run screenshots   (CHROMIUM=/path/to/chromium to use another browser)
+// Run: npm run screenshots   (TMWS_TEST_CHROMIUM=/path/to/chromium to use another browser)
 import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { startDemo } from './dashboard-demo.mjs';
 
 const OUT = new URL('../docs/dashboard/', import.meta.url);
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 mkdirSync(OUT, { recursive: true });
 const { app, engine, address, keys } = await startDemo();
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ARGS });
+const browser = await launchChromium();
 const shot = (page, name) => page.screenshot({ path: new URL(`${name}.png`, OUT).pathname });
 
 async function signIn(agent) {

@@ -63,3 +63,18 @@ export function errorNote(error: unknown): HTMLElement {
   const message = error instanceof Error ? error.message : String(error);
   return h('p', { class: 'error', role: 'alert' }, message);
 }
+
+/** A view: its heading (the region's name), what the figures cover, anything else for the head, then the body. */
+export function viewSection(name: string, title: string, head: Child[], ...body: Array<Child | Child[]>): HTMLElement {
+  const id = `${name}-title`;
+  return h(
+    'section',
+    { class: 'view', 'aria-labelledby': id },
+    h('div', { class: 'view-head' }, h('h2', { id }, title), head),
+    ...body,
+  );
+}
+
+export function scopeNote(text: string): HTMLElement {
+  return h('p', { class: 'scope' }, text);
+}

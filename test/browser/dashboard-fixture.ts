@@ -1,21 +1,12 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { launchChromium } from '../../scripts/chromium.mjs';
 import { manualClock, onCleanup } from '../helpers/engine.js';
 import { apiKeysFor, call, startTestServer, type TestServer } from '../helpers/server.js';
 
-/** Debian's Chromium, driven by playwright-core (its own browser downloads are not possible here). */
-export const CHROMIUM = process.env['TMWS_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** expect.poll's default second is short for a browser on a busy shared machine. */
+export const POLL = { timeout: 15_000, interval: 100 };
 
 export const AGENTS = [
   { agentId: 'alice', namespace: 'lab', role: 'agent' },
@@ -33,7 +24,7 @@ export function useBrowser(): () => Browser {
     if (!existsSync(new URL('../../dist/dashboard/index.html', import.meta.url))) {
       throw new Error('The dashboard is not built: run `npm run build` before the browser tests (npm test does)');
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -97,4 +88,16 @@ export async function signIn(page: Page, key: string): Promise<void> {
   await page.getByTestId('login-key').fill(key);
   await page.getByTestId('login-key').press('Enter');
   await page.getByTestId('identity').waitFor();
+}
+
+/** A new context on the dashboard (at `hash`), signed in as `agent`. */
+export async function openSignedIn(
+  browser: Browser,
+  server: DashboardServer,
+  agent: AgentName,
+  hash = '',
+): Promise<OpenedPage> {
+  const opened = await openDashboard(browser, server.base, hash);
+  await signIn(opened.page, server.keys[agent]);
+  return opened;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDashboard, signIn, startDashboardServer, useBrowser } from './dashboard-fixture.js';
+import { POLL, openSignedIn, startDashboardServer, useBrowser } from './dashboard-fixture.js';
 
 const browser = useBrowser();
 
@@ -15,17 +15,16 @@ describe('two agents side by side', { timeout: 60_000 }, () => {
     server.advance(5_000);
 
     // Three people at once, each in their own browser context: alice and carol share namespace lab, bob is in ops.
-    const open = async (agent: 'alice' | 'carol' | 'bob') => {
-      const opened = await openDashboard(browser(), server.base, '#memories');
-      await signIn(opened.page, server.keys[agent]);
-      return opened;
-    };
-    const [alice, carol, bob] = await Promise.all([open('alice'), open('carol'), open('bob')]);
+    const [alice, carol, bob] = await Promise.all([
+      openSignedIn(browser(), server, 'alice', '#memories'),
+      openSignedIn(browser(), server, 'carol', '#memories'),
+      openSignedIn(browser(), server, 'bob', '#memories'),
+    ] as const);
     const search = async (opened: typeof alice, query: string) => {
       await opened.page.getByTestId('memory-search').fill(query);
       await opened.page.getByTestId('memory-search').press('Enter');
       await opened.page.getByTestId('memory-results').locator('li').first().waitFor();
-      await expect.poll(() => opened.page.locator('.results > p').innerText()).toMatch(/in \d+ ms/);
+      await expect.poll(() => opened.page.locator('.results > p').innerText(), POLL).toMatch(/in \d+ ms/);
       return opened.page.getByTestId('memory-results').locator('.memory-open').allInnerTexts();
     };
     expect((await search(alice, 'kubernetes')).sort()).toEqual([secret, 'lab team note on kubernetes']);

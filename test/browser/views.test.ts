@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openDashboard, signIn, startDashboardServer, useBrowser, type DashboardServer } from './dashboard-fixture.js';
+import { POLL, openSignedIn, startDashboardServer, useBrowser, type DashboardServer } from './dashboard-fixture.js';
 
 const browser = useBrowser();
 
@@ -61,14 +61,13 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
       await server.api('alice', '/api/v1/pattern/execute', { query });
     }
     server.advance(5_000); // the bucket of those executions is complete: the charts draw completed buckets
-    const { page, problems } = await openDashboard(browser(), server.base);
-    await signIn(page, server.keys.alice);
+    const { page, problems } = await openSignedIn(browser(), server, 'alice');
     const chart = page.getByTestId('stats-chart');
     await chart.locator('canvas').waitFor();
     // The executions series is blue (#2563eb), failures red (#dc2626): both drawn from the data.
     await page.waitForFunction(() => document.querySelector('.tile strong')?.textContent === '4');
     await expect
-      .poll(() => pixelsOfColour(page, '[data-testid="stats-chart"] canvas', [37, 99, 235]))
+      .poll(() => pixelsOfColour(page, '[data-testid="stats-chart"] canvas', [37, 99, 235]), POLL)
       .toBeGreaterThan(20);
     expect(await pixelsOfColour(page, '[data-testid="stats-chart"] canvas', [220, 38, 38])).toBeGreaterThan(20);
     const tiles = await page.locator('.tile').allInnerTexts();
@@ -85,8 +84,7 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
   it('searches memories with Enter and shows each result with its attribution, filters and detail', async () => {
     const server = await startDashboardServer();
     const ids = await storeMemories(server);
-    const { page, problems } = await openDashboard(browser(), server.base, '#memories');
-    await signIn(page, server.keys.alice);
+    const { page, problems } = await openSignedIn(browser(), server, 'alice', '#memories');
     const results = page.getByTestId('memory-results');
     // Opening the view lists the visible memories by importance.
     await results.locator('li.memory').nth(2).waitFor();
@@ -98,7 +96,7 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
 
     await page.getByTestId('memory-search').fill('pgbouncer transaction');
     await page.getByTestId('memory-search').press('Enter');
-    await expect.poll(() => results.locator('li.memory').count()).toBe(1);
+    await expect.poll(() => results.locator('li.memory').count(), POLL).toBe(1);
     const item = results.locator('li.memory').first();
     const meta = await item.locator('.memory-meta').innerText();
     expect(meta).toContain('team');
@@ -113,7 +111,7 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
     await page.getByLabel('Tags (all of)').fill('performance');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await expect
-      .poll(() => results.locator('.memory-open').allInnerTexts())
+      .poll(() => results.locator('.memory-open').allInnerTexts(), POLL)
       .toEqual(['A pool of 20 connections per instance kept p95 low']);
     expect(await results.locator('.attribution').innerText()).toBe('full text (BM25)');
 
@@ -122,7 +120,7 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
     await page.getByTestId('memory-search').fill('');
     await page.getByLabel('Minimum importance').fill('0.5');
     await page.getByLabel('Minimum importance').press('Enter');
-    await expect.poll(() => results.locator('li.memory').count()).toBe(2);
+    await expect.poll(() => results.locator('li.memory').count(), POLL).toBe(2);
     await results.locator('.memory-open').first().focus();
     await page.keyboard.press('Enter');
     const detail = page.locator('aside.detail');
@@ -137,8 +135,7 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
   it("offers delete on the caller's own memories only, and deletes through the API", async () => {
     const server = await startDashboardServer();
     const ids = await storeMemories(server);
-    const { page, problems } = await openDashboard(browser(), server.base, '#memories');
-    await signIn(page, server.keys.alice);
+    const { page, problems } = await openSignedIn(browser(), server, 'alice', '#memories');
     const results = page.getByTestId('memory-results');
     await results.locator('li.memory').nth(2).waitFor();
 
@@ -154,8 +151,7 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
     expect((await server.api('alice', `/api/v1/memories/${ids['pool-size']}`)).status).toBe(404);
 
     // A readonly caller of the same namespace sees the team memory, and no delete.
-    const reader = await openDashboard(browser(), server.base, '#memories');
-    await signIn(reader.page, server.keys.reader);
+    const reader = await openSignedIn(browser(), server, 'reader', '#memories');
     await reader.page.getByTestId('memory-results').locator(`[data-id="${ids['pooling']}"] .memory-open`).click();
     await reader.page.locator('aside.detail dl').waitFor();
     expect(await reader.page.getByRole('button', { name: 'Delete…' }).count()).toBe(0);
@@ -167,8 +163,7 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
     for (const query of ['recall items tagged security', 'recall items tagged security', 'check health']) {
       await server.api('alice', '/api/v1/pattern/execute', { query });
     }
-    const { page, problems } = await openDashboard(browser(), server.base, '#patterns');
-    await signIn(page, server.keys.alice);
+    const { page, problems } = await openSignedIn(browser(), server, 'alice', '#patterns');
     const table = page.getByTestId('pattern-table');
     await table.locator('tbody tr').nth(12).waitFor();
     expect(await table.locator('thead th').allInnerTexts()).toEqual([
@@ -196,7 +191,7 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
     expect(unused.slice(0, 8)).toEqual(['memory', 'store', '9', 'never', '0', '–', '–', 'agent']);
 
     await page.getByLabel('Type').selectOption('hybrid');
-    await expect.poll(() => table.locator('tbody tr').count()).toBe(4);
+    await expect.poll(() => table.locator('tbody tr').count(), POLL).toBe(4);
 
     await page.getByTestId('explain-input').fill('recall items tagged security');
     await page.getByTestId('explain-input').press('Enter');
@@ -215,7 +210,7 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
     await page.getByLabel('Mode', { exact: true }).last().selectOption('fast');
     await page.getByRole('button', { name: 'Explain' }).click();
     await expect
-      .poll(() => result.locator('.verdict').innerText())
+      .poll(() => result.locator('.verdict').innerText(), POLL)
       .toMatch(/Nothing runs — PATTERN_NOT_FOUND in fast mode/);
     expect(problems).toEqual([]);
   });
@@ -224,14 +219,12 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
     const server = await startDashboardServer();
     await server.api('alice', '/api/v1/pattern/execute', { query: 'check health' });
     await server.api('bob', '/api/v1/memories', { content: 'ops note' });
-    const agent = await openDashboard(browser(), server.base, '#audit');
-    await signIn(agent.page, server.keys.alice);
+    const agent = await openSignedIn(browser(), server, 'alice', '#audit');
     expect(await agent.page.getByRole('link', { name: 'Audit' }).count()).toBe(0);
     expect(agent.page.url()).toMatch(/#audit$/);
     await agent.page.getByRole('heading', { name: 'Overview' }).waitFor();
 
-    const { page, problems } = await openDashboard(browser(), server.base, '#audit');
-    await signIn(page, server.keys.root);
+    const { page, problems } = await openSignedIn(browser(), server, 'root', '#audit');
     const table = page.getByTestId('audit-table');
     await table.locator('tbody tr[data-id]').first().waitFor();
     const operations = await table.locator('tbody tr td:nth-child(4)').allInnerTexts();
@@ -239,7 +232,7 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
 
     await page.getByLabel('Agent').fill('bob');
     await page.getByLabel('Agent').press('Enter');
-    await expect.poll(() => table.locator('tbody tr td:nth-child(2)').allInnerTexts()).toEqual(['bob']);
+    await expect.poll(() => table.locator('tbody tr td:nth-child(2)').allInnerTexts(), POLL).toEqual(['bob']);
     expect(await table.locator('tbody tr td:nth-child(4)').allInnerTexts()).toEqual(['memory.store']);
     expect([...problems, ...agent.problems]).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import type { Api, AuditFilter } from '../api.js';
-import { badge, errorNote, field, h, replace } from '../dom.js';
+import { badge, errorNote, field, h, replace, scopeNote, viewSection } from '../dom.js';
 import { dateTime } from '../format.js';
 import type { AuditEntry } from '../types.js';
 
@@ -49,15 +49,10 @@ export class AuditView {
   constructor(api: Api) {
     this.#api = api;
     const headings = ['Time', 'Agent', 'Namespace', 'Operation', 'Pattern', 'Target', 'Outcome', 'ms', 'Surface'];
-    this.element = h(
-      'section',
-      { class: 'view', 'aria-labelledby': 'audit-title' },
-      h(
-        'div',
-        { class: 'view-head' },
-        h('h2', { id: 'audit-title' }, 'Audit log'),
-        h('p', { class: 'scope' }, 'Every namespace (admin)'),
-      ),
+    this.element = viewSection(
+      'audit',
+      'Audit log',
+      [scopeNote('Every namespace (admin)')],
       h(
         'form',
         { class: 'card filter-row audit-filters', onsubmit: (event: Event) => this.#submit(event) },

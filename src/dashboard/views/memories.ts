@@ -1,5 +1,5 @@
 import type { Api, MemorySearch } from '../api.js';
-import { badge, errorNote, field, h, replace } from '../dom.js';
+import { badge, errorNote, field, h, replace, scopeNote, viewSection } from '../dom.js';
 import { count, score } from '../format.js';
 import type { Me, Memory } from '../types.js';
 import { MemoryDetail } from './memory-detail.js';
@@ -55,15 +55,10 @@ export class MemoriesView {
         field('Results', this.#limit, 'At most 100 a search'),
       ),
     );
-    this.element = h(
-      'section',
-      { class: 'view', 'aria-labelledby': 'memories-title' },
-      h(
-        'div',
-        { class: 'view-head' },
-        h('h2', { id: 'memories-title' }, 'Memories'),
-        h('p', { class: 'scope' }, `Visible to ${me.agent_id} in ${me.namespace}`),
-      ),
+    this.element = viewSection(
+      'memories',
+      'Memories',
+      [scopeNote(`Visible to ${me.agent_id} in ${me.namespace}`)],
       form,
       h('div', { class: 'split' }, h('div', { class: 'results' }, this.#status, this.#results), this.#detail.element),
     );

@@ -1,5 +1,5 @@
 import type { Api } from '../api.js';
-import { errorNote, h, replace, statusPill } from '../dom.js';
+import { errorNote, h, replace, scopeNote, statusPill, viewSection } from '../dom.js';
 import { count, duration, ms, percent } from '../format.js';
 import type { Me, PatternType, Stats, Timeline } from '../types.js';
 import { CategoryBars, TimeChart } from './charts.js';
@@ -47,16 +47,16 @@ export class OverviewView {
 
   constructor(api: Api, me: Me) {
     this.#api = api;
-    this.#scope = h('p', { class: 'scope' }, me.role === 'admin' ? 'Every namespace' : `Namespace ${me.namespace}`);
+    this.#scope = scopeNote(me.role === 'admin' ? 'Every namespace' : `Namespace ${me.namespace}`);
     this.#tiles = h('div', { class: 'tiles' });
     this.#health = h('div', { class: 'health', 'aria-live': 'polite' });
     this.#errors = h('div', { class: 'errors' });
     const card = (title: string, subtitle: string, slot: HTMLElement) =>
       h('section', { class: 'card chart-card' }, h('h3', null, title), h('p', { class: 'muted' }, subtitle), slot);
-    this.element = h(
-      'section',
-      { class: 'view', 'aria-labelledby': 'overview-title' },
-      h('div', { class: 'view-head' }, h('h2', { id: 'overview-title' }, 'Overview'), this.#scope, this.#health),
+    this.element = viewSection(
+      'overview',
+      'Overview',
+      [this.#scope, this.#health],
       this.#notice,
       this.#tiles,
       h(

@@ -1,5 +1,5 @@
 import type { Api } from '../api.js';
-import { badge, errorNote, h, replace } from '../dom.js';
+import { badge, errorNote, h, replace, scopeNote, viewSection } from '../dom.js';
 import { count, ms, percent } from '../format.js';
 import type { Me, Pattern, PatternFigures } from '../types.js';
 import { ExplainBox } from './explain.js';
@@ -21,19 +21,10 @@ export class PatternsView {
     this.#api = api;
     this.#type.id = 'pattern-type-filter';
     const headings = ['Pattern', 'Type', 'Action', 'Priority', 'TTL', 'Executions', 'Hit rate', 'p95', 'Role'];
-    this.element = h(
-      'section',
-      { class: 'view', 'aria-labelledby': 'patterns-title' },
-      h(
-        'div',
-        { class: 'view-head' },
-        h('h2', { id: 'patterns-title' }, 'Patterns'),
-        h(
-          'p',
-          { class: 'scope' },
-          me.role === 'admin' ? 'Figures of every namespace' : `Figures of namespace ${me.namespace}`,
-        ),
-      ),
+    this.element = viewSection(
+      'patterns',
+      'Patterns',
+      [scopeNote(me.role === 'admin' ? 'Figures of every namespace' : `Figures of namespace ${me.namespace}`)],
       new ExplainBox(api).element,
       h(
         'section',
