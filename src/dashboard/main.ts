@@ -3,7 +3,8 @@
  * server runs without authentication), then shows the views. All data comes from the
  * public API with the key as a Bearer header; nothing is loaded from elsewhere.
  */
-import './styles.css';
+import './base.css';
+import './views.css';
 import { Api, ApiError } from './api.js';
 import { errorNote, h, replace } from './dom.js';
 import { loginView } from './login.js';
