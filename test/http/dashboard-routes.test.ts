@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { dashboardRoutes } from '../../src/http/dashboard-routes.js';
 import { Authenticator } from '../../src/security/authenticator.js';
 import { onCleanup, tempDir } from '../helpers/engine.js';
+import { CLI } from '../helpers/mcp.js';
 import { apiKeysFor, call, startTestServer } from '../helpers/server.js';
 
 const agents = [{ agentId: 'alice', namespace: 'lab', role: 'agent' }] as const;
@@ -69,6 +71,26 @@ describe('serving the dashboard', () => {
     const { base: open } = await startTestServer();
     expect((await call(open, '/api/v1/whoami')).body).toMatchObject({ agent_id: 'default', role: 'admin' });
     expect(await (await fetch(`${open}/dashboard`)).text()).toContain('data-auth="none"');
+  });
+
+  it('is served by the built CLI: tmws-patterns serve', async () => {
+    const child = spawn(process.execPath, [CLI, '--db', ':memory:', 'serve', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    onCleanup(() => void (child.exitCode === null && child.kill('SIGKILL')));
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    while (!/listening on/.test(stdout)) {
+      if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const base = /listening on (http:\/\/\S+)/.exec(stdout)![1]!;
+    const html = await (await fetch(`${base}/dashboard`)).text();
+    expect(html).toContain('data-auth="none"');
+    const script = /src="(\/dashboard\/assets\/app-\w+\.js)"/.exec(html)![1]!;
+    const asset = await fetch(`${base}${script}`);
+    expect(asset.status).toBe(200);
+    expect((await asset.text()).length).toBeGreaterThan(10_000);
   });
 
   it('starts without the dashboard, and says why, when it was not built', async () => {
