@@ -42,7 +42,12 @@ export class Shell {
     this.element = h(
       'div',
       { class: 'shell' },
-      h('a', { class: 'skip', href: '#main' }, 'Skip to content'),
+      // Moves focus without touching the hash, which names the view.
+      h(
+        'a',
+        { class: 'skip', href: '#main', onclick: (event: Event) => this.#skipToContent(event) },
+        'Skip to content',
+      ),
       h(
         'header',
         { class: 'topbar' },
@@ -74,8 +79,15 @@ export class Shell {
     this.#current = undefined;
   }
 
+  #skipToContent(event: Event): void {
+    event.preventDefault();
+    this.#main.focus();
+  }
+
   #route(): void {
     const name = location.hash.slice(1);
+    // An unknown hash (or a view this role does not have) opens the overview, or keeps the current view.
+    if (!this.#routes[name] && this.#current) return;
     const route = this.#routes[name] ? name : 'overview';
     let view = this.#views.get(route);
     if (!view) {

@@ -87,6 +87,13 @@ describe('signing in to the dashboard', { timeout: 60_000 }, () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('memory-search').waitFor();
     expect(page.url()).toMatch(/#memories$/);
+    // The skip link moves focus to the content and stays on the view.
+    await page.getByRole('link', { name: 'Skip to content' }).focus();
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    expect(page.url()).toMatch(/#memories$/);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('memory-search');
     expect(problems).toEqual([]);
   });
 });

@@ -129,6 +129,10 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
     expect(await detail.innerText()).toMatch(/Reads\s+\d+\s+Expires\s+–/);
     await page.keyboard.press('Escape');
     expect(await detail.isHidden()).toBe(true);
+    // Focus goes back to the result that opened the panel.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      'Use pgbouncer in transaction mode for connection pooling',
+    );
     expect(problems).toEqual([]);
   });
 

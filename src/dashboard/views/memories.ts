@@ -126,7 +126,7 @@ export class MemoriesView {
           type: 'button',
           class: 'memory-open',
           'aria-label': `Open memory: ${memory.content.slice(0, 80)}`,
-          onclick: () => void this.#detail.open(memory.id),
+          onclick: (event: Event) => void this.#detail.open(memory.id, event.currentTarget as HTMLElement),
         },
         memory.content,
       ),

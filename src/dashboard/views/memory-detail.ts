@@ -14,6 +14,8 @@ export class MemoryDetail {
   readonly #api: Api;
   readonly #me: Me;
   readonly #onDeleted: (id: string) => void;
+  /** Where focus returns when the panel closes. */
+  #opener: HTMLElement | undefined;
 
   constructor(api: Api, me: Me, onDeleted: (id: string) => void) {
     this.#api = api;
@@ -24,7 +26,8 @@ export class MemoryDetail {
     });
   }
 
-  async open(id: string): Promise<void> {
+  async open(id: string, opener?: HTMLElement): Promise<void> {
+    this.#opener = opener;
     this.element.hidden = false;
     replace(this.element, h('p', { class: 'muted' }, 'Loading…'));
     try {
@@ -38,6 +41,7 @@ export class MemoryDetail {
   close(): void {
     this.element.hidden = true;
     replace(this.element);
+    if (this.#opener?.isConnected) this.#opener.focus();
   }
 
   #head(title: string): HTMLElement {
