@@ -4,12 +4,17 @@
  */
 export { createPatternExecutionEngine, type EngineOptions } from './create-engine.js';
 export type { PostgresSettingsInput } from './memory/postgres/postgres-settings.js';
-export { PatternExecutionEngine, type EngineStats, type ExecuteHooks } from './execution/engine.js';
+export {
+  PatternExecutionEngine,
+  type EngineStats,
+  type ExecuteHooks,
+  type NamespaceStats,
+} from './execution/engine.js';
 export type { MemoryInput, MemoryScope, MemorySearch, MemoryUpdate } from './execution/memory-operations.js';
 export type { Explanation } from './execution/pattern-operations.js';
 export type { ExecutionResult, ExecutionMetadata } from './execution/result.js';
 export { REQUEST_LIMITS, type ExecuteOptions } from './execution/request.js';
-export type { ExecutionCounters, LatencySummary } from './execution/stats.js';
+export type { ExecutionCounters, ExecutionTimeline, LatencySummary, PatternCounters } from './execution/stats.js';
 export { ToolRegistry, type ToolHandler, type ToolCall } from './execution/tools.js';
 
 export { PatternType, ExecutionMode } from './patterns/pattern-type.js';

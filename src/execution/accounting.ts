@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { ExecutionLog, ExecutionRecord, ExecutionSummary } from '../memory/execution-log.js';
 import type { ExecutionRequest } from './request.js';
@@ -5,13 +6,21 @@ import { ExecutionStats, type ExecutionCounters, type ExecutionSample } from './
 
 const FLUSH_MS = 250;
 const FLUSH_BATCH = 256;
+/**
+ * Namespaces whose figures are kept apart (the least recently active beyond this start
+ * again from zero); each costs a few KiB plus its recent latencies.
+ */
+const MAX_NAMESPACES = 1000;
+const NAMESPACE_WINDOWS = { byType: 1024, byPattern: 256 };
 
 /**
- * Accounts for every execution: in process (ExecutionStats) and, when a log is given,
- * durably, appended in batches off the hot path so a call never waits on the write.
+ * Accounts for every execution: in process (ExecutionStats, for every namespace together
+ * and for each apart, so a caller can be shown its own namespace's figures only) and, when
+ * a log is given, durably, appended in batches off the hot path so a call never waits on the write.
  */
 export class ExecutionAccounting {
   readonly #stats = new ExecutionStats();
+  readonly #byNamespace = new LRUCache<string, ExecutionStats>({ max: MAX_NAMESPACES });
   readonly #log: ExecutionLog | undefined;
   readonly #logger: Logger;
   readonly #now: () => number;
@@ -25,11 +34,14 @@ export class ExecutionAccounting {
     this.#now = now;
   }
 
+  /** `request` is undefined when the input was refused before it named a namespace: counted in the total only. */
   record(request: ExecutionRequest | undefined, sample: ExecutionSample): void {
-    this.#stats.record(sample);
+    const at = this.#now();
+    this.#stats.record(sample, at);
+    if (request) this.#namespaceStats(request.namespace).record(sample, at);
     if (!this.#log || this.#closed) return;
     this.#pending.push({
-      at: this.#now(),
+      at,
       agentId: request?.agentId ?? 'unknown',
       namespace: request?.namespace ?? 'unknown',
       pattern: sample.pattern,
@@ -46,8 +58,10 @@ export class ExecutionAccounting {
     else this.#timer ??= setTimeout(() => void this.flush(), FLUSH_MS).unref();
   }
 
-  snapshot(): ExecutionCounters {
-    return this.#stats.snapshot();
+  /** Every namespace's executions together, or one namespace's (all zero if it has none). */
+  snapshot(namespace?: string): ExecutionCounters {
+    const stats = namespace === undefined ? this.#stats : (this.#byNamespace.get(namespace) ?? new ExecutionStats());
+    return stats.snapshot(this.#now());
   }
 
   /** The durable summary across every process that used the same store, or null without a log. */
@@ -67,6 +81,15 @@ export class ExecutionAccounting {
     } catch (error) {
       this.#logger.warn({ err: error, dropped: records.length }, 'could not write the execution log');
     }
+  }
+
+  #namespaceStats(namespace: string): ExecutionStats {
+    let stats = this.#byNamespace.get(namespace);
+    if (!stats) {
+      stats = new ExecutionStats(NAMESPACE_WINDOWS);
+      this.#byNamespace.set(namespace, stats);
+    }
+    return stats;
   }
 
   async close(): Promise<void> {

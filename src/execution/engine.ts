@@ -72,10 +72,21 @@ export interface EngineDependencies {
   closers?: Array<() => Promise<void>>;
 }
 
+/** Every namespace's figures, with the server-wide cache, registry and router counters. */
 export interface EngineStats extends ExecutionCounters {
+  /** null: every namespace. */
+  namespace: null;
   cache: ReturnType<ResultCache<CachedExecution>['stats']>;
   registry: ReturnType<PatternRegistry['stats']>;
   router: ReturnType<HybridDecisionRouter['stats']>;
+  store: { backend: string };
+  uptimeSeconds: number;
+}
+
+/** One namespace's figures, and nothing that counts other namespaces' activity. */
+export interface NamespaceStats extends ExecutionCounters {
+  namespace: string;
+  registry: Pick<ReturnType<PatternRegistry['stats']>, 'patterns' | 'byType' | 'version'>;
   store: { backend: string };
   uptimeSeconds: number;
 }
@@ -153,7 +164,7 @@ export class PatternExecutionEngine {
       registry: this.registry,
       tools: this.tools,
       logger: this.#logger,
-      stats: () => this.getStats() as unknown as JsonObject,
+      stats: (namespace: string) => this.getStats({ namespace }) as unknown as JsonObject,
       cacheHealth: async () => ({ ...(await this.#cache.health()), ...this.#cache.stats() }),
       now: this.#now,
     };
@@ -270,15 +281,33 @@ export class PatternExecutionEngine {
     return { store, cache: await this.#cache.health() };
   }
 
-  /** Statistics of this engine instance since it started (see ExecutionCounters for definitions). */
-  getStats(): EngineStats {
+  /**
+   * Statistics of this engine instance since it started (see ExecutionCounters for
+   * definitions): of every namespace, or of one namespace only.
+   */
+  getStats(): EngineStats;
+  getStats(scope: { namespace: string }): NamespaceStats;
+  getStats(scope?: { namespace: string }): EngineStats | NamespaceStats {
+    const store = { backend: this.store.backend };
+    const uptimeSeconds = Math.round((this.#now() - this.#startedAt) / 1000);
+    if (scope !== undefined) {
+      const { patterns, byType, version } = this.registry.stats();
+      return {
+        ...this.#accounting.snapshot(scope.namespace),
+        namespace: scope.namespace,
+        registry: { patterns, byType, version },
+        store,
+        uptimeSeconds,
+      };
+    }
     return {
       ...this.#accounting.snapshot(),
+      namespace: null,
       cache: this.#cache.stats(),
       registry: this.registry.stats(),
       router: this.router.stats(),
-      store: { backend: this.store.backend },
-      uptimeSeconds: Math.round((this.#now() - this.#startedAt) / 1000),
+      store,
+      uptimeSeconds,
     };
   }
 

@@ -1,4 +1,7 @@
 import { PATTERN_TYPES, type PatternType } from '../patterns/pattern-type.js';
+import { TimelineRing, type ExecutionTimeline } from './stats-timeline.js';
+
+export type { ExecutionTimeline } from './stats-timeline.js';
 
 export interface LatencySummary {
   /** Samples the percentiles are computed over (the most recent ones). */
@@ -7,6 +10,17 @@ export interface LatencySummary {
   p95: number;
   p99: number;
   mean: number;
+}
+
+export interface PatternCounters {
+  executions: number;
+  successes: number;
+  cacheHits: number;
+  /** cacheHits / executions, 0–100. */
+  cacheHitRate: number;
+  tokensUsed: number;
+  /** Latency of its executed (not cached) runs, over the most recent ones. */
+  latencyMs: LatencySummary;
 }
 
 export interface ExecutionCounters {
@@ -26,9 +40,11 @@ export interface ExecutionCounters {
   routedExecutions: number;
   /** Executed (not cached) latency per pattern type, and of cache hits. */
   latencyMs: { byType: Record<PatternType, LatencySummary>; cacheHits: LatencySummary };
-  byPattern: Record<string, { executions: number; successes: number; cacheHits: number; tokensUsed: number }>;
+  byPattern: Record<string, PatternCounters>;
   /** Failed executions by error code. */
   errors: Record<string, number>;
+  /** The last ten minutes in five-second buckets. */
+  timeline: ExecutionTimeline;
 }
 
 export interface ExecutionSample {
@@ -43,19 +59,37 @@ export interface ExecutionSample {
   errorCode: string | null;
 }
 
-/** Recent latencies kept per series: enough for a stable p99, bounded in memory. */
-const WINDOW = 4096;
+/** How many recent latencies each series keeps: enough for a stable p99, bounded in memory. */
+export interface LatencyWindows {
+  /** Per pattern type and for cache hits. */
+  byType: number;
+  /** Per pattern. */
+  byPattern: number;
+}
 
+export const DEFAULT_LATENCY_WINDOWS: LatencyWindows = { byType: 4096, byPattern: 512 };
+
+/** The most recent `capacity` durations; grows with use, so a quiet series costs little. */
 class LatencyWindow {
-  readonly #values = new Float64Array(WINDOW);
-  #count = 0;
+  readonly #capacity: number;
+  readonly #values: number[] = [];
+  #next = 0;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
 
   add(ms: number): void {
-    this.#values[this.#count++ % WINDOW] = ms;
+    if (this.#values.length < this.#capacity) {
+      this.#values.push(ms);
+      return;
+    }
+    this.#values[this.#next] = ms;
+    this.#next = (this.#next + 1) % this.#capacity;
   }
 
   summary(): LatencySummary {
-    return summarizeLatencies(this.#values.subarray(0, Math.min(this.#count, WINDOW)));
+    return summarizeLatencies(this.#values);
   }
 }
 
@@ -68,31 +102,46 @@ export function summarizeLatencies(values: ArrayLike<number>): LatencySummary {
   return { samples: n, p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: round(sorted.reduce((s, v) => s + v, 0) / n) };
 }
 
+interface PatternEntry {
+  executions: number;
+  successes: number;
+  cacheHits: number;
+  tokensUsed: number;
+  latency: LatencyWindow;
+}
+
 /** In-process accounting of executions; one definition per figure (see ExecutionCounters). */
 export class ExecutionStats {
+  readonly #windows: LatencyWindows;
   #total = 0;
   #successes = 0;
   #cacheHits = 0;
   #tokensUsed = 0;
   #tokensSaved = 0;
   #routed = 0;
-  readonly #byType = Object.fromEntries(PATTERN_TYPES.map((t) => [t, new LatencyWindow()])) as Record<
-    PatternType,
-    LatencyWindow
-  >;
-  readonly #cacheHitLatency = new LatencyWindow();
-  readonly #byPattern = new Map<
-    string,
-    { executions: number; successes: number; cacheHits: number; tokensUsed: number }
-  >();
+  readonly #byType: Record<PatternType, LatencyWindow>;
+  readonly #cacheHitLatency: LatencyWindow;
+  readonly #byPattern = new Map<string, PatternEntry>();
   readonly #errors = new Map<string, number>();
+  readonly #timeline = new TimelineRing();
 
-  record(sample: ExecutionSample): void {
+  constructor(windows: LatencyWindows = DEFAULT_LATENCY_WINDOWS) {
+    this.#windows = windows;
+    this.#byType = Object.fromEntries(PATTERN_TYPES.map((t) => [t, new LatencyWindow(windows.byType)])) as Record<
+      PatternType,
+      LatencyWindow
+    >;
+    this.#cacheHitLatency = new LatencyWindow(windows.byType);
+  }
+
+  /** `at`: epoch milliseconds of the execution, for the timeline. */
+  record(sample: ExecutionSample, at: number): void {
     this.#total++;
     if (sample.success) this.#successes++;
     if (sample.routed) this.#routed++;
     this.#tokensUsed += sample.tokensUsed;
     this.#tokensSaved += sample.tokensSaved;
+    this.#timeline.add(at, sample);
     if (sample.cacheHit) {
       this.#cacheHits++;
       this.#cacheHitLatency.add(sample.durationMs);
@@ -100,20 +149,11 @@ export class ExecutionStats {
       this.#byType[sample.patternType].add(sample.durationMs);
     }
     if (sample.errorCode !== null) this.#errors.set(sample.errorCode, (this.#errors.get(sample.errorCode) ?? 0) + 1);
-    if (sample.pattern !== null) {
-      let entry = this.#byPattern.get(sample.pattern);
-      if (!entry) {
-        entry = { executions: 0, successes: 0, cacheHits: 0, tokensUsed: 0 };
-        this.#byPattern.set(sample.pattern, entry);
-      }
-      entry.executions++;
-      if (sample.success) entry.successes++;
-      if (sample.cacheHit) entry.cacheHits++;
-      entry.tokensUsed += sample.tokensUsed;
-    }
+    if (sample.pattern !== null) this.#recordPattern(sample.pattern, sample);
   }
 
-  snapshot(): ExecutionCounters {
+  /** `now`: epoch milliseconds, the end of the timeline. */
+  snapshot(now: number): ExecutionCounters {
     return {
       totalExecutions: this.#total,
       successfulExecutions: this.#successes,
@@ -131,9 +171,34 @@ export class ExecutionStats {
         >,
         cacheHits: this.#cacheHitLatency.summary(),
       },
-      byPattern: Object.fromEntries([...this.#byPattern].map(([name, entry]) => [name, { ...entry }])),
+      byPattern: Object.fromEntries(
+        [...this.#byPattern].map(([name, { latency, ...counts }]) => [
+          name,
+          { ...counts, cacheHitRate: percent(counts.cacheHits, counts.executions), latencyMs: latency.summary() },
+        ]),
+      ),
       errors: Object.fromEntries(this.#errors),
+      timeline: this.#timeline.snapshot(now),
     };
+  }
+
+  #recordPattern(name: string, sample: ExecutionSample): void {
+    let entry = this.#byPattern.get(name);
+    if (!entry) {
+      entry = {
+        executions: 0,
+        successes: 0,
+        cacheHits: 0,
+        tokensUsed: 0,
+        latency: new LatencyWindow(this.#windows.byPattern),
+      };
+      this.#byPattern.set(name, entry);
+    }
+    entry.executions++;
+    if (sample.success) entry.successes++;
+    if (sample.cacheHit) entry.cacheHits++;
+    else entry.latency.add(sample.durationMs);
+    entry.tokensUsed += sample.tokensUsed;
   }
 }
 

@@ -5,7 +5,7 @@
  * surfaces cannot drift apart.
  */
 import { QuotaExceededError, StoreUnavailableError, toServiceError, type PatternServiceError } from '../errors.js';
-import type { PatternExecutionEngine, EngineStats } from '../execution/engine.js';
+import type { PatternExecutionEngine, EngineStats, NamespaceStats } from '../execution/engine.js';
 import type { MemoryInput, MemorySearch, MemoryUpdate } from '../execution/memory-operations.js';
 import type { Explanation } from '../execution/pattern-operations.js';
 import type { ExecutionResult } from '../execution/result.js';
@@ -15,7 +15,7 @@ import type { PatternDefinition } from '../patterns/definition.js';
 import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
 import type { AuditRecorder } from '../security/audit-recorder.js';
 import type { AgentRateLimiter } from '../security/rate-limiter.js';
-import { assertRole, requiredRoleFor, type Principal, type Role } from '../security/roles.js';
+import { assertRole, hasRole, requiredRoleFor, type Principal, type Role } from '../security/roles.js';
 import { scopeContext } from './scoped-context.js';
 
 export type Surface = 'http' | 'mcp';
@@ -33,6 +33,16 @@ export interface ExecuteInput {
   /** Free-form; agent and namespace are set from the credential (see scopeContext). */
   context?: unknown;
 }
+
+type Status = 'ok' | 'degraded' | 'down';
+
+/**
+ * Statistics as a caller may see them: an admin every namespace's, anyone else its own
+ * namespace's only; with the status (no figures) of the store and of each cache tier.
+ */
+export type CallerStats = (EngineStats | NamespaceStats) & {
+  health: { store: { status: Status }; cache: { status: Status; tiers: Record<string, { status: Status }> } };
+};
 
 /** Hears every execution the gateway runs, e.g. to export metrics. */
 export interface ExecutionObserver {
@@ -59,6 +69,7 @@ interface Operation {
 const OPERATIONS = {
   execute: { name: 'execute', what: 'Executing queries', role: 'readonly', audited: true },
   stats: { name: 'stats', what: 'Reading statistics', role: 'readonly', audited: false },
+  metrics: { name: 'metrics', what: 'Reading server-wide metrics', role: 'admin', audited: false },
   storeMemory: { name: 'memory.store', what: 'Storing memories', role: 'agent', audited: true },
   searchMemories: { name: 'memory.search', what: 'Searching memories', role: 'readonly', audited: true },
   getMemory: { name: 'memory.get', what: 'Reading memories', role: 'readonly', audited: true },
@@ -130,8 +141,21 @@ export class AgentGateway {
     }
   }
 
-  stats(caller: Caller): Promise<EngineStats> {
-    return this.#guard(caller, OPERATIONS.stats, noSubject(), async () => this.engine.getStats());
+  stats(caller: Caller): Promise<CallerStats> {
+    return this.#guard(caller, OPERATIONS.stats, noSubject(), async () => {
+      const { role, namespace } = caller.principal;
+      const stats = hasRole(role, 'admin') ? this.engine.getStats() : this.engine.getStats({ namespace });
+      const { store, cache } = await this.engine.health();
+      const tiers = Object.fromEntries(
+        Object.entries(cache.tiers).map(([name, tier]) => [name, { status: tier.status }]),
+      );
+      return { ...stats, health: { store: { status: store.status }, cache: { status: cache.status, tiers } } };
+    });
+  }
+
+  /** Server-wide figures (Prometheus metrics) are for admins only: they count every namespace. */
+  metrics<T>(caller: Caller, render: () => Promise<T>): Promise<T> {
+    return this.#guard(caller, OPERATIONS.metrics, noSubject(), render);
   }
 
   storeMemory(caller: Caller, input: MemoryInput): Promise<StoreResult> {

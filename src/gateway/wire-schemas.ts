@@ -156,12 +156,60 @@ export const explanationSchema = z
   })
   .describe('Explanation');
 
+const latencySummarySchema = z.object({
+  samples: z.number().int(),
+  p50: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  mean: z.number(),
+});
+const statusSchema = z.enum(['ok', 'degraded', 'down']);
+
+export const whoamiSchema = z
+  .object({
+    agent_id: z.string(),
+    namespace: z.string(),
+    role: z.enum(ROLES),
+    credential: z.string().describe('How the caller signed in: api-key:<id>, jwt or local'),
+  })
+  .describe('WhoAmI');
+
 export const statsSchema = z
   .looseObject({
+    namespace: z
+      .string()
+      .nullable()
+      .describe("Whose figures: the caller's namespace, or null for every namespace (admins)"),
     total_executions: z.number().int(),
     success_rate: z.number(),
     cache_hit_rate: z.number(),
     tokens_used: z.number(),
+    tokens_saved_by_cache: z.number(),
+    latency_ms: z.object({ by_type: z.record(z.string(), latencySummarySchema), cache_hits: latencySummarySchema }),
+    by_pattern: z.record(
+      z.string(),
+      z.looseObject({
+        executions: z.number().int(),
+        cache_hit_rate: z.number(),
+        latency_ms: latencySummarySchema.describe('Executed (not cached) runs'),
+      }),
+    ),
+    timeline: z
+      .object({
+        bucket_seconds: z.number(),
+        from: z.string(),
+        until: z.string(),
+        executions: z.array(z.number()),
+        successes: z.array(z.number()),
+        cache_hits: z.array(z.number()),
+        tokens_used: z.array(z.number()),
+        tokens_saved: z.array(z.number()),
+      })
+      .describe('The last ten minutes in buckets, oldest first'),
+    health: z.object({
+      store: z.object({ status: statusSchema }),
+      cache: z.object({ status: statusSchema, tiers: z.record(z.string(), z.object({ status: statusSchema })) }),
+    }),
   })
   .describe('Stats');
 

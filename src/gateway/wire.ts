@@ -4,11 +4,11 @@
  * metadata, captured params, tool output) is passed through untouched: its keys are the
  * user's, not ours.
  */
-import type { EngineStats } from '../execution/engine.js';
 import type { MemoryInput, MemorySearch, MemoryUpdate } from '../execution/memory-operations.js';
 import type { Explanation } from '../execution/pattern-operations.js';
 import type { ExecutionResult } from '../execution/result.js';
 import type { AuditQuery, AuditRecord } from '../memory/audit-log.js';
+import type { CallerStats } from './agent-gateway.js';
 import type { Memory } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
 import { requiredRoleFor } from '../security/roles.js';
@@ -127,7 +127,7 @@ export function toWireExplanation(explanation: Explanation, pattern: PatternDefi
   };
 }
 
-export function toWireStats(stats: EngineStats): WireStats {
+export function toWireStats(stats: CallerStats): WireStats {
   return toWire(stats) as WireStats;
 }
 

@@ -25,6 +25,7 @@ import {
   patternSchema,
   registerPatternQuerySchema,
   statsSchema,
+  whoamiSchema,
 } from '../gateway/wire-schemas.js';
 import { patternConfigSchema } from '../patterns/definition.js';
 
@@ -70,6 +71,21 @@ export const apiRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = async
       },
     },
     async (request) => toWireStats(await gateway.stats(request.caller)),
+  );
+
+  app.get(
+    '/whoami',
+    {
+      schema: {
+        summary: 'The agent, namespace and role of the credential (any role)',
+        tags: ['session'],
+        response: { 200: whoamiSchema, 401: errorSchema, 429: errorSchema },
+      },
+    },
+    async (request) => {
+      const { agentId, namespace, role, credential } = request.caller.principal;
+      return { agent_id: agentId, namespace, role, credential };
+    },
   );
 
   app.get(

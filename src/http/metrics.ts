@@ -1,7 +1,8 @@
+import type { FastifyPluginAsync } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PatternServiceError } from '../errors.js';
 import type { ExecutionResult } from '../execution/result.js';
-import type { ExecutionObserver } from '../gateway/agent-gateway.js';
+import type { AgentGateway, ExecutionObserver } from '../gateway/agent-gateway.js';
 
 /** Latency buckets in seconds: cache hits land in the first few, hybrid analyses in the last. */
 const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -81,3 +82,17 @@ export class ServiceMetrics implements ExecutionObserver {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }
+
+/**
+ * GET /metrics for admins only: the figures count every namespace's executions by pattern,
+ * which other callers may not see (they read their own namespace's at /api/v1/pattern/stats).
+ */
+export const metricsRoute: FastifyPluginAsync<{ metrics: ServiceMetrics; gateway: AgentGateway }> = async (
+  app,
+  { metrics, gateway },
+) => {
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    const { contentType, body } = await gateway.metrics(request.caller, () => metrics.render());
+    return reply.type(contentType).send(body);
+  });
+};

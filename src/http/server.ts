@@ -23,11 +23,12 @@ import type { RateLimit } from '../security/rate-limiter.js';
 import type { Principal } from '../security/roles.js';
 import { apiRoutes } from './api-routes.js';
 import { requireCaller } from './authenticate.js';
+import { dashboardRoutes } from './dashboard-routes.js';
 import { HTTP_DEFAULTS } from './defaults.js';
 import { createErrorHandler, notFoundHandler } from './error-handler.js';
 import { mcpRoute } from './mcp-route.js';
 import { memoryRoutes } from './memory-routes.js';
-import { ServiceMetrics } from './metrics.js';
+import { metricsRoute, ServiceMetrics } from './metrics.js';
 import { probeRoutes } from './ops-routes.js';
 
 export interface HttpServiceOptions {
@@ -134,15 +135,13 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
   });
 
   await app.register(probeRoutes, { engine: options.engine, budgets: () => budgets.health() });
+  await app.register(dashboardRoutes, { authRequired: authenticator.enabled });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(async (secured) => {
     requireCaller(secured, authenticator, 'http', throttle);
     await secured.register(apiRoutes, { prefix: '/api/v1', gateway });
     await secured.register(memoryRoutes, { prefix: '/api/v1', gateway });
-    secured.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-      const { contentType, body } = await metrics.render();
-      return reply.type(contentType).send(body);
-    });
+    await secured.register(metricsRoute, { metrics, gateway });
   });
   await app.register(async (mcp) => {
     requireCaller(mcp, authenticator, 'mcp', throttle);

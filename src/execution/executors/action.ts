@@ -41,8 +41,8 @@ export interface ActionServices {
   registry: PatternRegistry;
   tools: ToolRegistry;
   logger: Logger;
-  /** The engine's statistics, for the `stats` action. */
-  stats(): JsonObject;
+  /** The statistics of one namespace (the caller's), for the `stats` action. */
+  stats(namespace: string): JsonObject;
   /** Cache status for health checks. */
   cacheHealth(): Promise<JsonObject & { status: 'ok' | 'degraded' | 'down' }>;
   now(): number;

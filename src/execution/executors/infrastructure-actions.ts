@@ -28,8 +28,9 @@ export function infrastructureActions(services: ActionServices): Record<Infrastr
       return { result: { status, checks, checkedAt: new Date(services.now()).toISOString() } };
     },
 
-    async stats() {
-      return { result: services.stats() };
+    async stats(action) {
+      // The caller's namespace only: every agent may run this pattern, and must not see other namespaces' figures.
+      return { result: services.stats(action.scope.namespace) };
     },
 
     async list_patterns() {
