@@ -176,10 +176,10 @@ export class PatternDefinition {
     this.action = action;
     // Deeply frozen: a definition is shared by the registry, its index and cached results.
     this.params = deepFreeze({ ...config.params });
-    this.parameters = deepFreeze(structuredClone(config.parameters ?? {}));
+    this.parameters = frozenCopy(config.parameters);
     this.#parameterRules = new ParameterRules(this.parameters, this.trigger.analysis.captureNames, this.params);
     this.description = config.description ?? stringOrUndefined(config.metadata?.['description']);
-    this.metadata = deepFreeze(structuredClone(config.metadata ?? {}));
+    this.metadata = frozenCopy(config.metadata);
     this.requiredRole = config.required_role;
     this.rateLimit =
       config.rate_limit &&
@@ -293,6 +293,12 @@ function resolveAction(action: string | undefined, type: PatternType): ActionNam
     );
   }
   return action;
+}
+
+/** A deeply frozen copy; the common empty case skips structuredClone, which costs microseconds even for `{}`. */
+function frozenCopy<T extends object>(value: T | undefined): T {
+  if (value === undefined || Object.keys(value).length === 0) return Object.freeze({}) as T;
+  return deepFreeze(structuredClone(value));
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

@@ -17,7 +17,7 @@ export class LiteralIndex<T> {
   readonly #finder = new WordFinder();
   readonly #slotOf = new Map<T, number>();
   readonly #items: (T | undefined)[] = [];
-  readonly #programs: (Int32Array | undefined)[] = [];
+  readonly #programs: (number[] | undefined)[] = [];
   /** Per slot, the condition ids it is filed under (one per term of its filing OR-group). */
   readonly #selectors: number[][] = [];
   /** Per slot, which OR-group it is filed under. */
@@ -106,7 +106,7 @@ export class LiteralIndex<T> {
       const postings = this.#postings[id];
       if (postings === undefined) continue;
       const data = postings.data;
-      for (let p = 0; p < postings.length; p += 2 + data[p + 1]!) {
+      for (let p = 0; p < data.length; p += 2 + data[p + 1]!) {
         const slot = data[p]!;
         if (slotSeen[slot] === stamp) continue;
         slotSeen[slot] = stamp;
@@ -128,7 +128,7 @@ export class LiteralIndex<T> {
    * Every OR-group of the requirement encoded at program[start…] has a term whose conditions
    * the current query all satisfies (the hot path: plain loops).
    */
-  #holds(program: Int32Array, start: number): boolean {
+  #holds(program: readonly number[], start: number): boolean {
     const seen = this.#seen;
     const stamp = this.#stamp;
     let p = start + 1;
@@ -177,48 +177,46 @@ export class LiteralIndex<T> {
 }
 
 /** [clause count, then per clause: term count, then per term: id count, ids…]. */
-function encode(clauses: readonly (readonly (readonly number[])[])[]): Int32Array {
+function encode(clauses: readonly (readonly (readonly number[])[])[]): number[] {
   const flat: number[] = [clauses.length];
   for (const clause of clauses) {
     flat.push(clause.length);
     for (const term of clause) flat.push(term.length, ...term);
   }
-  return Int32Array.from(flat);
+  return flat;
 }
 
-/** Entries [slot, program length, program…] one after another in one growable array. */
+/**
+ * Entries [slot, program length, program…] one after another. A plain array of small integers
+ * (V8 stores it unboxed and contiguous); thousands of small typed arrays would each carry a
+ * backing store that the garbage collector has to track.
+ */
 class PostingList {
-  data: Int32Array = new Int32Array(16);
-  length = 0;
+  readonly data: number[] = [];
 
-  add(slot: number, program: Int32Array): void {
-    const end = this.length + 2 + program.length;
-    if (end > this.data.length) this.data = grow(this.data, end);
-    this.data[this.length] = slot;
-    this.data[this.length + 1] = program.length;
-    this.data.set(program, this.length + 2);
-    this.length = end;
+  add(slot: number, program: readonly number[]): void {
+    this.data.push(slot, program.length, ...program);
   }
 
   remove(slot: number): void {
-    for (let p = 0; p < this.length; p += 2 + this.data[p + 1]!) {
-      if (this.data[p] !== slot) continue;
-      const next = p + 2 + this.data[p + 1]!;
-      this.data.copyWithin(p, next, this.length);
-      this.length -= next - p;
-      return;
+    const data = this.data;
+    for (let p = 0; p < data.length; p += 2 + data[p + 1]!) {
+      if (data[p] === slot) {
+        data.splice(p, 2 + data[p + 1]!);
+        return;
+      }
     }
   }
 }
 
-function decode(program: Int32Array): number[][][] {
+function decode(program: readonly number[]): number[][][] {
   const clauses: number[][][] = [];
   let p = 1;
   for (let c = program[0]!; c > 0; c--) {
     const terms: number[][] = [];
     for (let t = program[p++]!; t > 0; t--) {
       const length = program[p++]!;
-      terms.push([...program.subarray(p, p + length)]);
+      terms.push(program.slice(p, p + length));
       p += length;
     }
     clauses.push(terms);
@@ -226,7 +224,7 @@ function decode(program: Int32Array): number[][][] {
   return clauses;
 }
 
-function conditionIds(program: Int32Array): number[] {
+function conditionIds(program: readonly number[]): number[] {
   return decode(program).flat(2);
 }
 

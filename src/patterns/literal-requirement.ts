@@ -106,6 +106,7 @@ function cached(conditionsOf: Map<string, string[]>, fragment: string): string[]
 
 /** Terms of an OR-group, sorted, minus duplicates and any term that contains another (it adds nothing). */
 function absorb(terms: string[][]): string[][] {
+  if (terms.every((t) => t.length === 1)) return [...new Set(terms.map((t) => t[0]!))].sort().map((c) => [c]);
   const sorted = terms.map((t) => (t.length > 1 ? [...t].sort() : t));
   const unique = [...new Map(sorted.map((t) => [t.join('&'), t])).values()].sort((a, b) => a.length - b.length);
   const kept: string[][] = [];

@@ -1,6 +1,7 @@
 /**
  * Finds which word conditions (see literal-requirement.ts) occur in a query. Conditions live in
- * a trie of their words, updated in place as patterns come and go; a query is folded, split into
+ * a trie of their words (parallel arrays of small integers, not an object per node),
+ * updated in place as patterns come and go; a query is folded, split into
  * words, and each distinct word is looked up once: its satisfied conditions are remembered in a
  * bounded memo, so the common case costs one map lookup per word.
  *
@@ -14,25 +15,32 @@ const MAX_MEMO_WORDS = 16_384;
 const MAX_MEMO_WORD_LENGTH = 64;
 const MAX_WORD = 32;
 
-interface TrieNode {
-  readonly next: Map<number, TrieNode>;
-  /** Condition ids of this word: [whole, prefix, suffix, anywhere], -1 when absent. */
-  ids: Int32Array | null;
-}
-
 /** Conditions one query word satisfies: with their word boundaries respected, and regardless of them. */
 interface WordHits {
-  readonly bounded: Int32Array;
-  readonly anywhere: Int32Array;
+  readonly bounded: readonly number[];
+  readonly anywhere: readonly number[];
 }
 
 const WHOLE = 0;
 const PREFIX = 1;
 const SUFFIX = 2;
 const ANYWHERE = 3;
+const KINDS = 4;
+const NONE = 0;
 
 export class WordFinder {
-  readonly #root: TrieNode = { next: new Map(), ids: null };
+  /**
+   * The trie, as parallel arrays of small integers (no object per node): node 0 is the root,
+   * each node lists its children through firstChild/nextSibling, 0 ending a list.
+   */
+  readonly #label: number[] = [0];
+  readonly #firstChild: number[] = [NONE];
+  readonly #nextSibling: number[] = [NONE];
+  /** The root's children by character code, the one node with many. */
+  readonly #rootChild: number[] = new Array<number>(128).fill(NONE);
+  /** Per node, KINDS condition ids (whole, prefix, suffix, anywhere), -1 when absent. */
+  readonly #nodeIds: number[] = [-1, -1, -1, -1];
+  readonly #freeNodes: number[] = [];
   readonly #ids = new Map<string, number>();
   readonly #conditions: (string | undefined)[] = [];
   readonly #references: number[] = [];
@@ -70,7 +78,7 @@ export class WordFinder {
     this.#conditions[id] = condition;
     this.#references[id] = 1;
     const { word, kind } = parseCondition(condition);
-    this.#node(word, true)!.ids![kind] = id;
+    this.#nodeIds[this.#insert(word) * KINDS + kind] = id;
     this.#memo.clear();
     return id;
   }
@@ -79,10 +87,9 @@ export class WordFinder {
     if (--this.#references[id]! > 0) return;
     const condition = this.#conditions[id]!;
     const { word, kind } = parseCondition(condition);
-    const node = this.#node(word, false)!;
-    node.ids![kind] = -1;
-    if (node.ids!.every((i) => i === -1)) node.ids = null;
-    this.#prune(word);
+    const path = this.#path(word);
+    this.#nodeIds[path.at(-1)! * KINDS + kind] = -1;
+    this.#prune(path);
     this.#ids.delete(condition);
     this.#conditions[id] = undefined;
     this.#freeIds.push(id);
@@ -127,48 +134,82 @@ export class WordFinder {
     const bounded = new Set<number>();
     const anywhere = new Set<number>();
     for (let start = 0; start < word.length; start++) {
-      let node: TrieNode | undefined = this.#root;
+      let node = 0;
       for (let i = start; i < word.length && i - start < MAX_WORD; i++) {
-        node = node.next.get(word.charCodeAt(i));
-        if (node === undefined) break;
-        const ids = node.ids;
-        if (ids === null) continue;
-        const [atStart, atEnd] = [start === 0, i === word.length - 1];
-        const fits = [atStart && atEnd, atStart, atEnd, true];
-        for (let kind = WHOLE; kind <= ANYWHERE; kind++) {
-          if (ids[kind]! < 0) continue;
-          anywhere.add(ids[kind]!);
-          if (fits[kind]) bounded.add(ids[kind]!);
+        node = this.#child(node, word.charCodeAt(i));
+        if (node === NONE) break;
+        const atStart = start === 0;
+        const atEnd = i === word.length - 1;
+        for (let kind = WHOLE; kind < KINDS; kind++) {
+          const id = this.#nodeIds[node * KINDS + kind]!;
+          if (id < 0) continue;
+          anywhere.add(id);
+          const fits = kind === WHOLE ? atStart && atEnd : kind === PREFIX ? atStart : kind === SUFFIX ? atEnd : true;
+          if (fits) bounded.add(id);
         }
       }
     }
-    return { bounded: Int32Array.from(bounded), anywhere: Int32Array.from(anywhere) };
+    return { bounded: [...bounded], anywhere: [...anywhere] };
   }
 
-  #node(word: string, create: boolean): TrieNode | undefined {
-    let node = this.#root;
+  #child(node: number, code: number): number {
+    if (node === 0) return code < 128 ? this.#rootChild[code]! : NONE;
+    let child = this.#firstChild[node]!;
+    while (child !== NONE && this.#label[child] !== code) child = this.#nextSibling[child]!;
+    return child;
+  }
+
+  /** The word's node, created with the nodes leading to it as needed. */
+  #insert(word: string): number {
+    let node = 0;
     for (let i = 0; i < word.length; i++) {
       const code = word.charCodeAt(i);
-      let child = node.next.get(code);
-      if (child === undefined) {
-        if (!create) return undefined;
-        child = { next: new Map(), ids: null };
-        node.next.set(code, child);
+      let child = this.#child(node, code);
+      if (child === NONE) {
+        child = this.#freeNodes.pop() ?? this.#label.length;
+        this.#label[child] = code;
+        this.#firstChild[child] = NONE;
+        for (let k = 0; k < KINDS; k++) this.#nodeIds[child * KINDS + k] = -1;
+        if (node === 0) {
+          this.#rootChild[code] = child;
+          this.#nextSibling[child] = NONE;
+        } else {
+          this.#nextSibling[child] = this.#firstChild[node]!;
+          this.#firstChild[node] = child;
+        }
       }
       node = child;
     }
-    if (create) node.ids ??= new Int32Array(4).fill(-1);
     return node;
   }
 
-  /** Removes the nodes of a word that no other word passes through. */
-  #prune(word: string): void {
-    const path: TrieNode[] = [this.#root];
-    for (let i = 0; i < word.length; i++) path.push(path[i]!.next.get(word.charCodeAt(i))!);
-    for (let i = word.length; i > 0; i--) {
+  /** The nodes from the root to the word's node (the word is in the trie). */
+  #path(word: string): number[] {
+    const path = [0];
+    for (let i = 0; i < word.length; i++) path.push(this.#child(path[i]!, word.charCodeAt(i)));
+    return path;
+  }
+
+  /** Removes the nodes of a word that no longer lead to any condition. */
+  #prune(path: readonly number[]): void {
+    for (let i = path.length - 1; i > 0; i--) {
       const node = path[i]!;
-      if (node.ids !== null || node.next.size > 0) return;
-      path[i - 1]!.next.delete(word.charCodeAt(i - 1));
+      if (this.#firstChild[node] !== NONE) return;
+      for (let k = 0; k < KINDS; k++) if (this.#nodeIds[node * KINDS + k]! >= 0) return;
+      this.#unlink(path[i - 1]!, node);
+      this.#freeNodes.push(node);
+    }
+  }
+
+  #unlink(parent: number, node: number): void {
+    if (parent === 0) {
+      this.#rootChild[this.#label[node]!] = NONE;
+    } else if (this.#firstChild[parent] === node) {
+      this.#firstChild[parent] = this.#nextSibling[node]!;
+    } else {
+      let previous = this.#firstChild[parent]!;
+      while (this.#nextSibling[previous] !== node) previous = this.#nextSibling[previous]!;
+      this.#nextSibling[previous] = this.#nextSibling[node]!;
     }
   }
 }
