@@ -11,6 +11,7 @@ import {
   denseQuery,
   generatedPattern,
   query,
+  type GeneratedPattern,
   referenceMatch,
   toDefinitions,
   triggerSource,
@@ -27,30 +28,34 @@ function expectSameAsPlainScan(registry: PatternRegistry, queries: readonly stri
   }
 }
 
+/** Registers random pattern sets and checks each query against the plain scan. */
+function assertSameAsPlainScan(
+  patterns: fc.Arbitrary<GeneratedPattern[]>,
+  queries: fc.Arbitrary<string[]>,
+  numRuns: number,
+): void {
+  fc.assert(
+    fc.property(patterns, queries, (generated, texts) => {
+      expectSameAsPlainScan(new PatternRegistry(toDefinitions(generated), { matchCacheSize: 0 }), texts);
+    }),
+    { numRuns },
+  );
+}
+
 describe('indexed matcher', () => {
   it('finds exactly what a plain priority-ordered scan finds', () => {
-    fc.assert(
-      fc.property(
-        fc.array(generatedPattern, { minLength: 1, maxLength: 40 }),
-        fc.array(query, { minLength: 1, maxLength: 15 }),
-        (generated, queries) => {
-          expectSameAsPlainScan(new PatternRegistry(toDefinitions(generated), { matchCacheSize: 0 }), queries);
-        },
-      ),
-      { numRuns: 300 },
+    assertSameAsPlainScan(
+      fc.array(generatedPattern, { minLength: 1, maxLength: 40 }),
+      fc.array(query, { minLength: 1, maxLength: 15 }),
+      300,
     );
   });
 
   it('stays exact on dense sets, where most queries share words with many triggers', () => {
-    fc.assert(
-      fc.property(
-        fc.array(densePattern, { minLength: 20, maxLength: 150 }),
-        fc.array(denseQuery, { minLength: 1, maxLength: 20 }),
-        (generated, queries) => {
-          expectSameAsPlainScan(new PatternRegistry(toDefinitions(generated), { matchCacheSize: 0 }), queries);
-        },
-      ),
-      { numRuns: 150 },
+    assertSameAsPlainScan(
+      fc.array(densePattern, { minLength: 20, maxLength: 150 }),
+      fc.array(denseQuery, { minLength: 1, maxLength: 20 }),
+      150,
     );
   });
 
