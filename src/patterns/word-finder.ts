@@ -1,9 +1,9 @@
 /**
  * Finds which word conditions (see literal-requirement.ts) occur in a query. Conditions live in
- * a trie of their words (parallel arrays of small integers, not an object per node),
- * updated in place as patterns come and go; a query is folded, split into
- * words, and each distinct word is looked up once: its satisfied conditions are remembered in a
- * bounded memo, so the common case costs one map lookup per word.
+ * a trie of their words (parallel arrays of small integers, not an object per node), updated in
+ * place as patterns come and go; a query is folded, split into words, and each distinct word is
+ * looked up once: the conditions it satisfies are remembered in a bounded memo, so the common
+ * case costs one map lookup per word.
  *
  * Written here because no npm package matches words by position (whole, prefix, suffix,
  * anywhere) with incremental updates; Aho-Corasick packages rebuild on every change.
