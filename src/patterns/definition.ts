@@ -4,6 +4,7 @@ import { UnsafePatternError, ValidationError } from '../errors.js';
 import { ACTION_NAMES, ACTIONS, DEFAULT_ACTION, isActionName, type ActionInfo, type ActionName } from './actions.js';
 import { ParameterRules, parameterSpecSchema, type ParameterCheck, type ParameterSpec } from './parameters.js';
 import { PATTERN_TYPES, type PatternType } from './pattern-type.js';
+import { REGEX_LIMITS } from './regex-syntax.js';
 import { compileTrigger, type CompiledTrigger } from './trigger.js';
 
 /** Limits a pattern definition must respect; documented in the README. */
@@ -16,6 +17,10 @@ export const PATTERN_LIMITS = {
   maxCacheTtl: 86_400,
   /** Longest query `match`/`explain` accept; `execute` uses the same (REQUEST_LIMITS.maxQueryLength). */
   maxQueryLength: 2000,
+  /** Largest count in a trigger's `{n}`, `{n,}` or `{n,m}`. */
+  maxRepeatCount: REGEX_LIMITS.maxRepeatCount,
+  /** Largest trigger program, in RE2 instructions (about one per character, multiplied out by counts). */
+  maxProgramSize: REGEX_LIMITS.maxProgramSize,
 } as const;
 
 /** Who may run a pattern over HTTP/MCP, weakest first; each role includes the ones before it. */
@@ -171,10 +176,10 @@ export class PatternDefinition {
     this.action = action;
     // Deeply frozen: a definition is shared by the registry, its index and cached results.
     this.params = deepFreeze({ ...config.params });
-    this.parameters = deepFreeze(structuredClone(config.parameters ?? {}));
+    this.parameters = frozenCopy(config.parameters);
     this.#parameterRules = new ParameterRules(this.parameters, this.trigger.analysis.captureNames, this.params);
     this.description = config.description ?? stringOrUndefined(config.metadata?.['description']);
-    this.metadata = deepFreeze(structuredClone(config.metadata ?? {}));
+    this.metadata = frozenCopy(config.metadata);
     this.requiredRole = config.required_role;
     this.rateLimit =
       config.rate_limit &&
@@ -288,6 +293,12 @@ function resolveAction(action: string | undefined, type: PatternType): ActionNam
     );
   }
   return action;
+}
+
+/** A deeply frozen copy; the common empty case skips structuredClone, which costs microseconds even for `{}`. */
+function frozenCopy<T extends object>(value: T | undefined): T {
+  if (value === undefined || Object.keys(value).length === 0) return Object.freeze({}) as T;
+  return deepFreeze(structuredClone(value));
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

@@ -1,182 +1,236 @@
-import { LiteralAutomaton } from './literal-automaton.js';
-import { foldQuery, type LiteralRequirement } from './trigger-analysis.js';
-
-/** Shorter literals occur in almost every query, so they filter nothing. */
-const MIN_LITERAL_LENGTH = 2;
-/** Clauses checked per pattern: the rarest one selects it, the others confirm it. */
-const MAX_CLAUSES_PER_PATTERN = 4;
-/**
- * A clause of more alternatives than this filters little and would swell the automaton (a
- * trigger of hundreds of alternatives); leaving it out only makes the pattern a candidate
- * more often, never drops a match.
- */
-const MAX_LITERALS_PER_CLAUSE = 32;
+import { conditionQuality, type LiteralRequirement } from './literal-requirement.js';
+import { WordFinder } from './word-finder.js';
 
 /**
- * Maps a query to the patterns that could match it. Each pattern is indexed under the rarest
- * clause of its literal requirement (rarest across the whole set); one Aho-Corasick pass finds
- * the query's literals, the postings of those literals name the patterns, and a pattern stays
- * a candidate only if its other clauses have a literal in the query too. Patterns with no
- * usable literal are on the always-checked list.
+ * Maps a query to the items (patterns) whose literal requirement it satisfies, exactly: an
+ * item is a candidate only when every OR-group of its requirement has a term whose conditions
+ * all occur in the query. Each item is filed under one condition per term of its rarest
+ * OR-group, so any query satisfying the requirement reaches it; the whole requirement is then
+ * checked. Items with no usable requirement are always candidates. Adding and removing an
+ * item touches only its own conditions: nothing is rebuilt.
+ *
+ * Items live in numbered slots. Each posting list stores, beside every slot filed under its
+ * condition, the slot's whole requirement as flat numbers (see encode): a query reads each list
+ * it reaches from start to end, instead of chasing one object per pattern through the heap.
  */
-export class LiteralIndex {
-  readonly #automaton: LiteralAutomaton;
-  readonly #literals: string[];
-  /** For literal id i, postings[postingStart[i] .. postingStart[i+1]) are the slots it selects. */
-  readonly #postingStart: Int32Array;
-  readonly #postings: Int32Array;
-  /** Per slot, the confirming clauses as literal ids: clauseIds[clauseStart[k] .. clauseStart[k+1]). */
-  readonly #confirmStart: Int32Array;
-  readonly #clauseStart: Int32Array;
-  readonly #clauseIds: Int32Array;
-  readonly #always: Int32Array;
-  readonly #clauses: Array<readonly string[][]>;
-  /** Per-query scratch, reset by bumping a stamp instead of clearing. */
-  readonly #literalStamp: Int32Array;
-  readonly #slotStamp: Int32Array;
-  readonly #found: Int32Array;
+export class LiteralIndex<T> {
+  readonly #finder = new WordFinder();
+  readonly #slotOf = new Map<T, number>();
+  readonly #items: (T | undefined)[] = [];
+  readonly #programs: (number[] | undefined)[] = [];
+  /** Per slot, the condition ids it is filed under (one per term of its filing OR-group). */
+  readonly #selectors: number[][] = [];
+  /** Per slot, which OR-group it is filed under. */
+  readonly #filing: number[] = [];
+  readonly #freeSlots: number[] = [];
+  readonly #always = new Set<number>();
+  /** Per condition id, the slots filed under it, each with its requirement. */
+  readonly #postings: (PostingList | undefined)[] = [];
+  /** Per condition id and per slot, the last query that saw it: reset by moving the stamp on. */
+  #seen: Int32Array = new Int32Array(64);
+  #slotSeen: Int32Array = new Int32Array(64);
   #stamp = 0;
+  readonly #found: number[] = [];
 
-  /** `requirements[slot]` is the literal requirement of the pattern at that slot. */
-  constructor(requirements: readonly LiteralRequirement[]) {
-    const usable = requirements.map((cnf) =>
-      cnf.filter(
-        (clause) => clause.length <= MAX_LITERALS_PER_CLAUSE && clause.every((l) => l.length >= MIN_LITERAL_LENGTH),
-      ),
-    );
-    const frequency = new Map<string, number>();
-    for (const cnf of usable) {
-      for (const literal of new Set(cnf.flat())) frequency.set(literal, (frequency.get(literal) ?? 0) + 1);
-    }
-    const cost = (clause: readonly string[]): number => clause.reduce((sum, l) => sum + frequency.get(l)!, 0);
-    this.#clauses = usable.map((cnf) =>
-      dedupeClauses(cnf)
-        .sort((a, b) => cost(a) - cost(b))
-        .slice(0, MAX_CLAUSES_PER_PATTERN),
-    );
-
-    const ids = new Map<string, number>();
-    const idOf = (literal: string): number => {
-      let id = ids.get(literal);
-      if (id === undefined) {
-        id = ids.size;
-        ids.set(literal, id);
-      }
-      return id;
-    };
-    const selects: number[][] = [];
-    const always: number[] = [];
-    const confirmStart = [0];
-    const clauseStart = [0];
-    const clauseIds: number[] = [];
-    this.#clauses.forEach(([primary, ...confirming], slot) => {
-      if (primary === undefined) always.push(slot);
-      for (const literal of primary ?? []) (selects[idOf(literal)] ??= []).push(slot);
-      for (const clause of confirming) {
-        for (const literal of clause) clauseIds.push(idOf(literal));
-        clauseStart.push(clauseIds.length);
-      }
-      confirmStart.push(clauseStart.length - 1);
-    });
-    this.#literals = [...ids.keys()];
-    this.#automaton = new LiteralAutomaton(this.#literals);
-    this.#postingStart = new Int32Array(this.#literals.length + 1);
-    for (let id = 0; id < this.#literals.length; id++) {
-      this.#postingStart[id + 1] = this.#postingStart[id]! + (selects[id]?.length ?? 0);
-    }
-    this.#postings = Int32Array.from(selects.flatMap((list) => list ?? []));
-    this.#confirmStart = Int32Array.from(confirmStart);
-    this.#clauseStart = Int32Array.from(clauseStart);
-    this.#clauseIds = Int32Array.from(clauseIds);
-    this.#always = Int32Array.from(always);
-    this.#literalStamp = new Int32Array(this.#literals.length);
-    this.#slotStamp = new Int32Array(requirements.length);
-    this.#found = new Int32Array(this.#literals.length);
+  /** Distinct conditions held. */
+  get conditionCount(): number {
+    return this.#finder.size;
   }
 
-  /** Slots of patterns that have no usable literal and are tried on every query. */
-  get alwaysChecked(): Int32Array {
-    return this.#always;
-  }
-
-  /** Distinct literals in the automaton. */
-  get literalCount(): number {
-    return this.#literals.length;
-  }
-
-  /** The clauses a slot is indexed by, selecting one first (empty when always-checked). */
-  clausesOf(slot: number): readonly string[][] {
-    return this.#clauses[slot] ?? [];
+  get alwaysCheckedCount(): number {
+    return this.#always.size;
   }
 
   /**
-   * Candidate slots (positions in match order) for a query, ascending: the indexed hits
-   * merged with the always-checked list. Adds the index's literals seen in the query to `found`.
+   * Files the items; the rarest OR-group of each is chosen once all of the batch's conditions
+   * are counted, so a batch chooses as well as a rebuild would.
    */
-  candidates(query: string, found?: Set<string>): Int32Array {
-    const stamp = this.#nextStamp();
-    const literalStamp = this.#literalStamp;
-    const foundIds = this.#found;
-    let foundCount = 0;
-    this.#automaton.scan(foldQuery(query), (id) => {
-      if (literalStamp[id] === stamp) return;
-      literalStamp[id] = stamp;
-      foundIds[foundCount++] = id;
-    });
-    const hits: number[] = [];
-    for (let f = 0; f < foundCount; f++) {
-      const id = foundIds[f]!;
-      found?.add(this.#literals[id]!);
-      for (let p = this.#postingStart[id]!, end = this.#postingStart[id + 1]!; p < end; p++) {
-        const slot = this.#postings[p]!;
-        if (this.#slotStamp[slot] === stamp) continue;
-        this.#slotStamp[slot] = stamp;
-        if (this.#confirmed(slot, stamp)) hits.push(slot);
-      }
+  addAll(items: ReadonlyArray<readonly [T, LiteralRequirement]>): void {
+    if (items.some(([item]) => this.#slotOf.has(item))) throw new RangeError('an item is already indexed');
+    const acquired = items.map(
+      ([item, requirement]) =>
+        [item, requirement.map((clause) => clause.map((term) => term.map((c) => this.#finder.acquire(c))))] as const,
+    );
+    this.#seen = grow(this.#seen, this.#finder.idLimit);
+    for (const [item, clauses] of acquired) {
+      const slot = this.#freeSlots.pop() ?? this.#items.length;
+      const { selectors, filing } = this.#choose(clauses);
+      this.#slotOf.set(item, slot);
+      this.#items[slot] = item;
+      const program = encode(clauses);
+      this.#programs[slot] = program;
+      this.#selectors[slot] = selectors;
+      this.#filing[slot] = filing;
+      if (selectors.length === 0) this.#always.add(slot);
+      for (const id of selectors) (this.#postings[id] ??= new PostingList()).add(slot, program);
     }
-    return mergeSorted(Int32Array.from(hits).sort(), this.#always);
+    this.#slotSeen = grow(this.#slotSeen, this.#items.length);
   }
 
-  /** Whether every confirming clause of the slot has a literal found in this query. */
-  #confirmed(slot: number, stamp: number): boolean {
-    for (let k = this.#confirmStart[slot]!, last = this.#confirmStart[slot + 1]!; k < last; k++) {
+  remove(item: T): boolean {
+    const slot = this.#slotOf.get(item);
+    if (slot === undefined) return false;
+    for (const id of this.#selectors[slot]!) this.#postings[id]!.remove(slot);
+    for (const id of conditionIds(this.#programs[slot]!)) this.#finder.release(id);
+    this.#slotOf.delete(item);
+    this.#always.delete(slot);
+    this.#items[slot] = undefined;
+    this.#programs[slot] = undefined;
+    this.#selectors[slot] = [];
+    this.#freeSlots.push(slot);
+    return true;
+  }
+
+  isAlwaysChecked(item: T): boolean {
+    const slot = this.#slotOf.get(item);
+    return slot !== undefined && this.#always.has(slot);
+  }
+
+  /** The item's requirement as conditions, its filing OR-group first. */
+  requirementOf(item: T): string[][][] {
+    const slot = this.#slotOf.get(item);
+    if (slot === undefined) return [];
+    const clauses = decode(this.#programs[slot]!).map((c) => c.map((t) => t.map((id) => this.#finder.condition(id))));
+    return [...clauses.splice(this.#filing[slot]!, 1), ...clauses];
+  }
+
+  /** The items the query may match (in no particular order); `found` receives the conditions it satisfies. */
+  candidates(query: string, found?: Set<string>): T[] {
+    const stamp = this.#nextStamp();
+    this.#found.length = 0;
+    this.#finder.find(query, this.#collect);
+    const slotSeen = this.#slotSeen;
+    const result: T[] = [];
+    for (const id of this.#found) {
+      found?.add(this.#finder.condition(id));
+      const postings = this.#postings[id];
+      if (postings === undefined) continue;
+      const data = postings.data;
+      for (let p = 0; p < data.length; p += 2 + data[p + 1]!) {
+        const slot = data[p]!;
+        if (slotSeen[slot] === stamp) continue;
+        slotSeen[slot] = stamp;
+        if (this.#holds(data, p + 2)) result.push(this.#items[slot]!);
+      }
+    }
+    for (const slot of this.#always) result.push(this.#items[slot]!);
+    return result;
+  }
+
+  /** Records a condition the current query satisfies, once. */
+  readonly #collect = (id: number): void => {
+    if (this.#seen[id] === this.#stamp) return;
+    this.#seen[id] = this.#stamp;
+    this.#found.push(id);
+  };
+
+  /**
+   * Every OR-group of the requirement encoded at program[start…] has a term whose conditions
+   * the current query all satisfies (the hot path: plain loops).
+   */
+  #holds(program: readonly number[], start: number): boolean {
+    const seen = this.#seen;
+    const stamp = this.#stamp;
+    let p = start + 1;
+    for (let c = program[start]!; c > 0; c--) {
       let satisfied = false;
-      for (let i = this.#clauseStart[k]!, end = this.#clauseStart[k + 1]!; i < end && !satisfied; i++) {
-        satisfied = this.#literalStamp[this.#clauseIds[i]!] === stamp;
+      for (let t = program[p++]!; t > 0; t--) {
+        const length = program[p++]!;
+        if (!satisfied) {
+          satisfied = true;
+          for (let i = 0; i < length && satisfied; i++) satisfied = seen[program[p + i]!] === stamp;
+        }
+        p += length;
       }
       if (!satisfied) return false;
     }
     return true;
   }
 
+  /**
+   * One id per term of the OR-group whose postings are shortest now: within a term, the
+   * condition fewest patterns use (then the likeliest to be rare).
+   */
+  #choose(clauses: number[][][]): { selectors: number[]; filing: number } {
+    let best = { selectors: [] as number[], filing: 0 };
+    let bestCost = Infinity;
+    clauses.forEach((clause, filing) => {
+      const picks = clause.map((term) => term.reduce((a, b) => (this.#rarity(b) < this.#rarity(a) ? b : a)));
+      const cost = picks.reduce((sum, id) => sum + this.#finder.references(id), 0);
+      if (cost < bestCost) [best, bestCost] = [{ selectors: [...new Set(picks)], filing }, cost];
+    });
+    return best;
+  }
+
+  #rarity(id: number): number {
+    return this.#finder.references(id) * 1000 - conditionQuality(this.#finder.condition(id));
+  }
+
   #nextStamp(): number {
-    if (this.#stamp === 0x7fffffff) {
+    if (this.#stamp >= 0x7fffffff) {
       this.#stamp = 0;
-      this.#literalStamp.fill(0);
-      this.#slotStamp.fill(0);
+      this.#seen.fill(0);
+      this.#slotSeen.fill(0);
     }
     return ++this.#stamp;
   }
 }
 
-function dedupeClauses(cnf: readonly (readonly string[])[]): string[][] {
-  const seen = new Map<string, string[]>();
-  for (const clause of cnf) {
-    const sorted = [...new Set(clause)].sort();
-    seen.set(sorted.join('\u0000'), sorted);
+/** [clause count, then per clause: term count, then per term: id count, ids…]. */
+function encode(clauses: readonly (readonly (readonly number[])[])[]): number[] {
+  const flat: number[] = [clauses.length];
+  for (const clause of clauses) {
+    flat.push(clause.length);
+    for (const term of clause) flat.push(term.length, ...term);
   }
-  return [...seen.values()];
+  return flat;
 }
 
-function mergeSorted(a: Int32Array, b: Int32Array): Int32Array {
-  if (b.length === 0) return a;
-  if (a.length === 0) return b;
-  const out = new Int32Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
-  while (i < a.length) out[k++] = a[i++]!;
-  while (j < b.length) out[k++] = b[j++]!;
-  return out;
+/**
+ * Entries [slot, program length, program…] one after another. A plain array of small integers
+ * (V8 stores it unboxed and contiguous); thousands of small typed arrays would each carry a
+ * backing store that the garbage collector has to track.
+ */
+class PostingList {
+  readonly data: number[] = [];
+
+  add(slot: number, program: readonly number[]): void {
+    this.data.push(slot, program.length, ...program);
+  }
+
+  remove(slot: number): void {
+    const data = this.data;
+    for (let p = 0; p < data.length; p += 2 + data[p + 1]!) {
+      if (data[p] === slot) {
+        data.splice(p, 2 + data[p + 1]!);
+        return;
+      }
+    }
+  }
+}
+
+function decode(program: readonly number[]): number[][][] {
+  const clauses: number[][][] = [];
+  let p = 1;
+  for (let c = program[0]!; c > 0; c--) {
+    const terms: number[][] = [];
+    for (let t = program[p++]!; t > 0; t--) {
+      const length = program[p++]!;
+      terms.push(program.slice(p, p + length));
+      p += length;
+    }
+    clauses.push(terms);
+  }
+  return clauses;
+}
+
+function conditionIds(program: readonly number[]): number[] {
+  return decode(program).flat(2);
+}
+
+function grow(array: Int32Array, atLeast: number): Int32Array {
+  if (array.length >= atLeast) return array;
+  const grown = new Int32Array(Math.max(atLeast, array.length * 2));
+  grown.set(array);
+  return grown;
 }

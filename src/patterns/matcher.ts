@@ -1,5 +1,6 @@
 import type { PatternDefinition } from './definition.js';
 import { LiteralIndex } from './literal-index.js';
+import { describeRequirement } from './literal-requirement.js';
 import type { PatternType } from './pattern-type.js';
 import type { TriggerMatch } from './trigger.js';
 
@@ -31,7 +32,11 @@ export interface CandidateReport {
   registrationOrder: number;
   /** `index`: selected by literals found in the query; `always-checked`: has no usable literal. */
   via: 'index' | 'always-checked';
-  /** The pattern's indexed clauses (each: any one of these literals must occur). */
+  /**
+   * What the query must contain for this pattern to be tried: every OR-group (inner list) needs
+   * one of its terms; a term joins word conditions with `&` (`check`: the whole word, `store*`:
+   * a word beginning, `*ize`: a word ending, `*tag*`: inside a word). The filing group comes first.
+   */
   requiredLiterals: string[][];
   outcome: CandidateOutcome;
   matchedText?: string;
@@ -43,7 +48,7 @@ export interface CandidateReport {
 export interface MatchExplanation {
   query: string;
   patterns: number;
-  /** Literals of the index that occur in the (lowercased) query. */
+  /** Word conditions of the index that the (lowercased) query satisfies. */
   foundLiterals: string[];
   candidates: CandidateReport[];
   winner: { name: string; reason: WinReason; detail: string } | null;
@@ -51,7 +56,6 @@ export interface MatchExplanation {
 }
 
 interface Found {
-  readonly slot: number;
   readonly entry: MatcherEntry;
   readonly found: TriggerMatch;
   readonly params: Record<string, ParamValue>;
@@ -59,39 +63,40 @@ interface Found {
 
 /**
  * Finds the best pattern for a query with the literal index: the candidates are verified on
- * RE2 in match order (priority, then registration), stopping below the first match's priority,
- * so the result is exactly that of trying every pattern in that order.
+ * re2js in match order (priority, then registration), stopping below the first match's
+ * priority, so the result is exactly that of trying every pattern in that order. Patterns are
+ * added and removed one by one; nothing is rebuilt.
  */
 export class PatternMatcher {
-  readonly #entries: readonly MatcherEntry[];
-  readonly #index: LiteralIndex;
-
-  /** `entries` in match order: priority descending, then registration order. */
-  constructor(entries: readonly MatcherEntry[]) {
-    this.#entries = entries;
-    this.#index = new LiteralIndex(entries.map((e) => e.pattern.trigger.analysis.requirement));
-  }
+  readonly #index = new LiteralIndex<MatcherEntry>();
+  #count = 0;
 
   get indexStats(): { literals: number; alwaysChecked: number } {
-    return { literals: this.#index.literalCount, alwaysChecked: this.#index.alwaysChecked.length };
+    return { literals: this.#index.conditionCount, alwaysChecked: this.#index.alwaysCheckedCount };
+  }
+
+  add(entries: readonly MatcherEntry[]): void {
+    this.#index.addAll(entries.map((entry) => [entry, entry.pattern.trigger.analysis.requirement] as const));
+    this.#count += entries.length;
+  }
+
+  remove(entry: MatcherEntry): void {
+    if (this.#index.remove(entry)) this.#count--;
   }
 
   match(query: string, allowed: ReadonlySet<PatternType>): PatternMatch | null {
     let best: Found | null = null;
-    let utf8: Buffer | undefined;
-    for (const slot of this.#index.candidates(query)) {
-      const entry = this.#entries[slot]!;
+    for (const entry of this.#index.candidates(query).sort(compareEntries)) {
       const { pattern } = entry;
       if (best && pattern.priority < best.entry.pattern.priority) break;
       if (!allowed.has(pattern.patternType)) continue;
-      // Encoded once for all candidates; exec() (several times dearer) only runs on a hit.
-      utf8 ??= Buffer.from(query);
-      if (!pattern.trigger.testUtf8(utf8)) continue;
+      // test() runs on the DFA; exec(), several times dearer, only on a hit.
+      if (!pattern.trigger.test(query)) continue;
       const found = pattern.trigger.exec(query);
       // A match no longer than the best cannot win the tie, whatever its parameters.
       if (!found || (best && found.text.length <= best.found.text.length)) continue;
       const check = pattern.resolveParams(found.params);
-      if (check.ok) best = { slot, entry, found, params: check.params };
+      if (check.ok) best = { entry, found, params: check.params };
     }
     return best && toMatch(best);
   }
@@ -99,13 +104,11 @@ export class PatternMatcher {
   /** Tries every candidate (without stopping early) and says why the winner won. */
   explain(query: string, allowed: ReadonlySet<PatternType>): MatchExplanation {
     const foundLiterals = new Set<string>();
-    const slots = this.#index.candidates(query, foundLiterals);
-    const always = new Set(this.#index.alwaysChecked);
+    const entries = this.#index.candidates(query, foundLiterals).sort(compareEntries);
     const candidates: CandidateReport[] = [];
     const matches: Found[] = [];
-    for (const slot of slots) {
-      const entry = this.#entries[slot]!;
-      const report = this.#report(slot, always.has(slot));
+    for (const entry of entries) {
+      const report = this.#report(entry);
       candidates.push(report);
       if (!allowed.has(entry.pattern.patternType)) continue;
       const found = entry.pattern.trigger.exec(query);
@@ -121,13 +124,13 @@ export class PatternMatcher {
         continue;
       }
       report.outcome = 'matched';
-      matches.push({ slot, entry, found, params: check.params });
+      matches.push({ entry, found, params: check.params });
     }
     const ranked = matches.sort(compareFound);
     const [first, second] = ranked;
     return {
       query,
-      patterns: this.#entries.length,
+      patterns: this.#count,
       foundLiterals: [...foundLiterals].sort(),
       candidates,
       winner: first ? { name: first.entry.pattern.name, ...whyWon(first, second) } : null,
@@ -135,24 +138,31 @@ export class PatternMatcher {
     };
   }
 
-  #report(slot: number, alwaysChecked: boolean): CandidateReport {
-    const { pattern, seq } = this.#entries[slot]!;
+  #report(entry: MatcherEntry): CandidateReport {
+    const { pattern, seq } = entry;
     return {
       name: pattern.name,
       type: pattern.patternType,
       priority: pattern.priority,
       registrationOrder: seq,
-      via: alwaysChecked ? 'always-checked' : 'index',
-      requiredLiterals: this.#index.clausesOf(slot).map((c) => [...c]),
+      via: this.#index.isAlwaysChecked(entry) ? 'always-checked' : 'index',
+      requiredLiterals: describeRequirement(this.#index.requirementOf(entry)),
       outcome: 'type-filtered',
     };
   }
 }
 
-/** Match order: higher priority, then longer match, then earlier registration (= lower slot). */
+/** Match order: higher priority first, then earlier registration. */
+function compareEntries(a: MatcherEntry, b: MatcherEntry): number {
+  return b.pattern.priority - a.pattern.priority || a.seq - b.seq;
+}
+
+/** Winner order: higher priority, then longer match, then earlier registration. */
 function compareFound(a: Found, b: Found): number {
   return (
-    b.entry.pattern.priority - a.entry.pattern.priority || b.found.text.length - a.found.text.length || a.slot - b.slot
+    b.entry.pattern.priority - a.entry.pattern.priority ||
+    b.found.text.length - a.found.text.length ||
+    a.entry.seq - b.entry.seq
   );
 }
 

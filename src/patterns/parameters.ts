@@ -1,7 +1,7 @@
-import RE2 from 're2';
+import type { RE2JS } from 're2js';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import { compileRe2 } from './trigger.js';
+import { compileRegex } from './trigger.js';
 
 type ParamValue = string | number | boolean;
 
@@ -48,7 +48,7 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
  * captures. A match whose captures fail is not a match (the registry tries the next pattern).
  */
 export class ParameterRules {
-  readonly #specs: ReadonlyArray<[string, ParameterSpec, RE2 | undefined]>;
+  readonly #specs: ReadonlyArray<[string, ParameterSpec, RE2JS | undefined]>;
   readonly #defaults: Readonly<Record<string, ParamValue>>;
 
   /**
@@ -91,7 +91,7 @@ export class ParameterRules {
   }
 }
 
-function checkValue(spec: ParameterSpec, shape: RE2 | undefined, raw: string): { value: ParamValue; error?: string } {
+function checkValue(spec: ParameterSpec, shape: RE2JS | undefined, raw: string): { value: ParamValue; error?: string } {
   const type = spec.type ?? 'string';
   if (type === 'string') {
     if (spec.min !== undefined && raw.length < spec.min) return { value: raw, error: `shorter than ${spec.min}` };
@@ -116,7 +116,7 @@ function checkValue(spec: ParameterSpec, shape: RE2 | undefined, raw: string): {
   return { value };
 }
 
-function compileSpec(name: string, spec: ParameterSpec, captureNames: readonly string[]): RE2 | undefined {
+function compileSpec(name: string, spec: ParameterSpec, captureNames: readonly string[]): RE2JS | undefined {
   const field = `parameters.${name}`;
   if (!captureNames.includes(name)) {
     const known = captureNames.length > 0 ? captureNames.join(', ') : 'none';
@@ -134,8 +134,8 @@ function compileSpec(name: string, spec: ParameterSpec, captureNames: readonly s
   }
   if (spec.pattern === undefined) return undefined;
   // Compiled alone first, so a pattern such as 'a)|(b' cannot escape the whole-value anchors below.
-  compileRe2(spec.pattern, `${field}.pattern`);
-  return new RE2(`^(?:${spec.pattern})$`, 'i');
+  compileRegex(spec.pattern, `${field}.pattern`);
+  return compileRegex(`^(?:${spec.pattern})$`, `${field}.pattern`);
 }
 
 function article(type: string): string {

@@ -14,8 +14,11 @@ export interface RegistryStats {
   lookups: number;
   matched: number;
   matchCacheHits: number;
-  /** Distinct literals in the index, and patterns with none (tried on every query). */
-  index: { literals: number; alwaysChecked: number };
+  /**
+   * Distinct word conditions in the index, patterns with none (tried on every query), and
+   * triggers compiled so far (each compiles on the first query it is a candidate for).
+   */
+  index: { literals: number; alwaysChecked: number; compiled: number };
 }
 
 export interface RegistryOptions {
@@ -43,18 +46,20 @@ const DEFAULT_MATCH_CACHE_SIZE = 2000;
 /**
  * Holds the patterns and finds the best one for a query: highest priority first, ties to
  * the longer match, then to the earlier registration. A literal index (see matcher.ts)
- * narrows each query to a few candidates. Every change bumps `version` and changes
- * `fingerprint`, which the engine puts in its cache keys so no result of another pattern
- * set is served, by this process or by another sharing the cache.
+ * narrows each query to a few candidates and is updated in place by every change. Every
+ * change bumps `version` and changes `fingerprint`, which the engine puts in its cache keys
+ * so no result of another pattern set is served, by this process or by another sharing the cache.
  */
 export class PatternRegistry {
   #patterns = new Map<string, MatcherEntry>();
-  /** Match order and matcher, rebuilt on the first lookup after a change (so a batch builds once). */
+  readonly #matcher = new PatternMatcher();
+  /** Match order, sorted on the first listing after a change. */
   #ordered: MatcherEntry[] | undefined;
-  #matcher: PatternMatcher | undefined;
   #seq = 0;
   #version = 0;
   #fingerprint: string | undefined;
+  /** Each definition's config digest, computed once: the fingerprint hashes these. */
+  readonly #digests = new WeakMap<PatternDefinition, string>();
   #matchCache: LRUCache<string, { match: PatternMatch | null }> | undefined;
   #counters = { lookups: 0, matched: 0, matchCacheHits: 0 };
 
@@ -80,7 +85,7 @@ export class PatternRegistry {
   get fingerprint(): string {
     if (this.#fingerprint === undefined) {
       const hash = createHash('sha256');
-      for (const { pattern } of this.#matchOrder()) hash.update(JSON.stringify(pattern.toConfig())).update('\n');
+      for (const { pattern } of this.#matchOrder()) hash.update(this.#digest(pattern));
       this.#fingerprint = hash.digest('base64url').slice(0, 22);
     }
     return this.#fingerprint;
@@ -96,6 +101,22 @@ export class PatternRegistry {
 
   /** Registers all or none: a bad or conflicting pattern leaves the registry unchanged. */
   registerBatch(patterns: readonly PatternDefinition[], options: RegisterOptions = {}): void {
+    this.#checkBatch(patterns, options);
+    if (patterns.length === 0) return;
+    const added: MatcherEntry[] = [];
+    for (const pattern of patterns) {
+      const previous = this.#patterns.get(pattern.name);
+      if (previous) this.#matcher.remove(previous);
+      // A replacement keeps its place in registration order, so tie-breaks stay stable.
+      const entry = { pattern, seq: previous?.seq ?? this.#seq++ };
+      this.#patterns.set(pattern.name, entry);
+      added.push(entry);
+    }
+    this.#matcher.add(added);
+    this.#changed();
+  }
+
+  #checkBatch(patterns: readonly PatternDefinition[], options: RegisterOptions): void {
     const names = new Set<string>();
     for (const [i, pattern] of patterns.entries()) {
       if (!(pattern instanceof PatternDefinition)) {
@@ -116,13 +137,6 @@ export class PatternRegistry {
         );
       }
     }
-    if (patterns.length === 0) return;
-    for (const pattern of patterns) {
-      const previous = this.#patterns.get(pattern.name);
-      // A replacement keeps its place in registration order, so tie-breaks stay stable.
-      this.#patterns.set(pattern.name, { pattern, seq: previous?.seq ?? this.#seq++ });
-    }
-    this.#changed();
   }
 
   /**
@@ -141,25 +155,26 @@ export class PatternRegistry {
         },
       );
     }
+    this.#checkBatch(patterns, { replace: true });
     // Names present before keep their registration order, so an unchanged reload changes no tie-break.
-    this.#patterns = kept;
+    const next = new Map(kept);
     for (const pattern of patterns) {
-      const entry = previous.get(pattern.name);
-      if (entry) kept.set(pattern.name, entry);
+      const before = previous.get(pattern.name);
+      next.set(pattern.name, before?.pattern === pattern ? before : { pattern, seq: before?.seq ?? this.#seq++ });
     }
-    try {
-      this.registerBatch(patterns, { replace: true });
-    } catch (error) {
-      this.#patterns = previous;
-      throw error;
-    }
-    if (patterns.length === 0) this.#changed();
+    for (const [name, entry] of previous) if (next.get(name) !== entry) this.#matcher.remove(entry);
+    this.#matcher.add([...next.values()].filter((entry) => previous.get(entry.pattern.name) !== entry));
+    this.#patterns = next;
+    this.#changed();
   }
 
   unregister(name: string): boolean {
-    const removed = this.#patterns.delete(name);
-    if (removed) this.#changed();
-    return removed;
+    const entry = this.#patterns.get(name);
+    if (entry === undefined) return false;
+    this.#patterns.delete(name);
+    this.#matcher.remove(entry);
+    this.#changed();
+    return true;
   }
 
   get(name: string): PatternDefinition | undefined {
@@ -198,7 +213,7 @@ export class PatternRegistry {
       if (cached.match) this.#counters.matched++;
       return cached.match;
     }
-    const match = this.#matcherNow().match(query, allowed);
+    const match = this.#matcher.match(query, allowed);
     this.#matchCache?.set(key, { match });
     if (match) this.#counters.matched++;
     return match;
@@ -208,18 +223,22 @@ export class PatternRegistry {
   explain(query: string, typeFilter?: TypeFilter): MatchExplanation & { version: number; types: PatternType[] } {
     checkQuery(query);
     const allowed = toTypeSet(typeFilter);
-    return { ...this.#matcherNow().explain(query, allowed), version: this.#version, types: [...allowed] };
+    return { ...this.#matcher.explain(query, allowed), version: this.#version, types: [...allowed] };
   }
 
   stats(): RegistryStats {
     const byType = Object.fromEntries(PATTERN_TYPES.map((t) => [t, 0])) as Record<PatternType, number>;
-    for (const { pattern } of this.#patterns.values()) byType[pattern.patternType]++;
+    let compiled = 0;
+    for (const { pattern } of this.#patterns.values()) {
+      byType[pattern.patternType]++;
+      if (pattern.trigger.compiled) compiled++;
+    }
     return {
       patterns: this.#patterns.size,
       byType,
       version: this.#version,
       ...this.#counters,
-      index: this.#matcherNow().indexStats,
+      index: { ...this.#matcher.indexStats, compiled },
     };
   }
 
@@ -230,14 +249,17 @@ export class PatternRegistry {
     return this.#ordered;
   }
 
-  #matcherNow(): PatternMatcher {
-    this.#matcher ??= new PatternMatcher(this.#matchOrder());
-    return this.#matcher;
+  #digest(pattern: PatternDefinition): string {
+    let digest = this.#digests.get(pattern);
+    if (digest === undefined) {
+      digest = createHash('sha256').update(JSON.stringify(pattern.toConfig())).digest('base64url');
+      this.#digests.set(pattern, digest);
+    }
+    return digest;
   }
 
   #changed(): void {
     this.#ordered = undefined;
-    this.#matcher = undefined;
     this.#fingerprint = undefined;
     this.#version++;
     this.#matchCache?.clear();

@@ -1,135 +1,173 @@
-import { RegExpParser, type AST } from '@eslint-community/regexpp';
+import type { AST } from '@eslint-community/regexpp';
+import { checkRegex } from './regex-syntax.js';
+import {
+  BOUNDARY,
+  fragmentQuality,
+  minimalFragments,
+  toRequirement,
+  type FragmentCnf,
+  type LiteralRequirement,
+} from './literal-requirement.js';
 
-/**
- * What a trigger needs to find in a query: a conjunction of clauses, each a set of
- * lowercase ASCII literals at least one of which occurs in any text the trigger matches.
- * An empty list means "nothing is known": the trigger must be checked against every query.
- */
-export type LiteralRequirement = ReadonlyArray<readonly string[]>;
+export type { LiteralRequirement } from './literal-requirement.js';
 
 export interface TriggerAnalysis {
+  /** What any match contains, as word conditions (see literal-requirement.ts); empty = nothing known. */
   readonly requirement: LiteralRequirement;
   /** Names of the trigger's named capture groups, in order of appearance. */
   readonly captureNames: readonly string[];
 }
 
 /**
- * A node either matches exactly one of a small set of strings (`exact`), or is known only
- * by a requirement on what its matches contain (`cnf`).
+ * A node either matches exactly one of a small set of strings (`exact`: lowercase ASCII in
+ * which BOUNDARY marks a word boundary), or is known only by what its matches contain (`cnf`).
  */
 interface Info {
   readonly exact: ReadonlySet<string> | null;
-  readonly cnf: string[][];
+  readonly cnf: FragmentCnf;
 }
 
 const MAX_EXACT = 16;
 const MAX_CLASS_CHARS = 4;
+/** Terms of one OR-group: beyond this an alternation filters little, and each term is cut to one fragment. */
+const MAX_TERMS = 32;
 const ANY: Info = { exact: null, cnf: [] };
 const EMPTY: Info = { exact: new Set(['']), cnf: [] };
+const BOUNDED: Info = { exact: new Set([BOUNDARY]), cnf: [] };
+/** Characters outside ASCII that RE2 case-folds to an ASCII word character (ſ → s, K → k): not boundaries. */
+const FOLDS_TO_WORD = new Set([0x17f, 0x212a]);
+const WORD_CHARACTER = /[a-z0-9_]/;
 
 /**
- * Escapes whose meaning RE2 and ECMAScript (Annex B) agree on. Anything else (`\Q…\E`,
- * `\pL`, `\z`, `\x{41}`, POSIX `[[:alpha:]]`…) is RE2 syntax that the ECMAScript parser
- * would read as literal letters, and `[]a]` (a class holding "]" in RE2, an empty class in
- * ECMAScript), so such triggers are not analysed: they stay always-checked.
+ * Extracts what a parsed trigger requires of any text it matches (for the literal index) and
+ * its capture names. Sound by construction: every rule may only lose information, never invent
+ * a requirement, so a trigger is never dropped from the candidates of a query it matches.
  */
-const FOREIGN_SYNTAX =
-  /\\(?![dDwWsSbBnrtfv]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|c[A-Za-z]|[^A-Za-z0-9])|\[:|\[\^?\]|\(\?[A-Za-z]*\)/;
-
-const parser = new RegExpParser({ ecmaVersion: 2025 });
-
-/**
- * Extracts the literals a trigger requires (for the literal index) and its capture names.
- * Sound by construction: every rule may only lose information, never invent a requirement,
- * so a trigger is never dropped from the candidates of a query it matches.
- */
-export function analyzeTrigger(source: string): TriggerAnalysis {
-  let pattern: AST.Pattern;
-  try {
-    pattern = parser.parsePattern(source, 0, source.length, { unicode: false });
-  } catch {
-    return { requirement: [], captureNames: captureNamesBySyntax(source) };
-  }
+export function analyzePattern(pattern: AST.Pattern): TriggerAnalysis {
   const captureNames: string[] = [];
-  const info = alternation(pattern.alternatives, captureNames);
-  const requirement = FOREIGN_SYNTAX.test(source) ? [] : toCnf(info);
-  return { requirement, captureNames: [...new Set(captureNames)] };
+  const info = alternation(pattern.alternatives, captureNames, true);
+  return { requirement: toRequirement(toCnf(info)), captureNames: [...new Set(captureNames)] };
 }
 
-/** Lowercases a query the way the index lowercases literals; see docs/matching.md on case folding. */
-export function foldQuery(query: string): string {
-  // RE2 folds U+017F (long s) to "s"; toLowerCase leaves it alone. U+212A (Kelvin) lowercases to "k".
-  return query.toLowerCase().replaceAll('\u017f', 's');
+/** Checks and analyses a trigger source; triggers whose syntax only RE2 reads require nothing. */
+export function analyzeTrigger(source: string): TriggerAnalysis {
+  const { ast } = checkRegex(source, 'trigger');
+  return ast ? analyzePattern(ast) : { requirement: [], captureNames: [] };
 }
 
-function alternation(alternatives: readonly AST.Alternative[], names: string[]): Info {
-  const infos = alternatives.map((alt) => sequence(alt.elements, names));
+function alternation(alternatives: readonly AST.Alternative[], names: string[], splittable: boolean): Info {
+  const infos = alternatives.map((alt) => sequence(alt.elements, names, splittable));
   if (infos.length === 1) return infos[0]!;
   if (infos.every((i) => i.exact !== null)) {
     const union = new Set<string>();
     for (const info of infos) for (const s of info.exact!) union.add(s);
     if (union.size <= MAX_EXACT) return { exact: union, cnf: [] };
   }
-  // Any one alternative may match: keep each one's most selective clause and require any of them.
-  const clause = new Set<string>();
+  // Any one alternative may match: one OR-group whose terms are each alternative's conjunctions.
+  const terms: string[][] = [];
   for (const info of infos) {
-    const best = bestClause(toCnf(info));
-    if (best === undefined) return ANY;
-    for (const literal of best) clause.add(literal);
+    const dnf = toDnf(toCnf(info));
+    if (dnf.some((term) => term.length === 0)) return ANY;
+    terms.push(...dnf);
   }
-  return { exact: null, cnf: [minimalClause(clause)] };
+  if (terms.length <= MAX_TERMS) return { exact: null, cnf: [terms] };
+  const weakened = minimalFragments(terms.map(bestFragment));
+  return weakened.length <= MAX_TERMS ? { exact: null, cnf: [weakened.map((f) => [f])] } : ANY;
 }
 
 /**
- * Consecutive exact pieces are multiplied out (c·h·e·c·k → "check") so that literals span
- * characters; a piece known only by a requirement ends the run.
+ * Consecutive exact pieces are multiplied out (c·h·e·c·k → "check", \b·c·h… → BOUNDARY+"check")
+ * so that fragments span characters and carry their word boundaries; a piece known only by a
+ * requirement ends the run. A run of several strings is also cut after a piece of non-word
+ * characters (`\s+`, `:`) when `splittable`: no word spans the cut, so the two halves required
+ * separately say exactly what their product said, in fewer terms. An optional group is not
+ * splittable: it must stay exact to be known at all.
  */
-function sequence(elements: readonly AST.Element[], names: string[]): Info {
-  const cnf: string[][] = [];
+function sequence(elements: readonly AST.Element[], names: string[], splittable: boolean): Info {
+  const cnf: FragmentCnf = [];
   let run: ReadonlySet<string> = EMPTY.exact!;
   let allExact = true;
-  for (const element of elements) {
-    const info = elementInfo(element, names);
-    if (info.exact !== null && run.size * info.exact.size <= MAX_EXACT) {
-      run = product(run, info.exact);
-      continue;
-    }
+  const flush = () => {
     cnf.push(...toCnf({ exact: run, cnf: [] }));
-    if (info.exact !== null) {
-      run = info.exact;
+    // A run whose every string ends at a word boundary hands the boundary on to the next one.
+    const carried = every(run, endsAtBoundary) ? BOUNDED.exact! : EMPTY.exact!;
+    allExact = false;
+    return carried;
+  };
+  for (let e = 0; e < elements.length; e++) {
+    let info: Info;
+    const literal = asciiRun(elements, e);
+    if (literal.length > 1) {
+      // Consecutive plain characters in one step: the common case, and much cheaper than one product each.
+      info = { exact: new Set([literal]), cnf: [] };
+      e += literal.length - 1;
     } else {
+      info = elementInfo(elements[e]!, names, splittable);
+    }
+    if (info.exact === null) {
+      flush();
       cnf.push(...info.cnf);
       run = EMPTY.exact!;
-      allExact = false;
+      continue;
     }
+    run = run.size * info.exact.size <= MAX_EXACT ? product(run, info.exact) : product(flush(), info.exact);
+    const nonWord = every(info.exact, (s) => s !== '' && !WORD_CHARACTER.test(s));
+    if (splittable && nonWord && run.size > 1) run = product(flush(), EMPTY.exact!);
   }
-  if (allExact && cnf.length === 0) return { exact: run, cnf: [] };
+  if (allExact) return { exact: run, cnf: [] };
   cnf.push(...toCnf({ exact: run, cnf: [] }));
   return { exact: null, cnf };
 }
 
+/** The lowercased run of ASCII characters starting at elements[start] (empty if there is none). */
+function asciiRun(elements: readonly AST.Element[], start: number): string {
+  let literal = '';
+  for (let i = start; i < elements.length; i++) {
+    const element = elements[i]!;
+    if (element.type !== 'Character' || element.value >= 0x80) break;
+    literal += String.fromCharCode(element.value);
+  }
+  return literal.toLowerCase();
+}
+
+function every(strings: ReadonlySet<string>, test: (s: string) => boolean): boolean {
+  for (const s of strings) if (!test(s)) return false;
+  return true;
+}
+
+function endsAtBoundary(fragment: string): boolean {
+  return fragment !== '' && !WORD_CHARACTER.test(fragment.at(-1)!);
+}
+
+/** Concatenations of a and b, one BOUNDARY where two meet. */
 function product(a: ReadonlySet<string>, b: ReadonlySet<string>): Set<string> {
   const result = new Set<string>();
-  for (const x of a) for (const y of b) result.add(x + y);
+  for (const x of a) {
+    for (const y of b) result.add(x.endsWith(BOUNDARY) && y.startsWith(BOUNDARY) ? x + y.slice(1) : x + y);
+  }
   return result;
 }
 
-function elementInfo(node: AST.Element, names: string[]): Info {
+function elementInfo(node: AST.Element, names: string[], splittable: boolean): Info {
   switch (node.type) {
     case 'Character':
       return character(node.value);
     case 'CharacterClass':
       return characterClass(node);
     case 'CharacterSet':
+      // \s and \W match one non-word character: a boundary on both sides of it.
+      if (node.kind === 'space' && !node.negate) return BOUNDED;
+      if (node.kind === 'word' && node.negate) return BOUNDED;
       return ANY;
     case 'Assertion':
-      if (node.kind === 'lookahead' || node.kind === 'lookbehind') return ANY;
-      return EMPTY;
+      if (node.kind === 'start' || node.kind === 'end') return BOUNDED;
+      if (node.kind === 'word') return node.negate ? EMPTY : BOUNDED;
+      return ANY;
     case 'Group':
-      return alternation(node.alternatives, names);
+      return alternation(node.alternatives, names, splittable);
     case 'CapturingGroup':
       if (node.name !== null) names.push(node.name);
-      return alternation(node.alternatives, names);
+      return alternation(node.alternatives, names, splittable);
     case 'Quantifier':
       return quantifier(node, names);
     default:
@@ -138,8 +176,12 @@ function elementInfo(node: AST.Element, names: string[]): Info {
 }
 
 function quantifier(node: AST.Quantifier, names: string[]): Info {
-  const inner = elementInfo(node.element, names);
+  const inner = elementInfo(node.element, names, node.min > 0);
   if (node.min === 1 && node.max === 1) return inner;
+  // A run of non-word characters (`\s+`, `[,;\s]*`) is still one boundary, or nothing when it may be empty.
+  if (inner.exact !== null && every(inner.exact, (s) => s === BOUNDARY)) {
+    return node.min === 0 ? { exact: new Set(['', BOUNDARY]), cnf: [] } : BOUNDED;
+  }
   if (node.min === 0 && node.max === 1 && inner.exact !== null && inner.exact.size < MAX_EXACT) {
     return { exact: new Set([...inner.exact, '']), cnf: [] };
   }
@@ -147,13 +189,19 @@ function quantifier(node: AST.Quantifier, names: string[]): Info {
   return { exact: null, cnf: toCnf(inner) };
 }
 
-/** Only ASCII is indexed: its case folding is plain lowercasing (see foldQuery). */
+/** Only ASCII is indexed: its case folding is plain lowercasing (see the query folding in word-index.ts). */
 function character(code: number): Info {
-  return code < 0x80 ? { exact: new Set([String.fromCharCode(code).toLowerCase()]), cnf: [] } : ANY;
+  if (code < 0x80) return { exact: new Set([String.fromCharCode(code).toLowerCase()]), cnf: [] };
+  return FOLDS_TO_WORD.has(code) ? ANY : BOUNDED;
 }
 
 function characterClass(node: AST.CharacterClass): Info {
-  if (node.negate) return ANY;
+  if (node.negate) {
+    // [^\w…] excludes every word character: what it matches is a boundary.
+    const excludesWords = node.elements.some((e) => e.type === 'CharacterSet' && e.kind === 'word' && !e.negate);
+    return excludesWords ? BOUNDED : ANY;
+  }
+  if (node.elements.every(isNonWordElement)) return BOUNDED;
   const chars = new Set<string>();
   for (const element of node.elements) {
     if (element.type === 'Character') {
@@ -171,35 +219,40 @@ function characterClass(node: AST.CharacterClass): Info {
   return chars.size === 0 ? ANY : { exact: chars, cnf: [] };
 }
 
-function toCnf(info: Info): string[][] {
+function isNonWordElement(element: AST.CharacterClassElement): boolean {
+  if (element.type === 'CharacterSet') {
+    return (element.kind === 'space' && !element.negate) || (element.kind === 'word' && element.negate);
+  }
+  if (element.type !== 'Character' && element.type !== 'CharacterClassRange') return false;
+  const [min, max] =
+    element.type === 'Character' ? [element.value, element.value] : [element.min.value, element.max.value];
+  if (min >= 0x80) return !(min <= 0x17f && max >= 0x17f) && !(min <= 0x212a && max >= 0x212a);
+  for (let c = min; c <= Math.min(max, 0x7f); c++) if (/\w/.test(String.fromCharCode(c))) return false;
+  return max < 0x80;
+}
+
+function toCnf(info: Info): FragmentCnf {
   if (info.exact === null) return info.cnf;
   if (info.exact.size === 0 || info.exact.has('')) return [];
-  return [minimalClause(info.exact)];
+  return [minimalFragments([...info.exact]).map((fragment) => [fragment])];
 }
 
-/** "store" or "stores" holds exactly when "store" does: a literal containing another adds nothing. */
-function minimalClause(literals: Iterable<string>): string[] {
-  const sorted = [...new Set(literals)].sort((a, b) => a.length - b.length);
-  const kept: string[] = [];
-  for (const literal of sorted) if (!kept.some((shorter) => literal.includes(shorter))) kept.push(literal);
-  return kept;
-}
-
-/** The clause most likely to rule a query out: longest shortest literal, then fewest literals. */
-function bestClause(cnf: readonly (readonly string[])[]): readonly string[] | undefined {
-  let best: readonly string[] | undefined;
-  for (const clause of cnf) {
-    if (best === undefined || clauseQuality(clause) > clauseQuality(best)) best = clause;
+/** Conjunctions (terms) any of which a match satisfies: the clauses multiplied out, best first, up to MAX_TERMS. */
+function toDnf(cnf: FragmentCnf): string[][] {
+  let terms: string[][] = [[]];
+  const best = [...cnf].sort((a, b) => clauseQuality(b) - clauseQuality(a));
+  for (const clause of best) {
+    if (terms.length * clause.length > MAX_TERMS) continue; // dropping a clause only weakens
+    terms = terms.flatMap((term) => clause.map((other) => [...term, ...other]));
   }
-  return best;
+  return terms;
 }
 
-function clauseQuality(clause: readonly string[]): number {
-  const shortest = Math.min(...clause.map((l) => l.length));
-  return shortest * 100 - clause.length;
+function bestFragment(term: readonly string[]): string {
+  return term.reduce((best, f) => (fragmentQuality(f) > fragmentQuality(best) ? f : best));
 }
 
-/** Used when the ECMAScript parser cannot read the trigger (RE2-only syntax such as `(?P<name>…)`). */
-function captureNamesBySyntax(source: string): string[] {
-  return [...new Set([...source.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1]!))];
+/** How selective an OR-group is: its weakest term's best fragment. */
+function clauseQuality(clause: readonly (readonly string[])[]): number {
+  return Math.min(...clause.map((term) => fragmentQuality(bestFragment(term)))) * 100 - clause.length;
 }

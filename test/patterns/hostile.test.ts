@@ -24,6 +24,8 @@ const HOSTILE_TRIGGERS = [
   '(?:a?){30}a{30}',
   String.raw`^(\s*\w+\s*,?)*\s*;$`,
   '((((a{100}){100}){100}){100})',
+  String.raw`(\w{1000})`,
+  String.raw`(?:\pL{100}){10}(?:\pL{100}){10}(?:\pL{100}){10}`,
   '(?=a)a',
   String.raw`(a)\1`,
 ];
@@ -82,10 +84,12 @@ describe('hostile triggers and queries', () => {
     const refusedTriggers = Object.fromEntries(
       registrations.filter((o) => o.outcome === 'refused').map((o) => [o.label.slice(9), o.code]),
     );
-    // Nested quantifiers run on RE2 in linear time, so they are accepted; what needs
-    // backtracking, or would compile to a huge automaton, is refused.
+    // Nested quantifiers run on re2js in linear time, so they are accepted; what needs
+    // backtracking, or is over the repeat and size limits, is refused.
     expect(refusedTriggers).toEqual({
       '((((a{100}){100}){100}){100})': 'VALIDATION_ERROR',
+      [String.raw`(\w{1000})`]: 'VALIDATION_ERROR',
+      [String.raw`(?:\pL{100}){10}(?:\pL{100}){10}(?:\pL{100}){10}`]: 'VALIDATION_ERROR',
       '(?=a)a': 'UNSAFE_PATTERN',
       [String.raw`(a)\1`]: 'UNSAFE_PATTERN',
     });
