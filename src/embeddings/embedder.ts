@@ -17,6 +17,11 @@ export interface Embedder {
    * out what is under it). Depends on the model's scale. @default 0.15
    */
   readonly similarityFloor?: number;
+  /**
+   * False when similarity only reflects shared vocabulary (the hashing embedder): a recall
+   * whose words full text cannot find then gains nothing from vectors. @default true
+   */
+  readonly semantic?: boolean;
   embed(text: string): Promise<Float32Array>;
   embedBatch(texts: readonly string[]): Promise<Float32Array[]>;
 }

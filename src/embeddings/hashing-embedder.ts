@@ -22,6 +22,7 @@ const TRIGRAM_WEIGHT = 0.6;
 export class HashingEmbedder implements Embedder {
   readonly dimensions: number;
   readonly id: string;
+  readonly semantic = false;
 
   constructor(options: HashingEmbedderOptions = {}) {
     this.dimensions = options.dimensions ?? 256;

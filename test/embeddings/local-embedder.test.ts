@@ -85,6 +85,20 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
       expect(await engine.store.count({ ...scope, admin: true })).toBe(before);
     });
 
+    it('recalls by its words when full text finds them, and joins vectors for a paraphrase', async () => {
+      await store('k8s cluster autoscaler misconfigured, pods evicted at night', ['incident']);
+      await store('Alice prefers tabs over spaces', ['preference']);
+      const worded = await engine.execute('recall autoscaler evicted pods', { context: scope });
+      expect(worded.result).toMatchObject({ searchMode: 'lexical', count: 1 });
+      const paraphrased = await engine.execute('recall kubernetes nodes removing workloads overnight', {
+        context: scope,
+      });
+      expect(paraphrased.result!['searchMode']).toBe('hybrid');
+      const first = (paraphrased.result!['memories'] as Array<{ content: string; semanticRank: number | null }>)[0]!;
+      expect(first.content).toMatch(/k8s cluster autoscaler/);
+      expect(first.semanticRank).toBe(1);
+    });
+
     it('keeps private memories private on the semantic path', async () => {
       await engine.execute('store bob private note: the k8s admin password is in the vault', {
         context: { namespace: 'team', agentId: 'bob' },

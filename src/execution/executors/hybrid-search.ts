@@ -70,7 +70,7 @@ export async function hybridSearch(
   lexical.forEach((memory, i) => {
     const item = entry(memory);
     item.lexicalRank = i + 1;
-    item.exact = containsAll(memory, topic);
+    item.exact = isExactHit(memory, topic);
     item.score += 1 / (RRF_K + i + 1);
   });
   semantic
@@ -115,7 +115,8 @@ export function similarityFloor(embedder: { similarityFloor?: number }): number 
 
 const DEFAULT_SIMILARITY_FLOOR = 0.15;
 
-function containsAll(memory: Memory, topic: readonly string[]): boolean {
+/** Every topic word of the query (stemmed) is in the memory's content or tags. */
+export function isExactHit(memory: Memory, topic: readonly string[]): boolean {
   const present = new Set([...words(memory.content), ...memory.tags.flatMap(words)].map(stem));
   return topic.every((word) => present.has(stem(word)));
 }

@@ -1,11 +1,11 @@
 import { PayloadTooLargeError, ValidationError } from '../../errors.js';
 import type { Memory, NewMemory, Scope, StoreResult } from '../../memory/store.js';
-import { topicText } from '../../text.js';
+import { topicText, topicWords } from '../../text.js';
 import { REQUEST_LIMITS } from '../request.js';
 import type { ActionHandler, ActionOutcome, ActionRequest, ActionServices } from './action.js';
 import { param } from './action.js';
 import { summarize } from './analysis.js';
-import { hybridSearch } from './hybrid-search.js';
+import { hybridSearch, isExactHit } from './hybrid-search.js';
 
 type MemoryAction = 'store' | 'recall' | 'recall_by_tag' | 'filter_by_importance';
 
@@ -57,7 +57,15 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
       }
       const synonyms = services.lexicon.expansions(topicText(text));
       const memories = await services.store.search(action.scope, { text, synonyms, limit });
-      return readOutcome(action, { query: text, searchMode: 'lexical' }, memories);
+      // The cheapest path that answers: a memory holding every topic word settles it; without
+      // one the query is likely a paraphrase, and a semantic embedder's vectors join in.
+      const topic = topicWords(text);
+      const settled = topic.length === 0 || memories.some((memory) => isExactHit(memory, topic));
+      if (settled || services.embedder.semantic === false) {
+        return readOutcome(action, { query: text, searchMode: 'lexical' }, memories);
+      }
+      const fused = await hybridSearch(services, action.scope, text, limit);
+      return readOutcome(action, { query: text, searchMode: 'hybrid' }, fused);
     },
 
     async recall_by_tag(action) {
