@@ -22,7 +22,7 @@ const STOP_WORDS = new Set(
     'again ever never always still already yet even ' +
     'please thanks thank hi hello hey ok okay ' +
     'anything something everything nothing anyone someone everyone thing things stuff ' +
-    'tell know remember recall let get got make made go going gone say said said ' +
+    'tell remind summarise summarize know remember recall let get got make made go going gone say said ' +
     's t d ll m re ve don didn doesn isn aren wasn weren won wouldn shouldn couldn can cannot'
   ).split(' '),
 );
@@ -45,9 +45,12 @@ export function topicWords(text: string): string[] {
 }
 
 const INTERROGATIVE =
-  /^\s*(?:how|what|what's|whats|why|when|where|who|whom|whose|which|did|do|does|is|are|was|were|should|shall|can|could|would|will|have|has|had|am|any|anything)\b/i;
+  /^\s*(?:how|what|what's|whats|why|when|where|who|whom|whose|which|did|do|does|is|are|was|were|should|shall|can|could|would|will|have|has|had|am|any|anything|(?:please\s+)?(?:tell|remind|explain|describe|summari[sz]e)\b)\b/i;
 
-/** A question: ends with "?" or opens with an interrogative or auxiliary ("how do we…", "did we…"). */
+/**
+ * A question: ends with "?" or opens with an interrogative or auxiliary ("how do we…", "did
+ * we…"), or asks to be told ("tell me about…", "remind me…", "explain…").
+ */
 export function isQuestion(text: string): boolean {
   return /\?\s*$/.test(text) || INTERROGATIVE.test(text);
 }

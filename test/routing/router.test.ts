@@ -30,6 +30,24 @@ describe('HybridDecisionRouter', async () => {
     expect(decision.alternativeRoutes).toHaveLength(2);
   });
 
+  it.each([
+    'how do we represent currency values?',
+    'are we allowed to deploy late in the week',
+    'tell me about our deploy freeze',
+    'remind me what we decided on currency',
+    'explain the retry policy for payments',
+  ])('answers the question "%s" from memories, with the hybrid search', async (query) => {
+    expect(await router.route(query)).toMatchObject({ patternType: 'hybrid', patternName: 'semantic_search' });
+  });
+
+  it.each(['the weather is nice today', 'how are you?', 'please tell me a joke'])(
+    'does not search for small talk: "%s"',
+    async (query) => {
+      const decision = await router.route(query);
+      expect(decision.patternName === null || decision.confidence < router.confidenceThreshold).toBe(true);
+    },
+  );
+
   it('has no confidence without evidence', async () => {
     expect(await router.route('hello there')).toMatchObject({ confidence: 0 });
   });
