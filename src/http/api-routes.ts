@@ -29,6 +29,7 @@ import {
   whoamiSchema,
 } from '../gateway/wire-schemas.js';
 import { patternConfigSchema } from '../patterns/definition.js';
+import { compileResponseSerializer } from './serializer.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema };
 
@@ -37,9 +38,11 @@ export const apiRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = async
   app.post(
     '/pattern/execute',
     {
-      // A cache hit's JSON is built once (see stringifyExecution); error bodies come from errorBody().
-      serializerCompiler: ({ httpStatus }) =>
-        httpStatus === '200' ? (data) => stringifyExecution(data as WireExecution) : (data) => JSON.stringify(data),
+      // A cache hit's JSON is built once (see stringifyExecution); error bodies as on every route.
+      serializerCompiler: (route) =>
+        route.httpStatus === '200'
+          ? (data) => stringifyExecution(data as WireExecution)
+          : compileResponseSerializer(route),
       schema: {
         summary: 'Execute a query (role: readonly, or what the matched pattern needs)',
         tags: ['execute'],
