@@ -1,19 +1,11 @@
 import { z } from 'zod';
 import { PatternServiceError, ValidationError } from '../errors.js';
-import { ACCESS_LEVELS, type AccessLevel, type ImportedMemory } from '../memory/store.js';
+import { ACCESS_LEVELS, type ImportedMemory } from '../memory/store.js';
 import { formatZodError } from '../validation.js';
 import { checkJsonObject, identifier, REQUEST_LIMITS, tag } from './request.js';
 
-/** A memory to import: as `exportMemories` writes it (ISO times), or with epoch-millisecond times. */
-export interface MemoryImport {
-  content: string;
-  namespace: string;
-  agentId: string;
-  tags?: readonly string[];
-  metadata?: Record<string, unknown>;
-  importance?: number;
-  accessLevel?: AccessLevel;
-  sharedWith?: readonly string[];
+/** A memory to import: as `exportMemories` writes it (ISO times), or as the store takes it (epoch ms). */
+export interface MemoryImport extends Omit<ImportedMemory, 'createdAt' | 'expiresAt'> {
   /** ISO 8601 with offset, epoch milliseconds or a Date; kept as the memory's creation time. */
   createdAt?: string | number | Date;
   /** As createdAt; null or omitted: never expires. */
