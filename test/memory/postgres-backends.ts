@@ -5,6 +5,23 @@ import { postgresStoreFixture } from './postgres-store-fixture.js';
 export type PostgresFixture = ReturnType<typeof postgresStoreFixture>;
 
 /**
+ * A fixture on a PGlite server of its own (pgvector bundled), started before the suite it is
+ * called in and stopped, its schema dropped, after it.
+ */
+export function pgliteFixture(): PostgresFixture {
+  let server: Awaited<ReturnType<typeof startPglite>>;
+  const fixture = postgresStoreFixture(() => server.url, { vectors: 'pgvector' });
+  beforeAll(async () => {
+    server = await startPglite();
+  });
+  afterAll(async () => {
+    await fixture.teardown();
+    await server.stop();
+  });
+  return fixture;
+}
+
+/**
  * Registers a suite on each PostgreSQL the tests reach, each with a schema of its own that
  * is dropped afterwards: the shared server when TMWS_TEST_POSTGRES_URL is set (always in
  * CI; plain arrays for vectors, as without pgvector), and PGlite (with pgvector) every time.
@@ -18,17 +35,5 @@ export function onPostgresBackends(
     afterAll(() => fixture.teardown());
     register('postgres', fixture);
   });
-
-  describe(`PGlite ${subject}`, () => {
-    let server: Awaited<ReturnType<typeof startPglite>>;
-    const fixture = postgresStoreFixture(() => server.url, { vectors: 'pgvector' });
-    beforeAll(async () => {
-      server = await startPglite();
-    });
-    afterAll(async () => {
-      await fixture.teardown();
-      await server.stop();
-    });
-    register('pglite', fixture);
-  });
+  describe(`PGlite ${subject}`, () => register('pglite', pgliteFixture()));
 }
