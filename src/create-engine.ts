@@ -4,6 +4,7 @@ import type { ResultCache } from './cache/result-cache.js';
 import { cacheSettingsSchema, configuredEmbedder, lexiconFile, parseDatabaseUrl, resolveConfig } from './config.js';
 import { createEmbedder, embedderFor, isEmbedder, type EmbedderSpec } from './embeddings/create-embedder.js';
 import { loadLexicon } from './embeddings/lexicon.js';
+import { HybridDecisionRouter } from './execution/decision-router.js';
 import { PatternExecutionEngine, type CachedExecution } from './execution/engine.js';
 import { ToolRegistry, type ToolHandler } from './execution/tools.js';
 import { createLogger, type Logger } from './logging.js';
@@ -13,7 +14,6 @@ import { loadBuiltinCatalog } from './patterns/catalog.js';
 import { PatternDefinition, type PatternConfig } from './patterns/definition.js';
 import { PatternFiles } from './patterns/pattern-files.js';
 import { PatternRegistry } from './patterns/registry.js';
-import { HybridDecisionRouter } from './routing/router.js';
 import { parseOrThrow } from './validation.js';
 
 export interface EngineOptions extends z.input<typeof cacheSettingsSchema> {

@@ -4,14 +4,12 @@
  */
 export { createPatternExecutionEngine, type EngineOptions } from './create-engine.js';
 export type { PostgresSettingsInput } from './memory/postgres/postgres-settings.js';
-export {
-  PatternExecutionEngine,
-  type EngineStats,
-  type ExecuteHooks,
-  type NamespaceStats,
-} from './execution/engine.js';
+export { PatternExecutionEngine, type EngineStats, type NamespaceStats, type PlanOptions } from './execution/engine.js';
+export type { CachePolicy, ExecutionPlan, PlanTrace, RunPlan } from './execution/planner.js';
 export type { MemoryInput, MemoryScope, MemorySearch, MemoryUpdate } from './execution/memory-operations.js';
-export type { Explanation } from './execution/pattern-operations.js';
+export type { MemoryImport } from './execution/memory-import.js';
+export type { PatternList } from './execution/pattern-operations.js';
+export type { Explanation } from './execution/explanation.js';
 export type { ExecutionResult, ExecutionMetadata } from './execution/result.js';
 export { REQUEST_LIMITS, type ExecuteOptions } from './execution/request.js';
 export type { ExecutionCounters, ExecutionTimeline, LatencySummary, PatternCounters } from './execution/stats.js';
@@ -49,7 +47,9 @@ export {
   type PatternFileReport,
 } from './patterns/file-loader.js';
 
-export { HybridDecisionRouter, type RoutingDecision, type RouterStats } from './routing/router.js';
+export { HybridDecisionRouter } from './execution/decision-router.js';
+export type { RoutingDecision } from './routing/route-classifier.js';
+export type { RouterStats } from './execution/routing-stats.js';
 
 export type { Embedder, EmbedderIdentity } from './embeddings/embedder.js';
 export { HashingEmbedder } from './embeddings/hashing-embedder.js';

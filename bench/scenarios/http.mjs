@@ -14,7 +14,8 @@ const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 8);
 const CONNECTIONS = 16;
 const ROUNDS = 4;
 const MEMORIES = 500;
-const API_KEY = 'tmws_bench-key-0123456789abcdefghijklmnopqrstuv';
+// Random, so the server's weak-secret check (issue 8) accepts it.
+const API_KEY = 'tmws_4UL4cG-5izuMr5DIGpZTWirohQgXrEP3';
 const RECALL = 'recall security patterns';
 const CALCULATION = 'calculate (2 + 3) * 4';
 

@@ -8,7 +8,11 @@ export interface LocalResultCacheOptions {
   localTtl?: number;
 }
 
-/** The in-process tier (L1): a bounded LRU with a TTL per entry, from lru-cache. */
+/**
+ * The in-process cache: a bounded LRU with a TTL per entry, from lru-cache. Alone, it is
+ * the whole cache (no Redis configured); TieredResultCache uses its synchronous get and set
+ * as its L1 and keeps generations itself.
+ */
 export class LocalResultCache<T extends object> implements ResultCache<T> {
   readonly #lru: LRUCache<string, T>;
   readonly #maxTtlMs: number;
@@ -35,17 +39,6 @@ export class LocalResultCache<T extends object> implements ResultCache<T> {
     this.#counters.sets++;
   }
 
-  generationSync(namespace: string): number {
-    return this.#generations.get(namespace) ?? 0;
-  }
-
-  /** Also used by a shared tier to apply another instance's invalidation. */
-  bumpGeneration(namespace: string, to?: number): void {
-    const current = this.generationSync(namespace);
-    this.#generations.set(namespace, to === undefined ? current + 1 : Math.max(current, to));
-    this.#counters.invalidations++;
-  }
-
   async get(key: string): Promise<CacheHit<T> | undefined> {
     const value = this.getSync(key);
     return value === undefined ? undefined : { value, tier: 'l1' };
@@ -56,11 +49,12 @@ export class LocalResultCache<T extends object> implements ResultCache<T> {
   }
 
   async generation(namespace: string): Promise<number> {
-    return this.generationSync(namespace);
+    return this.#generations.get(namespace) ?? 0;
   }
 
   async invalidateNamespace(namespace: string): Promise<void> {
-    this.bumpGeneration(namespace);
+    this.#generations.set(namespace, (this.#generations.get(namespace) ?? 0) + 1);
+    this.#counters.invalidations++;
   }
 
   async clear(): Promise<void> {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { generationBase, type FillState, type SharedCacheTier, type SharedEntry } from './shared-cache-tier.js';
 
 export interface RedisCacheTierOptions {
   /** Prefix of every key this service writes, so deployments sharing a server stay apart. @default 'tmws' */
@@ -12,17 +13,7 @@ export interface RedisCacheTierOptions {
   logger?: Logger;
 }
 
-/** A shared entry: the value and when it stops being valid (epoch ms), so L1 copies expire with it. */
-export interface SharedEntry<T> {
-  value: T;
-  expiresAt: number;
-}
-
-/** What another instance's fill looks like from here. */
-export type FillState<T> = { kind: 'filled'; entry: SharedEntry<T> } | { kind: 'pending' } | { kind: 'abandoned' };
-
-// Generations start from the clock (in microseconds) when their key is missing, so a Redis that
-// restarted empty can never hand out a generation some instance already used for its keys.
+// Generations start from the clock when their key is missing (see SharedCacheTier.generation).
 const GENERATION = `local v = redis.call('GET', KEYS[1])
 if not v then redis.call('SET', KEYS[1], ARGV[1]); v = ARGV[1] end
 return v`;
@@ -39,10 +30,11 @@ return {redis.call('EXISTS', KEYS[2]) == 1 and 0 or 2}`;
 
 /**
  * The shared tier (L2) over ioredis: result entries, per-namespace generation counters and
- * short fill locks. Commands fail fast instead of queueing while disconnected, so callers can
- * fall back to their own tier; ioredis keeps reconnecting in the background.
+ * short fill locks, each an atomic script. Commands fail fast instead of queueing while
+ * disconnected, so callers can fall back to their own tier; ioredis keeps reconnecting in
+ * the background.
  */
-export class RedisCacheTier {
+export class RedisCacheTier implements SharedCacheTier {
   readonly #redis: Redis;
   readonly #prefix: string;
 
@@ -80,16 +72,11 @@ export class RedisCacheTier {
     );
   }
 
-  get connected(): boolean {
-    return this.#redis.status === 'ready';
-  }
-
   async get<T>(key: string): Promise<SharedEntry<T> | undefined> {
     const raw = await this.#redis.get(this.#resultKey(key));
     return raw === null ? undefined : (JSON.parse(raw) as SharedEntry<T>);
   }
 
-  /** Stores the entry and releases this instance's fill lock on the key, if it holds it. */
   async set<T>(key: string, value: T, ttlMs: number, fillToken = ''): Promise<void> {
     const entry: SharedEntry<T> = { value, expiresAt: Date.now() + ttlMs };
     await this.#redis.eval(
@@ -111,7 +98,7 @@ export class RedisCacheTier {
     return Number(await this.#redis.eval(BUMP, 1, this.#generationKey(namespace), generationBase()));
   }
 
-  /** Bumps several namespaces in one round trip; their new generations, in order. */
+  /** One round trip for all of them. */
   async bumpGenerations(namespaces: readonly string[]): Promise<number[]> {
     const pipeline = this.#redis.pipeline();
     for (const namespace of namespaces) pipeline.eval(BUMP, 1, this.#generationKey(namespace), generationBase());
@@ -122,7 +109,6 @@ export class RedisCacheTier {
     });
   }
 
-  /** True if this caller now holds the right to compute the key (for at most `ttlMs`). */
   async claimFill(key: string, token: string, ttlMs: number): Promise<boolean> {
     return (await this.#redis.set(this.#lockKey(key), token, 'PX', ttlMs, 'NX')) === 'OK';
   }
@@ -144,7 +130,7 @@ export class RedisCacheTier {
     await this.#redis.ping();
   }
 
-  /** Deletes every key under this prefix (every instance's shared entries and generations). */
+  /** Deletes every key under this prefix. */
   async clear(): Promise<void> {
     let cursor = '0';
     do {
@@ -178,8 +164,4 @@ export class RedisCacheTier {
 
 function hash(key: string): string {
   return createHash('sha256').update(key).digest('base64url');
-}
-
-function generationBase(): number {
-  return Date.now() * 1000;
 }

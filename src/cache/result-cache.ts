@@ -1,8 +1,10 @@
 /**
  * @module cache/result-cache
  * The cache port for execution results. Keys already carry everything that makes two
- * results differ (see cache-key.ts); invalidation works by bumping a namespace's
- * generation, which is part of its read keys, so stale entries are never read again.
+ * results differ (the plan's cache policy, execution/planner.ts); invalidation works by
+ * bumping a namespace's generation, which is part of its read keys, so stale entries are
+ * never read again. Implementations: LocalResultCache (in process) and TieredResultCache
+ * (in process over a SharedCacheTier).
  */
 
 export type CacheTier = 'l1' | 'l2' | 'inflight';

@@ -1,11 +1,11 @@
-import { deepFreeze } from '../deep-freeze.js';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { deepFreeze } from '../deep-freeze.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { LocalResultCache } from './local-result-cache.js';
-import type { RedisCacheTier, SharedEntry } from './redis-cache-tier.js';
 import type { CacheHealth, CacheHit, CacheTier, ResultCache, ResultCacheStats } from './result-cache.js';
+import type { SharedCacheTier, SharedEntry } from './shared-cache-tier.js';
 import { SingleFlight } from './single-flight.js';
 
 export interface TieredResultCacheOptions {
@@ -34,7 +34,7 @@ const FILL_POLL_MS = 15;
 const UNAVAILABLE = Symbol('unavailable');
 
 /**
- * L1 (in-process LRU) over L2 (Redis), shared by every instance:
+ * L1 (in-process LRU) over a shared L2 (Redis, see SharedCacheTier) that every instance sees:
  * - invalidation: each namespace's generation lives in Redis and is read per lookup, so a
  *   write on one instance stops every instance's cached reads of that namespace at once;
  * - stampede: the first instance to miss a key claims it (SET NX PX); the others wait
@@ -48,7 +48,7 @@ const UNAVAILABLE = Symbol('unavailable');
  */
 export class TieredResultCache<T extends object> implements ResultCache<T> {
   readonly #l1: LocalResultCache<T>;
-  readonly #l2: RedisCacheTier;
+  readonly #l2: SharedCacheTier;
   readonly #breaker: CircuitBreaker;
   readonly #logger: Logger | undefined;
   readonly #maxSharedTtlMs: number;
@@ -69,7 +69,7 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
   #localGeneration = 0;
   #counters = { hits: 0, misses: 0, sets: 0, invalidations: 0, l1Hits: 0, l2Hits: 0, fillWaits: 0, l2Errors: 0 };
 
-  constructor(l2: RedisCacheTier, options: TieredResultCacheOptions = {}) {
+  constructor(l2: SharedCacheTier, options: TieredResultCacheOptions = {}) {
     this.#l1 = new LocalResultCache<T>({
       ...(options.maxLocalSize !== undefined && { maxLocalSize: options.maxLocalSize }),
       ...(options.localTtl !== undefined && { localTtl: options.localTtl }),
@@ -223,7 +223,7 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
   }
 
   /** Runs a Redis operation unless the circuit is open; failures are counted, logged once and absorbed. */
-  async #shared<R>(operation: (l2: RedisCacheTier) => Promise<R>): Promise<R | typeof UNAVAILABLE> {
+  async #shared<R>(operation: (l2: SharedCacheTier) => Promise<R>): Promise<R | typeof UNAVAILABLE> {
     if (!this.#breaker.allows()) return UNAVAILABLE;
     try {
       if (this.#unsynced.size > 0) await this.#replayInvalidations();

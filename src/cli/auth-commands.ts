@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { generateApiKey, hashApiKey, type AuthFile } from '../security/auth-config.js';
 import { ROLES, type Role } from '../patterns/definition.js';
 import { assertStrongSecret } from '../security/secret-strength.js';
-import type { CliContext } from './program.js';
+import type { CliContext } from './context.js';
 
 export function registerAuthCommands(program: Command, cli: CliContext): void {
   const auth = program.command('auth').description('create and hash API keys for `serve`');

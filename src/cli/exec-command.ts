@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ExecutionMode } from '../patterns/pattern-type.js';
 import type { ExecutionResult } from '../execution/result.js';
-import { EXIT, modeOption, parseJsonObject, type CliContext } from './program.js';
+import { EXIT, modeOption, parseJsonObject, type CliContext } from './context.js';
 
 interface ExecOptions {
   mode: ExecutionMode;

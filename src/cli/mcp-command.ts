@@ -4,7 +4,7 @@ import { resolveConfig, servingEnvironment } from '../config.js';
 import { HTTP_DEFAULTS } from '../http/defaults.js';
 import { createLogger } from '../logging.js';
 import { ROLES, type Role } from '../patterns/definition.js';
-import { packageVersion, type CliContext } from './program.js';
+import { packageVersion, type CliContext } from './context.js';
 
 interface McpOptions {
   role: Role;

@@ -4,28 +4,12 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { configuredEmbedder } from '../config.js';
 import { createEmbedder, DEFAULT_EMBEDDER } from '../embeddings/create-embedder.js';
 import { ValidationError } from '../errors.js';
-import { REQUEST_LIMITS } from '../execution/request.js';
-import { ACCESS_LEVELS, type ImportedMemory } from '../memory/store.js';
-import { formatZodError } from '../validation.js';
-import { EXIT, type CliContext } from './program.js';
-
-/** One line of a JSONL import: the export format, so an export imports back unchanged. */
-const importLine = z.object({
-  content: z.string().trim().min(1).max(REQUEST_LIMITS.maxContentLength),
-  namespace: z.string().min(1).max(128).optional(),
-  agentId: z.string().min(1).max(128).optional(),
-  tags: z.array(z.string().min(1).max(REQUEST_LIMITS.maxTagLength)).max(REQUEST_LIMITS.maxTags).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  importance: z.number().min(0).max(1).optional(),
-  accessLevel: z.enum(ACCESS_LEVELS).optional(),
-  sharedWith: z.array(z.string().min(1)).optional(),
-  createdAt: z.iso.datetime({ offset: true }).optional(),
-  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
-});
+import { checkMemoryImport } from '../execution/memory-import.js';
+import type { ImportedMemory } from '../memory/store.js';
+import { EXIT, type CliContext } from './context.js';
 
 const MAX_REPORTED_ERRORS = 20;
 /** Below this many lines a progress bar would only flicker. */
@@ -138,45 +122,41 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
     });
 }
 
+/**
+ * Reads a JSON Lines file: each line one memory in the export format, its namespace and agent
+ * defaulting to the global flags. Lines are checked with the engine's own schema
+ * (checkMemoryImport), so the CLI accepts exactly what the engine imports.
+ */
 async function readImport(
   file: string,
   namespace: string,
   agentId: string,
-): Promise<{ records: ImportedMemory[]; errors: string[]; lines: number }> {
-  const records: ImportedMemory[] = [];
-  const errors: string[] = [];
-  let lineNumber = 0;
+): Promise<{ records: readonly ImportedMemory[]; errors: string[]; lines: number }> {
   try {
     await access(file, constants.R_OK);
   } catch (error) {
     throw new ValidationError(`cannot read '${file}': ${(error as Error).message}`, { cause: error });
   }
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  for await (const line of lines) {
+  const parsed: unknown[] = [];
+  const lineOf: number[] = [];
+  const errors: Array<{ line: number; message: string }> = [];
+  let lineNumber = 0;
+  for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
     lineNumber++;
     if (line.trim() === '') continue;
-    let json: unknown;
     try {
-      json = JSON.parse(line);
+      const json: unknown = JSON.parse(line);
+      const isObject = typeof json === 'object' && json !== null && !Array.isArray(json);
+      parsed.push(isObject ? { namespace, agentId, ...json } : json);
+      lineOf.push(lineNumber);
     } catch (error) {
-      errors.push(`${lineNumber}: not valid JSON (${(error as Error).message})`);
-      continue;
+      errors.push({ line: lineNumber, message: `not valid JSON (${(error as Error).message})` });
     }
-    const parsed = importLine.safeParse(json);
-    if (!parsed.success) {
-      errors.push(`${lineNumber}: ${formatZodError(parsed.error)}`);
-      continue;
-    }
-    const { createdAt, expiresAt, ...rest } = parsed.data;
-    records.push({
-      ...rest,
-      namespace: rest.namespace ?? namespace,
-      agentId: rest.agentId ?? agentId,
-      ...(createdAt !== undefined && { createdAt: Date.parse(createdAt) }),
-      ...(expiresAt != null && { expiresAt: Date.parse(expiresAt) }),
-    });
   }
-  return { records, errors, lines: lineNumber };
+  const { memories, issues } = checkMemoryImport(parsed);
+  for (const issue of issues) errors.push({ line: lineOf[issue.index]!, message: issue.message });
+  errors.sort((a, b) => a.line - b.line);
+  return { records: memories, errors: errors.map((e) => `${e.line}: ${e.message}`), lines: lineNumber };
 }
 
 /** Opens the export file before anything is read, so a bad path is a clear error, not a crash. */

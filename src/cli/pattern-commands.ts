@@ -1,16 +1,19 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import type { PlanTrace } from '../execution/planner.js';
 import { loadBuiltinCatalog } from '../patterns/catalog.js';
 import { formatIssue, loadPatternFiles, readPatternFiles } from '../patterns/file-loader.js';
-import { MODE_ALLOWED_TYPES, PATTERN_TYPES, type ExecutionMode, type PatternType } from '../patterns/pattern-type.js';
+import { PATTERN_TYPES, type ExecutionMode, type PatternType } from '../patterns/pattern-type.js';
 import type { CandidateOutcome } from '../patterns/matcher.js';
 import { patternFileJsonSchema } from '../patterns/pattern-file-schema.js';
 import { PatternRegistry } from '../patterns/registry.js';
-import { HybridDecisionRouter } from '../routing/router.js';
 import { table } from './format.js';
-import { EXIT, modeOption, type CliContext } from './program.js';
+import { EXIT, modeOption, type CliContext } from './context.js';
 
-/** Pattern commands need no database: they load the pattern set and nothing else. */
+/**
+ * Pattern commands touch no database: list and validate load the pattern set alone; test asks
+ * an engine (on an in-memory store) for its plan, so it decides exactly as `exec` does.
+ */
 export function registerPatternCommands(program: Command, cli: CliContext): void {
   const patterns = program.command('patterns').description('inspect, test and validate patterns');
   const loadRegistry = async (): Promise<PatternRegistry> => {
@@ -54,14 +57,11 @@ export function registerPatternCommands(program: Command, cli: CliContext): void
     .option('--explain', 'list every candidate pattern tried, its outcome, and why the winner won')
     .option('--json', 'print as JSON')
     .action(async (query: string, options: { mode: ExecutionMode; explain?: boolean; json?: boolean }) => {
-      const registry = await loadRegistry();
-      const types = MODE_ALLOWED_TYPES[options.mode];
-      const explanation = options.explain ? registry.explain(query.trim(), types) : undefined;
-      const match = explanation ? explanation.match : registry.match(query.trim(), types);
-      const router = new HybridDecisionRouter(registry);
-      const decision = match
-        ? router.fromMatch(match.pattern, options.mode)
-        : router.classify(query.trim(), options.mode);
+      // Planning reads only the patterns: an in-memory store, no vectors, nothing recorded.
+      const engine = await cli.openEngine({ databaseUrl: ':memory:', embedder: 'hashing', recordExecutions: false });
+      const plan = engine.plan(query, { executionMode: options.mode, trace: options.explain === true });
+      if (plan.status === 'invalid') throw plan.error;
+      const match = plan.status === 'run' && plan.decidedBy === 'trigger' ? plan : undefined;
       const report = {
         query,
         mode: options.mode,
@@ -74,21 +74,22 @@ export function registerPatternCommands(program: Command, cli: CliContext): void
               matchedText: match.matchedText,
             }
           : null,
-        routing: decision,
-        ...(explanation && { explanation: { ...explanation, match: undefined } }),
+        routing: plan.routing,
+        ...(plan.trace && { explanation: plan.trace }),
       };
       if (options.json) {
         cli.io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       } else {
-        if (explanation) cli.io.stdout.write(formatExplanation(explanation));
+        if (plan.trace) cli.io.stdout.write(formatTrace(plan.trace));
         if (match) {
           cli.io.stdout.write(
             `✓ ${match.pattern.name} (${match.pattern.patternType} → ${match.pattern.action}, priority ${match.pattern.priority})\n` +
               `  matched: "${match.matchedText}"\n  params: ${JSON.stringify(match.params)}\n`,
           );
         } else {
+          const { routing } = plan;
           cli.io.stdout.write(
-            `✗ no pattern matches\n  routing: ${decision.patternType} (confidence ${decision.confidence})\n  ${decision.reasoning}\n`,
+            `✗ no pattern matches\n  routing: ${routing.patternType} (confidence ${routing.confidence})\n  ${routing.reasoning}\n`,
           );
         }
       }
@@ -118,7 +119,7 @@ export function registerPatternCommands(program: Command, cli: CliContext): void
     });
 }
 
-function formatExplanation(explanation: ReturnType<PatternRegistry['explain']>): string {
+function formatTrace(explanation: PlanTrace): string {
   const rows = explanation.candidates.map((c) => [
     OUTCOME_MARK[c.outcome],
     c.name,

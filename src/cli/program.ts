@@ -1,12 +1,11 @@
-import type { Readable } from 'node:stream';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { configuredEmbedder } from '../config.js';
-import { createPatternExecutionEngine, type EngineOptions } from '../create-engine.js';
+import { createPatternExecutionEngine } from '../create-engine.js';
 import { EMBEDDER_NAMES } from '../embeddings/create-embedder.js';
 import { PatternServiceError } from '../errors.js';
 import type { PatternExecutionEngine } from '../execution/engine.js';
-import { EXECUTION_MODES } from '../patterns/pattern-type.js';
 import { registerAuthCommands } from './auth-commands.js';
+import { EXIT, packageVersion, type CliContext, type CliIo, type GlobalOptions } from './context.js';
 import { registerExecCommand } from './exec-command.js';
 import { registerMcpCommand } from './mcp-command.js';
 import { registerMemoryCommands } from './memory-commands.js';
@@ -14,32 +13,7 @@ import { registerPatternCommands } from './pattern-commands.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStatsCommand } from './stats-command.js';
 
-/** Where a command writes; tests pass buffers, the binary passes the process streams. */
-export interface CliIo {
-  /** Read by `mcp` (the stdio protocol). @default process.stdin */
-  stdin?: Readable;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-}
-
-export interface GlobalOptions {
-  db?: string;
-  embedder?: 'local' | 'hashing' | 'openai';
-  namespace: string;
-  agent: string;
-  patterns?: string;
-}
-
-/** What every command gets: its output streams and a way to open the engine the flags describe. */
-export interface CliContext {
-  io: CliIo;
-  globals(): GlobalOptions;
-  openEngine(extra?: EngineOptions): Promise<PatternExecutionEngine>;
-  /** Sets the process exit code without throwing. */
-  fail(code: number): void;
-}
-
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export type { CliIo } from './context.js';
 
 const LONG_RUNNING = new Set(['serve', 'mcp']);
 
@@ -110,23 +84,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   return exitCode;
 }
 
-export function modeOption(): Option {
-  return new Option('-m, --mode <mode>', 'execution mode').choices(EXECUTION_MODES).default('balanced');
-}
-
-export function parseJsonObject(value: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch (error) {
-    throw new InvalidArgumentError(`not valid JSON (${(error as Error).message})`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new InvalidArgumentError('expected a JSON object');
-  }
-  return parsed as Record<string, unknown>;
-}
-
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
     // Help and version exit with code 0; usage errors have already been printed by commander.
@@ -138,10 +95,4 @@ function reportError(error: unknown, io: CliIo): number {
   }
   io.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
   return EXIT.failed;
-}
-
-export async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }

@@ -5,8 +5,7 @@ import { resolveConfig, servingEnvironment } from '../config.js';
 import { HTTP_DEFAULTS } from '../http/defaults.js';
 import { createLogger } from '../logging.js';
 import { authConfigured, loadAuthSettings } from '../security/auth-config.js';
-import type { CliContext } from './program.js';
-import { packageVersion } from './program.js';
+import { packageVersion, type CliContext } from './context.js';
 
 interface ServeOptions {
   host: string;

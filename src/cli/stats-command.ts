@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { percent, summarizeLatencies } from '../execution/stats.js';
 import { PATTERN_TYPES } from '../patterns/pattern-type.js';
 import { table } from './format.js';
-import type { CliContext } from './program.js';
+import type { CliContext } from './context.js';
 
 export function registerStatsCommand(program: Command, cli: CliContext): void {
   program

@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { ExecutionLog, ExecutionRecord, ExecutionSummary } from '../memory/execution-log.js';
-import type { ExecutionRequest } from './request.js';
+import type { ExecutionPlan } from './planner.js';
+import { RoutingCounters, type RouterStats } from './routing-stats.js';
 import { ExecutionStats, type ExecutionCounters, type ExecutionSample } from './stats.js';
 
 const FLUSH_MS = 250;
@@ -15,11 +16,13 @@ const NAMESPACE_WINDOWS = { byType: 1024, byPattern: 256 };
 
 /**
  * Accounts for every execution: in process (ExecutionStats, for every namespace together
- * and for each apart, so a caller can be shown its own namespace's figures only) and, when
- * a log is given, durably, appended in batches off the hot path so a call never waits on the write.
+ * and for each apart, so a caller can be shown its own namespace's figures only, and how
+ * each found its pattern) and, when a log is given, durably, appended in batches off the
+ * hot path so a call never waits on the write.
  */
 export class ExecutionAccounting {
   readonly #stats = new ExecutionStats();
+  readonly #routing: RoutingCounters;
   readonly #byNamespace = new LRUCache<string, ExecutionStats>({ max: MAX_NAMESPACES });
   readonly #log: ExecutionLog | undefined;
   readonly #logger: Logger;
@@ -28,16 +31,19 @@ export class ExecutionAccounting {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(log: ExecutionLog | undefined, logger: Logger, now: () => number) {
+  constructor(log: ExecutionLog | undefined, logger: Logger, now: () => number, confidenceThreshold: number) {
+    this.#routing = new RoutingCounters(confidenceThreshold);
     this.#log = log;
     this.#logger = logger;
     this.#now = now;
   }
 
-  /** `request` is undefined when the input was refused before it named a namespace: counted in the total only. */
-  record(request: ExecutionRequest | undefined, sample: ExecutionSample): void {
+  /** An execution of `plan`; one whose input was refused names no namespace and counts in the total only. */
+  record(plan: ExecutionPlan, sample: ExecutionSample): void {
+    const { request } = plan;
     const at = this.#now();
     this.#stats.record(sample, at);
+    this.#routing.record(plan);
     if (request) this.#namespaceStats(request.namespace).record(sample, at);
     if (!this.#log || this.#closed) return;
     this.#pending.push({
@@ -62,6 +68,10 @@ export class ExecutionAccounting {
   snapshot(namespace?: string): ExecutionCounters {
     const stats = namespace === undefined ? this.#stats : (this.#byNamespace.get(namespace) ?? new ExecutionStats());
     return stats.snapshot(this.#now());
+  }
+
+  routing(): RouterStats {
+    return this.#routing.snapshot();
   }
 
   /** The durable summary across every process that used the same store, or null without a log. */

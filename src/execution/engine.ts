@@ -1,30 +1,31 @@
+/**
+ * @module execution/engine
+ * The engine: plan (decide what a query does), run (cache, action, invalidation) and
+ * account, plus the direct memory and pattern operations the edges share.
+ */
 import type { Logger } from 'pino';
 import type { CacheHealth, ResultCache } from '../cache/result-cache.js';
-import { SingleFlight } from '../cache/single-flight.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { Lexicon } from '../embeddings/lexicon.js';
-import { EmbeddingBacklog } from '../memory/embedding-backlog.js';
-import { reembed, type ReembedOptions } from '../memory/reembed.js';
-import {
-  PatternServiceError,
-  StoreUnavailableError,
-  ValidationError,
-  toServiceError,
-  type ErrorCode,
-} from '../errors.js';
+import { StoreUnavailableError, ValidationError, toServiceError, type PatternServiceError } from '../errors.js';
 import type { AuditLog } from '../memory/audit-log.js';
+import { EmbeddingBacklog } from '../memory/embedding-backlog.js';
 import type { ExecutionLog, ExecutionSummary } from '../memory/execution-log.js';
-import type { ImportedMemory, Memory, MemoryStore, ScoredMemory, StoreResult } from '../memory/store.js';
+import { reembed, type ReembedOptions } from '../memory/reembed.js';
+import type { Memory, MemoryStore, ScoredMemory, StoreResult } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
 import type { PatternFiles, PatternReload } from '../patterns/pattern-files.js';
+import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
 import type { PatternRegistry, RegisterOptions } from '../patterns/registry.js';
-import type { HybridDecisionRouter } from '../routing/router.js';
-import { deepFreeze } from '../deep-freeze.js';
-import { normalizeQuery } from '../text.js';
-import type { ActionTable, JsonObject } from './executors/action.js';
+import { ExecutionAccounting } from './accounting.js';
+import type { HybridDecisionRouter } from './decision-router.js';
+import { EngineStatistics, type EngineStats, type NamespaceStats } from './engine-stats.js';
+import type { ActionServices, JsonObject } from './executors/action.js';
 import { hybridActions } from './executors/hybrid-actions.js';
 import { infrastructureActions } from './executors/infrastructure-actions.js';
 import { memoryActions } from './executors/memory-actions.js';
+import { describePlan, type Explanation } from './explanation.js';
+import { validMemoryImport, type MemoryImport } from './memory-import.js';
 import {
   MemoryOperations,
   type MemoryInput,
@@ -32,21 +33,15 @@ import {
   type MemorySearch,
   type MemoryUpdate,
 } from './memory-operations.js';
-import { PatternOperations, type Explanation } from './pattern-operations.js';
-import { parseExecutionRequest, type ExecuteOptions, type ExecutionRequest } from './request.js';
-import type { ExecutionMetadata, ExecutionResult } from './result.js';
-import { ExecutionAccounting } from './accounting.js';
-import { planExecution, type Plan } from './planner.js';
-import type { ExecutionCounters } from './stats.js';
+import { PatternOperations, type PatternList } from './pattern-operations.js';
+import { PlanRunner, type CachedExecution } from './plan-runner.js';
+import { planQuery, type ExecutionPlan, type Planner } from './planner.js';
+import type { ExecuteOptions } from './request.js';
+import type { ExecutionResult } from './result.js';
 import { ToolRegistry } from './tools.js';
 
-/** What the cache holds for a successful read: everything but per-call timing. */
-export interface CachedExecution {
-  readonly patternName: string;
-  readonly result: Record<string, unknown>;
-  readonly metadata: ExecutionMetadata;
-  readonly costTokens: number;
-}
+export type { CachedExecution } from './plan-runner.js';
+export type { EngineStats, NamespaceStats } from './engine-stats.js';
 
 export interface EngineDependencies {
   registry: PatternRegistry;
@@ -72,47 +67,18 @@ export interface EngineDependencies {
   closers?: Array<() => Promise<void>>;
 }
 
-/** Every namespace's figures, with the server-wide cache, registry and router counters. */
-export interface EngineStats extends ExecutionCounters {
-  /** null: every namespace. */
-  namespace: null;
-  cache: ReturnType<ResultCache<CachedExecution>['stats']>;
-  registry: ReturnType<PatternRegistry['stats']>;
-  router: ReturnType<HybridDecisionRouter['stats']>;
-  store: { backend: string };
-  uptimeSeconds: number;
-}
-
-/** One namespace's figures, and nothing that counts other namespaces' activity. */
-export interface NamespaceStats extends ExecutionCounters {
-  namespace: string;
-  registry: Pick<ReturnType<PatternRegistry['stats']>, 'patterns' | 'byType' | 'version'>;
-  store: { backend: string };
-  uptimeSeconds: number;
-}
-
-/** Called by `execute` once it knows which pattern would serve the query, before the cache or the action. */
-export interface ExecuteHooks {
-  /** Throw (e.g. ForbiddenError, RateLimitedError) to refuse the execution. */
-  beforeRun?(pattern: PatternDefinition, scope: MemoryScope): void | Promise<void>;
-}
-
-interface RunOutcome {
-  success: boolean;
-  result: Record<string, unknown> | null;
-  error: string | null;
-  errorCode: ErrorCode | null;
-  metadata: ExecutionMetadata;
-  /** How long the result may be cached at most, when the action says so. */
-  cacheTtlCapMs: number | undefined;
+/** `execute`'s options, and whether to list every candidate pattern the matcher tried. */
+export interface PlanOptions extends ExecuteOptions {
+  /** @default false */
+  trace?: boolean;
 }
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
 /**
- * Runs queries: validate → match (or route) → cache lookup → execute once per key →
- * cache / invalidate → account. HTTP, MCP and the CLI all call these methods, so they
- * cannot drift apart.
+ * Runs queries: plan (validate → match or route → role and cache policy) → run (cache
+ * lookup → the action once per key → cache / invalidate) → account. HTTP, MCP and the CLI
+ * all call these methods, so they cannot drift apart.
  */
 export class PatternExecutionEngine {
   readonly registry: PatternRegistry;
@@ -126,13 +92,15 @@ export class PatternExecutionEngine {
   readonly #now: () => number;
   readonly #closers: Array<() => Promise<void>>;
   readonly #patternFiles: PatternFiles | undefined;
-  readonly #actions: ActionTable;
   readonly #memories: MemoryOperations;
   readonly #vectors: EmbeddingBacklog;
   readonly #patterns: PatternOperations;
   readonly #accounting: ExecutionAccounting;
-  readonly #flight = new SingleFlight<RunOutcome>();
-  readonly #startedAt: number;
+  readonly #statistics: EngineStatistics;
+  readonly #runner: PlanRunner;
+  readonly #planner: Planner;
+  /** Plans this engine made: the only ones it runs. */
+  readonly #plans = new WeakSet<ExecutionPlan>();
   #lastPurge = 0;
   #closed = false;
 
@@ -146,17 +114,29 @@ export class PatternExecutionEngine {
     this.#cache = deps.cache;
     this.#logger = deps.logger;
     this.#now = deps.now ?? Date.now;
-    this.#accounting = new ExecutionAccounting(deps.executionLog, deps.logger, this.#now);
+    this.#accounting = new ExecutionAccounting(
+      deps.executionLog,
+      deps.logger,
+      this.#now,
+      this.router.confidenceThreshold,
+    );
+    this.#statistics = new EngineStatistics({
+      accounting: this.#accounting,
+      registry: this.registry,
+      cache: this.#cache,
+      store: this.store,
+      now: this.#now,
+    });
+    this.#planner = { registry: this.registry, classifier: this.router };
     this.#closers = deps.closers ?? [];
     this.#patternFiles = deps.patternFiles;
-    this.#startedAt = this.#now();
     const lexicon = deps.lexicon ?? Lexicon.builtin();
     this.#vectors = new EmbeddingBacklog(this.store, this.embedder, {
       background: deps.backgroundEmbedding ?? true,
       prepare: (text) => lexicon.forEmbedding(text),
       logger: deps.logger,
     });
-    const services = {
+    const services: ActionServices = {
       store: this.store,
       embedder: this.embedder,
       vectors: this.#vectors,
@@ -164,58 +144,104 @@ export class PatternExecutionEngine {
       registry: this.registry,
       tools: this.tools,
       logger: this.#logger,
-      stats: (namespace: string) => this.getStats({ namespace }) as unknown as JsonObject,
+      stats: (namespace) => this.#statistics.of(namespace) as unknown as JsonObject,
       cacheHealth: async () => ({ ...(await this.#cache.health()), ...this.#cache.stats() }),
       now: this.#now,
     };
-    this.#actions = { ...infrastructureActions(services), ...memoryActions(services), ...hybridActions(services) };
-    this.#memories = new MemoryOperations({
-      store: this.store,
-      afterWrite: (namespace) => this.#afterWrite(namespace),
-      services,
-      now: this.#now,
+    const afterWrite = (namespace: string): Promise<void> => this.#afterWrite(namespace);
+    this.#runner = new PlanRunner({
+      actions: { ...infrastructureActions(services), ...memoryActions(services), ...hybridActions(services) },
+      cache: this.#cache,
+      afterWrite,
+      logger: this.#logger,
     });
-    this.#patterns = new PatternOperations(this.registry, this.router.confidenceThreshold, this.#now);
+    this.#memories = new MemoryOperations({ store: this.store, afterWrite, services, now: this.#now });
+    this.#patterns = new PatternOperations(this.registry);
   }
 
   /**
-   * Executes a query. Throws ValidationError for bad input and NotFoundError when nothing
-   * can serve the query; a failure inside the pattern's action is returned as
+   * Decides what `execute` would do with a query, doing nothing: the pattern and its
+   * parameters (or why nothing serves it, bad input included), the routing decision, the
+   * role it needs and its cache policy. `trace: true` adds every candidate the matcher tried.
+   */
+  plan(query: string, options?: PlanOptions): ExecutionPlan {
+    let trace = false;
+    let execute: unknown = options;
+    if (typeof options === 'object' && options !== null && 'trace' in options) {
+      ({ trace = false, ...execute } = options);
+    }
+    const plan = planQuery(query, execute, this.#planner, this.#now(), trace);
+    this.#plans.add(plan);
+    return plan;
+  }
+
+  /**
+   * Runs a plan of this engine and accounts for it. Throws the plan's error (ValidationError,
+   * NotFoundError) when it cannot run; a failure inside the pattern's action is returned as
    * `success: false` with `error` and `errorCode`.
    */
-  async execute(query: string, options?: ExecuteOptions, hooks?: ExecuteHooks): Promise<ExecutionResult> {
-    const started = performance.now();
-    let request: ExecutionRequest | undefined;
+  async run(plan: ExecutionPlan): Promise<ExecutionResult> {
     try {
       if (this.#closed) throw new StoreUnavailableError('The engine is closed');
-      request = parseExecutionRequest(query, options, this.#now());
-      const plan = planExecution(request, this.registry, this.router);
-      await hooks?.beforeRun?.(plan.pattern, { namespace: request.namespace, agentId: request.agentId });
-      const result = await this.#executePlan(request, plan, started);
-      this.#account(request, plan, result);
+      if (!this.#plans.has(plan)) throw new ValidationError('plan: not made by this engine (use engine.plan)');
+      if (plan.status !== 'run') throw plan.error;
+      const result = await this.#runner.run(plan);
+      this.#accounting.record(plan, {
+        pattern: plan.pattern.name,
+        patternType: plan.pattern.patternType,
+        success: result.success,
+        cacheHit: result.cacheHit,
+        routed: plan.decidedBy === 'router',
+        durationMs: result.executionTimeMs,
+        tokensUsed: result.tokensUsed,
+        tokensSaved: result.cacheHit ? plan.pattern.costTokens : 0,
+        errorCode: result.errorCode,
+      });
       return result;
     } catch (error) {
-      const serviceError = toServiceError(error);
-      if (serviceError.code === 'INTERNAL') this.#logger.error({ err: error }, 'execute failed unexpectedly');
-      this.#accounting.record(request, {
-        pattern: null,
-        patternType: null,
-        success: false,
-        cacheHit: false,
-        routed: false,
-        durationMs: performance.now() - started,
-        tokensUsed: 0,
-        tokensSaved: 0,
-        errorCode: serviceError.code,
-      });
-      throw serviceError;
+      throw this.refuse(plan, error);
     }
   }
 
   /**
+   * Accounts for a planned execution that will not run: refused by its caller after planning
+   * (a role, a rate limit) or failed before its action. Returns the error to throw.
+   */
+  refuse(plan: ExecutionPlan, error: unknown): PatternServiceError {
+    const serviceError = toServiceError(error);
+    if (serviceError.code === 'INTERNAL') this.#logger.error({ err: error }, 'execute failed unexpectedly');
+    this.#accounting.record(plan, {
+      pattern: null,
+      patternType: null,
+      success: false,
+      cacheHit: false,
+      routed: false,
+      durationMs: performance.now() - plan.startedAt,
+      tokensUsed: 0,
+      tokensSaved: 0,
+      errorCode: serviceError.code,
+    });
+    return serviceError;
+  }
+
+  /**
+   * Executes a query: `run(plan(query, options))`. Throws ValidationError for bad input and
+   * NotFoundError when nothing can serve the query; a failure inside the pattern's action
+   * is returned as `success: false` with `error` and `errorCode`.
+   */
+  execute(query: string, options?: ExecuteOptions): Promise<ExecutionResult> {
+    return this.run(this.plan(query, options));
+  }
+
+  /** Which pattern a query would run in a mode, and why, without running it. */
+  explain(query: string, executionMode?: ExecutionMode): Explanation {
+    return describePlan(this.plan(query, { ...(executionMode !== undefined && { executionMode }), trace: true }));
+  }
+
+  /**
    * Re-reads the pattern files the engine was created from and swaps them in atomically; the
-   * new pattern-set version keeps old cached results from being served. A bad file throws a
-   * ValidationError listing every problem and leaves the current set in place.
+   * new pattern set's fingerprint keeps old cached results from being served. A bad file
+   * throws a ValidationError listing every problem and leaves the current set in place.
    */
   async reloadPatterns(): Promise<PatternReload> {
     if (!this.#patternFiles) {
@@ -249,6 +275,11 @@ export class PatternExecutionEngine {
     return this.#memories.delete(scope, id);
   }
 
+  /** The registered patterns in match order (of one type, when given), with the registry's version. */
+  listPatterns(type?: PatternType): PatternList {
+    return this.#patterns.list(type);
+  }
+
   /** Registers a pattern from its snake_case config; cached results of the old pattern set are never served again. */
   registerPattern(config: unknown, options?: RegisterOptions): PatternDefinition {
     return this.#patterns.register(config, options);
@@ -262,11 +293,6 @@ export class PatternExecutionEngine {
   /** Throws UnknownPatternError when no pattern has that name. */
   getPattern(name: string): PatternDefinition {
     return this.#patterns.get(name);
-  }
-
-  /** Which pattern a query would run in a mode, and why, without running it. */
-  explain(query: string, executionMode?: ExecuteOptions['executionMode']): Explanation {
-    return this.#patterns.explain(query, executionMode);
   }
 
   /** Whether the store and the cache answer now (readiness probes); never throws. */
@@ -288,27 +314,7 @@ export class PatternExecutionEngine {
   getStats(): EngineStats;
   getStats(scope: { namespace: string }): NamespaceStats;
   getStats(scope?: { namespace: string }): EngineStats | NamespaceStats {
-    const store = { backend: this.store.backend };
-    const uptimeSeconds = Math.round((this.#now() - this.#startedAt) / 1000);
-    if (scope !== undefined) {
-      const { patterns, byType, version } = this.registry.stats();
-      return {
-        ...this.#accounting.snapshot(scope.namespace),
-        namespace: scope.namespace,
-        registry: { patterns, byType, version },
-        store,
-        uptimeSeconds,
-      };
-    }
-    return {
-      ...this.#accounting.snapshot(),
-      namespace: null,
-      cache: this.#cache.stats(),
-      registry: this.registry.stats(),
-      router: this.router.stats(),
-      store,
-      uptimeSeconds,
-    };
+    return scope === undefined ? this.#statistics.all() : this.#statistics.of(scope.namespace);
   }
 
   /** Durable statistics across every process that used the same store. */
@@ -317,15 +323,17 @@ export class PatternExecutionEngine {
   }
 
   /**
-   * Imports memories (all or nothing); invalidates the namespaces touched. A slow embedder's
+   * Imports memories, all or nothing, after checking every one (ValidationError naming each
+   * bad record, nothing written); invalidates the namespaces touched. A slow embedder's
    * vectors follow: see embedPendingMemories().
    */
   async importMemories(
-    memories: readonly ImportedMemory[],
+    memories: readonly MemoryImport[],
     onProgress?: (done: number) => void,
   ): Promise<{ created: number; updated: number }> {
-    const counts = await this.#vectors.importMany(memories, onProgress);
-    for (const namespace of new Set(memories.map((m) => m.namespace))) await this.#cache.invalidateNamespace(namespace);
+    const valid = validMemoryImport(memories);
+    const counts = await this.#vectors.importMany(valid, onProgress);
+    for (const namespace of new Set(valid.map((m) => m.namespace))) await this.#cache.invalidateNamespace(namespace);
     return counts;
   }
 
@@ -361,93 +369,6 @@ export class PatternExecutionEngine {
     }
   }
 
-  async #executePlan(request: ExecutionRequest, plan: Plan, started: number): Promise<ExecutionResult> {
-    const { pattern } = plan;
-    const ttlMs = pattern.effectiveCacheTtl * 1000;
-    if (!request.useCache || ttlMs === 0) {
-      return this.#result(await this.#run(request, plan), pattern, started);
-    }
-    const key = await this.#cacheKey(request, pattern);
-    const hit = await this.#cache.get(key);
-    if (hit) return this.#fromCache(hit.value, hit.tier, started);
-
-    const flight = this.#flight.run(key, async () => {
-      const outcome = await this.#run(request, plan);
-      if (outcome.success && outcome.result) {
-        const cached: CachedExecution = deepFreeze({
-          patternName: pattern.name,
-          result: structuredClone(outcome.result),
-          metadata: structuredClone(outcome.metadata),
-          costTokens: pattern.costTokens,
-        });
-        await this.#cache.set(key, cached, Math.min(ttlMs, outcome.cacheTtlCapMs ?? Infinity));
-      } else await this.#cache.releaseFill?.(key);
-      return outcome;
-    });
-    const outcome = await flight.promise;
-    if (flight.shared && outcome.success && outcome.result) {
-      // Served by an identical execution already in flight: nothing ran for this caller.
-      return this.#fromCache(
-        {
-          patternName: pattern.name,
-          result: outcome.result,
-          metadata: outcome.metadata,
-          costTokens: pattern.costTokens,
-        },
-        'inflight',
-        started,
-      );
-    }
-    return this.#result(outcome, pattern, started);
-  }
-
-  async #run(request: ExecutionRequest, plan: Plan): Promise<RunOutcome> {
-    const { pattern } = plan;
-    const scope = { namespace: request.namespace, agentId: request.agentId };
-    const isMemoryRead = pattern.patternType === 'memory' && pattern.actionInfo.kind === 'read';
-    const metadata: ExecutionMetadata = {
-      patternType: pattern.patternType,
-      action: pattern.action,
-      mode: request.mode,
-      executionPath: isMemoryRead && request.mode === 'comprehensive' ? 'hybrid' : pattern.patternType,
-      namespace: request.namespace,
-      agentId: request.agentId,
-      params: plan.params,
-      ...(plan.routing && { routing: plan.routing }),
-    };
-    try {
-      const outcome = await this.#actions[pattern.action]({
-        request,
-        pattern,
-        params: plan.params,
-        matchedText: plan.matchedText,
-        scope,
-      });
-      if (outcome.wroteNamespace !== undefined) await this.#afterWrite(outcome.wroteNamespace);
-      return {
-        success: true,
-        result: outcome.result,
-        error: null,
-        errorCode: null,
-        metadata,
-        cacheTtlCapMs: outcome.cacheTtlCapMs,
-      };
-    } catch (error) {
-      const serviceError = toServiceError(error);
-      if (!(error instanceof PatternServiceError)) {
-        this.#logger.error({ err: error, pattern: pattern.name }, 'pattern action failed unexpectedly');
-      }
-      return {
-        success: false,
-        result: null,
-        error: serviceError.message,
-        errorCode: serviceError.code,
-        metadata,
-        cacheTtlCapMs: undefined,
-      };
-    }
-  }
-
   async #afterWrite(namespace: string): Promise<void> {
     await this.#cache.invalidateNamespace(namespace);
     const now = this.#now();
@@ -456,67 +377,5 @@ export class PatternExecutionEngine {
     this.store
       .purgeExpired()
       .catch((error: unknown) => this.#logger.warn({ err: error }, 'purging expired memories failed'));
-  }
-
-  /**
-   * Everything that can make two results differ: the pattern set, mode, caller, the
-   * namespace's generation (bumped by writes), the pattern, the normalised query and the
-   * only context a read uses (`limit`).
-   */
-  async #cacheKey(request: ExecutionRequest, pattern: PatternDefinition): Promise<string> {
-    const generation = pattern.patternType === 'infrastructure' ? 0 : await this.#cache.generation(request.namespace);
-    return [
-      this.registry.fingerprint,
-      request.mode,
-      request.namespace,
-      request.agentId,
-      generation,
-      pattern.name,
-      request.limit ?? '',
-      normalizeQuery(request.query),
-    ].join('\u0001');
-  }
-
-  #fromCache(cached: CachedExecution, tier: 'l1' | 'l2' | 'inflight', started: number): ExecutionResult {
-    return {
-      patternName: cached.patternName,
-      success: true,
-      result: cached.result,
-      executionTimeMs: performance.now() - started,
-      tokensUsed: 0,
-      cacheHit: true,
-      error: null,
-      errorCode: null,
-      metadata: { ...cached.metadata, cacheTier: tier, tokensSaved: cached.costTokens },
-    };
-  }
-
-  #result(outcome: RunOutcome, pattern: PatternDefinition, started: number): ExecutionResult {
-    return {
-      patternName: pattern.name,
-      success: outcome.success,
-      result: outcome.result,
-      executionTimeMs: performance.now() - started,
-      tokensUsed: pattern.costTokens,
-      cacheHit: false,
-      error: outcome.error,
-      errorCode: outcome.errorCode,
-      metadata: outcome.metadata,
-    };
-  }
-
-  #account(request: ExecutionRequest, plan: Plan, result: ExecutionResult): void {
-    const { pattern } = plan;
-    this.#accounting.record(request, {
-      pattern: pattern.name,
-      patternType: pattern.patternType,
-      success: result.success,
-      cacheHit: result.cacheHit,
-      routed: plan.routing !== undefined,
-      durationMs: result.executionTimeMs,
-      tokensUsed: result.tokensUsed,
-      tokensSaved: result.cacheHit ? pattern.costTokens : 0,
-      errorCode: result.errorCode,
-    });
   }
 }

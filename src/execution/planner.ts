@@ -1,51 +1,202 @@
-import { NotFoundError } from '../errors.js';
-import type { PatternDefinition } from '../patterns/definition.js';
+/**
+ * @module execution/planner
+ * The one place that decides what a query does: it validates the input, matches a trigger
+ * (or asks the route classifier), applies the mode's rules and the routing threshold, and
+ * states the role the run needs and how its result may be cached. A plan is an immutable
+ * value: the engine runs it, the gateway authorizes it in between, and explain, the seed's
+ * router.route and the CLI describe it.
+ */
+import { NotFoundError, PatternServiceError } from '../errors.js';
+import type { PatternDefinition, Role } from '../patterns/definition.js';
 import { MODE_ALLOWED_TYPES } from '../patterns/pattern-type.js';
-import type { PatternRegistry } from '../patterns/registry.js';
-import type { HybridDecisionRouter, RoutingDecision } from '../routing/router.js';
-import type { ExecutionRequest } from './request.js';
+import type { MatchExplanation, PatternRegistry } from '../patterns/registry.js';
+import type { RouteClassifier, RoutingDecision } from '../routing/route-classifier.js';
+import { normalizeQuery } from '../text.js';
+import { parseExecutionRequest, type ExecutionRequest } from './request.js';
+import { requiredRoleFor } from './required-role.js';
 
-/** Which pattern serves a request, with its parameters; `routing` is set when no trigger matched. */
-export interface Plan {
-  pattern: PatternDefinition;
-  params: Record<string, string | number | boolean>;
-  matchedText: string;
-  routing: RoutingDecision | undefined;
+/** How a successful result may be cached. */
+export interface CachePolicy {
+  /** Seconds a successful result is kept (0: never). */
+  readonly ttlSeconds: number;
+  /** Whether this execution reads and fills the cache: the call allows it and the TTL is above 0. */
+  readonly enabled: boolean;
+  /** Results that read memories are keyed by the namespace's generation too, so a write retires them. */
+  readonly byGeneration: boolean;
+  /**
+   * Everything else that makes two results differ: the pattern set, mode, caller, pattern,
+   * the only context a read uses (`limit`) and the normalised query. Empty when not enabled.
+   */
+  readonly key: string;
+}
+
+/** Every pattern the matcher tried and why the winner won (the registry's explain, without its match). */
+export type PlanTrace = Omit<MatchExplanation, 'match'> & { version: number; types: readonly string[] };
+
+interface PlanCommon {
+  /** performance.now() when planning began: the execution's time counts from here. */
+  readonly startedAt: number;
+  /** Present when planned with `trace: true`. */
+  readonly trace: PlanTrace | undefined;
+}
+
+/** A pattern will run. */
+export interface RunPlan extends PlanCommon {
+  readonly status: 'run';
+  readonly request: ExecutionRequest;
+  readonly pattern: PatternDefinition;
+  readonly params: Readonly<Record<string, string | number | boolean>>;
+  /** What the trigger matched ('' when routed). */
+  readonly matchedText: string;
+  /** A trigger match (confidence 1), or the classifier's decision. */
+  readonly routing: RoutingDecision;
+  readonly decidedBy: 'trigger' | 'router';
+  readonly requiredRole: Role;
+  readonly cache: CachePolicy;
+}
+
+/** Nothing serves the query in its mode: running the plan answers `error` (PATTERN_NOT_FOUND). */
+export interface NotFoundPlan extends PlanCommon {
+  readonly status: 'not-found';
+  readonly request: ExecutionRequest;
+  readonly pattern: null;
+  readonly routing: RoutingDecision;
+  /** `router`: routed without confidence (or to a route no pattern serves); `mode`: FAST runs infrastructure only. */
+  readonly decidedBy: 'router' | 'mode';
+  readonly error: NotFoundError;
+}
+
+/** The input itself is refused (VALIDATION_ERROR, PAYLOAD_TOO_LARGE). */
+export interface InvalidPlan extends PlanCommon {
+  readonly status: 'invalid';
+  readonly request: undefined;
+  readonly pattern: null;
+  readonly routing: undefined;
+  readonly decidedBy: 'input';
+  readonly error: PatternServiceError;
+}
+
+export type ExecutionPlan = RunPlan | NotFoundPlan | InvalidPlan;
+
+export interface Planner {
+  registry: PatternRegistry;
+  classifier: RouteClassifier;
 }
 
 /**
- * The best match the mode allows; in FAST mode nothing else; otherwise the router's choice
- * when it is confident enough. Throws NotFoundError saying why nothing serves the query.
+ * Plans a query exactly as `execute` would run it; never throws for bad input (the plan says
+ * so). `now` (epoch ms) checks expiry times in the context; `trace` adds the candidates.
  */
-export function planExecution(
-  request: ExecutionRequest,
-  registry: PatternRegistry,
-  router: HybridDecisionRouter,
-): Plan {
-  const match = registry.match(request.query, MODE_ALLOWED_TYPES[request.mode]);
-  if (match) return { ...match, params: { ...match.params }, routing: undefined };
-
-  if (request.mode === 'fast') {
-    const elsewhere = registry.match(request.query);
-    if (elsewhere) {
-      const { name, patternType } = elsewhere.pattern;
-      throw new NotFoundError(
-        `'${request.query}' matches ${patternType} pattern '${name}', which FAST mode does not run (it never touches memories); use BALANCED or COMPREHENSIVE`,
-        { details: { pattern: name, patternType, mode: 'fast', servedBy: ['balanced', 'comprehensive'] } },
-      );
-    }
-    throw new NotFoundError(
-      `No infrastructure pattern matches '${request.query}' (FAST mode runs infrastructure patterns only)`,
-      { details: { mode: 'fast' } },
-    );
+export function planQuery(
+  query: unknown,
+  options: unknown,
+  { registry, classifier }: Planner,
+  now: number,
+  trace = false,
+): ExecutionPlan {
+  const startedAt = performance.now();
+  let request: ExecutionRequest;
+  try {
+    request = Object.freeze(parseExecutionRequest(query, options, now));
+  } catch (error) {
+    if (!(error instanceof PatternServiceError)) throw error;
+    return freeze({ status: 'invalid', startedAt, trace: undefined, request: undefined, ...UNDECIDED, error });
   }
-
-  const routing = router.classify(request.query, request.mode);
-  const pattern = routing.patternName === null ? undefined : registry.get(routing.patternName);
-  if (!pattern || routing.confidence < router.confidenceThreshold) {
-    throw new NotFoundError(`No pattern matches '${request.query}' and it could not be routed: ${routing.reasoning}`, {
-      details: { routing },
+  const allowed = MODE_ALLOWED_TYPES[request.mode];
+  const explained = trace ? registry.explain(request.query, allowed) : undefined;
+  const common = { startedAt, request, trace: explained && withoutMatch(explained) };
+  const match = explained ? explained.match : registry.match(request.query, allowed);
+  if (match) {
+    return runPlan(common, registry, match.pattern, match.params, match.matchedText, {
+      routing: classifier.fromMatch(match.pattern, request.mode),
+      decidedBy: 'trigger',
     });
   }
-  return { pattern, params: { ...pattern.params }, matchedText: '', routing };
+
+  const routing = classifier.classify(request.query, request.mode);
+  if (request.mode === 'fast') {
+    return freeze({
+      status: 'not-found',
+      ...common,
+      ...NO_PATTERN,
+      routing,
+      decidedBy: 'mode',
+      error: fastRefusal(request, registry),
+    });
+  }
+  const pattern = routing.patternName === null ? undefined : registry.get(routing.patternName);
+  if (!pattern || routing.confidence < classifier.confidenceThreshold) {
+    const error = new NotFoundError(
+      `No pattern matches '${request.query}' and it could not be routed: ${routing.reasoning}`,
+      { details: { routing } },
+    );
+    return freeze({ status: 'not-found', ...common, ...NO_PATTERN, routing, decidedBy: 'router', error });
+  }
+  return runPlan(common, registry, pattern, pattern.params, '', { routing, decidedBy: 'router' });
+}
+
+const UNDECIDED = { pattern: null, routing: undefined, decidedBy: 'input' } as const;
+const NO_PATTERN = { pattern: null } as const;
+
+function runPlan(
+  common: Pick<RunPlan, 'startedAt' | 'request' | 'trace'>,
+  registry: PatternRegistry,
+  pattern: PatternDefinition,
+  params: Readonly<Record<string, string | number | boolean>>,
+  matchedText: string,
+  decision: Pick<RunPlan, 'routing' | 'decidedBy'>,
+): RunPlan {
+  return freeze({
+    status: 'run',
+    ...common,
+    pattern,
+    params: Object.freeze({ ...params }),
+    matchedText,
+    ...decision,
+    requiredRole: requiredRoleFor(pattern),
+    cache: Object.freeze(cachePolicy(common.request, pattern, registry)),
+  });
+}
+
+function cachePolicy(request: ExecutionRequest, pattern: PatternDefinition, registry: PatternRegistry): CachePolicy {
+  const ttlSeconds = pattern.effectiveCacheTtl;
+  const enabled = request.useCache && ttlSeconds > 0;
+  const key = enabled
+    ? [
+        registry.fingerprint,
+        request.mode,
+        request.namespace,
+        request.agentId,
+        pattern.name,
+        request.limit ?? '',
+        normalizeQuery(request.query),
+      ].join('\u0001')
+    : '';
+  return { ttlSeconds, enabled, byGeneration: pattern.patternType !== 'infrastructure', key };
+}
+
+/** FAST mode runs infrastructure only; the refusal names the pattern that would serve the query elsewhere. */
+function fastRefusal(request: ExecutionRequest, registry: PatternRegistry): NotFoundError {
+  const elsewhere = registry.match(request.query);
+  if (elsewhere) {
+    const { name, patternType } = elsewhere.pattern;
+    return new NotFoundError(
+      `'${request.query}' matches ${patternType} pattern '${name}', which FAST mode does not run (it never touches memories); use BALANCED or COMPREHENSIVE`,
+      { details: { pattern: name, patternType, mode: 'fast', servedBy: ['balanced', 'comprehensive'] } },
+    );
+  }
+  return new NotFoundError(
+    `No infrastructure pattern matches '${request.query}' (FAST mode runs infrastructure patterns only)`,
+    { details: { mode: 'fast' } },
+  );
+}
+
+function withoutMatch(explained: ReturnType<PatternRegistry['explain']>): PlanTrace {
+  const trace: Partial<typeof explained> = { ...explained };
+  delete trace.match;
+  return trace as PlanTrace;
+}
+
+function freeze<T extends ExecutionPlan>(plan: T): T {
+  return Object.freeze(plan);
 }

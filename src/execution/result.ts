@@ -2,7 +2,7 @@ import type { CacheTier } from '../cache/result-cache.js';
 import type { ErrorCode } from '../errors.js';
 import type { ActionName } from '../patterns/actions.js';
 import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
-import type { RoutingDecision } from '../routing/router.js';
+import type { RoutingDecision } from '../routing/route-classifier.js';
 
 export interface ExecutionMetadata {
   patternType: PatternType;

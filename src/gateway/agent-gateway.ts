@@ -1,13 +1,16 @@
 /**
  * @module gateway/agent-gateway
- * The operations HTTP and MCP offer, each guarded the same way: role check, rate limit,
- * the engine call, audit. The edges only parse, authenticate and format, so the two
- * surfaces cannot drift apart.
+ * The operations HTTP and MCP offer, one per capability, each guarded the same way: role
+ * check, rate limit, the engine call, audit. An execution is planned by the engine,
+ * authorized here (the pattern's role and budget), then run. The edges only parse,
+ * authenticate and map wire formats and errors, so the two surfaces cannot drift apart.
  */
 import { QuotaExceededError, StoreUnavailableError, toServiceError, type PatternServiceError } from '../errors.js';
 import type { PatternExecutionEngine, EngineStats, NamespaceStats } from '../execution/engine.js';
+import type { Explanation } from '../execution/explanation.js';
 import type { MemoryInput, MemorySearch, MemoryUpdate } from '../execution/memory-operations.js';
-import type { Explanation } from '../execution/pattern-operations.js';
+import type { PatternList } from '../execution/pattern-operations.js';
+import type { RunPlan } from '../execution/planner.js';
 import type { ExecutionResult } from '../execution/result.js';
 import type { AuditQuery, AuditRecord } from '../memory/audit-log.js';
 import type { Memory, ScoredMemory, StoreResult } from '../memory/store.js';
@@ -15,7 +18,7 @@ import type { PatternDefinition } from '../patterns/definition.js';
 import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
 import type { AuditRecorder } from '../security/audit-recorder.js';
 import type { AgentRateLimiter } from '../security/rate-limiter.js';
-import { assertRole, hasRole, requiredRoleFor, type Principal, type Role } from '../security/roles.js';
+import { assertRole, hasRole, type Principal, type Role } from '../security/roles.js';
 import { scopeContext } from './scoped-context.js';
 
 export type Surface = 'http' | 'mcp';
@@ -91,7 +94,7 @@ interface AuditSubject {
 export const DEFAULT_MAX_PATTERNS_PER_AGENT = 50;
 
 export class AgentGateway {
-  readonly engine: PatternExecutionEngine;
+  readonly #engine: PatternExecutionEngine;
   readonly #limiter: AgentRateLimiter;
   readonly #audit: AuditRecorder;
   readonly #maxPatternsPerAgent: number;
@@ -100,7 +103,7 @@ export class AgentGateway {
   readonly #registeredBy = new Map<string, string>();
 
   constructor(options: GatewayOptions) {
-    this.engine = options.engine;
+    this.#engine = options.engine;
     this.#limiter = options.rateLimiter;
     this.#audit = options.audit;
     this.#maxPatternsPerAgent = options.maxPatternsPerAgent ?? DEFAULT_MAX_PATTERNS_PER_AGENT;
@@ -108,30 +111,22 @@ export class AgentGateway {
   }
 
   /**
-   * Runs a query as the caller. The pattern it matches must allow the caller's role and
-   * have budget left; a failed action comes back as `success: false`, as from the engine.
+   * Runs a query as the caller: the engine plans it, the pattern it would run must allow
+   * the caller's role and have budget left, then the engine runs it. A failed action comes
+   * back as `success: false`, as from the engine.
    */
   async execute(caller: Caller, input: ExecuteInput): Promise<ExecutionResult> {
-    const subject: AuditSubject = { pattern: null, target: null };
+    const subject = noSubject();
     const started = performance.now();
     try {
       const result = await this.#guard(caller, OPERATIONS.execute, subject, async () => {
-        const result = await this.engine.execute(
-          input.query,
-          {
-            ...(input.mode !== undefined && { executionMode: input.mode }),
-            ...(input.useCache !== undefined && { useCache: input.useCache }),
-            context: scopeContext(input.context, caller.principal) as Record<string, unknown>,
-          },
-          {
-            beforeRun: async (pattern) => {
-              subject.pattern = pattern.name;
-              assertRole(caller.principal, requiredRoleFor(pattern), `Pattern '${pattern.name}'`);
-              await this.#limiter.consumePattern(pattern, caller.principal);
-            },
-          },
-        );
-        return result;
+        const plan = this.#engine.plan(input.query, {
+          ...(input.mode !== undefined && { executionMode: input.mode }),
+          ...(input.useCache !== undefined && { useCache: input.useCache }),
+          context: scopeContext(input.context, caller.principal) as Record<string, unknown>,
+        });
+        if (plan.status === 'run') await this.#authorize(caller, plan, subject);
+        return this.#engine.run(plan);
       });
       this.#observer?.executed({ result });
       return result;
@@ -144,8 +139,8 @@ export class AgentGateway {
   stats(caller: Caller): Promise<CallerStats> {
     return this.#guard(caller, OPERATIONS.stats, noSubject(), async () => {
       const { role, namespace } = caller.principal;
-      const stats = hasRole(role, 'admin') ? this.engine.getStats() : this.engine.getStats({ namespace });
-      const { store, cache } = await this.engine.health();
+      const stats = hasRole(role, 'admin') ? this.#engine.getStats() : this.#engine.getStats({ namespace });
+      const { store, cache } = await this.#engine.health();
       const tiers = Object.fromEntries(
         Object.entries(cache.tiers).map(([name, tier]) => [name, { status: tier.status }]),
       );
@@ -161,7 +156,7 @@ export class AgentGateway {
   storeMemory(caller: Caller, input: MemoryInput): Promise<StoreResult> {
     const subject = noSubject();
     return this.#guard(caller, OPERATIONS.storeMemory, subject, async () => {
-      const stored = await this.engine.storeMemory(scopeOf(caller), input);
+      const stored = await this.#engine.storeMemory(scopeOf(caller), input);
       subject.target = stored.memory.id;
       return stored;
     });
@@ -169,38 +164,38 @@ export class AgentGateway {
 
   searchMemories(caller: Caller, search: MemorySearch): Promise<ScoredMemory[]> {
     return this.#guard(caller, OPERATIONS.searchMemories, noSubject(), () =>
-      this.engine.searchMemories(scopeOf(caller), search),
+      this.#engine.searchMemories(scopeOf(caller), search),
     );
   }
 
   getMemory(caller: Caller, id: string): Promise<Memory> {
     return this.#guard(caller, OPERATIONS.getMemory, { pattern: null, target: String(id) }, () =>
-      this.engine.getMemory(scopeOf(caller), id),
+      this.#engine.getMemory(scopeOf(caller), id),
     );
   }
 
   updateMemory(caller: Caller, id: string, update: MemoryUpdate): Promise<Memory> {
     return this.#guard(caller, OPERATIONS.updateMemory, { pattern: null, target: String(id) }, () =>
-      this.engine.updateMemory(scopeOf(caller), id, update),
+      this.#engine.updateMemory(scopeOf(caller), id, update),
     );
   }
 
   deleteMemory(caller: Caller, id: string): Promise<void> {
     return this.#guard(caller, OPERATIONS.deleteMemory, { pattern: null, target: String(id) }, () =>
-      this.engine.deleteMemory(scopeOf(caller), id),
+      this.#engine.deleteMemory(scopeOf(caller), id),
     );
   }
 
-  listPatterns(caller: Caller, type?: PatternType): Promise<PatternDefinition[]> {
-    return this.#guard(caller, OPERATIONS.listPatterns, noSubject(), async () => this.engine.registry.list(type));
+  listPatterns(caller: Caller, type?: PatternType): Promise<PatternList> {
+    return this.#guard(caller, OPERATIONS.listPatterns, noSubject(), async () => this.#engine.listPatterns(type));
   }
 
   getPattern(caller: Caller, name: string): Promise<PatternDefinition> {
-    return this.#guard(caller, OPERATIONS.listPatterns, noSubject(), async () => this.engine.getPattern(name));
+    return this.#guard(caller, OPERATIONS.listPatterns, noSubject(), async () => this.#engine.getPattern(name));
   }
 
   explain(caller: Caller, query: string, mode?: ExecutionMode): Promise<Explanation> {
-    return this.#guard(caller, OPERATIONS.explain, noSubject(), async () => this.engine.explain(query, mode));
+    return this.#guard(caller, OPERATIONS.explain, noSubject(), async () => this.#engine.explain(query, mode));
   }
 
   /** Admin only; each agent may hold at most `maxPatternsPerAgent` API-registered patterns. */
@@ -216,7 +211,7 @@ export class AgentGateway {
           { details: { limit: this.#maxPatternsPerAgent } },
         );
       }
-      const pattern = this.engine.registerPattern(config, { replace });
+      const pattern = this.#engine.registerPattern(config, { replace });
       this.#registeredBy.set(pattern.name, owner);
       return pattern;
     });
@@ -228,7 +223,7 @@ export class AgentGateway {
       OPERATIONS.deletePattern,
       { pattern: String(name).slice(0, 64), target: null },
       async () => {
-        const removed = this.engine.unregisterPattern(name);
+        const removed = this.#engine.unregisterPattern(name);
         this.#registeredBy.delete(removed.name);
         return removed;
       },
@@ -243,6 +238,17 @@ export class AgentGateway {
   async close(): Promise<void> {
     await this.#audit.flush();
     await this.#limiter.close();
+  }
+
+  /** The plan's pattern must allow the caller's role and have budget left; a refusal is accounted by the engine. */
+  async #authorize(caller: Caller, plan: RunPlan, subject: AuditSubject): Promise<void> {
+    subject.pattern = plan.pattern.name;
+    try {
+      assertRole(caller.principal, plan.requiredRole, `Pattern '${plan.pattern.name}'`);
+      await this.#limiter.consumePattern(plan.pattern, caller.principal);
+    } catch (error) {
+      throw this.#engine.refuse(plan, error);
+    }
   }
 
   async #guard<T>(caller: Caller, operation: Operation, subject: AuditSubject, run: () => Promise<T>): Promise<T> {

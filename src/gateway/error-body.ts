@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { toServiceError, type PatternServiceError } from '../errors.js';
+import { PatternServiceError, toServiceError } from '../errors.js';
+import type { ExecutionResult } from '../execution/result.js';
 import { toWire } from './wire.js';
 
 /** What both surfaces send for a failure: the stable code, a message a person can act on, safe details. */
@@ -23,4 +24,17 @@ export function errorBody(error: PatternServiceError): ErrorBody {
     ...(error.details !== undefined &&
       error.code !== 'INTERNAL' && { details: toWire(error.details) as Record<string, unknown> }),
   };
+}
+
+/**
+ * A successful execution as it is; a failed one becomes the error both surfaces answer with
+ * (as the seed answers a failed execution with an error status), under the failure's own code.
+ */
+export function requireSuccess(result: ExecutionResult): ExecutionResult {
+  if (result.success) return result;
+  throw new PatternServiceError(
+    result.error ?? 'Execution failed',
+    { details: { pattern: result.patternName, executionTimeMs: result.executionTimeMs } },
+    result.errorCode ?? 'INTERNAL',
+  );
 }

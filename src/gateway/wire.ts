@@ -4,15 +4,16 @@
  * metadata, captured params, tool output) is passed through untouched: its keys are the
  * user's, not ours.
  */
+import type { z } from 'zod';
+import type { Explanation } from '../execution/explanation.js';
 import type { MemoryInput, MemorySearch, MemoryUpdate } from '../execution/memory-operations.js';
-import type { Explanation } from '../execution/pattern-operations.js';
+import type { PatternList } from '../execution/pattern-operations.js';
+import { requiredRoleFor } from '../execution/required-role.js';
 import type { ExecutionResult } from '../execution/result.js';
 import type { AuditQuery, AuditRecord } from '../memory/audit-log.js';
-import type { CallerStats } from './agent-gateway.js';
 import type { Memory } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
-import { requiredRoleFor } from '../security/roles.js';
-import type { z } from 'zod';
+import type { CallerStats } from './agent-gateway.js';
 import type {
   auditListSchema,
   auditQuerySchema,
@@ -20,6 +21,7 @@ import type {
   explanationSchema,
   memoryListSchema,
   memorySchema,
+  patternListSchema,
   patternSchema,
   searchMemoriesRequestSchema,
   statsSchema,
@@ -33,6 +35,7 @@ export type WireExecution = z.output<typeof executeResponseSchema>;
 export type WireMemory = z.output<typeof memorySchema>;
 export type WireMemoryList = z.output<typeof memoryListSchema>;
 export type WirePattern = z.output<typeof patternSchema>;
+export type WirePatternList = z.output<typeof patternListSchema>;
 export type WireExplanation = z.output<typeof explanationSchema>;
 export type WireStats = z.output<typeof statsSchema>;
 export type WireAuditList = z.output<typeof auditListSchema>;
@@ -120,11 +123,12 @@ export function toWirePattern(pattern: PatternDefinition): WirePattern {
   return { ...pattern.toConfig(), required_role: requiredRoleFor(pattern) };
 }
 
-export function toWireExplanation(explanation: Explanation, pattern: PatternDefinition | undefined): WireExplanation {
-  return {
-    ...(toWire(explanation) as Omit<WireExplanation, 'required_role'>),
-    required_role: pattern ? requiredRoleFor(pattern) : null,
-  };
+export function toWirePatternList(list: PatternList): WirePatternList {
+  return { count: list.patterns.length, version: list.version, patterns: list.patterns.map(toWirePattern) };
+}
+
+export function toWireExplanation(explanation: Explanation): WireExplanation {
+  return toWire(explanation) as WireExplanation;
 }
 
 export function toWireStats(stats: CallerStats): WireStats {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { PatternServiceError } from '../errors.js';
 import type { AgentGateway } from '../gateway/agent-gateway.js';
+import { requireSuccess } from '../gateway/error-body.js';
 import {
   stringifyExecution,
   type WireExecution,
@@ -9,6 +9,7 @@ import {
   toWireExecution,
   toWireExplanation,
   toWirePattern,
+  toWirePatternList,
   toWireStats,
 } from '../gateway/wire.js';
 import {
@@ -28,6 +29,7 @@ import {
   whoamiSchema,
 } from '../gateway/wire-schemas.js';
 import { patternConfigSchema } from '../patterns/definition.js';
+import { compileResponseSerializer } from './serializer.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema };
 
@@ -36,9 +38,11 @@ export const apiRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = async
   app.post(
     '/pattern/execute',
     {
-      // A cache hit's JSON is built once (see stringifyExecution); error bodies come from errorBody().
-      serializerCompiler: ({ httpStatus }) =>
-        httpStatus === '200' ? (data) => stringifyExecution(data as WireExecution) : (data) => JSON.stringify(data),
+      // A cache hit's JSON is built once (see stringifyExecution); error bodies as on every route.
+      serializerCompiler: (route) =>
+        route.httpStatus === '200'
+          ? (data) => stringifyExecution(data as WireExecution)
+          : compileResponseSerializer(route),
       schema: {
         summary: 'Execute a query (role: readonly, or what the matched pattern needs)',
         tags: ['execute'],
@@ -48,16 +52,9 @@ export const apiRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = async
     },
     async (request) => {
       const { query, mode, use_cache, context } = request.body;
-      const result = await gateway.execute(request.caller, { query, mode, useCache: use_cache, context });
-      if (!result.success) {
-        // The seed answers a failed execution with an error status; ours comes from the error table.
-        throw new PatternServiceError(
-          result.error ?? 'Execution failed',
-          { details: { pattern: result.patternName, execution_time_ms: result.executionTimeMs } },
-          result.errorCode ?? 'INTERNAL',
-        );
-      }
-      return toWireExecution(result);
+      return toWireExecution(
+        requireSuccess(await gateway.execute(request.caller, { query, mode, useCache: use_cache, context })),
+      );
     },
   );
 
@@ -98,14 +95,7 @@ export const apiRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = async
         response: { 200: patternListSchema, ...errors },
       },
     },
-    async (request) => {
-      const patterns = await gateway.listPatterns(request.caller, request.query.type);
-      return {
-        count: patterns.length,
-        version: gateway.engine.registry.version,
-        patterns: patterns.map(toWirePattern),
-      };
-    },
+    async (request) => toWirePatternList(await gateway.listPatterns(request.caller, request.query.type)),
   );
 
   app.get(
@@ -161,11 +151,7 @@ export const apiRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = async
         response: { 200: explanationSchema, ...errors, 413: errorSchema },
       },
     },
-    async (request) => {
-      const explanation = await gateway.explain(request.caller, request.body.query, request.body.mode);
-      const pattern = explanation.pattern === null ? undefined : gateway.engine.registry.get(explanation.pattern);
-      return toWireExplanation(explanation, pattern);
-    },
+    async (request) => toWireExplanation(await gateway.explain(request.caller, request.body.query, request.body.mode)),
   );
 
   app.get(

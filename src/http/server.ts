@@ -1,15 +1,16 @@
 /**
  * @module http/server
- * The HTTP API on Fastify: routes validated by the zod wire schemas (which also generate
- * /openapi.json), authentication on everything but the probes and the document, one
- * error handler, Prometheus metrics, and MCP over Streamable HTTP at /mcp.
+ * The HTTP API on Fastify: requests validated by the zod wire schemas, responses written by
+ * serializers compiled from them (both also generate /openapi.json), authentication on
+ * everything but the probes and the document, one error handler, Prometheus metrics, and
+ * MCP over Streamable HTTP at /mcp.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import fastifySwagger from '@fastify/swagger';
 import secureJsonParse from 'secure-json-parse';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import { UnauthorizedError, ValidationError } from '../errors.js';
 import type { PatternExecutionEngine } from '../execution/engine.js';
 import { createGateway } from '../gateway/create-gateway.js';
@@ -30,6 +31,7 @@ import { mcpRoute } from './mcp-route.js';
 import { memoryRoutes } from './memory-routes.js';
 import { metricsRoute, ServiceMetrics } from './metrics.js';
 import { probeRoutes } from './ops-routes.js';
+import { compileResponseSerializer } from './serializer.js';
 
 export interface HttpServiceOptions {
   engine: PatternExecutionEngine;
@@ -104,7 +106,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
   });
   closeSilentConnections(app.server, timeouts.http.headersTimeout);
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(compileResponseSerializer);
   app.setErrorHandler(errorHandler);
   // JSON only (anything else is UNSUPPORTED_MEDIA_TYPE), and parse errors say what is wrong.
   app.removeAllContentTypeParsers();

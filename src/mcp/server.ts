@@ -101,7 +101,7 @@ export function createMcpServer({ gateway, caller, version, logger }: McpServerO
     let value: unknown;
     try {
       if (uri === 'tmws://stats') value = toWireStats(await gateway.stats(caller));
-      else if (uri === 'tmws://patterns') value = (await gateway.listPatterns(caller)).map(toWirePattern);
+      else if (uri === 'tmws://patterns') value = (await gateway.listPatterns(caller)).patterns.map(toWirePattern);
     } catch (error) {
       const body = errorBody(toPublicError(error, logger));
       throw new McpError(ErrorCode.InvalidRequest, `${body.code}: ${body.message}`, body);

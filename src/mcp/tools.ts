@@ -5,8 +5,8 @@
  */
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { PatternServiceError } from '../errors.js';
 import type { AgentGateway, Caller } from '../gateway/agent-gateway.js';
+import { requireSuccess } from '../gateway/error-body.js';
 import {
   fromWireMemoryInput,
   fromWireMemoryUpdate,
@@ -16,6 +16,7 @@ import {
   toWireMemories,
   toWireMemory,
   toWirePattern,
+  toWirePatternList,
   toWireStats,
 } from '../gateway/wire.js';
 import {
@@ -68,15 +69,9 @@ export const MCP_TOOLS: readonly McpTool[] = [
     output: executeResponseSchema,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     async run(gateway, caller, { query, mode, use_cache, context }) {
-      const result = await gateway.execute(caller, { query, mode, useCache: use_cache, context });
-      if (!result.success) {
-        throw new PatternServiceError(
-          result.error ?? 'Execution failed',
-          { details: { pattern: result.patternName } },
-          result.errorCode ?? 'INTERNAL',
-        );
-      }
-      return toWireExecution(result);
+      return toWireExecution(
+        requireSuccess(await gateway.execute(caller, { query, mode, useCache: use_cache, context })),
+      );
     },
   }),
   tool({
@@ -160,12 +155,7 @@ export const MCP_TOOLS: readonly McpTool[] = [
     output: patternListSchema,
     annotations: readOnly,
     async run(gateway, caller, { type }) {
-      const patterns = await gateway.listPatterns(caller, type);
-      return {
-        count: patterns.length,
-        version: gateway.engine.registry.version,
-        patterns: patterns.map(toWirePattern),
-      };
+      return toWirePatternList(await gateway.listPatterns(caller, type));
     },
   }),
   tool({
@@ -189,9 +179,7 @@ export const MCP_TOOLS: readonly McpTool[] = [
     output: explanationSchema,
     annotations: readOnly,
     async run(gateway, caller, { query, mode }) {
-      const explanation = await gateway.explain(caller, query, mode);
-      const pattern = explanation.pattern === null ? undefined : gateway.engine.registry.get(explanation.pattern);
-      return toWireExplanation(explanation, pattern);
+      return toWireExplanation(await gateway.explain(caller, query, mode));
     },
   }),
 ];

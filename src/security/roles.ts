@@ -4,9 +4,11 @@
  * ones before it (`readonly` < `agent` < `admin`).
  */
 import { ForbiddenError } from '../errors.js';
-import { ROLES, type PatternDefinition, type Role } from '../patterns/definition.js';
+import { ROLES, type Role } from '../patterns/definition.js';
 
 export { ROLES, type Role };
+/** What a pattern needs is part of its plan; decided in the engine. */
+export { requiredRoleFor } from '../execution/required-role.js';
 
 /** The authenticated caller. Agent and namespace scope every read and write; they come from the credential only. */
 export interface Principal {
@@ -16,12 +18,6 @@ export interface Principal {
   /** How the caller proved who it is, for logs: `api-key:<id>`, `jwt`, `local`. */
   credential: string;
 }
-
-/** The role each kind of action needs unless its pattern asks for more. */
-const ROLE_BY_ACTION_KIND = { read: 'readonly', write: 'agent', effect: 'agent' } as const satisfies Record<
-  PatternDefinition['actionInfo']['kind'],
-  Role
->;
 
 export function roleRank(role: Role): number {
   return ROLES.indexOf(role);
@@ -40,13 +36,6 @@ export function highestRole(roles: readonly unknown[]): Role | undefined {
     }
   }
   return best;
-}
-
-/** A pattern's `required_role` can only raise what its action needs, never lower it. */
-export function requiredRoleFor(pattern: PatternDefinition): Role {
-  const byAction = ROLE_BY_ACTION_KIND[pattern.actionInfo.kind];
-  const declared = pattern.requiredRole;
-  return declared !== undefined && roleRank(declared) > roleRank(byAction) ? declared : byAction;
 }
 
 /** Throws ForbiddenError naming the role the caller has and the one `what` needs. */

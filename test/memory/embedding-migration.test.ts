@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/embeddings/embedder.js';
 import { HashingEmbedder } from '../../src/embeddings/hashing-embedder.js';
 import { EmbeddingBacklog } from '../../src/memory/embedding-backlog.js';
@@ -7,7 +7,8 @@ import { openSqliteDatabase, recordedEmbedder } from '../../src/memory/sqlite/da
 import { SqliteMemoryStore } from '../../src/memory/sqlite/sqlite-memory-store.js';
 import type { PostgresDatabase } from '../../src/memory/postgres/postgres-database.js';
 import type { MemoryStore } from '../../src/memory/store.js';
-import { startPglite, TEST_POSTGRES_URL } from '../helpers/services.js';
+import { TEST_POSTGRES_URL } from '../helpers/services.js';
+import { pgliteFixture } from './postgres-backends.js';
 import { postgresStoreFixture } from './postgres-store-fixture.js';
 
 /** A real embedder (hashing) that counts what it embeds and can be held at a gate. */
@@ -119,15 +120,7 @@ async function recordedId(db: PostgresDatabase): Promise<string> {
 }
 
 describe('PGlite (pgvector column follows the dimension)', () => {
-  let server: Awaited<ReturnType<typeof startPglite>>;
-  const fixture = postgresStoreFixture(() => server.url, { vectors: 'pgvector' });
-  beforeAll(async () => {
-    server = await startPglite();
-  });
-  afterAll(async () => {
-    await fixture.teardown();
-    await server.stop();
-  });
+  const fixture = pgliteFixture();
   const open = async () => {
     const db = await fixture.database();
     const { store } = await fixture.create();

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPglite } from '../helpers/services.js';
+import { describe, expect, it } from 'vitest';
 import { registerMemoryStoreContract } from './memory-store-contract.js';
-import { postgresStoreFixture } from './postgres-store-fixture.js';
+import { pgliteFixture } from './postgres-backends.js';
 
 // PGlite bundles pgvector, so this runs the same store through the HNSW path, always.
 describe('PGlite store (pgvector)', () => {
-  let server: Awaited<ReturnType<typeof startPglite>>;
-  const fixture = postgresStoreFixture(() => server.url, { vectors: 'pgvector' });
-  beforeAll(async () => {
-    server = await startPglite();
-  });
-  afterAll(async () => {
-    await fixture.teardown();
-    await server.stop();
-  });
+  const fixture = pgliteFixture();
 
   registerMemoryStoreContract('pglite', fixture.create);
 

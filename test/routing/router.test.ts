@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HybridDecisionRouter, loadBuiltinCatalog, PatternRegistry, ValidationError } from '../../src/index.js';
+import { createTestEngine } from '../helpers/engine.js';
 
 describe('HybridDecisionRouter', async () => {
   const registry = new PatternRegistry(await loadBuiltinCatalog());
@@ -68,10 +69,21 @@ describe('HybridDecisionRouter', async () => {
     await expect(router.route('x', 'balanced', [] as never)).rejects.toThrow(/context/);
   });
 
-  it('keeps statistics of its decisions', () => {
-    const stats = new HybridDecisionRouter(registry).stats();
-    expect(stats).toMatchObject({ decisions: 0, averageConfidence: 0, confidenceThreshold: 0.5 });
-    expect(router.stats().decisions).toBeGreaterThan(0);
+  it('counts nothing itself: the engine accounts for how its executions were routed', async () => {
+    const engine = await createTestEngine();
+    await engine.router.route('what did we decide about caching');
+    expect(engine.getStats().router).toMatchObject({ decisions: 0, byTriggerMatch: 0 });
+    await engine.execute('recall security patterns');
+    await engine.execute('hello there').catch(() => undefined);
+    expect(engine.getStats().router).toEqual({
+      decisions: 1,
+      byTriggerMatch: 1,
+      byClassifier: 1,
+      belowThreshold: 1,
+      byType: { infrastructure: 1, memory: 0, hybrid: 0 }, // no evidence: the first route the mode allows
+      averageConfidence: 0,
+      confidenceThreshold: 0.5,
+    });
   });
 
   it('refuses a threshold outside 0–1', () => {

@@ -1,8 +1,13 @@
+/**
+ * @module routing/route-classifier
+ * Which route (infrastructure, memory, hybrid) a query's words point to, and how clearly:
+ * a pure classification with no state. Deciding what runs (a trigger first, the mode's
+ * rules, the threshold) is the planner's (execution/planner.ts).
+ */
 import { ValidationError } from '../errors.js';
-import { parseExecutionRequest } from '../execution/request.js';
 import { DEFAULT_ACTION } from '../patterns/actions.js';
 import type { PatternDefinition } from '../patterns/definition.js';
-import { MODE_ALLOWED_TYPES, PATTERN_TYPES, type ExecutionMode, type PatternType } from '../patterns/pattern-type.js';
+import { MODE_ALLOWED_TYPES, type ExecutionMode, type PatternType } from '../patterns/pattern-type.js';
 import type { PatternRegistry } from '../patterns/registry.js';
 import { isQuestion, isSmallTalk, stem, topicWords, words } from '../text.js';
 import { ROUTE_KEYWORDS } from './keywords.js';
@@ -26,29 +31,15 @@ export interface RouterOptions {
   confidenceThreshold?: number;
 }
 
-export interface RouterStats {
-  decisions: number;
-  byTriggerMatch: number;
-  byClassifier: number;
-  belowThreshold: number;
-  byType: Record<PatternType, number>;
-  averageConfidence: number;
-  confidenceThreshold: number;
-}
-
 /**
- * Decides which route serves a query: a matching trigger wins outright; otherwise weighted
- * keywords vote for a route, and confidence = share of the winning route × how much
- * evidence there is (1 − e^(−total weight)), so one weak word never clears the threshold.
+ * The routing decision for a query: a matching trigger wins outright (fromMatch); otherwise
+ * weighted keywords vote for a route (classify), and confidence = share of the winning route
+ * × how much evidence there is (1 − e^(−total weight)), so one weak word never clears the
+ * threshold.
  */
-export class HybridDecisionRouter {
+export class RouteClassifier {
   readonly confidenceThreshold: number;
   readonly #registry: PatternRegistry;
-  #decisions = 0;
-  #byTrigger = 0;
-  #belowThreshold = 0;
-  #confidenceSum = 0;
-  readonly #byType = Object.fromEntries(PATTERN_TYPES.map((t) => [t, 0])) as Record<PatternType, number>;
 
   constructor(registry: PatternRegistry, options: RouterOptions = {}) {
     const threshold = options.confidenceThreshold ?? 0.5;
@@ -59,21 +50,9 @@ export class HybridDecisionRouter {
     this.confidenceThreshold = threshold;
   }
 
-  /** The seed's API: validates its input, then decides. */
-  async route(
-    query: string,
-    executionMode: ExecutionMode = 'balanced',
-    context?: Record<string, unknown>,
-  ): Promise<RoutingDecision> {
-    const request = parseExecutionRequest(query, { executionMode, context }, Date.now());
-    const match = this.#registry.match(request.query, MODE_ALLOWED_TYPES[request.mode]);
-    if (match) return this.fromMatch(match.pattern, request.mode);
-    return this.classify(request.query, request.mode);
-  }
-
   /** The decision for a query whose trigger matched. */
   fromMatch(pattern: PatternDefinition, mode: ExecutionMode): RoutingDecision {
-    const decision: RoutingDecision = {
+    return {
       patternType: pattern.patternType,
       confidence: 1,
       reasoning: `trigger of pattern '${pattern.name}' (priority ${pattern.priority}) matched`,
@@ -82,8 +61,6 @@ export class HybridDecisionRouter {
       patternName: pattern.name,
       matched: true,
     };
-    this.#count(decision);
-    return decision;
   }
 
   /**
@@ -97,9 +74,7 @@ export class HybridDecisionRouter {
     const infrastructure =
       byWords.patternType === 'infrastructure' &&
       byWords.confidence >= Math.max(this.confidenceThreshold, INFRASTRUCTURE_QUESTION_CONFIDENCE);
-    const decision = (!infrastructure && this.#question(query, mode)) || byWords;
-    this.#count(decision);
-    return decision;
+    return (!infrastructure && this.#question(query, mode)) || byWords;
   }
 
   #byKeywords(query: string, mode: ExecutionMode): RoutingDecision {
@@ -124,7 +99,7 @@ export class HybridDecisionRouter {
       confidence >= this.confidenceThreshold
         ? `confidence ${confidence} ≥ threshold ${this.confidenceThreshold}`
         : `confidence ${confidence} < threshold ${this.confidenceThreshold}`;
-    const decision: RoutingDecision = {
+    return {
       patternType: top,
       confidence,
       reasoning: `no trigger matched; ${because}; ${verdict}${pattern ? `; served by '${pattern.name}'` : '; no pattern serves free text on this route'}`,
@@ -133,7 +108,6 @@ export class HybridDecisionRouter {
       patternName: pattern?.name ?? null,
       matched: false,
     };
-    return decision;
   }
 
   /**
@@ -149,7 +123,7 @@ export class HybridDecisionRouter {
     if (topic.length === 0 || isSmallTalk(query)) return undefined;
     const pattern = this.defaultPattern('hybrid');
     if (!pattern) return undefined;
-    const decision: RoutingDecision = {
+    return {
       patternType: 'hybrid',
       confidence: QUESTION_CONFIDENCE,
       reasoning: `no trigger matched; a question about '${topic.join(' ')}' is answered from memories by '${pattern.name}' (reads only)`,
@@ -158,33 +132,12 @@ export class HybridDecisionRouter {
       patternName: pattern.name,
       matched: false,
     };
-    return decision;
   }
 
   /** The pattern that serves free text routed to a type: the best one running the type's default action. */
   defaultPattern(type: PatternType): PatternDefinition | undefined {
     if (type === 'infrastructure') return undefined;
     return this.#registry.list(type).find((p) => p.action === DEFAULT_ACTION[type]);
-  }
-
-  stats(): RouterStats {
-    return {
-      decisions: this.#decisions,
-      byTriggerMatch: this.#byTrigger,
-      byClassifier: this.#decisions - this.#byTrigger,
-      belowThreshold: this.#belowThreshold,
-      byType: { ...this.#byType },
-      averageConfidence: this.#decisions === 0 ? 0 : round(this.#confidenceSum / this.#decisions),
-      confidenceThreshold: this.confidenceThreshold,
-    };
-  }
-
-  #count(decision: RoutingDecision): void {
-    this.#decisions++;
-    this.#confidenceSum += decision.confidence;
-    this.#byType[decision.patternType]++;
-    if (decision.matched) this.#byTrigger++;
-    else if (decision.confidence < this.confidenceThreshold) this.#belowThreshold++;
   }
 }
 

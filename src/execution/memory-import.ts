@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { PatternServiceError, ValidationError } from '../errors.js';
+import { ACCESS_LEVELS, type ImportedMemory } from '../memory/store.js';
+import { formatZodError } from '../validation.js';
+import { checkJsonObject, identifier, REQUEST_LIMITS, tag } from './request.js';
+
+/** A memory to import: as `exportMemories` writes it (ISO times), or as the store takes it (epoch ms). */
+export interface MemoryImport extends Omit<ImportedMemory, 'createdAt' | 'expiresAt'> {
+  /** ISO 8601 with offset, epoch milliseconds or a Date; kept as the memory's creation time. */
+  createdAt?: string | number | Date;
+  /** As createdAt; null or omitted: never expires. */
+  expiresAt?: string | number | Date | null;
+}
+
+/** One bad record of an import: its position in the input, and what is wrong with it. */
+export interface ImportIssue {
+  index: number;
+  message: string;
+}
+
+const time = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative(), z.date()]);
+
+/**
+ * The one schema of an imported memory, with the same limits as a store: the engine checks
+ * every import with it, and the CLI reports bad lines with it. Other fields of an export (id,
+ * contentHash, accessCount…) are ignored, so an export imports back unchanged.
+ */
+const importedMemorySchema = z.object({
+  content: z.string().trim().min(1).max(REQUEST_LIMITS.maxContentLength),
+  namespace: identifier,
+  agentId: identifier,
+  tags: z.array(tag).max(REQUEST_LIMITS.maxTags).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  importance: z.number().min(0).max(1).optional(),
+  accessLevel: z.enum(ACCESS_LEVELS).optional(),
+  sharedWith: z.array(identifier).max(REQUEST_LIMITS.maxSharedWith).optional(),
+  createdAt: time.optional(),
+  expiresAt: time.nullable().optional(),
+});
+
+/** Arrays this module checked: importing one does not check it again. */
+const checked = new WeakSet<readonly ImportedMemory[]>();
+
+/**
+ * Checks every record (all of them, so every problem can be reported at once) and converts
+ * the good ones to what the store takes. Nothing is imported while `issues` is not empty.
+ */
+export function checkMemoryImport(records: readonly unknown[]): {
+  memories: readonly ImportedMemory[];
+  issues: ImportIssue[];
+} {
+  const memories: ImportedMemory[] = [];
+  const issues: ImportIssue[] = [];
+  records.forEach((record, index) => {
+    const parsed = importedMemorySchema.safeParse(record);
+    if (!parsed.success) {
+      issues.push({ index, message: formatZodError(parsed.error) });
+      return;
+    }
+    const { createdAt, expiresAt, metadata, ...rest } = parsed.data;
+    try {
+      if (metadata !== undefined) checkJsonObject(metadata, 'metadata');
+    } catch (error) {
+      if (!(error instanceof PatternServiceError)) throw error;
+      issues.push({ index, message: error.message });
+      return;
+    }
+    memories.push({
+      ...rest,
+      ...(metadata !== undefined && { metadata }),
+      ...(createdAt !== undefined && { createdAt: epoch(createdAt) }),
+      ...(expiresAt != null && { expiresAt: epoch(expiresAt) }),
+    });
+  });
+  if (issues.length === 0) checked.add(Object.freeze(memories));
+  return { memories, issues };
+}
+
+/** What the engine imports: `records` checked (once), or a ValidationError naming every bad record. */
+export function validMemoryImport(records: readonly unknown[]): readonly ImportedMemory[] {
+  if (!Array.isArray(records)) throw new ValidationError('memories: expected an array of memories to import');
+  if (checked.has(records as readonly ImportedMemory[])) return records as readonly ImportedMemory[];
+  const { memories, issues } = checkMemoryImport(records);
+  if (issues.length === 0) return memories;
+  const shown = issues.slice(0, 5).map((i) => `memories[${i.index}]: ${i.message}`);
+  throw new ValidationError(
+    `${issues.length} of ${records.length} memories are invalid; nothing was imported: ${shown.join('; ')}${issues.length > 5 ? '; …' : ''}`,
+    { details: { issues } },
+  );
+}
+
+function epoch(value: string | number | Date): number {
+  return typeof value === 'number' ? value : value instanceof Date ? value.getTime() : Date.parse(value);
+}

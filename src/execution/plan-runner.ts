@@ -1,0 +1,158 @@
+import type { Logger } from 'pino';
+import type { ResultCache } from '../cache/result-cache.js';
+import { SingleFlight } from '../cache/single-flight.js';
+import { deepFreeze } from '../deep-freeze.js';
+import { PatternServiceError, toServiceError, type ErrorCode } from '../errors.js';
+import type { ActionTable } from './executors/action.js';
+import type { RunPlan } from './planner.js';
+import type { ExecutionMetadata, ExecutionResult } from './result.js';
+
+/** What the cache holds for a successful read: everything but per-call timing. */
+export interface CachedExecution {
+  readonly patternName: string;
+  readonly result: Record<string, unknown>;
+  readonly metadata: ExecutionMetadata;
+  readonly costTokens: number;
+}
+
+interface RunOutcome {
+  success: boolean;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  errorCode: ErrorCode | null;
+  metadata: ExecutionMetadata;
+  /** How long the result may be cached at most, when the action says so. */
+  cacheTtlCapMs: number | undefined;
+}
+
+export interface PlanRunnerDependencies {
+  actions: ActionTable;
+  cache: ResultCache<CachedExecution>;
+  /** After a write: invalidates the namespace's cached reads. */
+  afterWrite(namespace: string): Promise<void>;
+  logger: Logger;
+}
+
+/**
+ * Runs a plan under its cache policy: a hit answers at once; a miss runs the pattern's action
+ * once per key (identical concurrent misses share it) and caches a success. A failure inside
+ * the action comes back as `success: false`, never as an exception.
+ */
+export class PlanRunner {
+  readonly #deps: PlanRunnerDependencies;
+  readonly #flight = new SingleFlight<RunOutcome>();
+
+  constructor(deps: PlanRunnerDependencies) {
+    this.#deps = deps;
+  }
+
+  async run(plan: RunPlan): Promise<ExecutionResult> {
+    const { cache, pattern } = plan;
+    if (!cache.enabled) return this.#result(plan, await this.#act(plan));
+    const generation = cache.byGeneration ? await this.#deps.cache.generation(plan.request.namespace) : 0;
+    const key = `${cache.key}\u0001${generation}`;
+    const hit = await this.#deps.cache.get(key);
+    if (hit) return fromCache(plan, hit.value, hit.tier);
+
+    const flight = this.#flight.run(key, async () => {
+      const outcome = await this.#act(plan);
+      if (outcome.success && outcome.result) {
+        const cached: CachedExecution = deepFreeze({
+          patternName: pattern.name,
+          result: structuredClone(outcome.result),
+          metadata: structuredClone(outcome.metadata),
+          costTokens: pattern.costTokens,
+        });
+        const ttlMs = Math.min(cache.ttlSeconds * 1000, outcome.cacheTtlCapMs ?? Infinity);
+        await this.#deps.cache.set(key, cached, ttlMs);
+      } else await this.#deps.cache.releaseFill?.(key);
+      return outcome;
+    });
+    const outcome = await flight.promise;
+    if (flight.shared && outcome.success && outcome.result) {
+      // Served by an identical execution already in flight: nothing ran for this caller.
+      const { result, metadata } = outcome;
+      return fromCache(
+        plan,
+        { patternName: pattern.name, result, metadata, costTokens: pattern.costTokens },
+        'inflight',
+      );
+    }
+    return this.#result(plan, outcome);
+  }
+
+  async #act(plan: RunPlan): Promise<RunOutcome> {
+    const { pattern, request, params } = plan;
+    const scope = { namespace: request.namespace, agentId: request.agentId };
+    const isMemoryRead = pattern.patternType === 'memory' && pattern.actionInfo.kind === 'read';
+    const metadata: ExecutionMetadata = {
+      patternType: pattern.patternType,
+      action: pattern.action,
+      mode: request.mode,
+      executionPath: isMemoryRead && request.mode === 'comprehensive' ? 'hybrid' : pattern.patternType,
+      namespace: request.namespace,
+      agentId: request.agentId,
+      params: { ...params },
+      ...(plan.decidedBy === 'router' && { routing: plan.routing }),
+    };
+    try {
+      const outcome = await this.#deps.actions[pattern.action]({
+        request,
+        pattern,
+        params,
+        matchedText: plan.matchedText,
+        scope,
+      });
+      if (outcome.wroteNamespace !== undefined) await this.#deps.afterWrite(outcome.wroteNamespace);
+      return {
+        success: true,
+        result: outcome.result,
+        error: null,
+        errorCode: null,
+        metadata,
+        cacheTtlCapMs: outcome.cacheTtlCapMs,
+      };
+    } catch (error) {
+      const serviceError = toServiceError(error);
+      if (!(error instanceof PatternServiceError)) {
+        this.#deps.logger.error({ err: error, pattern: pattern.name }, 'pattern action failed unexpectedly');
+      }
+      return {
+        success: false,
+        result: null,
+        error: serviceError.message,
+        errorCode: serviceError.code,
+        metadata,
+        cacheTtlCapMs: undefined,
+      };
+    }
+  }
+
+  #result(plan: RunPlan, outcome: RunOutcome): ExecutionResult {
+    return {
+      patternName: plan.pattern.name,
+      success: outcome.success,
+      result: outcome.result,
+      executionTimeMs: performance.now() - plan.startedAt,
+      tokensUsed: plan.pattern.costTokens,
+      cacheHit: false,
+      error: outcome.error,
+      errorCode: outcome.errorCode,
+      metadata: outcome.metadata,
+    };
+  }
+}
+
+function fromCache(plan: RunPlan, cached: CachedExecution, tier: 'l1' | 'l2' | 'inflight'): ExecutionResult {
+  return {
+    patternName: cached.patternName,
+    success: true,
+    result: cached.result,
+    executionTimeMs: performance.now() - plan.startedAt,
+    tokensUsed: 0,
+    cacheHit: true,
+    error: null,
+    errorCode: null,
+    metadata: { ...cached.metadata, cacheTier: tier, tokensSaved: cached.costTokens },
+  };
+}
