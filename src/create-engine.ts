@@ -149,7 +149,13 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
     ...(opts.recordExecutions !== false && { executionLog: opened.executionLog }),
     auditLog: opened.auditLog,
     ...(opts.clock && { now: opts.clock }),
-    closers: [opened.close, () => cache.close(), async () => stopWatching?.()],
+    closers: [
+      opened.close,
+      () => cache.close(),
+      async () => stopWatching?.(),
+      // An embedder the caller passed in is the caller's to close; one made here is ours.
+      async () => (isEmbedder(opts.embedder) ? undefined : opened.embedder.close?.()),
+    ],
   });
 }
 

@@ -54,7 +54,8 @@ export type { RouterStats } from './execution/routing-stats.js';
 export type { Embedder, EmbedderIdentity } from './embeddings/embedder.js';
 export { HashingEmbedder } from './embeddings/hashing-embedder.js';
 export { LocalEmbedder } from './embeddings/local-embedder.js';
-export { OpenAIEmbedder, EmbeddingProviderError, type OpenAIEmbedderOptions } from './embeddings/openai-embedder.js';
+export { OpenAIEmbedder, type OpenAIEmbedderOptions } from './embeddings/openai-embedder.js';
+export { EmbeddingProviderError } from './embeddings/embedding-provider-error.js';
 export { createEmbedder, type EmbedderSpec, type OpenAIEmbedderSpec } from './embeddings/create-embedder.js';
 export { Lexicon, loadLexicon, type LexiconSource } from './embeddings/lexicon.js';
 export type {

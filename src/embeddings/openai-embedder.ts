@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PatternServiceError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type { Embedder } from './embedder.js';
-import { normalized } from './local-embedder.js';
+import { EmbeddingProviderError } from './embedding-provider-error.js';
+import { toUnitLength } from './unit-length.js';
 
 export interface OpenAIEmbedderOptions {
   /** Base URL (`https://api.openai.com/v1`, `http://localhost:11434/v1`) or the full `…/embeddings` URL. */
@@ -19,11 +20,6 @@ export interface OpenAIEmbedderOptions {
   maxRetries?: number;
   /** First backoff; doubles each retry (with jitter), or follows Retry-After. @default 500 */
   backoffMs?: number;
-}
-
-/** The embedding provider failed or answered something unusable; the message names provider, URL and status. */
-export class EmbeddingProviderError extends PatternServiceError {
-  static override readonly code = 'STORE_UNAVAILABLE' as const;
 }
 
 const MAX_BACKOFF_MS = 20_000;
@@ -172,7 +168,7 @@ export class OpenAIEmbedder implements Embedder {
           false,
         );
       }
-      vectors.push(normalized(values as number[]));
+      vectors.push(toUnitLength(Float32Array.from(values as number[])));
     }
     return { vectors };
   }

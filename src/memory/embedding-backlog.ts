@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { Embedder } from '../embeddings/embedder.js';
 import type { ImportedMemory, MemoryStore, NewMemory, Scope, StoreResult } from './store.js';
@@ -6,6 +7,8 @@ import type { ImportedMemory, MemoryStore, NewMemory, Scope, StoreResult } from 
 const BATCH = 32;
 /** Writes arriving within this window are embedded together. */
 const DEBOUNCE_MS = 20;
+/** Query vectors kept: a repeated query (after a write invalidated its cached result) skips the model. 2 MiB at 512-d. */
+const QUERY_VECTORS = 1000;
 
 export interface EmbeddingBacklogOptions {
   /**
@@ -31,6 +34,7 @@ export class EmbeddingBacklog {
   readonly #background: boolean;
   readonly #logger: Logger | undefined;
   readonly #prepare: (text: string) => string;
+  readonly #queryVectors = new LRUCache<string, Float32Array>({ max: QUERY_VECTORS });
   /** One batch at a time: background and settling batches never embed the same memory twice. */
   #lock: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
@@ -86,7 +90,13 @@ export class EmbeddingBacklog {
   /** The query's vector, once everything written to the namespace so far has one. */
   async queryVector(namespace: string, text: string): Promise<Float32Array> {
     if (this.deferred) await this.embedPending(namespace);
-    return this.#embedder.embed(this.#prepare(text));
+    const prepared = this.#prepare(text);
+    let vector = this.#queryVectors.get(prepared);
+    if (!vector) {
+      vector = await this.#embedder.embed(prepared);
+      this.#queryVectors.set(prepared, vector);
+    }
+    return vector;
   }
 
   /** The text the embedder is shown for `text`. */

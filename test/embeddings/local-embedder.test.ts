@@ -1,6 +1,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { blockNetwork } from '../../src/embeddings/local-embedder-worker.mjs';
 import { ExecutionMode, LocalEmbedder, type PatternExecutionEngine } from '../../src/index.js';
 import { createTestEngine } from '../helpers/engine.js';
 
@@ -10,43 +11,65 @@ const embedder = new LocalEmbedder();
 const scope = { namespace: 'team', agentId: 'alice' };
 
 describe('LocalEmbedder (USE lite, shipped weights)', () => {
-  const attempts: string[] = [];
-  const restore: Array<() => void> = [];
-
+  // The main thread is blocked too: neither the embedder nor the engine around it may reach
+  // the network from here either.
+  const mainThreadAttempts: string[] = [];
+  let unblock: () => void = () => undefined;
   beforeAll(() => {
-    // Any network access during load and embed throws, and is recorded: sockets (http, https,
-    // node-fetch), DNS and fetch.
-    const block = <T extends object, K extends keyof T>(target: T, key: K, name: string) => {
-      const original = target[key];
-      (target as Record<K, unknown>)[key] = (...args: unknown[]) => {
-        attempts.push(`${name} ${String(args[0]).slice(0, 80)}`);
-        throw new Error(`network access blocked by the test: ${name}`);
-      };
-      restore.push(() => void ((target as Record<K, unknown>)[key] = original));
-    };
-    block(net.Socket.prototype, 'connect', 'socket.connect');
-    block(dns, 'lookup', 'dns.lookup');
-    block(globalThis, 'fetch', 'fetch');
+    unblock = blockNetwork((what) => mainThreadAttempts.push(what));
   });
-  afterAll(() => {
-    for (const undo of restore.reverse()) undo();
+  afterAll(() => unblock());
+
+  it("blocks sockets, DNS and fetch wherever its guard is installed (the model's thread installs it first)", () => {
+    const attempts: string[] = [];
+    const undo = blockNetwork((what) => attempts.push(what));
+    try {
+      expect(() => net.connect(80, '127.0.0.1')).toThrow(/network access is blocked/);
+      expect(() => dns.lookup('example.com', () => undefined)).toThrow(/network access is blocked/);
+      expect(() => fetch('http://example.com/model.json')).toThrow(/network access is blocked/);
+    } finally {
+      undo();
+    }
+    expect(attempts).toHaveLength(3);
+    expect(attempts[0]).toMatch(/^socket\.connect .*"port":80/);
+    expect(attempts.slice(1)).toEqual(['dns.lookup example.com', 'fetch http://example.com/model.json']);
   });
 
-  it('loads and embeds with no network access at all', async () => {
-    expect(() => net.connect(80, '127.0.0.1')).toThrow(/blocked/); // the block itself works
-    attempts.length = 0;
+  it('loads and embeds in its own thread with no network access at all', async () => {
+    mainThreadAttempts.length = 0;
     expect(embedder.loaded).toBe(false);
     const [a, b, c] = await embedder.embedBatch([
       'k8s cluster autoscaler misconfigured, pods evicted at night',
       'kubernetes nodes were removed and workloads were rescheduled',
       'Alice prefers tabs over spaces',
     ]);
-    expect(attempts).toEqual([]);
+    expect(embedder.networkAttempts).toEqual([]);
+    expect(mainThreadAttempts).toEqual([]);
     expect(embedder.loaded).toBe(true);
     expect(a).toHaveLength(512);
     expect(Math.hypot(...a!)).toBeCloseTo(1, 4);
     const cos = (x: Float32Array, y: Float32Array) => x.reduce((sum, v, i) => sum + v * y[i]!, 0);
     expect(cos(a!, b!)).toBeGreaterThan(cos(a!, c!));
+  });
+
+  it('keeps the event loop free while the model works', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const started = performance.now();
+    await embedder.embedBatch(Array.from({ length: 96 }, (_, i) => `note ${i}: connection pooling and caching`));
+    clearInterval(timer);
+    const elapsed = performance.now() - started;
+    // Inference on this thread would hold it for the whole batch; here timers keep firing.
+    expect(ticks).toBeGreaterThan(elapsed / 5 / 4);
+  });
+
+  it('fails pending requests with a clear error when its thread is stopped, and starts a new one after', async () => {
+    const own = new LocalEmbedder();
+    const pending = own.embed('first');
+    await own.close();
+    await expect(pending).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: /local embedder/ });
+    expect(await own.embed('again')).toHaveLength(512);
+    await own.close();
   });
 
   describe('in the engine', () => {
