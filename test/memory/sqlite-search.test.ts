@@ -1,9 +1,8 @@
-/** SQLite-specific behaviour beyond the shared contract: bounded full-text ranking, vectors across connections. */
+/** SQLite-specific behaviour beyond the shared contract: exact full-text ranking at scale, vectors across connections. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HashingEmbedder } from '../../src/embeddings/hashing-embedder.js';
-import { openSqliteDatabase } from '../../src/memory/sqlite/database.js';
-import { BROAD_MATCHES } from '../../src/memory/sqlite/sqlite-text-search.js';
+import { openSqliteDatabase, type SqliteDatabase } from '../../src/memory/sqlite/database.js';
 import { SqliteMemoryStore } from '../../src/memory/sqlite/sqlite-memory-store.js';
 import type { ImportedMemory } from '../../src/memory/store.js';
 import { tempDir } from '../helpers/engine.js';
@@ -24,39 +23,63 @@ async function seed(store: SqliteMemoryStore, memories: ImportedMemory[]) {
 }
 
 describe('SQLite full-text search at scale', () => {
-  const common = (i: number): ImportedMemory => ({ ...scope, content: `common word filler ${i}` });
+  /** FTS5's own exhaustive BM25 over every match, visibility applied afterwards. */
+  function exhaustive(db: SqliteDatabase, text: string, agentId: string) {
+    const words = text
+      .split(' ')
+      .map((w) => `"${w}"`)
+      .join(' OR ');
+    return (
+      db
+        .prepare(
+          `SELECT m.id, m.agent_id, m.access_level, -bm25(memories_fts, 1.0, 0.5) AS score
+           FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid
+           WHERE memories_fts MATCH ? ORDER BY score DESC`,
+        )
+        .all(words) as Array<{ id: string; agent_id: string; access_level: string; score: number }>
+    ).filter((m) => m.agent_id === agentId || m.access_level !== 'private');
+  }
 
-  it('ranks rarer words first when a common word matches more than can be ranked', async () => {
+  it('returns the exhaustive BM25 top 10 however many memories match, skipping what the agent may not see', async () => {
     const { db, store } = open();
+    const words = ['cache', 'latency', 'index', 'deploy', 'token'];
     await seed(store, [
-      { ...scope, content: 'common and rare together' },
-      ...Array.from({ length: BROAD_MATCHES + 500 }, (_, i) => common(i)),
+      ...Array.from({ length: 2200 }, (_, i) => ({
+        ...scope,
+        // bob's private memories are the shortest, so the best BM25 scores, more than a page
+        // of them: all must be skipped.
+        agentId: i % 4 !== 0 ? 'bob' : 'a',
+        accessLevel: i % 4 !== 0 ? ('private' as const) : ('team' as const),
+        content:
+          i % 4 !== 0
+            ? `${words[i % 5]} ${words[(i + 1) % 5]}`
+            : `${words[i % 5]} ${words[(i * 7) % 5]} and some longer filler text number ${i}`,
+      })),
     ]);
-    const found = await store.search(scope, { text: 'common rare', limit: 5 });
-    expect(found[0]!.content).toBe('common and rare together');
-    expect(found).toHaveLength(5);
+    for (const text of ['cache', 'cache latency', 'index deploy token']) {
+      const expected = exhaustive(db, text, 'a').slice(0, 10);
+      const found = await store.search(scope, { text, limit: 10 });
+      expect(found.map((m) => m.score)).toEqual(expected.map((m) => m.score));
+      expect(found.every((m) => m.agentId === 'a' || m.accessLevel !== 'private')).toBe(true);
+    }
     db.close();
   });
 
-  it('ranks the most recent matches when every word is common', async () => {
+  it('orders all matches by recency or importance when asked, not only the best ranked', async () => {
     const { db, store } = open();
-    await seed(
-      store,
-      Array.from({ length: BROAD_MATCHES + 500 }, (_, i) => common(i)),
-    );
-    const found = await store.search(scope, { text: 'common', limit: 3 });
-    expect(found.map((m) => m.content)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^common word filler \d+$/)]),
-    );
-    const numbers = found.map((m) => Number(m.content.split(' ').pop()));
-    for (const n of numbers) expect(n).toBeGreaterThanOrEqual(500);
+    await seed(store, [
+      ...Array.from({ length: 1200 }, (_, i) => ({ ...scope, content: `common word ${i}`, importance: 0.5 })),
+      { ...scope, content: 'a common word buried in a much longer memory about other things', importance: 0.9 },
+    ]);
+    const byImportance = await store.search(scope, { text: 'common', limit: 1, orderBy: 'importance' });
+    expect(byImportance[0]!.importance).toBe(0.9);
     db.close();
   });
 
   it("keeps each namespace's matches apart inside the index", async () => {
     const { db, store } = open();
     await seed(store, [
-      ...Array.from({ length: BROAD_MATCHES + 10 }, (_, i) => ({
+      ...Array.from({ length: 2010 }, (_, i) => ({
         namespace: 'busy',
         agentId: 'a',
         content: `shared topic ${i}`,
@@ -71,7 +94,7 @@ describe('SQLite full-text search at scale', () => {
   it("lists a tag's memories most important first, whether the tag is rare or common", async () => {
     const { db, store } = open();
     await seed(store, [
-      ...Array.from({ length: BROAD_MATCHES + 10 }, (_, i) => ({
+      ...Array.from({ length: 2010 }, (_, i) => ({
         ...scope,
         content: `tagged ${i}`,
         tags: ['busy'],

@@ -17,6 +17,7 @@ import type {
 import { SqlParams, isMemoryId, memoryColumns, toMemory, visibleTo, type MemoryRow } from './memory-rows.js';
 import type { PostgresDatabase } from './postgres-database.js';
 import { PostgresUpserter } from './postgres-upsert.js';
+import { PostgresTextSearch } from './postgres-text-search.js';
 import { PostgresEmbeddingMigration } from './postgres-embedding-migration.js';
 import { nearestHits, pendingEmbeddings, setEmbeddings, type HitsQuery } from './postgres-vectors.js';
 
@@ -30,7 +31,8 @@ export interface PostgresMemoryStoreOptions {
 }
 
 /**
- * The shared MemoryStore: tsvector/GIN full text ranked by ts_rank, tag arrays with GIN,
+ * The shared MemoryStore: BM25 full text over postings of its own (top-k, see
+ * PostgresTextSearch), tag arrays with GIN,
  * pgvector (or a bounded exact scan) for vectors. Many service instances may use one
  * database at once: dedup relies on a unique key, reads lock rows in a fixed order.
  */
@@ -39,11 +41,13 @@ export class PostgresMemoryStore implements MemoryStore {
   readonly #db: PostgresDatabase;
   readonly #now: () => number;
   readonly #upserter: PostgresUpserter;
+  readonly #text: PostgresTextSearch;
 
   constructor(db: PostgresDatabase, options: PostgresMemoryStoreOptions = {}) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
     this.#upserter = new PostgresUpserter(db);
+    this.#text = new PostgresTextSearch(db);
   }
 
   get vectors(): PostgresDatabase['vectors'] {
@@ -65,8 +69,12 @@ export class PostgresMemoryStore implements MemoryStore {
       this.#upserter.upsertMany(client, memories, embeddings, this.#now(), onProgress),
     );
     // Fresh statistics, or the planner keeps its empty-table estimates until autovacuum
-    // comes round (a full sort instead of an index scan, seconds instead of milliseconds).
-    if (counts.created >= ANALYZE_AFTER_IMPORT) await this.#db.pool.query(`ANALYZE ${this.#db.schema}.memories`);
+    // comes round (a full sort instead of an index scan, seconds instead of milliseconds; for full text,
+    // every posting of a word read instead of the head of its list).
+    if (counts.created >= ANALYZE_AFTER_IMPORT) {
+      const s = this.#db.schema;
+      await this.#db.pool.query(`ANALYZE ${s}.memories, ${s}.memory_terms, ${s}.memory_term_stats`);
+    }
     return counts;
   }
 
@@ -112,24 +120,21 @@ export class PostgresMemoryStore implements MemoryStore {
   async search(scope: Scope, query: SearchQuery): Promise<ScoredMemory[]> {
     // A text of filler words only ("recall memories") lists instead of matching nothing.
     const terms = searchTerms(query.text, query.synonyms);
-    const p = new SqlParams();
-    const m = `${this.#db.schema}.memories m`;
-    const visible = visibleTo(scope, this.#now(), p);
-    const filters = this.#filters(query, p);
+    const now = this.#now();
     if (terms.length > 0) {
-      // Words only (topicWords), joined with "or" so any word counts; websearch syntax never fails to parse.
-      const order = {
-        relevance: 'score DESC',
-        importance: 'm.importance DESC, score DESC',
-        recent: 'm.created_at DESC',
-      }[query.orderBy ?? 'relevance'];
-      const sql = `SELECT m.seq, ts_rank(m.search, q) AS score
-        FROM ${m} CROSS JOIN websearch_to_tsquery('english', ${p.add(terms.map((t) => (t.includes(' ') ? `"${t}"` : t)).join(' or '))}) AS q
-        WHERE m.search @@ q AND ${visible} ${filters} ORDER BY ${order} LIMIT ${p.add(query.limit)}`;
-      return this.#readAndTouch({ sql, params: p });
+      const hits = await this.#text.hits(
+        scope.namespace,
+        terms,
+        query,
+        (q) => `${visibleTo(scope, now, q)} ${this.#filters(query, q)}`,
+      );
+      return hits === null ? [] : this.#readAndTouch(hits);
     }
+    const p = new SqlParams();
+    const visible = visibleTo(scope, now, p);
+    const filters = this.#filters(query, p);
     const recent = query.orderBy === 'recent';
-    const sql = `SELECT m.seq, ${recent ? 'm.created_at' : 'm.importance'}::float8 AS score FROM ${m}
+    const sql = `SELECT m.seq, ${recent ? 'm.created_at' : 'm.importance'}::float8 AS score FROM ${this.#db.schema}.memories m
       WHERE ${visible} ${filters}
       ORDER BY ${recent ? 'm.created_at DESC' : 'm.importance DESC, m.created_at DESC'} LIMIT ${p.add(query.limit)}`;
     return this.#readAndTouch({ sql, params: p });

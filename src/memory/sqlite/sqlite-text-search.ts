@@ -4,65 +4,47 @@ import type { RowidRange } from './namespace-ranges.js';
 
 export interface TextCandidate {
   rowid: number;
-  /** BM25 relevance (higher is better) within the query that found it. */
+  /** BM25 relevance (higher is better). */
   score: number;
 }
 
-/**
- * Above this many matches a query is "broad": ranking all of them would cost time in
- * proportion to the namespace's size, so only this many are ranked (see candidates()).
- */
-export const BROAD_MATCHES = 2000;
+/** Matches ranked per page; a reader that finds enough visible ones on the first asks no more. */
+const PAGE = 500;
 
 /**
- * Turns topic words into ranked candidates of one namespace (a rowid range) with FTS5.
- * Costs are bounded: a query never ranks more than a few thousand rows however large the
- * namespace grows.
+ * Turns topic words into ranked candidates of one namespace (a rowid range) with FTS5's
+ * BM25 (content weighted 1, tags 0.5). Ranking is exact: FTS5 scores every match in C and
+ * SQLite's sorter keeps only the page asked for, so no row is built, fetched or sorted in
+ * JavaScript beyond that page.
  */
 export class SqliteTextSearch {
-  readonly #ranked: Statement;
-  readonly #count: Statement;
+  readonly #page: Statement;
+  readonly #all: Statement;
 
   constructor(db: SqliteDatabase) {
-    // Newest matches first, so a broad query ranks the most recent ones.
-    this.#ranked = db.prepare(
-      `SELECT rowid, -bm25(memories_fts, 1.0, 0.5) AS score FROM memories_fts
-       WHERE memories_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT ${BROAD_MATCHES}`,
-    );
-    this.#count = db
-      .prepare(
-        `SELECT count(*) FROM (
-           SELECT 1 FROM memories_fts WHERE memories_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ${BROAD_MATCHES})`,
-      )
-      .pluck();
+    const matches = `SELECT rowid, -bm25(memories_fts, 1.0, 0.5) AS score FROM memories_fts
+       WHERE memories_fts MATCH @match AND rowid BETWEEN @lo AND @hi`;
+    this.#page = db.prepare(`${matches} ORDER BY score DESC, rowid DESC LIMIT ${PAGE} OFFSET @offset`);
+    this.#all = db.prepare(matches);
   }
 
-  /**
-   * Candidates best first, in groups; a reader stops pulling once it has enough. When
-   * every match can be ranked, this is one group: exact BM25 over all the words. When there
-   * are more, words matching fewer than BROAD_MATCHES memories rank first (like stop words,
-   * very common words add little), and only if more are wanted, the most recent matches of
-   * all the words; if every word is that common, just the latter.
-   */
-  *candidates(range: RowidRange, words: readonly string[]): Generator<TextCandidate[]> {
-    if (this.#countMatches(range, words) < BROAD_MATCHES) {
-      yield this.#rank(range, words);
-      return;
+  /** Every match, best first, a page at a time. */
+  *ranked(range: RowidRange, words: readonly string[]): Generator<TextCandidate[]> {
+    for (let offset = 0; ; offset += PAGE) {
+      const page = this.#page.all({
+        match: matchExpression(words),
+        lo: range.lo,
+        hi: range.hi,
+        offset,
+      }) as TextCandidate[];
+      if (page.length > 0) yield page;
+      if (page.length < PAGE) return;
     }
-    const selective = words.filter((word) => this.#countMatches(range, [word]) < BROAD_MATCHES);
-    const rare = selective.length > 0 ? this.#rank(range, selective) : [];
-    if (rare.length > 0) yield rare;
-    const seen = new Set(rare.map((c) => c.rowid));
-    yield this.#rank(range, words).filter((c) => !seen.has(c.rowid));
   }
 
-  #countMatches(range: RowidRange, words: readonly string[]): number {
-    return this.#count.get(matchExpression(words), range.lo, range.hi) as number;
-  }
-
-  #rank(range: RowidRange, words: readonly string[]): TextCandidate[] {
-    const ranked = this.#ranked.all(matchExpression(words), range.lo, range.hi) as TextCandidate[];
-    return ranked.sort((a, b) => b.score - a.score);
+  /** Every match unordered, for orders other than relevance. */
+  all(range: RowidRange, words: readonly string[]): TextCandidate[] {
+    return this.#all.all({ match: matchExpression(words), lo: range.lo, hi: range.hi }) as TextCandidate[];
   }
 }
 

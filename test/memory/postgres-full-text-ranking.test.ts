@@ -1,0 +1,166 @@
+/**
+ * PostgreSQL's top-k full text against an exhaustive BM25 written here from the memories'
+ * own words (their tsvectors), independent of the postings, the counts and the pruning.
+ */
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { PostgresDatabase } from '../../src/memory/postgres/postgres-database.js';
+import type { ImportedMemory, MemoryStore, Scope } from '../../src/memory/store.js';
+import { onPostgresBackends } from './postgres-backends.js';
+import type { StoreUnderTest } from './memory-store-contract.js';
+
+const NAMESPACE = 'ranking';
+const alice: Scope = { namespace: NAMESPACE, agentId: 'alice' };
+const VOCABULARY = Array.from({ length: 300 }, (_, i) => `term${i}`);
+const K1 = 1.2;
+const B = 0.75;
+const AVERAGE_WORDS = 12;
+/** Most words common (hundreds of matches, past the first round's depth), a few rare. */
+const QUERIES = ['term0', 'term1 term2', 'term0 term250', 'term3 term7 term12', 'term5 term5 term40 term90'];
+
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+/** Words drawn with Zipf frequencies, so early words occur in many memories. */
+function corpus(size: number, namespace: string): ImportedMemory[] {
+  const next = random(size + namespace.length);
+  const weights = VOCABULARY.map((_, i) => 1 / (i + 1));
+  const total = weights.reduce((a, b) => a + b);
+  const word = () => {
+    let r = next() * total;
+    for (const [i, w] of weights.entries()) if ((r -= w) <= 0) return VOCABULARY[i]!;
+    return VOCABULARY[0]!;
+  };
+  return Array.from({ length: size }, (_, i) => ({
+    namespace,
+    agentId: i % 3 === 0 ? 'bob' : 'alice',
+    accessLevel: i % 6 === 0 ? 'private' : 'team',
+    content: Array.from({ length: 3 + Math.floor(next() * 12) }, word).join(' ') + ` note${i}`,
+    tags: next() < 0.3 ? [word()] : [],
+  }));
+}
+
+interface Scored {
+  id: string;
+  score: number;
+}
+
+/** BM25 over every memory of the namespace alice may read, computed from scratch. */
+async function exhaustive(db: PostgresDatabase, text: string): Promise<Scored[]> {
+  const { rows } = await db.pool.query<{
+    id: string;
+    agent_id: string;
+    access_level: string;
+    words: Array<{ lexeme: string; weights: string[] }>;
+  }>(
+    `SELECT id, agent_id, access_level, (SELECT json_agg(w) FROM unnest(search) w) AS words
+     FROM ${db.schema}.memories WHERE namespace = $1`,
+    [NAMESPACE],
+  );
+  const { rows: query } = await db.pool.query<{ lexeme: string }>(
+    `SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', $1))`,
+    [text],
+  );
+  const docs = rows.map((row) => {
+    const tf = new Map(
+      row.words.map((w) => [w.lexeme, w.weights.reduce((n, weight) => n + (weight === 'A' ? 1 : 0.5), 0)]),
+    );
+    return { ...row, tf, length: [...tf.values()].reduce((a, b) => a + b, 0) };
+  });
+  const idf = new Map(
+    query.map(({ lexeme }) => {
+      const df = docs.filter((d) => d.tf.has(lexeme)).length;
+      return [lexeme, Math.log(1 + (docs.length - df + 0.5) / (df + 0.5))];
+    }),
+  );
+  return docs
+    .filter((d) => d.agent_id === 'alice' || d.access_level !== 'private')
+    .map((d) => {
+      let score = 0;
+      for (const [lexeme, weight] of idf) {
+        const tf = d.tf.get(lexeme);
+        if (tf !== undefined) score += (weight * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * d.length) / AVERAGE_WORDS));
+      }
+      return { id: d.id, score };
+    })
+    .filter((d) => d.score > 0)
+    .sort((a, b) => b.score - a.score);
+}
+
+/** Same scores in the same places; ids must agree wherever a score is not tied with another. */
+async function expectSameTop(store: MemoryStore, db: PostgresDatabase, text: string, limit = 10) {
+  const expected = (await exhaustive(db, text)).slice(0, limit + 1);
+  const found = await store.search(alice, { text, limit });
+  expect(found.length, text).toBe(Math.min(limit, expected.length));
+  for (const [i, memory] of found.entries()) {
+    expect(memory.score, `${text} #${i + 1}`).toBeCloseTo(expected[i]!.score, 9);
+    const tied = expected.filter((e) => Math.abs(e.score - expected[i]!.score) < 1e-9).length > 1;
+    if (!tied) expect(memory.id, `${text} #${i + 1}`).toBe(expected[i]!.id);
+  }
+}
+
+onPostgresBackends('full-text ranking', (backend, fixture) => {
+  let subject: StoreUnderTest;
+  let db: PostgresDatabase;
+
+  beforeEach(async () => {
+    subject = await fixture.create();
+    db = await fixture.database();
+    const memories = [...corpus(1500, NAMESPACE), ...corpus(300, 'elsewhere')];
+    await subject.store.importMany(
+      memories,
+      memories.map(() => null),
+    );
+  });
+  afterEach(() => subject.cleanup());
+
+  it('returns the exhaustive BM25 top 10 for common and rare words', async () => {
+    for (const text of QUERIES) await expectSameTop(subject.store, db, text);
+    await expectSameTop(subject.store, db, 'term0 term1', 40);
+  });
+
+  it('stays exact after deletions and re-tagging change the counts', async () => {
+    const some = await subject.store.search(alice, { text: 'term0', limit: 60 });
+    for (const memory of some.slice(0, 30)) await subject.store.delete(alice, memory.id);
+    for (const memory of some.slice(30)) await subject.store.update(alice, memory.id, { tags: ['term250', 'term1'] });
+    for (const text of QUERIES) await expectSameTop(subject.store, db, text);
+  });
+
+  it("skips another agent's private memories however many of them rank best", async () => {
+    const hidden = Array.from({ length: 1100 }, (_, i) => ({
+      namespace: NAMESPACE,
+      agentId: 'carol',
+      accessLevel: 'private' as const,
+      content: `term0 term1 term0 term1 c${i}`,
+    }));
+    await subject.store.importMany(
+      hidden,
+      hidden.map(() => null),
+    );
+    await expectSameTop(subject.store, db, 'term0 term1');
+    await expectSameTop(subject.store, db, 'term1');
+  });
+
+  // Opening again takes a second connection, which PGlite's socket server does not serve.
+  if (backend === 'postgres')
+    it('indexes the memories of a store made before ranked full text when it is opened', async () => {
+      const s = db.schema;
+      // Back to version 5: no postings, counts or triggers; a GIN index on the tsvector.
+      await db.pool.query(`
+      DROP TABLE ${s}.memory_terms, ${s}.memory_term_stats;
+      DROP FUNCTION ${s}.memory_terms_inserted, ${s}.memory_terms_deleted, ${s}.memory_terms_updated CASCADE;
+      DROP FUNCTION ${s}.bm25_postings;
+      CREATE INDEX memories_search ON ${s}.memories USING gin (search);
+      DELETE FROM ${s}.schema_migrations WHERE version = 6;`);
+      await fixture.reopen({});
+      for (const text of QUERIES) await expectSameTop(subject.store, db, text);
+    });
+
+  it('matches nothing for words no memory of the namespace holds', async () => {
+    expect(await subject.store.search(alice, { text: 'nowhere', limit: 5 })).toEqual([]);
+  });
+});
