@@ -7,6 +7,13 @@ import type { ImportedMemory, MemoryStore, NewMemory, Scope, StoreResult } from 
 const BATCH = 32;
 /** Writes arriving within this window are embedded together. */
 const DEBOUNCE_MS = 20;
+/**
+ * A vector search waits for at most this many pending vectors of its namespace (two batches,
+ * about a second with the local model on two cores). A larger backlog, left by a bulk import,
+ * would stall the search for minutes: it is embedded in the background instead, and full text
+ * finds those memories meanwhile.
+ */
+export const SETTLE_AT_MOST = 64;
 /** Query vectors kept: a repeated query (after a write invalidated its cached result) skips the model. 2 MiB at 512-d. */
 const QUERY_VECTORS = 1000;
 
@@ -25,8 +32,9 @@ export interface EmbeddingBacklogOptions {
  * Keeps a slow embedder (a model, a remote API) off the write path. Writes are stored at
  * once without a vector and listed as pending by the store; their vectors are computed in
  * batches behind them. A vector search first settles its namespace's backlog, so it sees
- * every write made before it (read-your-writes), whichever process made it. A cheap
- * embedder (hashing) embeds inline instead.
+ * every write made before it (read-your-writes), whichever process made it, unless the
+ * backlog is a bulk import's (see SETTLE_AT_MOST). A cheap embedder (hashing) embeds inline
+ * instead.
  */
 export class EmbeddingBacklog {
   readonly #store: MemoryStore;
@@ -73,7 +81,9 @@ export class EmbeddingBacklog {
     const embeddings = this.deferred
       ? memories.map(() => null)
       : await this.#embedder.embedBatch(memories.map((m) => this.#prepare(m.content)));
-    return this.#store.importMany(memories, embeddings, onProgress);
+    const counts = await this.#store.importMany(memories, embeddings, onProgress);
+    if (this.deferred && counts.created > 0) this.#schedule();
+    return counts;
   }
 
   /** Computes every pending vector (of one namespace, or all) now; `onBatch` hears how many each batch did. */
@@ -89,7 +99,7 @@ export class EmbeddingBacklog {
 
   /** The query's vector, once everything written to the namespace so far has one. */
   async queryVector(namespace: string, text: string): Promise<Float32Array> {
-    if (this.deferred) await this.embedPending(namespace);
+    if (this.deferred) await this.#settle(namespace);
     const prepared = this.#prepare(text);
     let vector = this.#queryVectors.get(prepared);
     if (!vector) {
@@ -97,6 +107,20 @@ export class EmbeddingBacklog {
       this.#queryVectors.set(prepared, vector);
     }
     return vector;
+  }
+
+  /** Read-your-writes for vectors, when the namespace's backlog is small enough to wait for. */
+  async #settle(namespace: string): Promise<void> {
+    const pending = await this.#store.pendingEmbeddings(namespace, SETTLE_AT_MOST + 1);
+    if (pending.length <= SETTLE_AT_MOST) {
+      await this.embedPending(namespace);
+      return;
+    }
+    this.#logger?.info(
+      { namespace, embedder: this.#embedder.id },
+      `over ${SETTLE_AT_MOST} memories await vectors; searching without them while they are computed`,
+    );
+    this.#schedule();
   }
 
   /** The text the embedder is shown for `text`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/embeddings/embedder.js';
+import { SETTLE_AT_MOST } from '../../src/memory/embedding-backlog.js';
 import { deferredHashing } from '../helpers/embedders.js';
 import { createTestEngine } from '../helpers/engine.js';
 
@@ -28,5 +29,31 @@ describe('query vectors', () => {
     expect(embedder.shown.filter((text) => /connection pooling/.test(text))).toHaveLength(1);
     // The two memories were embedded once each, behind their writes.
     expect(embedder.shown.filter((text) => /pgbouncer|pool size/.test(text))).toHaveLength(2);
+  });
+});
+
+describe('a bulk import behind a vector search', () => {
+  it('does not make the search wait for its vectors: full text finds those memories meanwhile', async () => {
+    const inner = deferredHashing();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    // Memories' vectors wait for the gate; the query's own vector does not.
+    const embedder: Embedder = { ...inner, embedBatch: async (texts) => (await gate, inner.embedBatch(texts)) };
+    const engine = await createTestEngine({ embedder });
+    const context = { namespace: 'team', agentId: 'alice' };
+    const memories = Array.from({ length: SETTLE_AT_MOST + 50 }, (_, i) => ({
+      ...context,
+      content: i === 7 ? 'pgbouncer runs in transaction pooling mode' : `imported note number ${i}`,
+    }));
+    await engine.importMemories(memories);
+
+    const found = await engine.execute('search for pgbouncer pooling', { context, useCache: false });
+    expect(found.success).toBe(true);
+    expect(JSON.stringify(found.result)).toContain('pgbouncer runs in transaction pooling mode');
+    expect(await engine.store.pendingEmbeddings('team', 1000)).toHaveLength(memories.length);
+
+    open(); // the background batches go through
+    await expect.poll(() => engine.store.pendingEmbeddings('team', 1000), { timeout: 10_000 }).toEqual([]);
+    await engine.close();
   });
 });
