@@ -1,8 +1,9 @@
-/** SQLite-specific behaviour beyond the shared contract: exact full-text ranking at scale, vectors across connections. */
+/** SQLite-specific behaviour beyond the shared contract: full-text ranking at scale, vectors across connections. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HashingEmbedder } from '../../src/embeddings/hashing-embedder.js';
 import { openSqliteDatabase, type SqliteDatabase } from '../../src/memory/sqlite/database.js';
+import { BROAD_MATCHES } from '../../src/memory/sqlite/sqlite-text-search.js';
 import { SqliteMemoryStore } from '../../src/memory/sqlite/sqlite-memory-store.js';
 import type { ImportedMemory } from '../../src/memory/store.js';
 import { tempDir } from '../helpers/engine.js';
@@ -40,7 +41,7 @@ describe('SQLite full-text search at scale', () => {
     ).filter((m) => m.agent_id === agentId || m.access_level !== 'private');
   }
 
-  it('returns the exhaustive BM25 top 10 however many memories match, skipping what the agent may not see', async () => {
+  it('returns the exhaustive BM25 top 10 up to BROAD_MATCHES matches, skipping what the agent may not see', async () => {
     const { db, store } = open();
     const words = ['cache', 'latency', 'index', 'deploy', 'token'];
     await seed(store, [
@@ -73,6 +74,32 @@ describe('SQLite full-text search at scale', () => {
     ]);
     const byImportance = await store.search(scope, { text: 'common', limit: 1, orderBy: 'importance' });
     expect(byImportance[0]!.importance).toBe(0.9);
+    db.close();
+  });
+
+  const common = (i: number): ImportedMemory => ({ ...scope, content: `common word filler ${i}` });
+
+  it('ranks rarer words first when a common word matches more than can be ranked', async () => {
+    const { db, store } = open();
+    await seed(store, [
+      { ...scope, content: 'common and rare together' },
+      ...Array.from({ length: BROAD_MATCHES + 500 }, (_, i) => common(i)),
+    ]);
+    const found = await store.search(scope, { text: 'common rare', limit: 5 });
+    expect(found[0]!.content).toBe('common and rare together');
+    expect(found).toHaveLength(5);
+    db.close();
+  });
+
+  it('ranks the most recent matches when every word is common', async () => {
+    const { db, store } = open();
+    await seed(
+      store,
+      Array.from({ length: BROAD_MATCHES + 500 }, (_, i) => common(i)),
+    );
+    const found = await store.search(scope, { text: 'common', limit: 3 });
+    const numbers = found.map((m) => Number(m.content.split(' ').pop()));
+    for (const n of numbers) expect(n).toBeGreaterThanOrEqual(500);
     db.close();
   });
 

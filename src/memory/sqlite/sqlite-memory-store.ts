@@ -140,7 +140,7 @@ export class SqliteMemoryStore implements MemoryStore {
       const range = this.#namespaces.find(scope.namespace);
       if (!range) return [];
       const orderBy = query.orderBy ?? 'relevance';
-      const candidates = orderBy === 'relevance' ? this.#text.ranked(range, terms) : [this.#text.all(range, terms)];
+      const candidates = orderBy === 'relevance' ? this.#text.candidates(range, terms) : [this.#text.all(range, terms)];
       const rows = this.#fetchCandidates(scope, query, candidates, orderBy);
       return this.#touch(rows) as ScoredMemory[];
     });
@@ -310,7 +310,8 @@ export class SqliteMemoryStore implements MemoryStore {
     orderBy: NonNullable<SearchQuery['orderBy']>,
   ): MemoryRow[] {
     const { filters, values } = filterClauses(query);
-    // Relevance keeps the candidates' order (j.key is the position in the batch).
+    // Relevance keeps the candidates' order (j.key is the position in the batch): scores of
+    // text candidates ranked over different word sets (see SqliteTextSearch) do not compare.
     const order = { relevance: 'j.key', importance: 'm.importance DESC, j.key', recent: 'm.created_at DESC' }[orderBy];
     // CROSS JOIN fixes the join order: look up each candidate by rowid, never scan the namespace.
     const fetch = this.#statement(
