@@ -30,7 +30,7 @@ interface Group {
 
 /**
  * Abbreviations and synonyms of software engineering (see software-lexicon.ts), used to widen
- * a query on both paths: extra full-text terms (SQLite FTS5 and PostgreSQL alike), and the
+ * a query on both paths: extra full-text terms (SQLite and PostgreSQL alike), and the
  * spelled-out forms added to the text a sentence encoder embeds, for memories and queries both.
  */
 export class Lexicon {

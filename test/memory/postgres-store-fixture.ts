@@ -44,7 +44,9 @@ export function postgresStoreFixture(
         store,
         advance: (ms) => void (now += ms),
         cleanup: async () => {
-          await db.pool.query(`TRUNCATE ${db.schema}.memories, ${db.schema}.memory_terms, ${db.schema}.memory_term_stats CASCADE`);
+          await db.pool.query(
+            `TRUNCATE ${db.schema}.memories, ${db.schema}.memory_terms, ${db.schema}.memory_term_stats CASCADE`,
+          );
         },
       };
     },

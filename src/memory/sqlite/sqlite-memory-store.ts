@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import { StoreUnavailableError } from '../../errors.js';
 import { mergeMemory, patchMemory, prepareMemory, searchTerms, type PreparedMemory } from '../records.js';
 import type {
   EmbeddingInput,
@@ -24,12 +23,8 @@ import { SqliteEmbeddingMigration } from './sqlite-embedding-migration.js';
 import { SqliteTextSearch } from './sqlite-text-search.js';
 import { SqliteVectors } from './sqlite-vectors.js';
 import { columns, toMemory, type MemoryRow } from './rows.js';
-
-/** Live and readable by the scope's agent; `m` is the memories alias. */
-const VISIBLE = `m.namespace = @namespace
-  AND (m.expires_at IS NULL OR m.expires_at > @now)
-  AND (@admin = 1 OR m.agent_id = @agentId OR m.access_level IN ('team', 'public')
-       OR (m.access_level = 'shared' AND EXISTS (SELECT 1 FROM json_each(m.shared_with) WHERE value = @agentId)))`;
+import { guarded } from './sqlite-errors.js';
+import { VISIBLE, filterClauses } from './sqlite-read-queries.js';
 
 const EXPORT_PAGE = 500;
 const PROGRESS_EVERY = 500;
@@ -84,7 +79,7 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async pendingEmbeddings(namespace: string | undefined, limit: number): Promise<PendingEmbedding[]> {
-    return this.#guard(() => this.#vectors.pending(namespace, limit));
+    return guarded(() => this.#vectors.pending(namespace, limit));
   }
 
   async setEmbeddings(items: readonly EmbeddingInput[]): Promise<number> {
@@ -100,7 +95,7 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async get(scope: Scope, id: string): Promise<Memory | null> {
-    return this.#guard(() => {
+    return guarded(() => {
       const row = this.#statement(`SELECT m.* FROM memories m WHERE m.id = @id AND ${VISIBLE}`).get({
         ...this.#params(scope),
         id,
@@ -133,7 +128,7 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async search(scope: Scope, query: SearchQuery): Promise<ScoredMemory[]> {
-    return this.#guard(() => {
+    return guarded(() => {
       const terms = searchTerms(query.text, query.synonyms);
       // A text of filler words only ("recall memories") lists instead of matching nothing.
       if (terms.length === 0) return this.#list(scope, query);
@@ -147,7 +142,7 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async nearest(scope: Scope, query: NearestQuery): Promise<ScoredMemory[]> {
-    return this.#guard(() => {
+    return guarded(() => {
       const index = this.#vectors.index(scope.namespace);
       let k = query.limit * KNN_OVERFETCH + 16;
       for (;;) {
@@ -161,7 +156,7 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async count(scope: Scope): Promise<number> {
-    return this.#guard(
+    return guarded(
       () =>
         this.#statement(`SELECT count(*) FROM memories m WHERE ${VISIBLE}`).pluck().get(this.#params(scope)) as number,
     );
@@ -174,7 +169,7 @@ export class SqliteMemoryStore implements MemoryStore {
     );
     for (let after = 0; ;) {
       // Paged rather than iterated: better-sqlite3 locks the connection while a cursor is open.
-      const rows = this.#guard(
+      const rows = guarded(
         () => page.all({ after, now: this.#now(), ...(namespace !== undefined && { namespace }) }) as MemoryRow[],
       );
       for (const row of rows) yield toMemory(row);
@@ -194,7 +189,7 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async ping(): Promise<void> {
-    this.#guard(() => this.#statement('SELECT 1').get());
+    guarded(() => this.#statement('SELECT 1').get());
   }
 
   async close(): Promise<void> {
@@ -367,7 +362,7 @@ export class SqliteMemoryStore implements MemoryStore {
 
   /** A write transaction; the vector index hears of it only once it has committed. */
   #write<T>(operation: () => T): T {
-    return this.#guard(() => {
+    return guarded(() => {
       try {
         const result = this.#db.transaction(operation).immediate();
         this.#vectors.commit();
@@ -379,44 +374,4 @@ export class SqliteMemoryStore implements MemoryStore {
       }
     });
   }
-
-  #guard<T>(operation: () => T): T {
-    try {
-      return operation();
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|READONLY)/.test(code)) {
-        throw new StoreUnavailableError(`SQLite store unavailable (${code}): ${(error as Error).message}`, {
-          cause: error,
-        });
-      }
-      if (error instanceof TypeError && /database connection is not open/.test(error.message)) {
-        throw new StoreUnavailableError('SQLite store is closed', { cause: error });
-      }
-      throw error;
-    }
-  }
-}
-
-function filterClauses(query: Omit<SearchQuery, 'text' | 'limit' | 'orderBy'>): {
-  filters: string;
-  values: Record<string, unknown>;
-} {
-  const clauses: string[] = [];
-  const values: Record<string, unknown> = {};
-  (query.tags ?? []).forEach((tag, i) => {
-    clauses.push(
-      `EXISTS (SELECT 1 FROM memory_tags t WHERE t.namespace = m.namespace AND t.tag = @tag${i} AND t.memory_rowid = m.rowid)`,
-    );
-    values[`tag${i}`] = tag.trim().toLowerCase();
-  });
-  if (query.minImportance !== undefined) {
-    clauses.push('m.importance >= @minImportance');
-    values['minImportance'] = query.minImportance;
-  }
-  if (query.createdAfter !== undefined) {
-    clauses.push('m.created_at >= @createdAfter');
-    values['createdAfter'] = query.createdAfter;
-  }
-  return { filters: clauses.map((c) => `AND ${c}`).join(' '), values };
 }
