@@ -48,7 +48,17 @@ async function compareAt(size) {
   // peer's create_entities in batches of 500 through its MCP server (start-up included).
   const importFile = join(work, `notes-${size}.jsonl`);
   writeFileSync(importFile, notes.map((n) => JSON.stringify(importLine(n))).join('\n'));
-  const oursLoad = timeProcess(['--db', dbFile, 'memory', 'import', importFile]);
+  const oursLoad = timeProcess([
+    '--db',
+    dbFile,
+    '--namespace',
+    NAMESPACE,
+    '--agent',
+    AGENT,
+    'memory',
+    'import',
+    importFile,
+  ]);
   let peerLoadMs = null;
   if (size <= 10_000) {
     const started = performance.now();
@@ -82,6 +92,11 @@ async function compareAt(size) {
   const oursSearch = (q) => ours.client.callTool({ name: 'search_memories', arguments: { query: q, limit: 10 } });
   const peerSearch = (q) => peer.client.callTool({ name: 'search_nodes', arguments: { query: q } });
   for (const q of queries.slice(0, 5)) await Promise.all([oursSearch(q), peerSearch(q)]); // warm-up
+  // Both must find what was loaded, or the comparison would time empty searches.
+  const [oursFound, peerFound] = await Promise.all([oursSearch(queries[0]), peerSearch(queries[0])]);
+  if (!/"content"/.test(JSON.stringify(oursFound.content)) || !/observations/.test(JSON.stringify(peerFound.content))) {
+    throw new Error(`a search for '${queries[0]}' found nothing: the data did not load where the servers look`);
+  }
   const oursTimes = [];
   const peerTimes = [];
   for (let round = 0; round < (ROUNDS[size] ?? 1); round++) {
