@@ -94,7 +94,8 @@ async function compareAt(size) {
   for (const q of queries.slice(0, 5)) await Promise.all([oursSearch(q), peerSearch(q)]); // warm-up
   // Both must find what was loaded, or the comparison would time empty searches.
   const [oursFound, peerFound] = await Promise.all([oursSearch(queries[0]), peerSearch(queries[0])]);
-  if (!/"content"/.test(JSON.stringify(oursFound.content)) || !/observations/.test(JSON.stringify(peerFound.content))) {
+  const text = (reply) => reply.content?.[0]?.text ?? '';
+  if (!(JSON.parse(text(oursFound)).count > 0) || !text(peerFound).includes('observations')) {
     throw new Error(`a search for '${queries[0]}' found nothing: the data did not load where the servers look`);
   }
   const oursTimes = [];
