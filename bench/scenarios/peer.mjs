@@ -48,17 +48,9 @@ async function compareAt(size) {
   // peer's create_entities in batches of 500 through its MCP server (start-up included).
   const importFile = join(work, `notes-${size}.jsonl`);
   writeFileSync(importFile, notes.map((n) => JSON.stringify(importLine(n))).join('\n'));
-  const oursLoad = timeProcess([
-    '--db',
-    dbFile,
-    '--namespace',
-    NAMESPACE,
-    '--agent',
-    AGENT,
-    'memory',
-    'import',
-    importFile,
-  ]);
+  // The same database, namespace and agent for the import and the server.
+  const ourFlags = ['--db', dbFile, '--namespace', NAMESPACE, '--agent', AGENT];
+  const oursLoad = timeProcess([...ourFlags, 'memory', 'import', importFile]);
   let peerLoadMs = null;
   if (size <= 10_000) {
     const started = performance.now();
@@ -78,16 +70,7 @@ async function compareAt(size) {
   }
 
   // Search: both servers up side by side, each query sent to one then the other.
-  const ours = await connect(process.execPath, [
-    CLI,
-    '--db',
-    dbFile,
-    '--namespace',
-    NAMESPACE,
-    '--agent',
-    AGENT,
-    'mcp',
-  ]);
+  const ours = await connect(process.execPath, [CLI, ...ourFlags, 'mcp']);
   const peer = await connect(process.execPath, [peerEntry], { MEMORY_FILE_PATH: peerFile });
   const oursSearch = (q) => ours.client.callTool({ name: 'search_memories', arguments: { query: q, limit: 10 } });
   const peerSearch = (q) => peer.client.callTool({ name: 'search_nodes', arguments: { query: q } });

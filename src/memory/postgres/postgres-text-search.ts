@@ -32,15 +32,14 @@ interface Round {
 }
 
 /**
- * Top-k BM25 over the postings kept by migration 6, without scoring every match. Each round
- * reads the `depth` highest-impact postings of every query word, scores the memories found
- * exactly (all their query words), and stops once the k-th visible score reaches what any
- * memory not yet seen could score: the sum over words of IDF × the last impact read (the
- * threshold algorithm). One word, or a rare one beside common ones, settles in the first
- * round. Several words that are each common need deeper rounds, and past the last depth
- * every posting of the words is summed in one pass (index-only), which is cheaper than
- * looking up thousands of candidates one by one. Equal scores may come in another order
- * than an exhaustive ranking would give them.
+ * Top-k BM25 over the postings kept by migration 6, without scoring every match. A round
+ * reads the highest-impact postings of every query word, scores the memories found exactly
+ * (all their query words), and stops once the k-th visible score reaches what any memory not
+ * yet seen could score: the sum over words of IDF × the last impact read (the threshold
+ * algorithm). One word settles in the first round; a rare word beside common ones in a second
+ * that reads the rare word's list to its end. Several words that are each common would need
+ * thousands of candidates looked up one by one, so their whole lists are summed instead in one
+ * index-only pass. Equal scores may come in another order than an exhaustive ranking gives.
  */
 export class PostgresTextSearch {
   readonly #db: PostgresDatabase;
