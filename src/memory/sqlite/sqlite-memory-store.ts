@@ -58,7 +58,10 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async store(scope: Scope, input: NewMemory, embedding: Float32Array | null): Promise<StoreResult> {
-    return this.#write(() => this.#upsert(scope, input, embedding));
+    return this.#write(() => {
+      const { rowid, created } = this.#upsert(scope, input, embedding);
+      return { memory: this.#byRowid(rowid), created };
+    });
   }
 
   async importMany(
@@ -197,7 +200,8 @@ export class SqliteMemoryStore implements MemoryStore {
     this.#vectors.clear();
   }
 
-  #upsert(scope: Scope, input: NewMemory, embedding: Float32Array | null): StoreResult {
+  /** Writes one memory; the caller reads it back if it needs it (an import does not). */
+  #upsert(scope: Scope, input: NewMemory, embedding: Float32Array | null): { rowid: number; created: boolean } {
     const now = this.#now();
     const prepared = prepareMemory(input, now);
     const existing = this.#statement(
@@ -206,7 +210,7 @@ export class SqliteMemoryStore implements MemoryStore {
 
     if (existing && (existing.expires_at === null || existing.expires_at > now)) {
       this.#rewrite(existing.rowid, scope.namespace, mergeMemory(toMemory(existing), input, prepared));
-      return { memory: this.#byRowid(existing.rowid), created: false };
+      return { rowid: existing.rowid, created: false };
     }
     // An expired duplicate is invisible; replace it rather than resurrect its old fields.
     if (existing) this.#remove([existing]);
@@ -226,10 +230,10 @@ export class SqliteMemoryStore implements MemoryStore {
       now,
       createdAt: prepared.createdAt,
     });
-    this.#writeTags(rowid, scope.namespace, prepared);
+    this.#insertTags(rowid, scope.namespace, prepared);
     if (embedding) this.#vectors.insert(scope.namespace, rowid, quantize(embedding));
     else this.#vectors.markPending(scope.namespace, rowid);
-    return { memory: this.#byRowid(rowid), created: true };
+    return { rowid, created: true };
   }
 
   /** Writes every field but the content (which identifies the memory) over a stored row. */
@@ -249,8 +253,12 @@ export class SqliteMemoryStore implements MemoryStore {
     return toMemory(this.#statement('SELECT * FROM memories WHERE rowid = ?').get(rowid) as MemoryRow);
   }
 
-  #writeTags(rowid: number, namespace: string, { tags, importance }: PreparedMemory): void {
+  #writeTags(rowid: number, namespace: string, prepared: PreparedMemory): void {
     this.#statement('DELETE FROM memory_tags WHERE memory_rowid = ?').run(rowid);
+    this.#insertTags(rowid, namespace, prepared);
+  }
+
+  #insertTags(rowid: number, namespace: string, { tags, importance }: PreparedMemory): void {
     const insert = this.#statement(
       'INSERT INTO memory_tags (namespace, tag, memory_rowid, importance) VALUES (?, ?, ?, ?)',
     );

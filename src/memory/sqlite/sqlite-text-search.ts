@@ -48,8 +48,11 @@ export class SqliteTextSearch {
    * if every word is that common, just the latter.
    */
   *candidates(range: RowidRange, words: readonly string[]): Generator<TextCandidate[]> {
-    if (this.#countMatches(range, words) <= BROAD_MATCHES) {
-      yield* this.#ranked(range, words);
+    // Most queries match less than a page: ranking it is also the count.
+    const first = this.#page.all({ ...params(range, words), offset: 0 }) as TextCandidate[];
+    if (first.length < PAGE || this.#countMatches(range, words) <= BROAD_MATCHES) {
+      if (first.length > 0) yield first;
+      if (first.length === PAGE) yield* this.#ranked(range, words, PAGE);
       return;
     }
     const selective = words.filter((word) => this.#countMatches(range, [word]) <= BROAD_MATCHES);
@@ -69,8 +72,8 @@ export class SqliteTextSearch {
     return this.#newest.all(params(range, words)) as TextCandidate[];
   }
 
-  *#ranked(range: RowidRange, words: readonly string[]): Generator<TextCandidate[]> {
-    for (let offset = 0; ; offset += PAGE) {
+  *#ranked(range: RowidRange, words: readonly string[], from = 0): Generator<TextCandidate[]> {
+    for (let offset = from; ; offset += PAGE) {
       const page = this.#page.all({ ...params(range, words), offset }) as TextCandidate[];
       if (page.length > 0) yield page;
       if (page.length < PAGE) return;
