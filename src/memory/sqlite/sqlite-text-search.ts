@@ -14,8 +14,12 @@ export interface TextCandidate {
  * candidates()): at 100,000 memories a word in a third of them would otherwise cost 48 ms.
  */
 export const BROAD_MATCHES = 5000;
-/** Matches ranked per page; a reader that finds enough visible ones on the first asks no more. */
-const PAGE = 500;
+/**
+ * Matches ranked in the first page; each later page is four times larger. Most readers find
+ * enough visible ones in the first, and a small page keeps SQLite's sorter and the rows handed
+ * to JavaScript small (at 3,500 matches, 2.8 ms for 50 against 4.2 ms for 500).
+ */
+const FIRST_PAGE = 50;
 
 /**
  * Turns topic words into ranked candidates of one namespace (a rowid range) with FTS5's BM25
@@ -24,14 +28,18 @@ const PAGE = 500;
  */
 export class SqliteTextSearch {
   readonly #page: Statement;
+  readonly #newestPage: Statement;
   readonly #newest: Statement;
   readonly #count: Statement;
 
   constructor(db: SqliteDatabase) {
     const matches = `SELECT rowid, -bm25(memories_fts, 1.0, 0.5) AS score FROM memories_fts
        WHERE memories_fts MATCH @match AND rowid BETWEEN @lo AND @hi`;
-    this.#page = db.prepare(`${matches} ORDER BY score DESC, rowid DESC LIMIT ${PAGE} OFFSET @offset`);
-    this.#newest = db.prepare(`${matches} ORDER BY rowid DESC LIMIT ${BROAD_MATCHES}`);
+    const newest = `${matches} ORDER BY rowid DESC LIMIT ${BROAD_MATCHES}`;
+    const page = 'ORDER BY score DESC, rowid DESC LIMIT @size OFFSET @offset';
+    this.#page = db.prepare(`${matches} ${page}`);
+    this.#newestPage = db.prepare(`SELECT rowid, score FROM (${newest}) ${page}`);
+    this.#newest = db.prepare(newest);
     this.#count = db
       .prepare(
         `SELECT count(*) FROM (
@@ -41,30 +49,29 @@ export class SqliteTextSearch {
   }
 
   /**
-   * Candidates best first, in groups; a reader stops pulling once it has enough. When every
-   * match can be ranked, exact BM25 over all the words, a page at a time. When there are more,
-   * words matching at most BROAD_MATCHES memories rank first (like stop words, very common
-   * words add little), and only if more are wanted, the most recent matches of all the words;
-   * if every word is that common, just the latter.
+   * Candidates best first, in pages; a reader stops pulling once it has enough. When every
+   * match can be ranked, exact BM25 over all the words. When there are more, words matching at
+   * most BROAD_MATCHES memories rank first (like stop words, very common words add little),
+   * and only if more are wanted, the most recent matches of all the words; if every word is
+   * that common, just the latter.
    */
   *candidates(range: RowidRange, words: readonly string[]): Generator<TextCandidate[]> {
-    // Most queries match less than a page: ranking it is also the count.
-    const first = this.#page.all({ ...params(range, words), offset: 0 }) as TextCandidate[];
-    if (first.length < PAGE || this.#countMatches(range, words) <= BROAD_MATCHES) {
-      if (first.length > 0) yield first;
-      if (first.length === PAGE) yield* this.#ranked(range, words, PAGE);
+    if (this.#countMatches(range, words) <= BROAD_MATCHES) {
+      yield* this.#pages(this.#page, params(range, words));
       return;
     }
     const selective = words.filter((word) => this.#countMatches(range, [word]) <= BROAD_MATCHES);
     const seen = new Set<number>();
     if (selective.length > 0) {
-      for (const page of this.#ranked(range, selective)) {
+      for (const page of this.#pages(this.#page, params(range, selective))) {
         for (const c of page) seen.add(c.rowid);
         yield page;
       }
     }
-    const newest = this.#newest.all(params(range, words)) as TextCandidate[];
-    yield newest.filter((c) => !seen.has(c.rowid)).sort((a, b) => b.score - a.score);
+    for (const page of this.#pages(this.#newestPage, params(range, words))) {
+      const fresh = page.filter((c) => !seen.has(c.rowid));
+      if (fresh.length > 0) yield fresh;
+    }
   }
 
   /** Every match, unordered, for orders other than relevance (the newest BROAD_MATCHES if more). */
@@ -72,11 +79,11 @@ export class SqliteTextSearch {
     return this.#newest.all(params(range, words)) as TextCandidate[];
   }
 
-  *#ranked(range: RowidRange, words: readonly string[], from = 0): Generator<TextCandidate[]> {
-    for (let offset = from; ; offset += PAGE) {
-      const page = this.#page.all({ ...params(range, words), offset }) as TextCandidate[];
+  *#pages(statement: Statement, query: ReturnType<typeof params>): Generator<TextCandidate[]> {
+    for (let offset = 0, size = FIRST_PAGE; ; offset += size, size *= 4) {
+      const page = statement.all({ ...query, offset, size }) as TextCandidate[];
       if (page.length > 0) yield page;
-      if (page.length < PAGE) return;
+      if (page.length < size) return;
     }
   }
 
