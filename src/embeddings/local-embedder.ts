@@ -25,6 +25,8 @@ type WorkerMessage =
   | { type: 'network'; what: string };
 
 interface Request {
+  /** The thread it was sent to: only that thread's loss fails it. */
+  worker: Worker;
   resolve(vectors: Float32Array[]): void;
   reject(error: Error): void;
 }
@@ -88,7 +90,7 @@ export class LocalEmbedder implements Embedder {
     const id = this.#nextId++;
     if (this.#requests.size === 0) worker.ref();
     return new Promise((resolve, reject) => {
-      this.#requests.set(id, { resolve, reject });
+      this.#requests.set(id, { worker, resolve, reject });
       worker.postMessage({ id, texts });
     });
   }
@@ -120,11 +122,17 @@ export class LocalEmbedder implements Embedder {
     return request;
   }
 
-  /** The worker died or was stopped: what was waiting fails, and the next embed starts afresh. */
+  /**
+   * A worker died or was stopped: what was waiting on it fails, and the next embed starts
+   * afresh. Requests already sent to a newer worker (after a close) are not its to fail.
+   */
   #lost(worker: Worker, cause: Error): void {
     if (this.#worker === worker) this.#worker = undefined;
     const error = new EmbeddingProviderError(`local embedder: ${cause.message}`, { cause });
-    for (const request of this.#requests.values()) request.reject(error);
-    this.#requests.clear();
+    for (const [id, request] of this.#requests) {
+      if (request.worker !== worker) continue;
+      this.#requests.delete(id);
+      request.reject(error);
+    }
   }
 }

@@ -72,6 +72,17 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
     await own.close();
   });
 
+  it('does not fail a request sent to the new thread when the stopped one exits after it', async () => {
+    const own = new LocalEmbedder();
+    const pending = own.embed('first');
+    const closing = own.close(); // the old thread's exit is reported after the next embed starts
+    const next = own.embed('sent to the new thread');
+    await expect(pending).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await closing;
+    expect(await next).toHaveLength(512);
+    await own.close();
+  });
+
   describe('in the engine', () => {
     let engine: PatternExecutionEngine;
     const store = (content: string, tags: string[] = []) =>
