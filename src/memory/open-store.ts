@@ -45,8 +45,11 @@ export async function openStore(target: DatabaseTarget, options: OpenStoreOption
       executionLog: new SqliteExecutionLog(db),
       auditLog: new SqliteAuditLog(db),
       close: async () => {
-        await store.close();
-        db.close();
+        try {
+          await store.close();
+        } finally {
+          db.close();
+        }
       },
     };
   }

@@ -19,6 +19,7 @@ import type {
 import { quantize } from '../vector-index.js';
 import type { SqliteDatabase } from './database.js';
 import { NamespaceRanges } from './namespace-ranges.js';
+import { AccessCounts } from './access-counts.js';
 import { SqliteEmbeddingMigration } from './sqlite-embedding-migration.js';
 import { SqliteTextSearch } from './sqlite-text-search.js';
 import { SqliteVectors } from './sqlite-vectors.js';
@@ -48,6 +49,7 @@ export class SqliteMemoryStore implements MemoryStore {
   readonly #text: SqliteTextSearch;
   readonly #vectors: SqliteVectors;
   readonly #namespaces: NamespaceRanges;
+  readonly #accesses: AccessCounts;
 
   constructor(db: SqliteDatabase, options: SqliteMemoryStoreOptions = {}) {
     this.#db = db;
@@ -55,6 +57,7 @@ export class SqliteMemoryStore implements MemoryStore {
     this.#text = new SqliteTextSearch(db);
     this.#vectors = new SqliteVectors(db);
     this.#namespaces = new NamespaceRanges(db);
+    this.#accesses = new AccessCounts(db, () => this.#write(() => {}));
   }
 
   async store(scope: Scope, input: NewMemory, embedding: Float32Array | null): Promise<StoreResult> {
@@ -175,7 +178,7 @@ export class SqliteMemoryStore implements MemoryStore {
       const rows = guarded(
         () => page.all({ after, now: this.#now(), ...(namespace !== undefined && { namespace }) }) as MemoryRow[],
       );
-      for (const row of rows) yield toMemory(row);
+      for (const row of rows) yield toMemory(this.#accesses.current(row));
       if (rows.length < EXPORT_PAGE) return;
       after = rows[rows.length - 1]!.rowid;
     }
@@ -196,6 +199,8 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async close(): Promise<void> {
+    this.#accesses.stop();
+    if (this.#accesses.size > 0) this.#write(() => {});
     this.#statements.clear();
     this.#vectors.clear();
   }
@@ -250,7 +255,9 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   #byRowid(rowid: number): Memory {
-    return toMemory(this.#statement('SELECT * FROM memories WHERE rowid = ?').get(rowid) as MemoryRow);
+    return toMemory(
+      this.#accesses.current(this.#statement('SELECT * FROM memories WHERE rowid = ?').get(rowid) as MemoryRow),
+    );
   }
 
   #writeTags(rowid: number, namespace: string, prepared: PreparedMemory): void {
@@ -341,15 +348,10 @@ export class SqliteMemoryStore implements MemoryStore {
     return rows;
   }
 
-  /** Records the read, and returns the memories as the reader now sees them. */
+  /** Counts the read (see AccessCounts), and returns the memories as the reader now sees them. */
   #touch(rows: MemoryRow[]): Array<Memory & { score?: number }> {
-    if (rows.length === 0) return [];
-    const now = this.#now();
-    this.#statement(
-      'UPDATE memories SET accessed_at = @now, access_count = access_count + 1 WHERE rowid IN (SELECT value FROM json_each(@rowids))',
-    ).run({ now, rowids: JSON.stringify(rows.map((r) => r.rowid)) });
-    return rows.map((row) => {
-      const memory = toMemory({ ...row, accessed_at: now, access_count: row.access_count + 1 });
+    return this.#accesses.read(rows, this.#now()).map((row) => {
+      const memory = toMemory(row);
       return row.score === undefined ? memory : { ...memory, score: row.score };
     });
   }
@@ -372,10 +374,17 @@ export class SqliteMemoryStore implements MemoryStore {
   #write<T>(operation: () => T): T {
     return guarded(() => {
       try {
-        const result = this.#db.transaction(operation).immediate();
+        const result = this.#db
+          .transaction(() => {
+            this.#accesses.writePending();
+            return operation();
+          })
+          .immediate();
+        this.#accesses.committed();
         this.#vectors.commit();
         return result;
       } catch (error) {
+        this.#accesses.rolledBack();
         this.#vectors.rollback();
         this.#namespaces.reset();
         throw error;
