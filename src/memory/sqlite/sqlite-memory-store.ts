@@ -337,10 +337,12 @@ export class SqliteMemoryStore implements MemoryStore {
       ).map(({ position, ...row }) => ({ ...row, score: batch[position]!.score }));
 
     if (orderBy !== 'relevance') return lookup([...groups].flat(), query.limit);
-    const batchSize = Math.max(query.limit * 3, 30);
+    // Each row read costs a few microseconds: the first batch is what a reader who may see
+    // everything needs, and each later one twice the last, in case many are hidden from it.
+    let batchSize = query.limit + 2;
     const rows: MemoryRow[] = [];
     for (const group of groups) {
-      for (let start = 0; start < group.length && rows.length < query.limit; start += batchSize) {
+      for (let start = 0; start < group.length && rows.length < query.limit; start += batchSize, batchSize *= 2) {
         rows.push(...lookup(group.slice(start, start + batchSize), query.limit - rows.length));
       }
       if (rows.length >= query.limit) break;
