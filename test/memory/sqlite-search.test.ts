@@ -191,3 +191,67 @@ describe('SQLite vectors across connections', () => {
     db.close();
   });
 });
+
+describe('SQLite full-text index kept by the store', () => {
+  /** Rowids the FTS5 index holds for a word, whatever the memories table says. */
+  const indexed = (db: SqliteDatabase, word: string) =>
+    db.prepare('SELECT rowid FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rowid').pluck().all(`"${word}"`);
+  const rowidOf = (db: SqliteDatabase, id: string) =>
+    db.prepare('SELECT rowid FROM memories WHERE id = ?').pluck().get(id);
+
+  async function checkIndexFollowsWrites(db: SqliteDatabase, store: SqliteMemoryStore) {
+    const { memory } = await store.store(scope, { content: 'rotate the signing keys', tags: ['oldtag'] }, null);
+    const rowid = rowidOf(db, memory.id);
+    expect(indexed(db, 'signing')).toEqual([rowid]);
+    expect(indexed(db, 'oldtag')).toEqual([rowid]);
+
+    await store.update(scope, memory.id, { tags: ['newtag'] });
+    expect(indexed(db, 'oldtag')).toEqual([]);
+    expect(indexed(db, 'newtag')).toEqual([rowid]);
+    expect(indexed(db, 'signing')).toEqual([rowid]);
+    expect((await store.search(scope, { text: 'newtag', limit: 5 })).map((m) => m.id)).toEqual([memory.id]);
+
+    await store.delete(scope, memory.id);
+    expect(indexed(db, 'signing')).toEqual([]);
+    expect(indexed(db, 'newtag')).toEqual([]);
+  }
+
+  it('indexes, re-indexes and forgets a memory with its writes, and a failed write leaves no trace', async () => {
+    const { db, store } = open();
+    await checkIndexFollowsWrites(db, store);
+    const bad: ImportedMemory[] = [
+      { ...scope, content: 'half written import' },
+      { ...scope, content: 'bad one', importance: 5 },
+    ];
+    await expect(store.importMany(bad, [null, null])).rejects.toThrow();
+    expect(indexed(db, 'half')).toEqual([]);
+    db.close();
+  });
+
+  it('takes over from the triggers of a database made before migration 6, keeping what they indexed', async () => {
+    const path = join(tempDir(), 'old.db');
+    const old = open(path);
+    const { memory } = await old.store.store(scope, { content: 'written before the upgrade' }, null);
+    // Back to the schema before migration 6: the triggers wrote the index then.
+    old.db.exec(`
+      DELETE FROM schema_migrations WHERE version = 6;
+      CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+        INSERT INTO memories_fts (rowid, content, tags) VALUES (new.rowid, new.content, new.tags);
+      END;
+      CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+        DELETE FROM memories_fts WHERE rowid = old.rowid;
+      END;
+      CREATE TRIGGER memories_fts_update AFTER UPDATE OF tags ON memories BEGIN
+        UPDATE memories_fts SET content = new.content, tags = new.tags WHERE rowid = new.rowid;
+      END;`);
+    old.db.close();
+
+    const { db, store } = open(path);
+    const triggers = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'memories_fts%'");
+    expect(triggers.all()).toEqual([]);
+    expect((await store.search(scope, { text: 'upgrade', limit: 5 })).map((m) => m.id)).toEqual([memory.id]);
+    // Each write indexes once: a trigger left behind would index a memory twice, or fail.
+    await checkIndexFollowsWrites(db, store);
+    db.close();
+  });
+});

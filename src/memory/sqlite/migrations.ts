@@ -148,4 +148,15 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'full text written by the store',
+    // FTS5 flushes its pending terms at every savepoint, and a trigger runs in one: indexing a
+    // memory from a trigger cost ~40 µs against ~5 µs from a statement of the store's own.
+    sql: () => `
+      DROP TRIGGER memories_fts_insert;
+      DROP TRIGGER memories_fts_delete;
+      DROP TRIGGER memories_fts_update;
+    `,
+  },
 ];

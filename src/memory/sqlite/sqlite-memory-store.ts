@@ -235,6 +235,7 @@ export class SqliteMemoryStore implements MemoryStore {
       now,
       createdAt: prepared.createdAt,
     });
+    this.#text.add(rowid, prepared.content, JSON.stringify(prepared.tags));
     this.#insertTags(rowid, scope.namespace, prepared);
     if (embedding) this.#vectors.insert(scope.namespace, rowid, quantize(embedding));
     else this.#vectors.markPending(scope.namespace, rowid);
@@ -247,6 +248,8 @@ export class SqliteMemoryStore implements MemoryStore {
       `UPDATE memories SET tags = @tags, metadata = @metadata, importance = @importance, access_level = @accessLevel,
          shared_with = @sharedWith, expires_at = @expiresAt, updated_at = @now WHERE rowid = @rowid`,
     ).run({ ...columns(prepared), now: this.#now(), rowid });
+    this.#text.remove(rowid);
+    this.#text.add(rowid, prepared.content, JSON.stringify(prepared.tags));
     this.#writeTags(rowid, namespace, prepared);
   }
 
@@ -276,6 +279,7 @@ export class SqliteMemoryStore implements MemoryStore {
     const deleteRow = this.#statement('DELETE FROM memories WHERE rowid = ?');
     for (const { rowid, namespace } of rows) {
       deleteRow.run(rowid);
+      this.#text.remove(rowid);
       this.#vectors.remove(namespace, rowid);
     }
   }

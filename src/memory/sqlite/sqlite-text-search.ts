@@ -22,17 +22,23 @@ export const BROAD_MATCHES = 5000;
 const FIRST_PAGE = 50;
 
 /**
- * Turns topic words into ranked candidates of one namespace (a rowid range) with FTS5's BM25
- * (content weighted 1, tags 0.5). Exact up to BROAD_MATCHES matches, where SQLite's sorter
- * keeps only the page asked for; bounded beyond.
+ * The FTS5 index of the memories (content and tags), written by the store inside its own
+ * transactions (not by triggers, see migration 6), and searched: topic words become ranked
+ * candidates of one namespace (a rowid range) with FTS5's BM25 (content weighted 1, tags 0.5).
+ * Exact up to BROAD_MATCHES matches, where SQLite's sorter keeps only the page asked for;
+ * bounded beyond.
  */
 export class SqliteTextSearch {
+  readonly #insert: Statement;
+  readonly #delete: Statement;
   readonly #page: Statement;
   readonly #newestPage: Statement;
   readonly #newest: Statement;
   readonly #count: Statement;
 
   constructor(db: SqliteDatabase) {
+    this.#insert = db.prepare('INSERT INTO memories_fts (rowid, content, tags) VALUES (?, ?, ?)');
+    this.#delete = db.prepare('DELETE FROM memories_fts WHERE rowid = ?');
     const matches = `SELECT rowid, -bm25(memories_fts, 1.0, 0.5) AS score FROM memories_fts
        WHERE memories_fts MATCH @match AND rowid BETWEEN @lo AND @hi`;
     const newest = `${matches} ORDER BY rowid DESC LIMIT ${BROAD_MATCHES}`;
@@ -46,6 +52,16 @@ export class SqliteTextSearch {
            SELECT 1 FROM memories_fts WHERE memories_fts MATCH @match AND rowid BETWEEN @lo AND @hi LIMIT ${BROAD_MATCHES + 1})`,
       )
       .pluck();
+  }
+
+  /** Inside a write transaction: indexes a memory's content and tags (a JSON array). */
+  add(rowid: number, content: string, tags: string): void {
+    this.#insert.run(rowid, content, tags);
+  }
+
+  /** Inside a write transaction. */
+  remove(rowid: number): void {
+    this.#delete.run(rowid);
   }
 
   /**
