@@ -44,29 +44,41 @@ export class HashingEmbedder implements Embedder {
     const vector = new Float32Array(this.dimensions);
     const tokens = words(text).map(stem);
     for (const [i, word] of tokens.entries()) {
-      this.#add(vector, `w:${word}`, WORD_WEIGHT);
+      this.#add(vector, fnv(WORD_PREFIX, word), WORD_WEIGHT);
       const next = tokens[i + 1];
-      if (next !== undefined) this.#add(vector, `b:${word} ${next}`, BIGRAM_WEIGHT);
+      if (next !== undefined) this.#add(vector, fnv(fnv(fnv(BIGRAM_PREFIX, word), ' '), next), BIGRAM_WEIGHT);
       const padded = `^${word}$`;
       const trigrams = padded.length - 2;
-      for (let j = 0; j < trigrams; j++) this.#add(vector, `t:${padded.slice(j, j + 3)}`, TRIGRAM_WEIGHT / trigrams);
+      for (let j = 0; j < trigrams; j++) {
+        this.#add(vector, fnv(TRIGRAM_PREFIX, padded, j, j + 3), TRIGRAM_WEIGHT / trigrams);
+      }
     }
     return toUnitLength(vector);
   }
 
-  #add(vector: Float32Array, feature: string, weight: number): void {
-    const hash = fnv1a(feature);
+  /** `state` is a feature's FNV-1a state (see fnv): the hash picks the dimension and the sign. */
+  #add(vector: Float32Array, state: number, weight: number): void {
+    const hash = state >>> 0;
     const index = hash % this.dimensions;
     // The top bit picks the sign, so colliding features cancel out on average instead of piling up.
     vector[index]! += hash & 0x80000000 ? -weight : weight;
   }
 }
 
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
+/**
+ * FNV-1a (32-bit) over `text[from..to)`, continuing from `state`: a feature ("w:" + word,
+ * "b:" + word + " " + next, "t:" + trigram) is hashed part by part, never built as a string.
+ */
+function fnv(state: number, text: string, from = 0, to = text.length): number {
+  let hash = state;
+  for (let i = from; i < to; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return hash >>> 0;
+  return hash;
 }
+
+const FNV_OFFSET = 0x811c9dc5;
+const WORD_PREFIX = fnv(FNV_OFFSET, 'w:');
+const BIGRAM_PREFIX = fnv(FNV_OFFSET, 'b:');
+const TRIGRAM_PREFIX = fnv(FNV_OFFSET, 't:');

@@ -19,6 +19,7 @@ export interface LexiconSource {
 
 /** Longest term, in words, looked for in a text. */
 const MAX_TERM_WORDS = 5;
+const NO_GROUPS: ReadonlySet<number> = new Set();
 /** Keeps a query of many known words from turning into a huge OR. */
 const MAX_EXPANSIONS = 32;
 
@@ -37,6 +38,8 @@ export class Lexicon {
   readonly #groups: Group[] = [];
   /** A term's words joined by spaces (and, for one word, its stem too) → groups it belongs to. */
   readonly #index = new Map<string, Set<number>>();
+  /** For a word that starts a term of several words, the most words such a term has. */
+  readonly #longestFrom = new Map<string, number>();
   readonly #narrower = new Map<number, Set<string>>();
 
   static builtin(): Lexicon {
@@ -98,8 +101,10 @@ export class Lexicon {
   #matches(tokens: readonly string[]): Array<{ term: string; group: number }> {
     const found: Array<{ term: string; group: number }> = [];
     for (let i = 0; i < tokens.length; i++) {
-      for (let n = Math.min(MAX_TERM_WORDS, tokens.length - i); n >= 1; n--) {
-        const term = tokens.slice(i, i + n).join(' ');
+      // Most words start no term of several words: only those are tried longest first.
+      const longest = Math.min(this.#longestFrom.get(tokens[i]!) ?? 1, MAX_TERM_WORDS, tokens.length - i);
+      for (let n = longest; n >= 1; n--) {
+        const term = n === 1 ? tokens[i]! : tokens.slice(i, i + n).join(' ');
         const ids = this.#lookup(term);
         for (const group of ids) found.push({ term, group });
         if (ids.size > 0) {
@@ -111,13 +116,18 @@ export class Lexicon {
     return found;
   }
 
-  #lookup(term: string): Set<number> {
-    return this.#index.get(term) ?? (term.includes(' ') ? undefined : this.#index.get(`~${stem(term)}`)) ?? new Set();
+  #lookup(term: string): ReadonlySet<number> {
+    return this.#index.get(term) ?? (term.includes(' ') ? undefined : this.#index.get(`~${stem(term)}`)) ?? NO_GROUPS;
   }
 
   #addTerm(group: number, term: string): void {
     const g = this.#groups[group]!;
     if (!g.terms.includes(term)) g.terms.push(term);
+    const termWords = term.split(' ');
+    if (termWords.length > 1) {
+      const first = termWords[0]!;
+      this.#longestFrom.set(first, Math.max(this.#longestFrom.get(first) ?? 1, termWords.length));
+    }
     for (const key of term.includes(' ') ? [term] : [term, `~${stem(term)}`]) {
       const ids = this.#index.get(key) ?? new Set<number>();
       ids.add(group);
