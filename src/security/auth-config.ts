@@ -5,7 +5,7 @@
  * (see generateApiKey), so a fast hash is enough and keeps each request cheap, where a
  * password hash (scrypt) would cost tens of milliseconds per request.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -128,7 +128,7 @@ export function authConfigured(settings: AuthSettings): boolean {
 }
 
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /** 256 random bits, prefixed so a leaked key is recognisable in logs and secret scanners. */
