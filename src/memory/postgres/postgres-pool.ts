@@ -48,24 +48,30 @@ export class PostgresPool {
     });
   }
 
-  /** Runs one statement on a pooled connection. */
+  /** Runs one statement on a pooled connection (again, if PostgreSQL aborted it to break a deadlock). */
   async query<R extends QueryRow = QueryRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
-    return this.withClient((client) => client.query<R>(text, values));
+    return retryConflicts(() => this.withClient((client) => client.query<R>(text, values)));
   }
 
-  /** Runs statements in one transaction; rolls back if `work` throws. */
+  /**
+   * Runs statements in one transaction; rolls back if `work` throws. A transaction PostgreSQL
+   * aborted to break a deadlock or a serialization conflict runs again from the start: the
+   * other side has its locks and goes on, so the second attempt normally just waits its turn.
+   */
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.withClient(async (client) => {
-      await client.query('BEGIN');
-      try {
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
+    return retryConflicts(() =>
+      this.withClient(async (client) => {
+        await client.query('BEGIN');
+        try {
+          const result = await work(client);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
+    );
   }
 
   async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -110,6 +116,31 @@ export class PostgresPool {
       } catch (error) {
         client.release(true);
         if (attempt >= 1) throw toStoreError(error);
+      }
+    }
+  }
+}
+
+/** SQLSTATEs after which PostgreSQL has rolled the whole transaction back and a retry may succeed. */
+const CONFLICT_CODES = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
+/** Attempts of a transaction that keeps losing conflicts before the caller hears STORE_UNAVAILABLE. */
+const CONFLICT_ATTEMPTS = 3;
+
+function isConflict(error: unknown): boolean {
+  return CONFLICT_CODES.has(String((error as { code?: unknown } | null)?.code));
+}
+
+async function retryConflicts<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      if (attempt >= CONFLICT_ATTEMPTS) {
+        throw new StoreUnavailableError(
+          `PostgreSQL store busy: lost ${attempt} lock conflicts in a row (${(error as Error).message}); retry`,
+          { cause: error },
+        );
       }
     }
   }
