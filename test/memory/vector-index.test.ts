@@ -56,6 +56,25 @@ describe('VectorIndex', () => {
     expect(index.size).toBe(10_000);
   });
 
+  it('keeps every vector searchable whether a load announced fewer or more than came', () => {
+    for (const [announced, added] of [
+      [10_000, 9_000],
+      [3, 5_000],
+      [5_000, 5_000],
+    ] as const) {
+      const index = new VectorIndex(4);
+      index.reserve(announced);
+      for (let i = 1; i <= added; i++) index.add(i, quantize(unit([1, (i % 13) + 1, i % 5, 0])));
+      expect(index.size).toBe(added);
+      // Each vector is its own nearest neighbour: none was lost or written over.
+      for (const i of [1, 64, 4096, 4097, added]) {
+        expect(index.search(unit([1, (i % 13) + 1, i % 5, 0]), 1)[0]!.score).toBeCloseTo(1, 2);
+      }
+      const top = index.search(unit([0, 0, 0, 1]), added);
+      expect(new Set(top.map((n) => n.rowid)).size).toBe(added);
+    }
+  });
+
   it('gives memory back after many removals, keeping the rest searchable', () => {
     const index = new VectorIndex(4);
     for (let i = 1; i <= 3000; i++) index.add(i, quantize(unit([1, i % 5, i % 3, 0])));

@@ -4,9 +4,6 @@ import type { EmbeddingInput, PendingEmbedding } from '../store.js';
 import { quantize, VectorIndex, type QuantizedVector } from '../vector-index.js';
 import type { SqliteDatabase } from './database.js';
 
-/** Vectors read per statement when an index loads. */
-const LOAD_CHUNK = 1024;
-
 /**
  * The memory_vectors table and, per namespace, the in-process index built from it.
  * An index is loaded on the first k-NN query of its namespace; writes of this process
@@ -23,8 +20,7 @@ export class SqliteVectors {
   readonly #pendingIn: Statement;
   readonly #findPending: Statement;
   readonly #clearPending: Statement;
-  readonly #loadRows: Statement;
-  readonly #loadVectors: Statement;
+  readonly #load: Statement;
   readonly #countToLoad: Statement;
   readonly #indexes = new Map<string, { index: VectorIndex; loadedUpTo: number; own: Set<number> }>();
   #applyOnCommit: Array<(unseenForeignWrites: boolean) => void> = [];
@@ -47,13 +43,10 @@ export class SqliteVectors {
     );
     this.#clearPending = db.prepare('DELETE FROM pending_embeddings WHERE rowid = ?');
     this.#insert = db.prepare('INSERT INTO memory_vectors (rowid, namespace, scale, vector) VALUES (?, ?, ?, ?)');
-    const chunk = `SELECT rowid, scale, vector FROM memory_vectors WHERE namespace = @namespace AND rowid > @after
-       ORDER BY rowid LIMIT ${LOAD_CHUNK}`;
-    this.#loadRows = db.prepare(`SELECT rowid, scale FROM (${chunk})`).raw();
-    this.#loadVectors = db.prepare(`SELECT group_concat(hex(vector), '') FROM (${chunk})`).pluck();
-    this.#countToLoad = db
-      .prepare('SELECT count(*) FROM memory_vectors WHERE namespace = @namespace AND rowid > @after')
-      .pluck();
+    this.#load = db.prepare(
+      'SELECT rowid, scale, vector FROM memory_vectors WHERE namespace = ? AND rowid > ? ORDER BY rowid',
+    );
+    this.#countToLoad = db.prepare('SELECT count(*) FROM memory_vectors WHERE namespace = ? AND rowid > ?').pluck();
     this.#dataVersion = this.#readDataVersion();
   }
 
@@ -162,26 +155,20 @@ export class SqliteVectors {
     this.#indexes.clear();
   }
 
-  /**
-   * Loads rows committed since the last load, skipping those this process added itself. The
-   * vectors of a chunk arrive as one hex string rather than a Buffer each: 100,000 small
-   * Buffers left ~14 MiB of freed native memory resident after the load.
-   */
+  /** Loads rows committed since the last load, skipping those this process added itself. */
   #catchUp(namespace: string, loaded: { index: VectorIndex; loadedUpTo: number; own: Set<number> }): void {
-    const dimensions = this.#dimensions;
-    loaded.index.reserve(this.#countToLoad.get({ namespace, after: loaded.loadedUpTo }) as number);
-    for (;;) {
-      const params = { namespace, after: loaded.loadedUpTo };
-      const rows = this.#loadRows.all(params) as Array<[number, number]>;
-      if (rows.length === 0) break;
-      const vectors = Buffer.from(this.#loadVectors.get(params) as string, 'hex');
-      const values = new Int8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
-      rows.forEach(([rowid, scale], i) => {
-        if (loaded.own.has(rowid)) return;
-        loaded.index.add(rowid, { values: values.subarray(i * dimensions, (i + 1) * dimensions), scale });
+    loaded.index.reserve(this.#countToLoad.get(namespace, loaded.loadedUpTo) as number);
+    for (const row of this.#load.iterate(namespace, loaded.loadedUpTo) as Iterable<{
+      rowid: number;
+      scale: number;
+      vector: Buffer;
+    }>) {
+      loaded.loadedUpTo = row.rowid;
+      if (loaded.own.has(row.rowid)) continue;
+      loaded.index.add(row.rowid, {
+        values: new Int8Array(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength),
+        scale: row.scale,
       });
-      loaded.loadedUpTo = rows[rows.length - 1]![0];
-      if (rows.length < LOAD_CHUNK) break;
     }
     loaded.own.clear();
   }
