@@ -13,13 +13,12 @@ export const ACCESS_FLUSH_MS = 250;
  */
 export class AccessCounts {
   readonly #update: Statement;
+  readonly #flush: () => void;
   /** rowid → reads not yet written, and when the last one happened. */
   #pending = new Map<number, { reads: number; at: number }>();
   /** What the open write transaction wrote, until it commits or rolls back. */
   #writing: Map<number, { reads: number; at: number }> | undefined;
   #timer: NodeJS.Timeout | undefined;
-
-  readonly #flush: () => void;
 
   /** `flush` opens a write transaction, which writes what is pending (see writePending). */
   constructor(db: SqliteDatabase, flush: () => void) {
