@@ -35,6 +35,7 @@ import {
 } from './memory-operations.js';
 import { PatternOperations, type PatternList } from './pattern-operations.js';
 import { PlanRunner, type CachedExecution } from './plan-runner.js';
+import { PlanMemo } from './plan-memo.js';
 import { planQuery, type ExecutionPlan, type Planner } from './planner.js';
 import type { ExecuteOptions } from './request.js';
 import type { ExecutionResult } from './result.js';
@@ -101,6 +102,7 @@ export class PatternExecutionEngine {
   readonly #planner: Planner;
   /** Plans this engine made: the only ones it runs. */
   readonly #plans = new WeakSet<ExecutionPlan>();
+  readonly #planMemo = new PlanMemo();
   #lastPurge = 0;
   #closed = false;
 
@@ -170,7 +172,12 @@ export class PatternExecutionEngine {
     if (typeof options === 'object' && options !== null && 'trace' in options) {
       ({ trace = false, ...execute } = options);
     }
-    const plan = planQuery(query, execute, this.#planner, this.#now(), trace);
+    const key = trace ? undefined : this.#planMemo.key(query, execute, this.registry.version);
+    let plan = key === undefined ? undefined : this.#planMemo.get(key, performance.now());
+    if (!plan) {
+      plan = planQuery(query, execute, this.#planner, this.#now(), trace);
+      if (key !== undefined) this.#planMemo.set(key, plan);
+    }
     this.#plans.add(plan);
     return plan;
   }

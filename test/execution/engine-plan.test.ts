@@ -108,4 +108,58 @@ describe('plan, then run', () => {
       byPattern: {},
     });
   });
+
+  it('plans a repeated request once: a fresh plan each time, the same decision, until the patterns change', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const engine = await createTestEngine({ clock: () => now });
+    const options = { context: { namespace: 'lab', agentId: 'ann' } };
+    const first = engine.plan('recall items tagged security', options);
+    const again = engine.plan('recall items tagged security', { context: { namespace: 'lab', agentId: 'ann' } });
+    expect(again).not.toBe(first);
+    expect(Object.isFrozen(again)).toBe(true);
+    expect(again.startedAt).toBeGreaterThanOrEqual(first.startedAt);
+    expect(again).toMatchObject({ status: 'run', pattern: { name: 'recall_by_tag' }, params: { tag: 'security' } });
+    expect(again.status === 'run' && first.status === 'run' && again.cache.key).toBe(
+      first.status === 'run' && first.cache.key,
+    );
+    await engine.run(first);
+    await engine.run(again);
+
+    // Another caller, another plan.
+    expect(engine.plan('recall items tagged security', { context: { agentId: 'bob' } }).request).toMatchObject({
+      agentId: 'bob',
+    });
+
+    // A new pattern that wins the match is used at once.
+    engine.registerPattern({
+      name: 'security_digest',
+      pattern_type: 'memory',
+      trigger_pattern: String.raw`recall\s+items\s+tagged\s+security`,
+      cost_tokens: 50,
+      priority: 100,
+    });
+    expect(engine.plan('recall items tagged security', options)).toMatchObject({
+      pattern: { name: 'security_digest' },
+    });
+
+    // Validity that depends on the clock is checked each time.
+    const expiring = { context: { content: 'rotate keys', expiresAt: now + 1000 } };
+    expect(engine.plan('save note: rotate keys', expiring).status).toBe('run');
+    now += 2000;
+    expect(engine.plan('save note: rotate keys', expiring)).toMatchObject({ status: 'invalid' });
+  });
+
+  it('never serves a kept plan for a request that only looks the same', async () => {
+    const engine = await createTestEngine();
+    expect(engine.plan('calculate 2 + 3').status).toBe('run');
+    expect(engine.plan('calculate 2 + 3', { context: { limit: 5 } }).status).toBe('run');
+    // Same JSON, different input: each is validated and refused on its own.
+    expect(engine.plan('calculate 2 + 3', { context: { limit: 5, bad: () => 1 } })).toMatchObject({
+      status: 'invalid',
+    });
+    expect(engine.plan({ toJSON: () => 'calculate 2 + 3' } as unknown as string)).toMatchObject({ status: 'invalid' });
+    expect(engine.plan('calculate 2 + 3', { context: { limit: 5 }, useCache: 'no' } as never)).toMatchObject({
+      status: 'invalid',
+    });
+  });
 });
