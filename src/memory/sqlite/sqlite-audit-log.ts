@@ -30,23 +30,23 @@ const FILTERS: ReadonlyArray<[keyof AuditQuery, string]> = [
 /** The audit log in the embedded database (table `audit_log`, append-only by trigger). */
 export class SqliteAuditLog implements AuditLog {
   readonly #db: SqliteDatabase;
-  readonly #insert;
+  /** One transaction per batch, its function built once (better-sqlite3 builds four wrappers per call). */
+  readonly #appendAll;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
-    this.#insert = db.prepare(
+    const insert = db.prepare(
       `INSERT INTO audit_log (at, agent_id, namespace, operation, pattern, target, success, duration_ms, error_code, surface)
        VALUES (@at, @agentId, @namespace, @operation, @pattern, @target, @success, @durationMs, @errorCode, @surface)`,
     );
+    this.#appendAll = db.transaction((entries: readonly AuditEntry[]) => {
+      for (const entry of entries) insert.run({ ...entry, success: entry.success ? 1 : 0 });
+    });
   }
 
   async append(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    this.#db
-      .transaction(() => {
-        for (const entry of entries) this.#insert.run({ ...entry, success: entry.success ? 1 : 0 });
-      })
-      .immediate();
+    this.#appendAll.immediate(entries);
   }
 
   async query(query: AuditQuery): Promise<AuditRecord[]> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
+import type { Statement, Transaction } from 'better-sqlite3';
 import { mergeMemory, patchMemory, prepareMemory, searchTerms, type PreparedMemory } from '../records.js';
 import type {
   EmbeddingInput,
@@ -50,6 +50,7 @@ export class SqliteMemoryStore implements MemoryStore {
   readonly #vectors: SqliteVectors;
   readonly #namespaces: NamespaceRanges;
   readonly #accesses: AccessCounts;
+  readonly #transaction: Transaction<(operation: () => unknown) => unknown>;
 
   constructor(db: SqliteDatabase, options: SqliteMemoryStoreOptions = {}) {
     this.#db = db;
@@ -58,6 +59,11 @@ export class SqliteMemoryStore implements MemoryStore {
     this.#vectors = new SqliteVectors(db);
     this.#namespaces = new NamespaceRanges(db);
     this.#accesses = new AccessCounts(db, () => this.#write(() => {}));
+    // Built once: better-sqlite3 builds four wrapper functions on every transaction() call.
+    this.#transaction = db.transaction((operation: () => unknown) => {
+      this.#accesses.writePending();
+      return operation();
+    });
   }
 
   async store(scope: Scope, input: NewMemory, embedding: Float32Array | null): Promise<StoreResult> {
@@ -380,12 +386,7 @@ export class SqliteMemoryStore implements MemoryStore {
   #write<T>(operation: () => T): T {
     return guarded(() => {
       try {
-        const result = this.#db
-          .transaction(() => {
-            this.#accesses.writePending();
-            return operation();
-          })
-          .immediate();
+        const result = this.#transaction.immediate(operation) as T;
         this.#accesses.committed();
         this.#vectors.commit();
         return result;
