@@ -112,6 +112,7 @@ export class EmbeddingBacklog {
   /** Read-your-writes for vectors, when the namespace's backlog is small enough to wait for. */
   async #settle(namespace: string): Promise<void> {
     const pending = await this.#store.pendingEmbeddings(namespace, SETTLE_AT_MOST + 1);
+    if (pending.length === 0) return; // the usual case: one indexed query, nothing to wait for
     if (pending.length <= SETTLE_AT_MOST) {
       await this.embedPending(namespace);
       return;

@@ -32,6 +32,21 @@ describe('query vectors', () => {
   });
 });
 
+describe('settling before a vector search', () => {
+  it('asks the store once when nothing is pending', async () => {
+    const engine = await createTestEngine({ embedder: deferredHashing() });
+    const context = { namespace: 'team', agentId: 'alice' };
+    await engine.execute('store use pgbouncer in transaction mode', { context });
+    await engine.execute('search for connection pooling', { context, useCache: false }); // settles the write
+    const store = engine.store;
+    const pendingEmbeddings = store.pendingEmbeddings.bind(store);
+    let asked = 0;
+    store.pendingEmbeddings = (namespace, limit) => (asked++, pendingEmbeddings(namespace, limit));
+    await engine.execute('search for transaction mode', { context, useCache: false });
+    expect(asked).toBe(1);
+  });
+});
+
 describe('a bulk import behind a vector search', () => {
   it('does not make the search wait for its vectors: full text finds those memories meanwhile', async () => {
     const inner = deferredHashing();
