@@ -76,7 +76,9 @@ export class SqliteTextSearch {
       yield* this.#pages(this.#page, params(range, words));
       return;
     }
-    const selective = words.filter((word) => this.#countMatches(range, [word]) <= BROAD_MATCHES);
+    // One word was just counted: it is the broad one, with nothing selective beside it.
+    const selective =
+      words.length === 1 ? [] : words.filter((word) => this.#countMatches(range, [word]) <= BROAD_MATCHES);
     const seen = new Set<number>();
     if (selective.length > 0) {
       for (const page of this.#pages(this.#page, params(range, selective))) {
