@@ -205,6 +205,8 @@ describe('SQLite full-text index kept by the store', () => {
     expect(indexed(db, 'signing')).toEqual([rowid]);
     expect(indexed(db, 'oldtag')).toEqual([rowid]);
 
+    await store.update(scope, memory.id, { importance: 0.9 }); // tags unchanged: the row stays as it is
+    expect(indexed(db, 'oldtag')).toEqual([rowid]);
     await store.update(scope, memory.id, { tags: ['newtag'] });
     expect(indexed(db, 'oldtag')).toEqual([]);
     expect(indexed(db, 'newtag')).toEqual([rowid]);

@@ -43,7 +43,7 @@ export function toMemory(row: MemoryRow): Memory {
 }
 
 /** A prepared memory as the named parameters of the memories table's columns. */
-export function columns(prepared: PreparedMemory): Record<string, unknown> {
+export function columns(prepared: PreparedMemory) {
   return {
     content: prepared.content,
     contentHash: prepared.contentHash,

@@ -123,7 +123,7 @@ export class SqliteMemoryStore implements MemoryStore {
            AND (expires_at IS NULL OR expires_at > @now)`,
       ).get({ ...this.#ownerParams(scope, id), now: this.#now() }) as MemoryRow | undefined;
       if (!row) return null;
-      this.#rewrite(row.rowid, scope.namespace, patchMemory(toMemory(row), patch));
+      this.#rewrite(row, patchMemory(toMemory(row), patch));
       return this.#byRowid(row.rowid);
     });
   }
@@ -220,7 +220,7 @@ export class SqliteMemoryStore implements MemoryStore {
     ).get(scope.namespace, scope.agentId, prepared.contentHash) as MemoryRow | undefined;
 
     if (existing && (existing.expires_at === null || existing.expires_at > now)) {
-      this.#rewrite(existing.rowid, scope.namespace, mergeMemory(toMemory(existing), input, prepared));
+      this.#rewrite(existing, mergeMemory(toMemory(existing), input, prepared));
       return { rowid: existing.rowid, created: false };
     }
     // An expired duplicate is invisible; replace it rather than resurrect its old fields.
@@ -249,13 +249,17 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   /** Writes every field but the content (which identifies the memory) over a stored row. */
-  #rewrite(rowid: number, namespace: string, prepared: PreparedMemory): void {
+  #rewrite({ rowid, namespace, tags: storedTags }: MemoryRow, prepared: PreparedMemory): void {
+    const values = columns(prepared);
     this.#statement(
       `UPDATE memories SET tags = @tags, metadata = @metadata, importance = @importance, access_level = @accessLevel,
          shared_with = @sharedWith, expires_at = @expiresAt, updated_at = @now WHERE rowid = @rowid`,
-    ).run({ ...columns(prepared), now: this.#now(), rowid });
-    this.#text.remove(rowid);
-    this.#text.add(rowid, prepared.content, JSON.stringify(prepared.tags));
+    ).run({ ...values, now: this.#now(), rowid });
+    // The content never changes here, so the full-text row only when the tags do.
+    if (values.tags !== storedTags) {
+      this.#text.remove(rowid);
+      this.#text.add(rowid, prepared.content, values.tags);
+    }
     this.#writeTags(rowid, namespace, prepared);
   }
 
