@@ -1,8 +1,10 @@
 /** SQLite-specific behaviour beyond the shared contract: full-text ranking at scale, vectors across connections. */
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { HashingEmbedder } from '../../src/embeddings/hashing-embedder.js';
 import { openSqliteDatabase, type SqliteDatabase } from '../../src/memory/sqlite/database.js';
+import { SQLITE_MIGRATIONS } from '../../src/memory/sqlite/migrations.js';
 import { BROAD_MATCHES } from '../../src/memory/sqlite/sqlite-text-search.js';
 import { SqliteMemoryStore } from '../../src/memory/sqlite/sqlite-memory-store.js';
 import type { ImportedMemory } from '../../src/memory/store.js';
@@ -231,27 +233,26 @@ describe('SQLite full-text index kept by the store', () => {
   });
 
   it('takes over from the triggers of a database made before migration 6, keeping what they indexed', async () => {
+    // A database as migrations 1-5 left it, with a memory its insert trigger indexed.
     const path = join(tempDir(), 'old.db');
-    const old = open(path);
-    const { memory } = await old.store.store(scope, { content: 'written before the upgrade' }, null);
-    // Back to the schema before migration 6: the triggers wrote the index then.
-    old.db.exec(`
-      DELETE FROM schema_migrations WHERE version = 6;
-      CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
-        INSERT INTO memories_fts (rowid, content, tags) VALUES (new.rowid, new.content, new.tags);
-      END;
-      CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
-        DELETE FROM memories_fts WHERE rowid = old.rowid;
-      END;
-      CREATE TRIGGER memories_fts_update AFTER UPDATE OF tags ON memories BEGIN
-        UPDATE memories_fts SET content = new.content, tags = new.tags WHERE rowid = new.rowid;
-      END;`);
-    old.db.close();
+    const old = new Database(path);
+    old.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
+    for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version < 6)) {
+      old.exec(migration.sql());
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(migration.version, migration.name);
+    }
+    old.exec(`
+      INSERT INTO namespaces (id, name) VALUES (1, 'default');
+      INSERT INTO memories (rowid, id, namespace, agent_id, content, content_hash, importance, access_level, created_at, updated_at)
+        VALUES (${2 ** 32 + 1}, 'stored-before', 'default', 'a', 'written before the upgrade', 'h', 0.5, 'private', 1, 1);`);
+    old.close();
 
     const { db, store } = open(path);
     const triggers = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'memories_fts%'");
     expect(triggers.all()).toEqual([]);
-    expect((await store.search(scope, { text: 'upgrade', limit: 5 })).map((m) => m.id)).toEqual([memory.id]);
+    expect((await store.search(scope, { text: 'upgrade', limit: 5 })).map((m) => m.id)).toEqual(['stored-before']);
     // Each write indexes once: a trigger left behind would index a memory twice, or fail.
     await checkIndexFollowsWrites(db, store);
     db.close();
