@@ -21,7 +21,7 @@ export class PlanMemo {
 
   /** The key of a request that may be kept, or undefined. */
   key(query: unknown, options: unknown, version: number): string | undefined {
-    if (typeof query !== 'string' || !isFlat(options)) return undefined;
+    if (typeof query !== 'string' || query.length > MAX_KEY_LENGTH || !isFlat(options)) return undefined;
     const context = (options as { context?: object } | undefined)?.context;
     if (context !== undefined && Object.keys(context).some((k) => CLOCK_KEYS.has(k))) return undefined;
     const key = JSON.stringify([version, query, options ?? null]);
