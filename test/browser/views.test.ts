@@ -96,11 +96,13 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
 
     await page.getByTestId('memory-search').fill('pgbouncer transaction');
     await page.getByTestId('memory-search').press('Enter');
-    // The exact full-text hit ranks first; related memories (the lexicon widens "pgbouncer" to pooling) may follow.
-    await expect
-      .poll(async () => (await results.locator('.memory-open').allInnerTexts())[0], POLL)
-      .toBe('Use pgbouncer in transaction mode for connection pooling');
+    // The listing by importance shows the same first memory, so wait for the search's own attribution.
     const item = results.locator('li.memory').first();
+    await expect.poll(() => item.locator('.attribution').innerText(), POLL).not.toBe('listed by importance');
+    // The exact full-text hit ranks first; related memories (the lexicon widens "pgbouncer" to pooling) may follow.
+    expect(await item.locator('.memory-open').innerText()).toBe(
+      'Use pgbouncer in transaction mode for connection pooling',
+    );
     const meta = await item.locator('.memory-meta').innerText();
     expect(meta).toContain('team');
     expect(meta).toContain('agent alice');
