@@ -53,7 +53,7 @@ export type { RouterStats } from './execution/routing-stats.js';
 
 export type { Embedder, EmbedderIdentity } from './embeddings/embedder.js';
 export { HashingEmbedder } from './embeddings/hashing-embedder.js';
-export { LocalEmbedder } from './embeddings/local-embedder.js';
+export { LocalEmbedder, type LocalEmbedderOptions } from './embeddings/local-embedder.js';
 export { OpenAIEmbedder, type OpenAIEmbedderOptions } from './embeddings/openai-embedder.js';
 export { EmbeddingProviderError } from './embeddings/embedding-provider-error.js';
 export { createEmbedder, type EmbedderSpec, type OpenAIEmbedderSpec } from './embeddings/create-embedder.js';

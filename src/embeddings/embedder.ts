@@ -22,6 +22,11 @@ export interface Embedder {
    * whose words full text cannot find then gains nothing from vectors. @default true
    */
   readonly semantic?: boolean;
+  /**
+   * Texts per embedBatch call that keep the embedder fully busy (the local model: one batch
+   * per thread). Backlogs hand it this many at a time. @default 32
+   */
+  readonly batchSize?: number;
   embed(text: string): Promise<Float32Array>;
   embedBatch(texts: readonly string[]): Promise<Float32Array[]>;
   /** Releases what the embedder holds (the local model's thread). Called by the engine for embedders it created. */

@@ -3,15 +3,15 @@ import type { Logger } from 'pino';
 import type { Embedder } from '../embeddings/embedder.js';
 import type { ImportedMemory, MemoryStore, NewMemory, Scope, StoreResult } from './store.js';
 
-/** Texts embedded per batch behind the writes. */
+/** Texts embedded per batch behind the writes, unless the embedder asks for more (see Embedder.batchSize). */
 const BATCH = 32;
 /** Writes arriving within this window are embedded together. */
 const DEBOUNCE_MS = 20;
 /**
- * A vector search waits for at most this many pending vectors of its namespace (two batches,
- * about a second with the local model on two cores). A larger backlog, left by a bulk import,
- * would stall the search for minutes: it is embedded in the background instead, and full text
- * finds those memories meanwhile.
+ * A vector search waits for at most this many pending vectors of its namespace (a batch on
+ * each of the local model's two threads, about a second on two cores). A larger backlog, left
+ * by a bulk import, would stall the search for minutes: it is embedded in the background
+ * instead, and full text finds those memories meanwhile.
  */
 export const SETTLE_AT_MOST = 64;
 /** Query vectors kept: a repeated query (after a write invalidated its cached result) skips the model. 2 MiB at 512-d. */
@@ -42,6 +42,7 @@ export class EmbeddingBacklog {
   readonly #background: boolean;
   readonly #logger: Logger | undefined;
   readonly #prepare: (text: string) => string;
+  readonly #batchSize: number;
   readonly #queryVectors = new LRUCache<string, Float32Array>({ max: QUERY_VECTORS });
   /** One batch at a time: background and settling batches never embed the same memory twice. */
   #lock: Promise<unknown> = Promise.resolve();
@@ -55,6 +56,7 @@ export class EmbeddingBacklog {
     this.#background = options.background ?? true;
     this.#logger = options.logger;
     this.#prepare = options.prepare ?? ((text) => text);
+    this.#batchSize = Math.max(BATCH, embedder.batchSize ?? 0);
   }
 
   get deferred(): boolean {
@@ -157,7 +159,7 @@ export class EmbeddingBacklog {
   /** One batch of pending memories; returns how many it embedded. */
   #embedBatch(namespace: string | undefined): Promise<number> {
     const run = this.#lock.then(async () => {
-      const pending = await this.#store.pendingEmbeddings(namespace, BATCH);
+      const pending = await this.#store.pendingEmbeddings(namespace, this.#batchSize);
       if (pending.length === 0) return 0;
       const vectors = await this.#embedder.embedBatch(pending.map((p) => this.#prepare(p.content)));
       await this.#store.setEmbeddings(pending.map((p, i) => ({ id: p.id, embedding: vectors[i]! })));

@@ -2,7 +2,10 @@ import type { Embedder } from '../embeddings/embedder.js';
 import type { MemoryStore } from './store.js';
 
 export interface ReembedOptions {
-  /** Memories per batch; each batch is committed, so an interruption loses at most one. @default 64 */
+  /**
+   * Memories per batch; each batch is committed, so an interruption loses at most one.
+   * @default 64, or the embedder's own batchSize when larger
+   */
   batchSize?: number;
   /** Hears the total once, then how many are done after each batch (resumed runs start above 0). */
   onProgress?: (done: number, total: number) => void;
@@ -21,7 +24,7 @@ export async function reembed(
   target: Embedder,
   options: ReembedOptions = {},
 ): Promise<{ total: number; embedded: number; resumedFrom: number }> {
-  const batchSize = options.batchSize ?? 64;
+  const batchSize = options.batchSize ?? Math.max(64, target.batchSize ?? 0);
   const migration = store.embeddingMigration();
   const { total, done: resumedFrom } = await migration.start({ id: target.id, dimensions: target.dimensions });
   let done = resumedFrom;

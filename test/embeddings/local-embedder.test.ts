@@ -63,6 +63,26 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
     expect(ticks).toBeGreaterThan(elapsed / 5 / 4);
   });
 
+  it('spreads a backlog over a second thread, keeps the order it was given, and stops that thread when idle', async () => {
+    const own = new LocalEmbedder({ threads: 2, idleThreadMs: 100 });
+    expect(own.batchSize).toBe(64);
+    // Lengths vary, so batching by length reorders them inside; the answer must not be.
+    const texts = Array.from({ length: 64 }, (_, i) => `${'very '.repeat(i % 9)}note ${i} about connection pools`);
+    const [vectors, alone] = await Promise.all([own.embedBatch(texts), embedder.embedBatch([texts[5]!, texts[40]!])]);
+    expect(own.threadCount).toBe(2);
+    const cos = (x: Float32Array, y: Float32Array) => x.reduce((sum, v, i) => sum + v * y[i]!, 0);
+    expect(cos(vectors[5]!, alone[0]!)).toBeCloseTo(1, 4);
+    expect(cos(vectors[40]!, alone[1]!)).toBeCloseTo(1, 4);
+    await expect.poll(() => own.threadCount, { timeout: 5_000 }).toBe(1);
+    expect(await own.embed('the first thread stays')).toHaveLength(512);
+    await own.close();
+    expect(own.threadCount).toBe(0);
+  });
+
+  it('refuses a thread count that is not a whole number of at least 1', () => {
+    expect(() => new LocalEmbedder({ threads: 0 })).toThrow(/threads must be a whole number of at least 1, got 0/);
+  });
+
   it('fails pending requests with a clear error when its thread is stopped, and starts a new one after', async () => {
     const own = new LocalEmbedder();
     const pending = own.embed('first');

@@ -47,6 +47,25 @@ describe('settling before a vector search', () => {
   });
 });
 
+describe('a backlog', () => {
+  it("is handed to the embedder its batchSize at a time, so each of a model's threads gets a batch", async () => {
+    const inner = deferredHashing();
+    const batches: number[] = [];
+    const embedder: Embedder = {
+      ...inner,
+      batchSize: 50,
+      embedBatch: (texts) => (batches.push(texts.length), inner.embedBatch(texts)),
+    };
+    const engine = await createTestEngine({ embedder });
+    const context = { namespace: 'team', agentId: 'alice' };
+    await engine.importMemories(Array.from({ length: 120 }, (_, i) => ({ ...context, content: `note ${i}` })));
+    await engine.embedPendingMemories();
+    expect(batches.reduce((sum, n) => sum + n, 0)).toBe(120);
+    expect(Math.max(...batches)).toBe(50);
+    await engine.close();
+  });
+});
+
 describe('a bulk import behind a vector search', () => {
   it('does not make the search wait for its vectors: full text finds those memories meanwhile', async () => {
     const inner = deferredHashing();
