@@ -78,3 +78,17 @@ export function viewSection(name: string, title: string, head: Child[], ...body:
 export function scopeNote(text: string): HTMLElement {
   return h('p', { class: 'scope' }, text);
 }
+
+/**
+ * Lets only the latest of a view's requests draw: a slower, older reply (the listing still
+ * loading when the user searched) must not overwrite a newer one.
+ */
+export class LatestRequest {
+  #current = 0;
+
+  /** Starts a request; the returned check stays true until another one starts. */
+  begin(): () => boolean {
+    const ticket = ++this.#current;
+    return () => ticket === this.#current;
+  }
+}

@@ -141,6 +141,32 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
     expect(problems).toEqual([]);
   });
 
+  it('draws only the latest reply: a listing that answers after a search does not replace its results', async () => {
+    const server = await startDashboardServer();
+    await storeMemories(server);
+    const { page, problems } = await openSignedIn(browser(), server, 'alice');
+    // The listing the view starts on opening is held back until the search has drawn.
+    let releaseListing!: () => void;
+    const listingHeld = new Promise<void>((resolve) => (releaseListing = resolve));
+    await page.route('**/api/v1/memories/search', async (route) => {
+      if (!route.request().postDataJSON()?.query) await listingHeld;
+      await route.continue();
+    });
+    await page.getByRole('link', { name: 'Memories' }).click();
+    await page.getByTestId('memory-search').fill('pgbouncer transaction');
+    await page.getByTestId('memory-search').press('Enter');
+    const results = page.getByTestId('memory-results');
+    await expect.poll(() => results.locator('.attribution').first().innerText(), POLL).toMatch(/full text/);
+
+    const listingAnswered = page.waitForResponse((response) => !response.request().postDataJSON()?.query);
+    releaseListing();
+    await listingAnswered;
+    await page.waitForTimeout(300); // room for the stale reply to draw, were it allowed to
+    expect(await results.locator('.attribution').first().innerText()).toMatch(/full text/);
+    expect(await page.locator('.results > p').innerText()).not.toContain('by importance');
+    expect(problems).toEqual([]);
+  });
+
   it("offers delete on the caller's own memories only, and deletes through the API", async () => {
     const server = await startDashboardServer();
     const ids = await storeMemories(server);

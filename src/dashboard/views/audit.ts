@@ -1,5 +1,5 @@
 import type { Api, AuditFilter } from '../api.js';
-import { badge, errorNote, field, h, replace, scopeNote, viewSection } from '../dom.js';
+import { badge, errorNote, field, h, replace, scopeNote, viewSection, LatestRequest } from '../dom.js';
 import { dateTime } from '../format.js';
 import type { AuditEntry } from '../types.js';
 
@@ -19,6 +19,7 @@ const PAGE = 100;
 export class AuditView {
   readonly element: HTMLElement;
   readonly #api: Api;
+  readonly #latest = new LatestRequest();
   readonly #agent = h('input', { type: 'text', autocomplete: 'off' });
   readonly #namespace = h('input', { type: 'text', autocomplete: 'off' });
   readonly #operation = h(
@@ -105,6 +106,7 @@ export class AuditView {
 
   async #load(older: boolean): Promise<void> {
     this.#loaded = true;
+    const isLatest = this.#latest.begin();
     const filter: AuditFilter = {
       agent_id: this.#agent.value.trim(),
       namespace: this.#namespace.value.trim(),
@@ -117,6 +119,7 @@ export class AuditView {
     };
     try {
       const { entries } = await this.#api.audit(filter);
+      if (!isLatest()) return;
       const rows = entries.map(row);
       if (older) this.#body.append(...rows);
       else
@@ -128,6 +131,7 @@ export class AuditView {
       this.#more.hidden = entries.length < PAGE;
       this.#status.textContent = `${this.#body.querySelectorAll('tr[data-id]').length} entries shown, newest first`;
     } catch (error) {
+      if (!isLatest()) return;
       replace(this.#body, h('tr', null, h('td', { colspan: 9 }, errorNote(error))));
     }
   }

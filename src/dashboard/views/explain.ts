@@ -1,5 +1,5 @@
 import type { Api } from '../api.js';
-import { badge, errorNote, field, h, replace } from '../dom.js';
+import { badge, errorNote, field, h, replace, LatestRequest } from '../dom.js';
 import type { Explanation } from '../types.js';
 
 const OUTCOMES: Record<string, string> = {
@@ -13,6 +13,7 @@ const OUTCOMES: Record<string, string> = {
 export class ExplainBox {
   readonly element: HTMLElement;
   readonly #api: Api;
+  readonly #latest = new LatestRequest();
   readonly #query = h('input', {
     type: 'text',
     'data-testid': 'explain-input',
@@ -55,10 +56,12 @@ export class ExplainBox {
       replace(this.#result, h('p', { class: 'error', role: 'alert' }, 'Type a query to explain.'));
       return;
     }
+    const isLatest = this.#latest.begin();
     try {
-      render(this.#result, await this.#api.explain(query, this.#mode.value));
+      const explanation = await this.#api.explain(query, this.#mode.value);
+      if (isLatest()) render(this.#result, explanation);
     } catch (error) {
-      replace(this.#result, errorNote(error));
+      if (isLatest()) replace(this.#result, errorNote(error));
     }
   }
 }

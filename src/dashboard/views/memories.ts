@@ -1,5 +1,5 @@
 import type { Api, MemorySearch } from '../api.js';
-import { badge, errorNote, field, h, replace, scopeNote, viewSection } from '../dom.js';
+import { badge, errorNote, field, h, replace, scopeNote, viewSection, LatestRequest } from '../dom.js';
 import { count, score } from '../format.js';
 import type { Me, Memory } from '../types.js';
 import { MemoryDetail } from './memory-detail.js';
@@ -33,6 +33,7 @@ export class MemoriesView {
   readonly #results = h('ol', { class: 'memories', 'data-testid': 'memory-results' });
   readonly #detail: MemoryDetail;
   #searched = false;
+  readonly #latest = new LatestRequest();
 
   constructor(api: Api, me: Me) {
     this.#api = api;
@@ -73,11 +74,13 @@ export class MemoriesView {
 
   async search(): Promise<void> {
     this.#searched = true;
+    const isLatest = this.#latest.begin();
     const request = this.#request();
     this.#status.textContent = 'Searching…';
     const started = performance.now();
     try {
       const { memories } = await this.#api.searchMemories(request);
+      if (!isLatest()) return;
       const elapsed = performance.now() - started;
       this.#status.textContent = `${count(memories.length)} ${memories.length === 1 ? 'memory' : 'memories'} in ${Math.round(elapsed)} ms${
         memories.length === request.limit ? ` (the first ${request.limit}; narrow the search or raise the limit)` : ''
@@ -89,6 +92,7 @@ export class MemoriesView {
           : memories.map((m) => this.#item(m, request)),
       );
     } catch (error) {
+      if (!isLatest()) return;
       this.#status.textContent = '';
       replace(this.#results, h('li', { class: 'empty' }, errorNote(error)));
     }

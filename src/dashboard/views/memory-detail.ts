@@ -1,5 +1,5 @@
 import type { Api } from '../api.js';
-import { badge, errorNote, h, replace } from '../dom.js';
+import { badge, errorNote, h, replace, LatestRequest } from '../dom.js';
 import { dateTime } from '../format.js';
 import type { Me, Memory } from '../types.js';
 
@@ -12,6 +12,7 @@ export class MemoryDetail {
     tabindex: -1,
   });
   readonly #api: Api;
+  readonly #latest = new LatestRequest();
   readonly #me: Me;
   readonly #onDeleted: (id: string) => void;
   /** Where focus returns when the panel closes. */
@@ -30,9 +31,13 @@ export class MemoryDetail {
     this.#opener = opener;
     this.element.hidden = false;
     replace(this.element, h('p', { class: 'muted' }, 'Loading…'));
+    const isLatest = this.#latest.begin();
     try {
-      this.#render(await this.#api.getMemory(id));
+      const memory = await this.#api.getMemory(id);
+      if (!isLatest()) return;
+      this.#render(memory);
     } catch (error) {
+      if (!isLatest()) return;
       replace(this.element, this.#head('Memory'), errorNote(error));
     }
     this.element.focus();
