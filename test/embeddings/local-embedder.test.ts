@@ -68,8 +68,9 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
     expect(own.batchSize).toBe(64);
     // Lengths vary, so batching by length reorders them inside; the answer must not be.
     const texts = Array.from({ length: 64 }, (_, i) => `${'very '.repeat(i % 9)}note ${i} about connection pools`);
-    const [vectors, alone] = await Promise.all([own.embedBatch(texts), embedder.embedBatch([texts[5]!, texts[40]!])]);
-    expect(own.threadCount).toBe(2);
+    const embedding = own.embedBatch(texts);
+    expect(own.threadCount).toBe(2); // both batches were sent at once, one to each thread
+    const [vectors, alone] = await Promise.all([embedding, embedder.embedBatch([texts[5]!, texts[40]!])]);
     const cos = (x: Float32Array, y: Float32Array) => x.reduce((sum, v, i) => sum + v * y[i]!, 0);
     expect(cos(vectors[5]!, alone[0]!)).toBeCloseTo(1, 4);
     expect(cos(vectors[40]!, alone[1]!)).toBeCloseTo(1, 4);

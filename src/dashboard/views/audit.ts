@@ -1,5 +1,5 @@
 import type { Api, AuditFilter } from '../api.js';
-import { badge, errorNote, field, h, replace, scopeNote, viewSection, LatestRequest } from '../dom.js';
+import { badge, errorNote, field, h, LatestRequest, replace, scopeNote, viewSection } from '../dom.js';
 import { dateTime } from '../format.js';
 import type { AuditEntry } from '../types.js';
 

@@ -1,5 +1,5 @@
 import type { Api } from '../api.js';
-import { badge, errorNote, field, h, replace, LatestRequest } from '../dom.js';
+import { badge, errorNote, field, h, LatestRequest, replace } from '../dom.js';
 import type { Explanation } from '../types.js';
 
 const OUTCOMES: Record<string, string> = {

@@ -1,5 +1,5 @@
 import type { Api, MemorySearch } from '../api.js';
-import { badge, errorNote, field, h, replace, scopeNote, viewSection, LatestRequest } from '../dom.js';
+import { badge, errorNote, field, h, LatestRequest, replace, scopeNote, viewSection } from '../dom.js';
 import { count, score } from '../format.js';
 import type { Me, Memory } from '../types.js';
 import { MemoryDetail } from './memory-detail.js';

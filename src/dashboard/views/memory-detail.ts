@@ -1,5 +1,5 @@
 import type { Api } from '../api.js';
-import { badge, errorNote, h, replace, LatestRequest } from '../dom.js';
+import { badge, errorNote, h, LatestRequest, replace } from '../dom.js';
 import { dateTime } from '../format.js';
 import type { Me, Memory } from '../types.js';
 
