@@ -6,6 +6,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { configuredEmbedder } from '../config.js';
 import { createEmbedder, DEFAULT_EMBEDDER } from '../embeddings/create-embedder.js';
+import { BATCH_JOB_MODEL_THREADS } from '../embeddings/local-embedder.js';
 import { ValidationError } from '../errors.js';
 import { checkMemoryImport } from '../execution/memory-import.js';
 import type { ImportedMemory } from '../memory/store.js';
@@ -44,7 +45,8 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
         cli.fail(EXIT.usage);
         return;
       }
-      const engine = await cli.openEngine();
+      // A batch job with nothing else to serve: the local model may take every core.
+      const engine = await cli.openEngine({ localEmbedderThreads: BATCH_JOB_MODEL_THREADS });
       const bar = progressBar('importing', records.length);
       const { created, updated } = await engine.importMemories(records, (done) => bar?.update(done));
       bar?.stop();
@@ -67,7 +69,9 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
         throw new ValidationError(`--batch-size: expected an integer from 1 to 4096, got '${options.batchSize}'`);
       }
       // --embedder names the target here; the database opens with the embedder it records.
-      const target = await createEmbedder(configuredEmbedder(cli.globals().embedder) ?? DEFAULT_EMBEDDER);
+      const target = await createEmbedder(configuredEmbedder(cli.globals().embedder) ?? DEFAULT_EMBEDDER, {
+        localThreads: BATCH_JOB_MODEL_THREADS,
+      });
       const engine = await cli.openEngine({ embedder: 'database' });
       if (engine.embedder.id === target.id) {
         cli.io.stdout.write(`✓ already embedded with ${target.id}; nothing to do\n`);

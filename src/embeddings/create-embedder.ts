@@ -18,9 +18,15 @@ export type EmbedderSpec = 'local' | 'hashing' | OpenAIEmbedderSpec | Embedder;
 /** What a new database gets when nothing is configured: a real sentence encoder, offline. */
 export const DEFAULT_EMBEDDER = 'local';
 
+/** How the built-in embedders are made when a spec or a database names them. */
+export interface BuiltinEmbedderOptions {
+  /** The local model's threads at most (see LocalEmbedderOptions.threads). */
+  localThreads?: number;
+}
+
 /** Builds the embedder a spec names. An OpenAI-compatible one without `dimensions` asks the endpoint once. */
-export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
-  if (spec === 'local') return new LocalEmbedder();
+export async function createEmbedder(spec: EmbedderSpec, options: BuiltinEmbedderOptions = {}): Promise<Embedder> {
+  if (spec === 'local') return new LocalEmbedder({ threads: options.localThreads });
   if (spec === 'hashing') return new HashingEmbedder();
   if (isEmbedder(spec)) return spec;
   if (spec.provider !== 'openai') {
@@ -35,9 +41,9 @@ export async function createEmbedder(spec: EmbedderSpec): Promise<Embedder> {
  * With no embedder configured: the one whose vectors the database holds, or the default
  * for a new database. An OpenAI-compatible embedder cannot be rebuilt from its id alone.
  */
-export function embedderFor(recorded: EmbedderIdentity | undefined): Embedder {
-  if (recorded === undefined) return new LocalEmbedder();
-  const local = new LocalEmbedder();
+export function embedderFor(recorded: EmbedderIdentity | undefined, options: BuiltinEmbedderOptions = {}): Embedder {
+  const local = new LocalEmbedder({ threads: options.localThreads });
+  if (recorded === undefined) return local;
   if (recorded.id === local.id) return local;
   const hashing = /^hashing-v1-(\d+)$/.exec(recorded.id);
   if (hashing) return new HashingEmbedder({ dimensions: Number(hashing[1]) });

@@ -12,6 +12,12 @@ const BATCH = 32;
 /** A thread beyond the first stops after this long without work, giving its copy of the model back. */
 const IDLE_THREAD_MS = 10_000;
 
+/** Beyond two threads the gain was not measured; one core is left to the host: 1 on two cores. */
+export const DEFAULT_MODEL_THREADS = Math.max(1, Math.min(2, availableParallelism() - 1));
+
+/** For a batch job with nothing else to serve (the CLI's import and re-embedding): every core, up to two. */
+export const BATCH_JOB_MODEL_THREADS = Math.min(2, availableParallelism());
+
 /** The model's input is truncated anyway; a cap keeps one huge memory from stalling a batch. */
 const MAX_TEXT_LENGTH = 2000;
 
@@ -49,7 +55,8 @@ export interface LocalEmbedderOptions {
    * Model threads at most. The first starts on the first embed and stays; each further one
    * starts only when every running thread is busy (a backlog of several batches: an import, a
    * re-embedding) and stops after `idleThreadMs` without work. Each holds its own copy of the
-   * model (~+230 MB resident). @default min(2, available CPUs)
+   * model (~+230 MB resident) and keeps a core busy while it works, so the default leaves one
+   * core to the host's own requests. @default DEFAULT_MODEL_THREADS
    */
   threads?: number;
   /** How long a thread beyond the first waits for work before it stops. @default 10 s */
@@ -86,7 +93,7 @@ export class LocalEmbedder implements Embedder {
   #loadMs: number | undefined;
 
   constructor(options: LocalEmbedderOptions = {}) {
-    const threads = options.threads ?? Math.min(2, availableParallelism());
+    const threads = options.threads ?? DEFAULT_MODEL_THREADS;
     if (!Number.isInteger(threads) || threads < 1) {
       throw new ValidationError(`local embedder: threads must be a whole number of at least 1, got ${threads}`);
     }

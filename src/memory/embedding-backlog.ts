@@ -8,8 +8,8 @@ const BATCH = 32;
 /** Writes arriving within this window are embedded together. */
 const DEBOUNCE_MS = 20;
 /**
- * A vector search waits for at most this many pending vectors of its namespace (a batch on
- * each of the local model's two threads, about a second on two cores). A larger backlog, left
+ * A vector search waits for at most this many pending vectors of its namespace (about a second
+ * of the local model's time on one thread, half that on two). A larger backlog, left
  * by a bulk import, would stall the search for minutes: it is embedded in the background
  * instead, and full text finds those memories meanwhile.
  */

@@ -1,9 +1,16 @@
 import dns from 'node:dns';
 import net from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { blockNetwork } from '../../src/embeddings/local-embedder-worker.mjs';
-import { ExecutionMode, LocalEmbedder, type PatternExecutionEngine } from '../../src/index.js';
-import { createTestEngine } from '../helpers/engine.js';
+import { DEFAULT_MODEL_THREADS } from '../../src/embeddings/local-embedder.js';
+import {
+  createPatternExecutionEngine,
+  ExecutionMode,
+  LocalEmbedder,
+  type PatternExecutionEngine,
+} from '../../src/index.js';
+import { createTestEngine, tempDir } from '../helpers/engine.js';
 
 // Every test that loads the sentence encoder lives in this file: the model loads once per
 // process (~1 s, ~200 MB), so grouping keeps the suite's cost to one load.
@@ -78,6 +85,18 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
     expect(await own.embed('the first thread stays')).toHaveLength(512);
     await own.close();
     expect(own.threadCount).toBe(0);
+  });
+
+  it('takes the thread count the engine is given, whether the embedder is named or the one the database records', async () => {
+    expect(new LocalEmbedder().batchSize).toBe(32 * DEFAULT_MODEL_THREADS);
+    const databaseUrl = join(tempDir(), 'threads.db');
+    const named = await createPatternExecutionEngine({ databaseUrl, embedder: 'local', localEmbedderThreads: 3 });
+    expect(named.embedder.batchSize).toBe(96); // no default is 3 threads
+    await named.close();
+    const recorded = await createTestEngine({ databaseUrl, embedder: 'database', localEmbedderThreads: 3 });
+    expect(recorded.embedder.id).toBe('use-lite-512-v1');
+    expect(recorded.embedder.batchSize).toBe(96);
+    await expect(createTestEngine({ localEmbedderThreads: 0 })).rejects.toThrow(/localEmbedderThreads/);
   });
 
   it('refuses a thread count that is not a whole number of at least 1', () => {
