@@ -43,8 +43,7 @@ export async function createEmbedder(spec: EmbedderSpec, options: BuiltinEmbedde
  */
 export function embedderFor(recorded: EmbedderIdentity | undefined, options: BuiltinEmbedderOptions = {}): Embedder {
   const local = new LocalEmbedder({ threads: options.localThreads });
-  if (recorded === undefined) return local;
-  if (recorded.id === local.id) return local;
+  if (recorded === undefined || recorded.id === local.id) return local;
   const hashing = /^hashing-v1-(\d+)$/.exec(recorded.id);
   if (hashing) return new HashingEmbedder({ dimensions: Number(hashing[1]) });
   throw new ValidationError(
