@@ -1,5 +1,5 @@
 import type { Api } from '../api.js';
-import { errorNote, h, replace, scopeNote, statusPill, viewSection } from '../dom.js';
+import { errorNote, h, LatestRequest, replace, scopeNote, statusPill, viewSection } from '../dom.js';
 import { count, duration, ms, percent } from '../format.js';
 import type { Me, PatternType, Stats, Timeline } from '../types.js';
 import { CategoryBars, TimeChart } from './charts.js';
@@ -31,6 +31,7 @@ interface Charts {
 export class OverviewView {
   readonly element: HTMLElement;
   readonly #api: Api;
+  readonly #latest = new LatestRequest();
   readonly #scope: HTMLElement;
   readonly #tiles: HTMLElement;
   readonly #health: HTMLElement;
@@ -88,13 +89,16 @@ export class OverviewView {
   }
 
   async #refresh(): Promise<void> {
+    const isLatest = this.#latest.begin();
     let stats: Stats;
     try {
       stats = await this.#api.stats();
     } catch (error) {
-      replace(this.#notice, errorNote(error));
+      if (isLatest()) replace(this.#notice, errorNote(error));
       return;
     }
+    // A slow poll answered after a newer one would move the figures backwards.
+    if (!isLatest()) return;
     replace(this.#notice);
     this.#scope.textContent = stats.namespace === null ? 'Every namespace' : `Namespace ${stats.namespace}`;
     this.#renderTiles(stats);
