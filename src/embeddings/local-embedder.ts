@@ -12,6 +12,9 @@ const BATCH = 32;
 /** A thread beyond the first stops after this long without work, giving its copy of the model back. */
 const IDLE_THREAD_MS = 10_000;
 
+const MAX_THREADS = 16;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Beyond two threads the gain was not measured; one core is left to the host: 1 on two cores. */
 export const DEFAULT_MODEL_THREADS = Math.max(1, Math.min(2, availableParallelism() - 1));
 
@@ -94,11 +97,21 @@ export class LocalEmbedder implements Embedder {
 
   constructor(options: LocalEmbedderOptions = {}) {
     const threads = options.threads ?? DEFAULT_MODEL_THREADS;
-    if (!Number.isInteger(threads) || threads < 1) {
-      throw new ValidationError(`local embedder: threads must be a whole number of at least 1, got ${threads}`);
+    // Each thread holds its own copy of the model: a typo of 100 would load 23 GB.
+    if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
+      throw new ValidationError(
+        `local embedder: threads must be a whole number from 1 to ${MAX_THREADS}, got ${threads}`,
+      );
+    }
+    const idleThreadMs = options.idleThreadMs ?? IDLE_THREAD_MS;
+    // setTimeout turns anything above 2^31 - 1 ms (or not a number) into 1 ms.
+    if (!(Number.isInteger(idleThreadMs) && idleThreadMs >= 0 && idleThreadMs <= MAX_TIMER_MS)) {
+      throw new ValidationError(
+        `local embedder: idleThreadMs must be a whole number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${idleThreadMs}`,
+      );
     }
     this.#maxThreads = threads;
-    this.#idleThreadMs = options.idleThreadMs ?? IDLE_THREAD_MS;
+    this.#idleThreadMs = idleThreadMs;
     this.batchSize = BATCH * threads;
   }
 

@@ -100,7 +100,12 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
   });
 
   it('refuses a thread count that is not a whole number of at least 1', () => {
-    expect(() => new LocalEmbedder({ threads: 0 })).toThrow(/threads must be a whole number of at least 1, got 0/);
+    expect(() => new LocalEmbedder({ threads: 0 })).toThrow(/threads must be a whole number from 1 to 16, got 0/);
+    expect(() => new LocalEmbedder({ threads: 100 })).toThrow(/threads must be a whole number from 1 to 16, got 100/);
+    // setTimeout would turn these into 1 ms.
+    for (const idleThreadMs of [-1, Number.POSITIVE_INFINITY, 2 ** 31]) {
+      expect(() => new LocalEmbedder({ idleThreadMs })).toThrow(/idleThreadMs must be a whole number of milliseconds/);
+    }
   });
 
   it('fails pending requests with a clear error when its thread is stopped, and starts a new one after', async () => {
