@@ -6,6 +6,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { configuredEmbedder } from '../config.js';
 import { createEmbedder, DEFAULT_EMBEDDER } from '../embeddings/create-embedder.js';
+import { checkedBatchSize } from '../embeddings/embedder.js';
 import { BATCH_JOB_MODEL_THREADS } from '../embeddings/local-embedder.js';
 import { ValidationError } from '../errors.js';
 import { checkMemoryImport } from '../execution/memory-import.js';
@@ -65,9 +66,7 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
     .option('--batch-size <n>', 'memories per committed batch', (v) => Number(v), 64)
     .addHelpText('after', `\nThe target is --embedder (default: TMWS_EMBEDDER, else ${DEFAULT_EMBEDDER}).`)
     .action(async (options: { batchSize: number }) => {
-      if (!(Number.isInteger(options.batchSize) && options.batchSize >= 1 && options.batchSize <= 4096)) {
-        throw new ValidationError(`--batch-size: expected an integer from 1 to 4096, got '${options.batchSize}'`);
-      }
+      checkedBatchSize('--batch-size', options.batchSize);
       // --embedder names the target here; the database opens with the embedder it records.
       const target = await createEmbedder(configuredEmbedder(cli.globals().embedder) ?? DEFAULT_EMBEDDER, {
         localThreads: BATCH_JOB_MODEL_THREADS,

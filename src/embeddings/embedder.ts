@@ -1,3 +1,8 @@
+import { ValidationError } from '../errors.js';
+
+/** The most texts any batch may hold (the CLI's --batch-size cap too). */
+export const MAX_BATCH_SIZE = 4096;
+
 /**
  * Turns text into a fixed-length vector whose cosine similarity tracks relatedness.
  * One implementation per provider; the store only sees `dimensions` and the vectors.
@@ -41,3 +46,17 @@ export interface EmbedderIdentity {
 
 /** An embedder, or a choice made from what the store records (undefined for a new store). */
 export type EmbedderChoice<E extends EmbedderIdentity = Embedder> = E | ((recorded: EmbedderIdentity | undefined) => E);
+
+/**
+ * Texts per batch a backlog or a re-embedding hands `embedder`: `atLeast`, or more if it asks
+ * (Embedder.batchSize). A size that is not a whole number from 1 to MAX_BATCH_SIZE is refused.
+ */
+export function preferredBatchSize(embedder: Embedder, atLeast: number): number {
+  return Math.max(atLeast, checkedBatchSize('embedder.batchSize', embedder.batchSize) ?? 0);
+}
+
+/** `size` if undefined or a whole number from 1 to MAX_BATCH_SIZE; otherwise a ValidationError naming `what`. */
+export function checkedBatchSize(what: string, size: number | undefined): number | undefined {
+  if (size === undefined || (Number.isInteger(size) && size >= 1 && size <= MAX_BATCH_SIZE)) return size;
+  throw new ValidationError(`${what}: expected a whole number from 1 to ${MAX_BATCH_SIZE}, got ${String(size)}`);
+}

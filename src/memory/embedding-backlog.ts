@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import type { Embedder } from '../embeddings/embedder.js';
+import { preferredBatchSize, type Embedder } from '../embeddings/embedder.js';
 import type { ImportedMemory, MemoryStore, NewMemory, Scope, StoreResult } from './store.js';
 
 /** Texts embedded per batch behind the writes, unless the embedder asks for more (see Embedder.batchSize). */
@@ -56,7 +56,7 @@ export class EmbeddingBacklog {
     this.#background = options.background ?? true;
     this.#logger = options.logger;
     this.#prepare = options.prepare ?? ((text) => text);
-    this.#batchSize = Math.max(BATCH, embedder.batchSize ?? 0);
+    this.#batchSize = preferredBatchSize(embedder, BATCH);
   }
 
   get deferred(): boolean {

@@ -1,4 +1,4 @@
-import type { Embedder } from '../embeddings/embedder.js';
+import { checkedBatchSize, preferredBatchSize, type Embedder } from '../embeddings/embedder.js';
 import type { MemoryStore } from './store.js';
 
 export interface ReembedOptions {
@@ -24,7 +24,8 @@ export async function reembed(
   target: Embedder,
   options: ReembedOptions = {},
 ): Promise<{ total: number; embedded: number; resumedFrom: number }> {
-  const batchSize = options.batchSize ?? Math.max(64, target.batchSize ?? 0);
+  // A batch size of 0 would take nothing and never finish: refused before anything starts.
+  const batchSize = checkedBatchSize('batchSize', options.batchSize) ?? preferredBatchSize(target, 64);
   const migration = store.embeddingMigration();
   const { total, done: resumedFrom } = await migration.start({ id: target.id, dimensions: target.dimensions });
   let done = resumedFrom;

@@ -114,6 +114,27 @@ embeddingSuite('sqlite', async () => {
   return { store, recorded: async () => recordedEmbedder(db)!.id };
 });
 
+describe('re-embedding, given a batch size that could never finish', () => {
+  it('refuses it before anything starts, naming it', async () => {
+    const db = openSqliteDatabase({ path: ':memory:', embedder: new HashingEmbedder() });
+    const store = new SqliteMemoryStore(db);
+    await store.store(scope('bad'), { content: 'one memory' }, new HashingEmbedder().embedSync('one memory'));
+    const target = new CountingEmbedder(64);
+    // 0 would take nothing each round and never finish; an embedder may not ask for it either.
+    await expect(reembed(store, target, { batchSize: 0 })).rejects.toThrow(
+      /^batchSize: expected a whole number from 1 to 4096, got 0$/,
+    );
+    const asking = Object.assign(new CountingEmbedder(64), { batchSize: Number.NaN });
+    await expect(reembed(store, asking)).rejects.toThrow(
+      /^embedder\.batchSize: expected a whole number from 1 to 4096, got NaN$/,
+    );
+    expect(target.calls + asking.calls).toBe(0);
+    expect(recordedEmbedder(db)!.id).toBe('hashing-v1-256');
+    await store.close();
+    db.close();
+  });
+});
+
 async function recordedId(db: PostgresDatabase): Promise<string> {
   const { rows } = await db.pool.query(`SELECT value FROM ${db.schema}.store_meta WHERE key = 'embedder_id'`);
   return String(rows[0]?.['value']);
