@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ValidationError } from '../errors.js';
-import type { Embedder } from './embedder.js';
+import { checkedBatchSize, type Embedder } from './embedder.js';
 import { EmbeddingProviderError } from './embedding-provider-error.js';
 import { toUnitLength } from './unit-length.js';
 
@@ -33,8 +33,10 @@ export class OpenAIEmbedder implements Embedder {
   readonly id: string;
   readonly deferred = true;
   readonly endpoint: string;
+  /** Texts per request: backlogs hand over this many at a time, so each request goes out full. */
+  readonly batchSize: number;
   #dimensions: number | undefined;
-  readonly #options: Required<Pick<OpenAIEmbedderOptions, 'batchSize' | 'timeoutMs' | 'maxRetries' | 'backoffMs'>> &
+  readonly #options: Required<Pick<OpenAIEmbedderOptions, 'timeoutMs' | 'maxRetries' | 'backoffMs'>> &
     OpenAIEmbedderOptions;
 
   constructor(options: OpenAIEmbedderOptions) {
@@ -50,10 +52,11 @@ export class OpenAIEmbedder implements Embedder {
     if (options.dimensions !== undefined && !(Number.isInteger(options.dimensions) && options.dimensions > 0)) {
       throw new ValidationError(`embedder.dimensions: expected a positive integer, got ${options.dimensions}`);
     }
+    this.batchSize = checkedBatchSize('embedder.batchSize', options.batchSize) ?? 64;
     url.username = '';
     url.password = '';
     this.endpoint = /\/embeddings\/?$/.test(url.pathname) ? url.href : `${url.href.replace(/\/$/, '')}/embeddings`;
-    this.#options = { batchSize: 64, timeoutMs: 30_000, maxRetries: 4, backoffMs: 500, ...options };
+    this.#options = { timeoutMs: 30_000, maxRetries: 4, backoffMs: 500, ...options };
     this.#dimensions = options.dimensions;
     this.id = `openai:${options.model}@${url.host}${options.dimensions === undefined ? '' : `:${options.dimensions}`}`;
   }
@@ -81,8 +84,8 @@ export class OpenAIEmbedder implements Embedder {
 
   async embedBatch(texts: readonly string[]): Promise<Float32Array[]> {
     const vectors: Float32Array[] = [];
-    for (let start = 0; start < texts.length; start += this.#options.batchSize) {
-      vectors.push(...(await this.#request(texts.slice(start, start + this.#options.batchSize))));
+    for (let start = 0; start < texts.length; start += this.batchSize) {
+      vectors.push(...(await this.#request(texts.slice(start, start + this.batchSize))));
     }
     return vectors;
   }

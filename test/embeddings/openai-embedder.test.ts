@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddingProviderError, OpenAIEmbedder } from '../../src/index.js';
+import { createTestEngine } from '../helpers/engine.js';
 
 /**
  * A STAND-IN for a remote OpenAI-compatible /v1/embeddings endpoint (no real provider can be
@@ -65,6 +66,17 @@ describe('OpenAIEmbedder against a stand-in OpenAI-compatible server', () => {
     expect(vectors.every((v) => v.length === 8 && Math.abs(Math.hypot(...v) - 1) < 1e-5)).toBe(true);
     expect(embedder.endpoint).toBe(`${url}/embeddings`);
     expect(embedder.id).toBe(`openai:m@${new URL(url).host}:8`);
+  });
+
+  it('is handed a backlog a full request at a time', async () => {
+    const { url, requests } = await standIn(normal);
+    const embedder = new OpenAIEmbedder({ url, model: 'm', dimensions: 8 });
+    expect(embedder.batchSize).toBe(64);
+    const engine = await createTestEngine({ embedder });
+    const context = { namespace: 'team', agentId: 'alice' };
+    await engine.importMemories(Array.from({ length: 100 }, (_, i) => ({ ...context, content: `note ${i}` })));
+    await engine.embedPendingMemories();
+    expect(requests.map((r) => r.input.length)).toEqual([64, 36]);
   });
 
   it('probes the dimension once when none is given', async () => {
@@ -158,5 +170,9 @@ describe('OpenAIEmbedder against a stand-in OpenAI-compatible server', () => {
     expect(() => new OpenAIEmbedder({ url: 'ftp://x/v1', model: 'm' })).toThrow(/http/);
     expect(() => new OpenAIEmbedder({ url: 'http://x/v1', model: ' ' })).toThrow(/model/);
     expect(() => new OpenAIEmbedder({ url: 'http://x/v1', model: 'm', dimensions: 0 })).toThrow(/dimensions/);
+    // 0 would loop forever on the first embedBatch.
+    expect(() => new OpenAIEmbedder({ url: 'http://x/v1', model: 'm', batchSize: 0 })).toThrow(
+      /^embedder\.batchSize: expected a whole number from 1 to 4096, got 0$/,
+    );
   });
 });
