@@ -142,29 +142,38 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
     await opened.close(); // nothing else holds the store yet
     throw error;
   }
-  const stopWatching = opts.watchPatterns && patternFiles ? await patternFiles.watch(logger) : undefined;
-  return new PatternExecutionEngine({
-    registry,
-    router,
-    store: opened.store,
-    embedder: opened.embedder,
-    lexicon,
-    backgroundEmbedding: opts.backgroundEmbedding ?? true,
-    cache,
-    logger,
-    tools,
-    ...(patternFiles && { patternFiles }),
-    ...(opts.recordExecutions !== false && { executionLog: opened.executionLog }),
-    auditLog: opened.auditLog,
-    ...(opts.clock && { now: opts.clock }),
-    closers: [
-      opened.close,
-      () => cache.close(),
-      async () => stopWatching?.(),
-      // An embedder the caller passed in is the caller's to close; one made here is ours.
-      async () => (isEmbedder(opts.embedder) ? undefined : opened.embedder.close?.()),
-    ],
-  });
+  let stopWatching: (() => void) | undefined;
+  // Closed by the engine in reverse order: the embedder's thread first, the store last.
+  const closers = [
+    opened.close,
+    () => cache.close(),
+    async () => stopWatching?.(),
+    // An embedder the caller passed in is the caller's to close; one made here is ours.
+    async () => (isEmbedder(opts.embedder) ? undefined : opened.embedder.close?.()),
+  ];
+  try {
+    if (opts.watchPatterns && patternFiles) stopWatching = await patternFiles.watch(logger);
+    return new PatternExecutionEngine({
+      registry,
+      router,
+      store: opened.store,
+      embedder: opened.embedder,
+      lexicon,
+      backgroundEmbedding: opts.backgroundEmbedding ?? true,
+      cache,
+      logger,
+      tools,
+      ...(patternFiles && { patternFiles }),
+      ...(opts.recordExecutions !== false && { executionLog: opened.executionLog }),
+      auditLog: opened.auditLog,
+      ...(opts.clock && { now: opts.clock }),
+      closers,
+    });
+  } catch (error) {
+    // No engine holds what was opened (a custom embedder's bad batchSize, say): close it here.
+    for (const close of [...closers].reverse()) await close().catch(() => undefined);
+    throw error;
+  }
 }
 
 /**

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/embeddings/embedder.js';
 import { SETTLE_AT_MOST } from '../../src/memory/embedding-backlog.js';
 import { deferredHashing } from '../helpers/embedders.js';
-import { createTestEngine } from '../helpers/engine.js';
+import { createTestEngine, tempDir } from '../helpers/engine.js';
 
 /** A deferred embedder that counts the texts it is shown, one by one or in batches. */
 function countingEmbedder(): Embedder & { shown: string[] } {
@@ -65,6 +67,17 @@ describe('a backlog', () => {
     expect(batches.reduce((sum, n) => sum + n, 0)).toBe(120);
     expect(Math.max(...batches)).toBe(50);
     await engine.close();
+  });
+});
+
+describe('an embedder asking for a batch size no backlog can use', () => {
+  it('is refused when the engine is made, naming the field, and the store opened for it is closed', async () => {
+    const databaseUrl = join(tempDir(), 'refused.db');
+    await expect(createTestEngine({ databaseUrl, embedder: { ...deferredHashing(), batchSize: 0 } })).rejects.toThrow(
+      /^embedder\.batchSize: expected a whole number from 1 to 4096, got 0$/,
+    );
+    // SQLite removes the write-ahead log when the last connection closes.
+    expect(existsSync(`${databaseUrl}-wal`)).toBe(false);
   });
 });
 
