@@ -29,7 +29,8 @@ export interface Embedder {
   readonly semantic?: boolean;
   /**
    * Texts per embedBatch call that keep the embedder fully busy (the local model: one batch
-   * per thread). Backlogs hand it this many at a time. @default 32
+   * per thread; an OpenAI-compatible one: a full request). Backlogs hand it this many at a
+   * time. @default 32
    */
   readonly batchSize?: number;
   embed(text: string): Promise<Float32Array>;
