@@ -126,8 +126,8 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
 }
 
 /**
- * Reads a JSON Lines file: each line one memory in the export format, its namespace and agent
- * defaulting to the global flags. Lines are checked with the engine's own schema
+ * Reads a JSON Lines file: each line one memory in the export format (or the wire's snake_case
+ * names), its namespace and agent defaulting to the global flags. Lines are checked with the engine's own schema
  * (checkMemoryImport), so the CLI accepts exactly what the engine imports.
  */
 async function readImport(
@@ -148,15 +148,13 @@ async function readImport(
     lineNumber++;
     if (line.trim() === '') continue;
     try {
-      const json: unknown = JSON.parse(line);
-      const isObject = typeof json === 'object' && json !== null && !Array.isArray(json);
-      parsed.push(isObject ? { namespace, agentId, ...json } : json);
+      parsed.push(JSON.parse(line));
       lineOf.push(lineNumber);
     } catch (error) {
       errors.push({ line: lineNumber, message: `not valid JSON (${(error as Error).message})` });
     }
   }
-  const { memories, issues } = checkMemoryImport(parsed);
+  const { memories, issues } = checkMemoryImport(parsed, { namespace, agentId });
   for (const issue of issues) errors.push({ line: lineOf[issue.index]!, message: issue.message });
   errors.sort((a, b) => a.line - b.line);
   return { records: memories, errors: errors.map((e) => `${e.line}: ${e.message}`), lines: lineNumber };

@@ -22,8 +22,7 @@ const time = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnega
 
 /**
  * The one schema of an imported memory, with the same limits as a store: the engine checks
- * every import with it, and the CLI reports bad lines with it. Other fields of an export (id,
- * contentHash, accessCount…) are ignored, so an export imports back unchanged.
+ * every import with it, and the CLI reports bad lines with it.
  */
 const importedMemorySchema = z.object({
   content: z.string().trim().min(1).max(REQUEST_LIMITS.maxContentLength),
@@ -38,6 +37,38 @@ const importedMemorySchema = z.object({
   expiresAt: time.nullable().optional(),
 });
 
+/** The wire's (HTTP and MCP replies') snake_case names of the fields an import takes. */
+const WIRE_NAMES: Readonly<Record<string, keyof z.input<typeof importedMemorySchema>>> = {
+  agent_id: 'agentId',
+  access_level: 'accessLevel',
+  shared_with: 'sharedWith',
+  created_at: 'createdAt',
+  expires_at: 'expiresAt',
+};
+
+/**
+ * Fields of an export or a search reply that the store sets itself: skipped, so an export or a
+ * reply imports back unchanged.
+ */
+const SET_BY_STORE = new Set([
+  'id',
+  'contentHash',
+  'content_hash',
+  'updatedAt',
+  'updated_at',
+  'accessedAt',
+  'accessed_at',
+  'accessCount',
+  'access_count',
+  'score',
+]);
+
+/** Values for fields a record leaves out (the CLI's --namespace and --agent). */
+export interface ImportDefaults {
+  namespace?: string;
+  agentId?: string;
+}
+
 /** Arrays this module checked: importing one does not check it again. */
 const checked = new WeakSet<readonly ImportedMemory[]>();
 
@@ -45,14 +76,22 @@ const checked = new WeakSet<readonly ImportedMemory[]>();
  * Checks every record (all of them, so every problem can be reported at once) and converts
  * the good ones to what the store takes. Nothing is imported while `issues` is not empty.
  */
-export function checkMemoryImport(records: readonly unknown[]): {
+export function checkMemoryImport(
+  records: readonly unknown[],
+  defaults: ImportDefaults = {},
+): {
   memories: readonly ImportedMemory[];
   issues: ImportIssue[];
 } {
   const memories: ImportedMemory[] = [];
   const issues: ImportIssue[] = [];
   records.forEach((record, index) => {
-    const parsed = importedMemorySchema.safeParse(record);
+    const named = withImportNames(record, defaults);
+    if (typeof named === 'string') {
+      issues.push({ index, message: named });
+      return;
+    }
+    const parsed = importedMemorySchema.safeParse(named);
     if (!parsed.success) {
       issues.push({ index, message: formatZodError(parsed.error) });
       return;
@@ -87,6 +126,30 @@ export function validMemoryImport(records: readonly unknown[]): readonly Importe
     `${issues.length} of ${records.length} memories are invalid; nothing was imported: ${shown.join('; ')}${issues.length > 5 ? '; …' : ''}`,
     { details: { issues } },
   );
+}
+
+const FIELDS = new Set(Object.keys(importedMemorySchema.shape));
+const FIELD_LIST = [...FIELDS].join(', ');
+
+/**
+ * The record with the wire's names in the schema's, the store's own fields skipped and the
+ * defaults filled in; or why it cannot be: an unknown field is refused by name, never dropped
+ * (an `accessLevel` spelt wrong would otherwise import the memory private), and so is a field
+ * given under both its names. Anything but a plain object is left for the schema to refuse.
+ */
+function withImportNames(record: unknown, defaults: ImportDefaults): unknown {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return record;
+  const named = new Map<string, { key: string; value: unknown }>();
+  for (const [key, value] of Object.entries(record)) {
+    if (SET_BY_STORE.has(key)) continue;
+    const name = WIRE_NAMES[key] ?? key;
+    if (!FIELDS.has(name)) return `unknown field '${key}'; a memory to import has ${FIELD_LIST} (or snake_case)`;
+    const earlier = named.get(name);
+    if (earlier) return `${name}: given twice, as ${earlier.key} and ${key}; keep one`;
+    named.set(name, { key, value });
+  }
+  for (const [name, value] of Object.entries(defaults)) if (!named.has(name)) named.set(name, { key: name, value });
+  return Object.fromEntries([...named].map(([name, { value }]) => [name, value]));
 }
 
 function epoch(value: string | number | Date): number {

@@ -48,6 +48,46 @@ describe('importing memories', () => {
     expect(await engine.importMemories(exported)).toEqual({ created: 0, updated: 2 });
   });
 
+  it("takes the wire's snake_case names, as a search reply writes them", async () => {
+    const engine = await createTestEngine();
+    const reply = {
+      id: 'b4c1c4b2-0000-4000-8000-000000000000',
+      content: 'rotate keys monthly',
+      namespace: 'lab',
+      agent_id: 'ann',
+      access_level: 'team',
+      shared_with: [],
+      created_at: '2025-06-01T12:00:00.000Z',
+      expires_at: null,
+      content_hash: 'ignored',
+      access_count: 3,
+      score: 0.7,
+    };
+    // Untyped JSON, as a file or a reply gives it: the typed API names fields in camelCase.
+    expect(await engine.importMemories([reply] as never)).toEqual({ created: 1, updated: 0 });
+    const [memory] = await engine.searchMemories({ namespace: 'lab', agentId: 'ann' });
+    expect(memory).toMatchObject({ agentId: 'ann', accessLevel: 'team', createdAt: '2025-06-01T12:00:00.000Z' });
+    expect(memory!.accessCount).toBe(1); // this search's own read, not the reply's 3
+  });
+
+  it('refuses a field it does not know, or one given under both names, by name', async () => {
+    const engine = await createTestEngine();
+    const error = await engine
+      .importMemories([
+        good,
+        { ...good, acces_level: 'team' },
+        { ...good, accessLevel: 'team', access_level: 'team' },
+      ] as never)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const issues = (error as ValidationError).details?.['issues'] as Array<{ index: number; message: string }>;
+    expect(issues).toEqual([
+      { index: 1, message: expect.stringMatching(/^unknown field 'acces_level'; a memory to import has content, /) },
+      { index: 2, message: 'accessLevel: given twice, as accessLevel and access_level; keep one' },
+    ]);
+    expect(await engine.searchMemories({ namespace: 'lab', agentId: 'ann' })).toEqual([]);
+  });
+
   it('refuses, in the CLI, each line the engine would refuse, by line number', async () => {
     const dir = tempDir();
     const file = join(dir, 'in.jsonl');
@@ -63,5 +103,22 @@ describe('importing memories', () => {
     expect(errors).toMatch(/in\.jsonl:2: tags\.0: use letters/);
     expect(errors).toMatch(/in\.jsonl:3: agentId: use letters/);
     expect(errors).toMatch(/2 bad line\(s\) of 3; nothing was imported/);
+  });
+
+  it("fills in, in the CLI, the flags' namespace and agent only where a line has none", async () => {
+    const dir = tempDir();
+    const file = join(dir, 'in.jsonl');
+    writeFileSync(
+      file,
+      ['{"content":"mine"}', '{"content":"bob\'s","agent_id":"bob","access_level":"team"}'].join('\n'),
+    );
+    const db = join(dir, 'm.db');
+    const io = { stdout: new PassThrough(), stderr: new PassThrough() };
+    expect(await runCli(['--db', db, '--namespace', 'lab', '--agent', 'ann', 'memory', 'import', file], io)).toBe(0);
+    const engine = await createTestEngine({ databaseUrl: db });
+    const owners = async (agentId: string) =>
+      (await engine.searchMemories({ namespace: 'lab', agentId })).filter((m) => m.agentId === agentId);
+    expect((await owners('ann')).map((m) => m.content)).toEqual(['mine']);
+    expect((await owners('bob')).map((m) => [m.content, m.accessLevel])).toEqual([["bob's", 'team']]);
   });
 });
