@@ -33,11 +33,11 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Agen
     );
   const budgets =
     options.budgets ??
-    new BudgetStore({
+    (await BudgetStore.open({
       redisUrl: options.redisUrl,
       ...(options.rateLimitKeyPrefix !== undefined && { keyPrefix: options.rateLimitKeyPrefix }),
       logger,
-    });
+    }));
   await budgets.connect();
   const rateLimiter = new AgentRateLimiter({ perAgent: options.rateLimit, store: budgets, logger });
   return new AgentGateway({

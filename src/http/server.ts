@@ -72,7 +72,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     options.auth ?? { apiKeys: [], jwt: undefined },
     options.anonymous ?? LOCAL_PRINCIPAL,
   );
-  const budgets = new BudgetStore({
+  const budgets = await BudgetStore.open({
     redisUrl: options.redisUrl,
     ...(options.rateLimitKeyPrefix !== undefined && { keyPrefix: options.rateLimitKeyPrefix }),
     logger,

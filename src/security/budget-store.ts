@@ -6,7 +6,7 @@
  * After a failure the in-process budgets answer alone for `retryAfterMs` (a circuit), so a
  * silent Redis costs one deadline per second, not one per request.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { CircuitBreaker } from '../cache/circuit-breaker.js';
@@ -89,21 +89,31 @@ export class BudgetStore {
   readonly #redis: Redis | undefined;
   readonly #breaker: CircuitBreaker;
 
-  constructor(options: BudgetStoreOptions) {
+  /**
+   * A store in process, or sharing budgets through Redis when `redisUrl` is given. ioredis
+   * loads only then, so a server without Redis starts ~0.1 s sooner.
+   */
+  static async open(options: BudgetStoreOptions): Promise<BudgetStore> {
+    if (options.redisUrl === undefined) return new BudgetStore(options);
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(options.redisUrl, {
+      // Fail at once while disconnected rather than queue; the in-process budget answers meanwhile.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      // The deadline that turns a silent Redis (paused, partitioned) into an error.
+      commandTimeout: options.commandTimeoutMs ?? 250,
+      connectTimeout: 1000,
+      retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
+    });
+    redis.on('error', (error: Error) => options.logger.debug({ err: error }, 'budgets: Redis error'));
+    return new BudgetStore(options, redis);
+  }
+
+  /** In process unless given the Redis client it then owns; see open(). */
+  constructor(options: BudgetStoreOptions, redis?: Redis) {
     this.#options = options;
     this.#breaker = new CircuitBreaker(options.retryAfterMs ?? 1000);
-    if (options.redisUrl !== undefined) {
-      this.#redis = new Redis(options.redisUrl, {
-        // Fail at once while disconnected rather than queue; the in-process budget answers meanwhile.
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        // The deadline that turns a silent Redis (paused, partitioned) into an error.
-        commandTimeout: options.commandTimeoutMs ?? 250,
-        connectTimeout: 1000,
-        retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
-      });
-      this.#redis.on('error', (error: Error) => options.logger.debug({ err: error }, 'budgets: Redis error'));
-    }
+    this.#redis = redis;
   }
 
   get backend(): 'memory' | 'redis' {
