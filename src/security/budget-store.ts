@@ -85,7 +85,7 @@ export class Budget {
 
 /** Owns the Redis connection (if any) and the circuit every budget of this store shares. */
 export class BudgetStore {
-  readonly #options: BudgetStoreOptions;
+  readonly #options: Omit<BudgetStoreOptions, 'redisUrl'>;
   readonly #redis: Redis | undefined;
   readonly #breaker: CircuitBreaker;
 
@@ -109,8 +109,8 @@ export class BudgetStore {
     return new BudgetStore(options, redis);
   }
 
-  /** In process unless given the Redis client it then owns; see open(). */
-  constructor(options: BudgetStoreOptions, redis?: Redis) {
+  /** In process unless given the Redis client it then owns; open() makes one from a URL. */
+  constructor(options: Omit<BudgetStoreOptions, 'redisUrl'>, redis?: Redis) {
     this.#options = options;
     this.#breaker = new CircuitBreaker(options.retryAfterMs ?? 1000);
     this.#redis = redis;
