@@ -2,7 +2,7 @@ import { constants, createReadStream, createWriteStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { SingleBar, Presets } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { configuredEmbedder } from '../config.js';
 import { createEmbedder, DEFAULT_EMBEDDER } from '../embeddings/create-embedder.js';
@@ -11,7 +11,7 @@ import { BATCH_JOB_MODEL_THREADS } from '../embeddings/local-embedder.js';
 import { ValidationError } from '../errors.js';
 import { checkMemoryImport } from '../execution/memory-import.js';
 import type { ImportedMemory } from '../memory/store.js';
-import { EXIT, type CliContext } from './context.js';
+import { EXIT, type CliContext, type CliIo } from './context.js';
 
 const MAX_REPORTED_ERRORS = 20;
 /**
@@ -26,16 +26,6 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
   const memory = program
     .command('memory')
     .description('import and export memories as JSON Lines; re-embed them with another embedder');
-  const progressBar = (label: string, total: number): SingleBar | undefined => {
-    if (total < PROGRESS_MIN || !cli.io.stderr.isTTY) return undefined;
-    const bar = new SingleBar(
-      { stream: cli.io.stderr, format: `${label} [{bar}] {value}/{total} {eta}s left` },
-      Presets.shades_classic,
-    );
-    bar.start(total, 0);
-    return bar;
-  };
-
   memory
     .command('import')
     .description('import memories from a .jsonl file, all or nothing (identical content updates)')
@@ -53,6 +43,7 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
       }
       // A batch job with nothing else to serve: the local model may take every core.
       const engine = await cli.openEngine({ ...NO_PATTERNS, localEmbedderThreads: BATCH_JOB_MODEL_THREADS });
+      const progressBar = await progressBars(cli.io.stderr);
       const bar = progressBar('importing', records.length);
       const { created, updated } = await engine.importMemories(records, (done) => bar?.update(done));
       bar?.stop();
@@ -81,6 +72,7 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
         cli.io.stdout.write(`✓ already embedded with ${target.id}; nothing to do\n`);
         return;
       }
+      const progressBar = await progressBars(cli.io.stderr);
       const abort = new AbortController();
       const interrupt = () => abort.abort();
       process.once('SIGINT', interrupt);
@@ -128,6 +120,24 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
         cli.io.stdout.write(`✓ exported ${count} memories to ${file}\n`);
       }
     });
+}
+
+/**
+ * Makes progress bars on a terminal, none elsewhere. cli-progress loads only for a terminal:
+ * at the top it cost every command of the CLI ~30 ms of start-up.
+ */
+async function progressBars(stderr: CliIo['stderr']): Promise<(label: string, total: number) => SingleBar | undefined> {
+  if (!stderr.isTTY) return () => undefined;
+  const { SingleBar, Presets } = await import('cli-progress');
+  return (label, total) => {
+    if (total < PROGRESS_MIN) return undefined;
+    const bar = new SingleBar(
+      { stream: stderr, format: `${label} [{bar}] {value}/{total} {eta}s left` },
+      Presets.shades_classic,
+    );
+    bar.start(total, 0);
+    return bar;
+  };
 }
 
 /**

@@ -121,4 +121,23 @@ describe('importing memories', () => {
     expect((await owners('ann')).map((m) => m.content)).toEqual(['mine']);
     expect((await owners('bob')).map((m) => [m.content, m.accessLevel])).toEqual([["bob's", 'team']]);
   });
+
+  it('draws a progress bar on a terminal, and none elsewhere', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'in.jsonl');
+    writeFileSync(file, Array.from({ length: 1000 }, (_, i) => JSON.stringify({ content: `note ${i}` })).join('\n'));
+    const importInto = async (db: string, terminal: boolean) => {
+      const stderr = Object.assign(new PassThrough(), { isTTY: terminal, columns: 80 });
+      let drawn = '';
+      stderr.on('data', (chunk) => (drawn += String(chunk)));
+      const code = await runCli(['--db', join(dir, db), 'memory', 'import', file], {
+        stdout: new PassThrough(),
+        stderr,
+      });
+      expect(code).toBe(0);
+      return drawn;
+    };
+    expect(await importInto('tty.db', true)).toMatch(/importing \[.*\] 1000\/1000/);
+    expect(await importInto('pipe.db', false)).toBe('');
+  });
 });
