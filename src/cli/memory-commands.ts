@@ -1,7 +1,5 @@
-import { constants, createReadStream, createWriteStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import type { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { configuredEmbedder } from '../config.js';
@@ -9,11 +7,15 @@ import { createEmbedder, DEFAULT_EMBEDDER } from '../embeddings/create-embedder.
 import { checkedBatchSize } from '../embeddings/embedder.js';
 import { BATCH_JOB_MODEL_THREADS } from '../embeddings/local-embedder.js';
 import { ValidationError } from '../errors.js';
-import { checkMemoryImport } from '../execution/memory-import.js';
-import type { ImportedMemory } from '../memory/store.js';
 import { EXIT, type CliContext, type CliIo } from './context.js';
+import {
+  changedWhileImporting,
+  checkedImportBatch,
+  checkImportFile,
+  IMPORT_BATCH,
+  readImportBatches,
+} from './import-file.js';
 
-const MAX_REPORTED_ERRORS = 20;
 /**
  * The memory commands match no commands, so their engine opens without patterns: parsing and
  * compiling the catalog would cost ~70 ms of every run's start-up.
@@ -28,28 +30,51 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
     .description('import and export memories as JSON Lines; re-embed them with another embedder');
   memory
     .command('import')
-    .description('import memories from a .jsonl file, all or nothing (identical content updates)')
+    .description('import memories from a .jsonl file: nothing if a line is bad (identical content updates)')
     .argument('<file>', 'JSON Lines: one {"content": …, "tags": […], …} per line')
-    .action(async (file: string) => {
+    .option(
+      '--batch-size <n>',
+      'memories per transaction; a larger file goes in batches',
+      (v) => Number(v),
+      IMPORT_BATCH,
+    )
+    .action(async (file: string, options: { batchSize: number }) => {
       const { namespace, agent } = cli.globals();
-      const { records, errors, lines } = await readImport(file, namespace, agent);
-      if (errors.length > 0) {
-        for (const error of errors.slice(0, MAX_REPORTED_ERRORS)) cli.io.stderr.write(`${file}:${error}\n`);
-        if (errors.length > MAX_REPORTED_ERRORS)
-          cli.io.stderr.write(`… and ${errors.length - MAX_REPORTED_ERRORS} more\n`);
-        cli.io.stderr.write(`✗ ${errors.length} bad line(s) of ${lines}; nothing was imported\n`);
+      const size = checkedImportBatch(options.batchSize);
+      const defaults = { namespace, agentId: agent };
+      // First every line is checked, one batch in memory at a time: a bad line imports nothing.
+      const checked = await checkImportFile(file, defaults, size);
+      if (checked.errors.length > 0) {
+        for (const { line, message } of checked.errors) cli.io.stderr.write(`${file}:${line}: ${message}\n`);
+        if (checked.errorCount > checked.errors.length)
+          cli.io.stderr.write(`… and ${checked.errorCount - checked.errors.length} more\n`);
+        cli.io.stderr.write(`✗ ${checked.errorCount} bad line(s) of ${checked.lines}; nothing was imported\n`);
         cli.fail(EXIT.usage);
         return;
       }
       // A batch job with nothing else to serve: the local model may take every core.
       const engine = await cli.openEngine({ ...NO_PATTERNS, localEmbedderThreads: BATCH_JOB_MODEL_THREADS });
       const progressBar = await progressBars(cli.io.stderr);
-      const bar = progressBar('importing', records.length);
-      const { created, updated } = await engine.importMemories(records, (done) => bar?.update(done));
+      const bar = progressBar('importing', checked.memories);
+      const counts = { created: 0, updated: 0 };
+      // A file of one batch is imported from the first reading, in one transaction; a larger
+      // one is read again, a transaction per batch, so memory stays bounded by the batch.
+      const batches =
+        checked.memories === 0 ? [] : checked.only ? [checked.only] : readImportBatches(file, defaults, size);
+      for await (const { memories, errors } of batches) {
+        if (errors.length > 0) throw changedWhileImporting(file, errors[0]!, counts);
+        if (memories.length === 0) continue;
+        const done = counts.created + counts.updated;
+        const { created, updated } = await engine.importMemories(memories, (n) => bar?.update(done + n));
+        counts.created += created;
+        counts.updated += updated;
+      }
       bar?.stop();
-      cli.io.stdout.write(`✓ imported ${records.length} memories: ${created} new, ${updated} updated\n`);
+      cli.io.stdout.write(
+        `✓ imported ${checked.memories} memories: ${counts.created} new, ${counts.updated} updated\n`,
+      );
       // A slow embedder's vectors are computed after the rows are in, in batches.
-      const embedding = progressBar('embedding', created);
+      const embedding = progressBar('embedding', counts.created);
       let embedded = 0;
       await engine.embedPendingMemories((count) => embedding?.update((embedded += count)));
       embedding?.stop();
@@ -138,41 +163,6 @@ async function progressBars(stderr: CliIo['stderr']): Promise<(label: string, to
     bar.start(total, 0);
     return bar;
   };
-}
-
-/**
- * Reads a JSON Lines file: each line one memory in the export format (or the wire's snake_case
- * names), its namespace and agent defaulting to the global flags. Lines are checked with the engine's own schema
- * (checkMemoryImport), so the CLI accepts exactly what the engine imports.
- */
-async function readImport(
-  file: string,
-  namespace: string,
-  agentId: string,
-): Promise<{ records: readonly ImportedMemory[]; errors: string[]; lines: number }> {
-  try {
-    await access(file, constants.R_OK);
-  } catch (error) {
-    throw new ValidationError(`cannot read '${file}': ${(error as Error).message}`, { cause: error });
-  }
-  const parsed: unknown[] = [];
-  const lineOf: number[] = [];
-  const errors: Array<{ line: number; message: string }> = [];
-  let lineNumber = 0;
-  for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    try {
-      parsed.push(JSON.parse(line));
-      lineOf.push(lineNumber);
-    } catch (error) {
-      errors.push({ line: lineNumber, message: `not valid JSON (${(error as Error).message})` });
-    }
-  }
-  const { memories, issues } = checkMemoryImport(parsed, { namespace, agentId });
-  for (const issue of issues) errors.push({ line: lineOf[issue.index]!, message: issue.message });
-  errors.sort((a, b) => a.line - b.line);
-  return { records: memories, errors: errors.map((e) => `${e.line}: ${e.message}`), lines: lineNumber };
 }
 
 /** Opens the export file before anything is read, so a bad path is a clear error, not a crash. */

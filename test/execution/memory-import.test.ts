@@ -140,4 +140,39 @@ describe('importing memories', () => {
     expect(await importInto('tty.db', true)).toMatch(/importing \[.*\] 1000\/1000/);
     expect(await importInto('pipe.db', false)).toBe('');
   });
+
+  it('imports a file larger than a batch batch by batch, and nothing of it when a late line is bad', async () => {
+    const dir = tempDir();
+    const lines = Array.from({ length: 25 }, (_, i) => JSON.stringify({ content: `note ${i % 24}` }));
+    const run = async (content: string[], ...flags: string[]) => {
+      const file = join(dir, 'in.jsonl');
+      writeFileSync(file, content.join('\n'));
+      const [stdout, stderr] = [new PassThrough(), new PassThrough()];
+      let out = '';
+      stdout.on('data', (chunk) => (out += String(chunk)));
+      stderr.on('data', (chunk) => (out += String(chunk)));
+      const code = await runCli(['--db', join(dir, 'm.db'), 'memory', 'import', file, ...flags], { stdout, stderr });
+      return { code, out };
+    };
+    const bad = [...lines.slice(0, 23), '{"content":"x","tags":["a b"]}', ...lines.slice(23)];
+    expect(await run(bad, '--batch-size', '10')).toMatchObject({
+      code: 2,
+      out: expect.stringMatching(
+        /in\.jsonl:24: tags\.0: use letters[\s\S]*1 bad line\(s\) of 26; nothing was imported/,
+      ),
+    });
+    const engine = await createTestEngine({ databaseUrl: join(dir, 'm.db') });
+    expect(await engine.searchMemories({ namespace: 'default', agentId: 'default' })).toEqual([]);
+
+    // Line 25 repeats line 1 in another batch: it updates that memory, as within one.
+    expect(await run(lines, '--batch-size', '10')).toEqual({
+      code: 0,
+      out: '✓ imported 25 memories: 24 new, 1 updated\n',
+    });
+    expect(await engine.searchMemories({ namespace: 'default', agentId: 'default' }, { limit: 100 })).toHaveLength(24);
+    expect(await run(lines, '--batch-size', '0')).toMatchObject({
+      code: 2,
+      out: expect.stringMatching(/--batch-size: expected a whole number from 1 to 1000000, got 0/),
+    });
+  });
 });
