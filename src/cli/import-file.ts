@@ -1,5 +1,5 @@
 import { constants, createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { ValidationError } from '../errors.js';
 import { checkMemoryImport, type ImportDefaults } from '../execution/memory-import.js';
@@ -58,18 +58,23 @@ export async function* readImportBatches(
     [parsed, lineOf, errors] = [[], [], []];
     return done;
   };
-  for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    try {
-      parsed.push(JSON.parse(line));
-      lineOf.push(lineNumber);
-    } catch (error) {
-      errors.push({ line: lineNumber, message: `not valid JSON (${(error as Error).message})` });
+  const input = createReadStream(file, 'utf8');
+  try {
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      lineNumber++;
+      if (line.trim() === '') continue;
+      try {
+        parsed.push(JSON.parse(line));
+        lineOf.push(lineNumber);
+      } catch (error) {
+        errors.push({ line: lineNumber, message: `not valid JSON (${(error as Error).message})` });
+      }
+      if (parsed.length + errors.length >= size) yield batch();
     }
-    if (parsed.length + errors.length >= size) yield batch();
+    yield batch(); // the rest, if any, and the file's last line number
+  } finally {
+    input.destroy(); // when the reader stops early (a failed batch), the file is closed too
   }
-  yield batch(); // the rest, if any, and the file's last line number
 }
 
 /** What checking an import file found: its valid memories and first errors, counted. */
@@ -82,9 +87,13 @@ export interface CheckedImport {
   only: ImportBatch | undefined;
 }
 
-/** Checks every line of an import file, holding one batch at a time and the first errors. */
+/**
+ * Checks every line of an import file, holding one batch at a time and the first errors. A
+ * pipe can be read only once, so it is read as one batch, whatever its size.
+ */
 export async function checkImportFile(file: string, defaults: ImportDefaults, size: number): Promise<CheckedImport> {
   const checked: CheckedImport = { memories: 0, lines: 0, errors: [], errorCount: 0, only: undefined };
+  if (!(await isRegularFile(file))) size = Number.POSITIVE_INFINITY;
   let withMemories = 0;
   for await (const batch of readImportBatches(file, defaults, size)) {
     checked.memories += batch.memories.length;
@@ -98,12 +107,23 @@ export async function checkImportFile(file: string, defaults: ImportDefaults, si
   return checked;
 }
 
-/** A batch that was fine when checked is not any more: the file was written to meanwhile. */
-export function changedWhileImporting(file: string, error: LineError, counts: { created: number; updated: number }) {
+/**
+ * The second reading of a file differs from the first (a line now bad, or lines missing): it
+ * was written to meanwhile. `imported` memories before that point are in.
+ */
+export function changedWhileImporting(file: string, what: string, imported: number) {
   return new ValidationError(
-    `'${file}' changed while it was imported: line ${error.line}: ${error.message}; ` +
-      `${counts.created + counts.updated} memories before it are in (importing the file again updates them)`,
+    `'${file}' changed while it was imported: ${what}; ${imported} memories before that are in ` +
+      '(importing the file again updates them)',
   );
+}
+
+async function isRegularFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false; // missing or unreadable: readImportBatches says which
+  }
 }
 
 export function checkedImportBatch(size: number): number {

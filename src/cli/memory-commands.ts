@@ -61,15 +61,24 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
       // one is read again, a transaction per batch, so memory stays bounded by the batch.
       const batches =
         checked.memories === 0 ? [] : checked.only ? [checked.only] : readImportBatches(file, defaults, size);
+      let imported = 0;
       for await (const { memories, errors } of batches) {
-        if (errors.length > 0) throw changedWhileImporting(file, errors[0]!, counts);
+        const [error] = errors;
+        if (error) throw changedWhileImporting(file, `line ${error.line}: ${error.message}`, imported);
         if (memories.length === 0) continue;
-        const done = counts.created + counts.updated;
-        const { created, updated } = await engine.importMemories(memories, (n) => bar?.update(done + n));
+        const { created, updated } = await engine.importMemories(memories, (n) => bar?.update(imported + n));
         counts.created += created;
         counts.updated += updated;
+        imported += memories.length;
       }
       bar?.stop();
+      if (imported < checked.memories) {
+        throw changedWhileImporting(
+          file,
+          `${checked.memories - imported} fewer memories on a second reading`,
+          imported,
+        );
+      }
       cli.io.stdout.write(
         `✓ imported ${checked.memories} memories: ${counts.created} new, ${counts.updated} updated\n`,
       );

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -174,5 +175,20 @@ describe('importing memories', () => {
       code: 2,
       out: expect.stringMatching(/--batch-size: expected a whole number from 1 to 1000000, got 0/),
     });
+  });
+
+  it('reads a pipe once, as one batch, whatever the batch size', async () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'in.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // Opening a pipe for writing waits for its reader: the import.
+    const writer = createWriteStream(fifo);
+    writer.end(Array.from({ length: 25 }, (_, i) => JSON.stringify({ content: `note ${i}` })).join('\n'));
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (chunk) => (out += String(chunk)));
+    const args = ['--db', join(dir, 'm.db'), 'memory', 'import', fifo, '--batch-size', '10'];
+    expect(await runCli(args, { stdout, stderr: new PassThrough() })).toBe(0);
+    expect(out).toBe('✓ imported 25 memories: 25 new, 0 updated\n');
   });
 });
