@@ -1,5 +1,5 @@
-import { constants, createReadStream } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { ValidationError } from '../errors.js';
 import { checkMemoryImport, type ImportDefaults } from '../execution/memory-import.js';
@@ -41,11 +41,6 @@ export async function* readImportBatches(
   defaults: ImportDefaults,
   size: number,
 ): AsyncGenerator<ImportBatch> {
-  try {
-    await access(file, constants.R_OK);
-  } catch (error) {
-    throw new ValidationError(`cannot read '${file}': ${(error as Error).message}`, { cause: error });
-  }
   let parsed: unknown[] = [];
   let lineOf: number[] = [];
   let errors: LineError[] = [];
@@ -72,6 +67,10 @@ export async function* readImportBatches(
       if (parsed.length + errors.length >= size) yield batch();
     }
     yield batch(); // the rest, if any, and the file's last line number
+  } catch (error) {
+    // The file's own errors (missing, unreadable, a directory) are bad input, not a failure.
+    if (!(error instanceof Error && 'syscall' in error)) throw error;
+    throw new ValidationError(`cannot read '${file}': ${error.message}`, { cause: error });
   } finally {
     input.destroy(); // when the reader stops early (a failed batch), the file is closed too
   }
@@ -122,7 +121,7 @@ async function isRegularFile(file: string): Promise<boolean> {
   try {
     return (await stat(file)).isFile();
   } catch {
-    return false; // missing or unreadable: readImportBatches says which
+    return false; // missing: reading it says so
   }
 }
 

@@ -172,9 +172,13 @@ describe('tmws-patterns CLI', { timeout: 60_000 }, () => {
     expect(failed.stderr).toMatch(/VALIDATION_ERROR.*cannot write '\/etc\/passwd\/out.jsonl'/);
   });
 
-  it('reports a missing import file clearly', async () => {
+  it('reports a missing import file, or a directory, clearly', async () => {
     const missing = await cli(['--db', join(tempDir(), 'm.db'), 'memory', 'import', '/nonexistent/file.jsonl']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read '\/nonexistent\/file.jsonl'/);
+    const dir = tempDir();
+    const directory = await cli(['--db', join(dir, 'm.db'), 'memory', 'import', dir]);
+    expect(directory.code).toBe(2);
+    expect(directory.stderr).toMatch(/VALIDATION_ERROR.*cannot read '.+': EISDIR/);
   });
 });
