@@ -4,6 +4,7 @@ import type { ResultCache } from './cache/result-cache.js';
 import { cacheSettingsSchema, configuredEmbedder, lexiconFile, parseDatabaseUrl, resolveConfig } from './config.js';
 import { createEmbedder, embedderFor, isEmbedder, type EmbedderSpec } from './embeddings/create-embedder.js';
 import { loadLexicon } from './embeddings/lexicon.js';
+import { MAX_MODEL_THREADS } from './embeddings/local-embedder.js';
 import { HybridDecisionRouter } from './execution/decision-router.js';
 import { PatternExecutionEngine, type CachedExecution } from './execution/engine.js';
 import { ToolRegistry, type ToolHandler } from './execution/tools.js';
@@ -95,7 +96,7 @@ const optionsSchema = cacheSettingsSchema.extend({
     ])
     .optional(),
   backgroundEmbedding: z.boolean().optional(),
-  localEmbedderThreads: z.number().int().min(1).max(16).optional(),
+  localEmbedderThreads: z.number().int().min(1).max(MAX_MODEL_THREADS).optional(),
   lexicon: z.string().min(1).optional(),
   logger: z
     .custom<Logger>(

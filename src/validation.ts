@@ -19,3 +19,9 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, lab
     details: { issues: result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) },
   });
 }
+
+/** `value` if it is a whole number from `min` to `max`; otherwise a ValidationError naming `what`. */
+export function wholeNumberIn(what: string, value: number, min: number, max: number): number {
+  if (Number.isInteger(value) && value >= min && value <= max) return value;
+  throw new ValidationError(`${what}: expected a whole number from ${min} to ${max}, got ${String(value)}`);
+}

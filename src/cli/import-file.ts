@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { ValidationError } from '../errors.js';
 import { checkMemoryImport, type ImportDefaults } from '../execution/memory-import.js';
 import type { ImportedMemory } from '../memory/store.js';
+import { wholeNumberIn } from '../validation.js';
 
 /** Bad lines reported by name; the rest are counted. */
 export const MAX_REPORTED_ERRORS = 20;
@@ -126,6 +127,5 @@ async function isRegularFile(file: string): Promise<boolean> {
 }
 
 export function checkedImportBatch(size: number): number {
-  if (Number.isInteger(size) && size >= 1 && size <= MAX_IMPORT_BATCH) return size;
-  throw new ValidationError(`--batch-size: expected a whole number from 1 to ${MAX_IMPORT_BATCH}, got ${size}`);
+  return wholeNumberIn('--batch-size', size, 1, MAX_IMPORT_BATCH);
 }

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.js';
+import { wholeNumberIn } from '../validation.js';
 
 /** The most texts any batch may hold (the CLI's --batch-size cap too). */
 export const MAX_BATCH_SIZE = 4096;
@@ -58,6 +58,5 @@ export function preferredBatchSize(embedder: Embedder, atLeast: number): number 
 
 /** `size` if undefined or a whole number from 1 to MAX_BATCH_SIZE; otherwise a ValidationError naming `what`. */
 export function checkedBatchSize(what: string, size: number | undefined): number | undefined {
-  if (size === undefined || (Number.isInteger(size) && size >= 1 && size <= MAX_BATCH_SIZE)) return size;
-  throw new ValidationError(`${what}: expected a whole number from 1 to ${MAX_BATCH_SIZE}, got ${String(size)}`);
+  return size === undefined ? undefined : wholeNumberIn(what, size, 1, MAX_BATCH_SIZE);
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { ValidationError } from '../errors.js';
+import { wholeNumberIn } from '../validation.js';
 import { EmbeddingProviderError } from './embedding-provider-error.js';
 import { WORKER_ROLE } from './local-embedder-worker.mjs';
 import { toUnitLength } from './unit-length.js';
@@ -12,7 +12,8 @@ const BATCH = 32;
 /** A thread beyond the first stops after this long without work, giving its copy of the model back. */
 const IDLE_THREAD_MS = 10_000;
 
-const MAX_THREADS = 16;
+/** Model threads any LocalEmbedder (and the engine's localEmbedderThreads) may have. */
+export const MAX_MODEL_THREADS = 16;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Beyond two threads the gain was not measured; one core is left to the host: 1 on two cores. */
@@ -96,22 +97,12 @@ export class LocalEmbedder implements Embedder {
   #loadMs: number | undefined;
 
   constructor(options: LocalEmbedderOptions = {}) {
-    const threads = options.threads ?? DEFAULT_MODEL_THREADS;
     // Each thread holds its own copy of the model: a typo of 100 would load 23 GB.
-    if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
-      throw new ValidationError(
-        `local embedder: threads must be a whole number from 1 to ${MAX_THREADS}, got ${threads}`,
-      );
-    }
-    const idleThreadMs = options.idleThreadMs ?? IDLE_THREAD_MS;
+    const threads = options.threads ?? DEFAULT_MODEL_THREADS;
+    this.#maxThreads = wholeNumberIn('local embedder threads', threads, 1, MAX_MODEL_THREADS);
     // setTimeout turns anything above 2^31 - 1 ms (or not a number) into 1 ms.
-    if (!(Number.isInteger(idleThreadMs) && idleThreadMs >= 0 && idleThreadMs <= MAX_TIMER_MS)) {
-      throw new ValidationError(
-        `local embedder: idleThreadMs must be a whole number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${idleThreadMs}`,
-      );
-    }
-    this.#maxThreads = threads;
-    this.#idleThreadMs = idleThreadMs;
+    const idleThreadMs = options.idleThreadMs ?? IDLE_THREAD_MS;
+    this.#idleThreadMs = wholeNumberIn('local embedder idleThreadMs', idleThreadMs, 0, MAX_TIMER_MS);
     this.batchSize = BATCH * threads;
   }
 

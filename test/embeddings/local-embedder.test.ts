@@ -100,11 +100,13 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
   });
 
   it('refuses a thread count that is not a whole number of at least 1', () => {
-    expect(() => new LocalEmbedder({ threads: 0 })).toThrow(/threads must be a whole number from 1 to 16, got 0/);
-    expect(() => new LocalEmbedder({ threads: 100 })).toThrow(/threads must be a whole number from 1 to 16, got 100/);
+    expect(() => new LocalEmbedder({ threads: 0 })).toThrow(/threads: expected a whole number from 1 to 16, got 0/);
+    expect(() => new LocalEmbedder({ threads: 100 })).toThrow(/threads: expected a whole number from 1 to 16, got 100/);
     // setTimeout would turn these into 1 ms.
     for (const idleThreadMs of [-1, Number.POSITIVE_INFINITY, 2 ** 31]) {
-      expect(() => new LocalEmbedder({ idleThreadMs })).toThrow(/idleThreadMs must be a whole number of milliseconds/);
+      expect(() => new LocalEmbedder({ idleThreadMs })).toThrow(
+        new RegExp(`idleThreadMs: expected a whole number from 0 to 2147483647, got ${idleThreadMs}`),
+      );
     }
   });
 
