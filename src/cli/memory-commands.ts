@@ -56,34 +56,27 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
       const engine = await cli.openEngine({ ...NO_PATTERNS, localEmbedderThreads: BATCH_JOB_MODEL_THREADS });
       const progressBar = await progressBars(cli.io.stderr);
       const bar = progressBar('importing', checked.memories);
-      const counts = { created: 0, updated: 0 };
+      let [created, updated] = [0, 0];
       // A file of one batch is imported from the first reading, in one transaction; a larger
       // one is read again, a transaction per batch, so memory stays bounded by the batch.
       const batches =
         checked.memories === 0 ? [] : checked.only ? [checked.only] : readImportBatches(file, defaults, size);
-      let imported = 0;
       for await (const { memories, errors } of batches) {
-        const [error] = errors;
-        if (error) throw changedWhileImporting(file, `line ${error.line}: ${error.message}`, imported);
+        const [error, done] = [errors[0], created + updated];
+        if (error) throw changedWhileImporting(file, `line ${error.line}: ${error.message}`, done);
         if (memories.length === 0) continue;
-        const { created, updated } = await engine.importMemories(memories, (n) => bar?.update(imported + n));
-        counts.created += created;
-        counts.updated += updated;
-        imported += memories.length;
+        const counts = await engine.importMemories(memories, (n) => bar?.update(done + n));
+        created += counts.created;
+        updated += counts.updated;
       }
       bar?.stop();
-      if (imported < checked.memories) {
-        throw changedWhileImporting(
-          file,
-          `${checked.memories - imported} fewer memories on a second reading`,
-          imported,
-        );
+      const missing = checked.memories - created - updated;
+      if (missing > 0) {
+        throw changedWhileImporting(file, `${missing} fewer memories on a second reading`, created + updated);
       }
-      cli.io.stdout.write(
-        `✓ imported ${checked.memories} memories: ${counts.created} new, ${counts.updated} updated\n`,
-      );
+      cli.io.stdout.write(`✓ imported ${checked.memories} memories: ${created} new, ${updated} updated\n`);
       // A slow embedder's vectors are computed after the rows are in, in batches.
-      const embedding = progressBar('embedding', counts.created);
+      const embedding = progressBar('embedding', created);
       let embedded = 0;
       await engine.embedPendingMemories((count) => embedding?.update((embedded += count)));
       embedding?.stop();
