@@ -23,6 +23,15 @@ export const ERROR_CODES = {
   MEMORY_NOT_FOUND: { status: 404, meaning: 'No memory with that id is visible to the caller.' },
   TOOL_NOT_FOUND: { status: 404, meaning: 'The query names a tool that is not registered with the engine.' },
   PATTERN_CONFLICT: { status: 409, meaning: 'A pattern with that name is already registered.' },
+  AMBIGUOUS_TARGET: {
+    status: 409,
+    meaning:
+      'A forget or change names no single memory clearly; nothing was changed, and `details.candidates` lists the closest.',
+  },
+  MEMORY_CONFLICT: {
+    status: 409,
+    meaning: 'The change would give a memory the content of another memory of the same agent.',
+  },
   EXECUTION_FAILED: {
     status: 422,
     meaning: 'The pattern matched but its action could not produce a result (e.g. division by zero).',
@@ -102,6 +111,15 @@ export class UnknownPatternError extends NotFoundError {
 
 export class ConflictError extends PatternServiceError {
   static override readonly code: ErrorCode = 'PATTERN_CONFLICT';
+}
+
+/** A command that would change a memory names none clearly: nothing is changed, and the candidates are listed. */
+export class AmbiguousTargetError extends PatternServiceError {
+  static override readonly code: ErrorCode = 'AMBIGUOUS_TARGET';
+}
+
+export class MemoryConflictError extends PatternServiceError {
+  static override readonly code: ErrorCode = 'MEMORY_CONFLICT';
 }
 
 export class ExecutionFailedError extends PatternServiceError {

@@ -63,6 +63,7 @@ export function mergeMemory(existing: Memory, input: NewMemory, prepared: Prepar
 
 /** The stored memory with `patch` applied: given fields replace, omitted ones stay (see MemoryPatch). */
 export function patchMemory(existing: Memory, patch: MemoryPatch): PreparedMemory {
+  const content = patch.content === undefined ? existing.content : patch.content.trim();
   const accessLevel = patch.accessLevel ?? existing.accessLevel;
   const sharedWith =
     patch.sharedWith !== undefined
@@ -71,8 +72,8 @@ export function patchMemory(existing: Memory, patch: MemoryPatch): PreparedMemor
         ? []
         : existing.sharedWith;
   return {
-    content: existing.content,
-    contentHash: existing.contentHash,
+    content,
+    contentHash: content === existing.content ? existing.contentHash : contentHash(content),
     tags: normalizeTags(patch.tags ?? existing.tags),
     metadata: { ...(patch.metadata ?? existing.metadata) },
     importance: patch.importance ?? existing.importance,
@@ -85,6 +86,19 @@ export function patchMemory(existing: Memory, patch: MemoryPatch): PreparedMemor
           ? null
           : Date.parse(existing.expiresAt),
     createdAt: Date.parse(existing.createdAt),
+  };
+}
+
+/** The fields of a kept version that a restore writes back: all but identity, times and counts. */
+export function restorablePatch(version: Memory): Required<MemoryPatch> {
+  return {
+    content: version.content,
+    tags: version.tags,
+    metadata: version.metadata,
+    importance: version.importance,
+    accessLevel: version.accessLevel,
+    sharedWith: version.sharedWith,
+    expiresAt: version.expiresAt === null ? null : Date.parse(version.expiresAt),
   };
 }
 

@@ -68,11 +68,35 @@ export interface ImportedMemory extends NewMemory {
 }
 
 /**
- * A change to a stored memory (its content never changes: that is another memory). Every
- * field given replaces the stored one, tags and metadata included; omitted fields stay. An
- * access level other than `shared` given without `sharedWith` clears the list.
+ * A change to a stored memory. Every field given replaces the stored one, content, tags and
+ * metadata included; omitted fields stay. An access level other than `shared` given without
+ * `sharedWith` clears the list. New content gets a new vector (pending until computed).
  */
-export type MemoryPatch = Omit<NewMemory, 'content' | 'createdAt'>;
+export type MemoryPatch = Partial<Pick<NewMemory, 'content'>> & Omit<NewMemory, 'content' | 'createdAt'>;
+
+/** What was done to a memory when one of its versions was kept. */
+export type MemoryChange = 'update' | 'delete' | 'restore';
+
+/**
+ * A memory as it was before a change: kept in its history (retained for a while, see
+ * pruneHistory) so the change can be undone with restore().
+ */
+export interface MemoryVersion {
+  /** 1 for the state before the memory's first change, then upwards. */
+  version: number;
+  /** The change that replaced (or deleted) this state. */
+  change: MemoryChange;
+  /** ISO 8601. */
+  changedAt: string;
+  /** The agent whose request made the change. */
+  changedBy: string;
+  memory: Memory;
+}
+
+export interface TagCount {
+  tag: string;
+  count: number;
+}
 
 export interface StoreResult {
   memory: Memory;
@@ -88,12 +112,19 @@ export interface SearchQuery {
   /** Every one of these tags must be present. */
   tags?: readonly string[];
   minImportance?: number;
-  /** Epoch milliseconds, inclusive. */
+  /** Created at or after, epoch milliseconds. */
   createdAfter?: number;
+  /** Created before, epoch milliseconds. */
+  createdBefore?: number;
+  /** Only the scope's agent's own memories, never another agent's team, shared or public ones. */
+  ownOnly?: boolean;
   limit: number;
   /** @default 'relevance' with text, else 'importance' */
-  orderBy?: 'relevance' | 'importance' | 'recent';
+  orderBy?: 'relevance' | 'importance' | 'recent' | 'oldest';
 }
+
+/** Which memories a count or a tag listing covers: a search without its order and size. */
+export type MemoryFilter = Omit<SearchQuery, 'limit' | 'orderBy'>;
 
 /** A memory whose vector is still to be computed. */
 export interface PendingEmbedding {
@@ -106,10 +137,9 @@ export interface EmbeddingInput {
   embedding: Float32Array;
 }
 
-export interface NearestQuery {
+export interface NearestQuery extends Pick<SearchQuery, 'minImportance' | 'createdAfter' | 'createdBefore'> {
   embedding: Float32Array;
   limit: number;
-  minImportance?: number;
 }
 
 /**
@@ -151,15 +181,39 @@ export interface MemoryStore {
   /** Re-computes every vector with another embedder, resumably, switching over atomically. */
   embeddingMigration(): EmbeddingMigration;
   get(scope: Scope, id: string): Promise<Memory | null>;
-  /** Only the owner (or an admin scope) may update; null when no such live memory is theirs. */
+  /**
+   * Only the owner (or an admin scope) may update; null when no such live memory is theirs.
+   * The state before is kept in the memory's history. New content the same agent already
+   * stored in another memory throws MemoryConflictError.
+   */
   update(scope: Scope, id: string, patch: MemoryPatch): Promise<Memory | null>;
   /** Only the owner (or an admin scope) may delete. Returns false if nothing visible was deleted. */
   delete(scope: Scope, id: string): Promise<boolean>;
+  /**
+   * Deletes, in one transaction, those of `ids` the scope's agent owns (any, for an admin
+   * scope), keeping each in its history; returns them as they were.
+   */
+  deleteMany(scope: Scope, ids: readonly string[]): Promise<Memory[]>;
+  /** Renames a tag on the scope's agent's own live memories (history kept); returns them as they are now. */
+  renameTag(scope: Scope, from: string, to: string): Promise<Memory[]>;
+  /** The kept versions of a memory the scope's agent owns (deleted or not), newest first; [] if none. */
+  history(scope: Scope, id: string): Promise<MemoryVersion[]>;
+  /**
+   * Brings a kept version back (the latest when `version` is omitted): a deleted memory
+   * returns under its id, a changed one takes that version's fields (its current state kept in
+   * turn). Null when the scope's agent has no such version. MemoryConflictError when the same
+   * agent has since stored that content in another memory.
+   */
+  restore(scope: Scope, id: string, version?: number): Promise<Memory | null>;
+  /** Forgets versions kept before `before` (epoch ms); returns how many. */
+  pruneHistory(before: number): Promise<number>;
   search(scope: Scope, query: SearchQuery): Promise<ScoredMemory[]>;
   /** Vector neighbours; `score` is the cosine similarity. */
   nearest(scope: Scope, query: NearestQuery): Promise<ScoredMemory[]>;
-  /** Memories visible to the scope. */
-  count(scope: Scope): Promise<number>;
+  /** Memories visible to the scope (that match the filter, when given: any of the text's words). */
+  count(scope: Scope, filter?: MemoryFilter): Promise<number>;
+  /** The tags of the memories visible to the scope (that match the filter), most used first, then by name. */
+  tagCounts(scope: Scope, filter: Omit<MemoryFilter, 'text' | 'synonyms'>, limit: number): Promise<TagCount[]>;
   /** Every live memory of a namespace (all namespaces if omitted), oldest first. */
   exportAll(namespace?: string): AsyncIterable<Memory>;
   /** Deletes expired memories; returns how many. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HashingEmbedder } from '../../src/embeddings/hashing-embedder.js';
 import type { ImportedMemory, MemoryStore, NewMemory, Scope } from '../../src/memory/store.js';
+import { registerMemoryChangesContract } from './memory-store-changes-contract.js';
 
 export interface StoreUnderTest {
   store: MemoryStore;
@@ -15,6 +16,7 @@ export interface StoreUnderTest {
  * the factory must give each test an empty store (or an isolated namespace prefix).
  */
 export function registerMemoryStoreContract(backend: string, create: () => Promise<StoreUnderTest>): void {
+  registerMemoryChangesContract(backend, create);
   describe(`MemoryStore contract: ${backend}`, () => {
     const embedder = new HashingEmbedder();
     let subject: StoreUnderTest;

@@ -1,5 +1,5 @@
 import { toIso } from '../records.js';
-import type { AccessLevel, Memory, Scope } from '../store.js';
+import type { AccessLevel, Memory, MemoryFilter, Scope } from '../store.js';
 
 const COLUMNS = [
   'seq',
@@ -68,6 +68,19 @@ export function visibleTo(scope: Scope, now: number, p: SqlParams): string {
   const agent = p.add(scope.agentId);
   return `${live} AND (m.agent_id = ${agent} OR m.access_level IN ('team', 'public')
     OR (m.access_level = 'shared' AND ${agent} = ANY (m.shared_with)))`;
+}
+
+/** A search's tag, importance, time and owner conditions on `m`, each starting with AND. */
+export function filterConditions(query: Omit<MemoryFilter, 'text' | 'synonyms'>, scope: Scope, p: SqlParams): string {
+  const clauses: string[] = [];
+  if (query.tags !== undefined && query.tags.length > 0) {
+    clauses.push(`m.tags @> ${p.add(query.tags.map((t) => t.trim().toLowerCase()))}::text[]`);
+  }
+  if (query.minImportance !== undefined) clauses.push(`m.importance >= ${p.add(query.minImportance)}`);
+  if (query.createdAfter !== undefined) clauses.push(`m.created_at >= ${p.add(query.createdAfter)}`);
+  if (query.createdBefore !== undefined) clauses.push(`m.created_at < ${p.add(query.createdBefore)}`);
+  if (query.ownOnly) clauses.push(`m.agent_id = ${p.add(scope.agentId)}`);
+  return clauses.map((c) => `AND ${c}`).join(' ');
 }
 
 export function toMemory(row: MemoryRow): Memory {

@@ -135,6 +135,27 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     name: 'ranked full text',
     sql: rankedFullText,
   },
+  {
+    version: 7,
+    name: 'memory history',
+    // Each memory's state before a change or a deletion, so the change can be undone; kept
+    // until pruned (30 days by default). Owner and namespace are the memory's, for scoping.
+    sql: ({ schema: s }) => `
+      CREATE TABLE ${s}.memory_history (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        memory_id uuid NOT NULL,
+        namespace text NOT NULL,
+        agent_id text NOT NULL,
+        version integer NOT NULL,
+        change text NOT NULL CHECK (change IN ('update', 'delete', 'restore')),
+        changed_at bigint NOT NULL,
+        changed_by text NOT NULL,
+        memory jsonb NOT NULL,
+        UNIQUE (memory_id, version)
+      );
+      CREATE INDEX memory_history_by_time ON ${s}.memory_history (changed_at);
+    `,
+  },
 ];
 
 /**

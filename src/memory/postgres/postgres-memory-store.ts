@@ -4,8 +4,10 @@ import type {
   EmbeddingMigration,
   ImportedMemory,
   Memory,
+  MemoryFilter,
   MemoryPatch,
   MemoryStore,
+  MemoryVersion,
   NearestQuery,
   NewMemory,
   PendingEmbedding,
@@ -13,8 +15,19 @@ import type {
   ScoredMemory,
   SearchQuery,
   StoreResult,
+  TagCount,
 } from '../store.js';
-import { SqlParams, isMemoryId, memoryColumns, toMemory, visibleTo, type MemoryRow } from './memory-rows.js';
+import {
+  SqlParams,
+  filterConditions,
+  isMemoryId,
+  memoryColumns,
+  toMemory,
+  visibleTo,
+  type MemoryRow,
+} from './memory-rows.js';
+import { PostgresChanges } from './postgres-changes.js';
+import { PostgresHistory } from './postgres-history.js';
 import type { PostgresDatabase } from './postgres-database.js';
 import { PostgresUpserter } from './postgres-upsert.js';
 import { PostgresTextSearch } from './postgres-text-search.js';
@@ -22,6 +35,12 @@ import { PostgresEmbeddingMigration } from './postgres-embedding-migration.js';
 import { nearestHits, pendingEmbeddings, setEmbeddings, type HitsQuery } from './postgres-vectors.js';
 
 const EXPORT_PAGE = 500;
+/** How a listing without text is ordered, and the score each memory carries. */
+const LIST_ORDER = {
+  importance: { score: 'm.importance', sort: 'm.importance DESC, m.created_at DESC' },
+  recent: { score: 'm.created_at', sort: 'm.created_at DESC' },
+  oldest: { score: 'm.created_at', sort: 'm.created_at ASC' },
+} as const;
 /** An import creating this many memories refreshes the table's planner statistics. */
 const ANALYZE_AFTER_IMPORT = 1000;
 
@@ -41,12 +60,16 @@ export class PostgresMemoryStore implements MemoryStore {
   readonly #db: PostgresDatabase;
   readonly #now: () => number;
   readonly #upserter: PostgresUpserter;
+  readonly #changes: PostgresChanges;
+  readonly #history: PostgresHistory;
   readonly #text: PostgresTextSearch;
 
   constructor(db: PostgresDatabase, options: PostgresMemoryStoreOptions = {}) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
-    this.#upserter = new PostgresUpserter(db);
+    this.#history = new PostgresHistory(db);
+    this.#changes = new PostgresChanges(db, this.#history);
+    this.#upserter = new PostgresUpserter(db, this.#changes, this.#history);
     this.#text = new PostgresTextSearch(db);
   }
 
@@ -103,18 +126,31 @@ export class PostgresMemoryStore implements MemoryStore {
   }
 
   async update(scope: Scope, id: string, patch: MemoryPatch): Promise<Memory | null> {
-    return this.#db.pool.transaction((client) => this.#upserter.updateOne(client, scope, id, patch, this.#now()));
+    return this.#db.pool.transaction((client) => this.#changes.update(client, scope, id, patch, this.#now()));
   }
 
   async delete(scope: Scope, id: string): Promise<boolean> {
-    if (!isMemoryId(id)) return false;
-    const p = new SqlParams();
-    const owner = scope.admin ? '' : `AND agent_id = ${p.add(scope.agentId)}`;
-    const { rowCount } = await this.#db.pool.query(
-      `DELETE FROM ${this.#db.schema}.memories WHERE id = ${p.add(id)} AND namespace = ${p.add(scope.namespace)} ${owner}`,
-      p.values,
-    );
-    return (rowCount ?? 0) > 0;
+    return (await this.deleteMany(scope, [id])).length > 0;
+  }
+
+  async deleteMany(scope: Scope, ids: readonly string[]): Promise<Memory[]> {
+    return this.#db.pool.transaction((client) => this.#changes.deleteMany(client, scope, ids, this.#now()));
+  }
+
+  async renameTag(scope: Scope, from: string, to: string): Promise<Memory[]> {
+    return this.#db.pool.transaction((client) => this.#changes.renameTag(client, scope, from, to, this.#now()));
+  }
+
+  async history(scope: Scope, id: string): Promise<MemoryVersion[]> {
+    return this.#history.list(scope, id);
+  }
+
+  async restore(scope: Scope, id: string, version?: number): Promise<Memory | null> {
+    return this.#db.pool.transaction((client) => this.#changes.restore(client, scope, id, version, this.#now()));
+  }
+
+  pruneHistory(before: number): Promise<number> {
+    return this.#history.prune(before);
   }
 
   async search(scope: Scope, query: SearchQuery): Promise<ScoredMemory[]> {
@@ -126,17 +162,17 @@ export class PostgresMemoryStore implements MemoryStore {
         scope.namespace,
         terms,
         query,
-        (q) => `${visibleTo(scope, now, q)} ${this.#filters(query, q)}`,
+        (q) => `${visibleTo(scope, now, q)} ${filterConditions(query, scope, q)}`,
       );
       return hits === null ? [] : this.#readAndTouch(hits);
     }
     const p = new SqlParams();
     const visible = visibleTo(scope, now, p);
-    const filters = this.#filters(query, p);
-    const recent = query.orderBy === 'recent';
-    const sql = `SELECT m.seq, ${recent ? 'm.created_at' : 'm.importance'}::float8 AS score FROM ${this.#db.schema}.memories m
-      WHERE ${visible} ${filters}
-      ORDER BY ${recent ? 'm.created_at DESC' : 'm.importance DESC, m.created_at DESC'} LIMIT ${p.add(query.limit)}`;
+    const filters = filterConditions(query, scope, p);
+    const order = query.orderBy === undefined || query.orderBy === 'relevance' ? 'importance' : query.orderBy;
+    const { score, sort } = LIST_ORDER[order];
+    const sql = `SELECT m.seq, ${score}::float8 AS score FROM ${this.#db.schema}.memories m
+      WHERE ${visible} ${filters} ORDER BY ${sort} LIMIT ${p.add(query.limit)}`;
     return this.#readAndTouch({ sql, params: p });
   }
 
@@ -144,13 +180,33 @@ export class PostgresMemoryStore implements MemoryStore {
     return this.#readAndTouch(await nearestHits(this.#db, scope, query, this.#now()));
   }
 
-  async count(scope: Scope): Promise<number> {
+  async count(scope: Scope, filter: MemoryFilter = {}): Promise<number> {
     const p = new SqlParams();
+    const conditions = `${visibleTo(scope, this.#now(), p)} ${filterConditions(filter, scope, p)}`;
+    const terms = searchTerms(filter.text, filter.synonyms);
+    // Any of the text's stemmed words, read from the postings the store keeps (see PostgresTextSearch).
+    const matching =
+      terms.length === 0
+        ? ''
+        : `AND m.seq IN (SELECT t.seq FROM ${this.#db.schema}.memory_terms t
+             WHERE t.namespace = ${p.add(scope.namespace)}
+               AND t.term IN (SELECT lexeme FROM unnest(to_tsvector('english', ${p.add(terms.join(' '))}))))`;
     const { rows } = await this.#db.pool.query<{ count: string }>(
-      `SELECT count(*) AS count FROM ${this.#db.schema}.memories m WHERE ${visibleTo(scope, this.#now(), p)}`,
+      `SELECT count(*) AS count FROM ${this.#db.schema}.memories m WHERE ${conditions} ${matching}`,
       p.values,
     );
     return Number(rows[0]!.count);
+  }
+
+  async tagCounts(scope: Scope, filter: Omit<MemoryFilter, 'text' | 'synonyms'>, limit: number): Promise<TagCount[]> {
+    const p = new SqlParams();
+    const conditions = `${visibleTo(scope, this.#now(), p)} ${filterConditions(filter, scope, p)}`;
+    const { rows } = await this.#db.pool.query<{ tag: string; count: string }>(
+      `SELECT tag, count(*) AS count FROM ${this.#db.schema}.memories m CROSS JOIN unnest(m.tags) AS tag
+       WHERE ${conditions} GROUP BY tag ORDER BY count(*) DESC, tag LIMIT ${p.add(limit)}`,
+      p.values,
+    );
+    return rows.map((row) => ({ tag: row.tag, count: Number(row.count) }));
   }
 
   async *exportAll(namespace?: string): AsyncIterable<Memory> {
@@ -185,16 +241,6 @@ export class PostgresMemoryStore implements MemoryStore {
 
   async close(): Promise<void> {
     // The pool belongs to the database handle, closed by whoever opened it.
-  }
-
-  #filters(query: SearchQuery, p: SqlParams): string {
-    const clauses: string[] = [];
-    if (query.tags !== undefined && query.tags.length > 0) {
-      clauses.push(`m.tags @> ${p.add(query.tags.map((t) => t.trim().toLowerCase()))}::text[]`);
-    }
-    if (query.minImportance !== undefined) clauses.push(`m.importance >= ${p.add(query.minImportance)}`);
-    if (query.createdAfter !== undefined) clauses.push(`m.created_at >= ${p.add(query.createdAfter)}`);
-    return clauses.map((c) => `AND ${c}`).join(' ');
   }
 
   /**

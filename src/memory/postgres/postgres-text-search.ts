@@ -166,7 +166,7 @@ export class PostgresTextSearch {
           ? `SELECT sc.seq, sc.score FROM (${scored} ORDER BY score DESC, seq DESC LIMIT ${p.add(shortlist)}) sc
              WHERE EXISTS (SELECT 1 FROM ${s}.memories m WHERE m.seq = sc.seq AND ${conditions(p)})`
           : `SELECT sc.seq, sc.score FROM (${scored}) sc JOIN ${s}.memories m ON m.seq = sc.seq WHERE ${conditions(p)}
-             ORDER BY ${order === 'importance' ? 'm.importance DESC, sc.score DESC' : 'm.created_at DESC'}`;
+             ORDER BY ${order === 'importance' ? 'm.importance DESC, sc.score DESC' : order === 'oldest' ? 'm.created_at ASC' : 'm.created_at DESC'}`;
       const { rows } = await this.#db.pool.query<Hit>(`${sql} LIMIT ${p.add(query.limit)}`, p.values);
       return rows;
     };

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError } from '../../errors.js';
-import { mergeMemory, patchMemory, prepareMemory, type PreparedMemory } from '../records.js';
-import type { ImportedMemory, Memory, MemoryPatch, NewMemory, Scope, StoreResult } from '../store.js';
-import { isMemoryId, memoryColumns, toMemory, type MemoryRow } from './memory-rows.js';
+import { mergeMemory, prepareMemory, type PreparedMemory } from '../records.js';
+import type { ImportedMemory, NewMemory, Scope, StoreResult } from '../store.js';
+import { memoryColumns, toMemory, type MemoryRow } from './memory-rows.js';
+import type { PostgresChanges } from './postgres-changes.js';
 import type { PostgresDatabase } from './postgres-database.js';
+import type { PostgresHistory } from './postgres-history.js';
 import type { PoolClient } from './postgres-pool.js';
 import { decodeEmbeddingSql, encodeEmbedding } from './postgres-vectors.js';
 
@@ -27,9 +29,13 @@ const keyOf = (namespace: string, agentId: string, hash: string): string => `${n
  */
 export class PostgresUpserter {
   readonly #db: PostgresDatabase;
+  readonly #changes: PostgresChanges;
+  readonly #history: PostgresHistory;
 
-  constructor(db: PostgresDatabase) {
+  constructor(db: PostgresDatabase, changes: PostgresChanges, history: PostgresHistory) {
     this.#db = db;
+    this.#changes = changes;
+    this.#history = history;
   }
 
   async upsertOne(
@@ -49,26 +55,6 @@ export class PostgresUpserter {
       if (inserted) return { memory: toMemory(inserted), created: true };
     }
     throw new StoreUnavailableError('Concurrent writes of the same memory kept conflicting; retry');
-  }
-
-  /** Applies `patch` to a live memory the scope's agent owns (any, for an admin scope); null if there is none. */
-  async updateOne(
-    client: PoolClient,
-    scope: Scope,
-    id: string,
-    patch: MemoryPatch,
-    now: number,
-  ): Promise<Memory | null> {
-    if (!isMemoryId(id)) return null;
-    const owner = scope.admin ? '' : 'AND agent_id = $3';
-    const { rows } = await client.query<MemoryRow>(
-      `SELECT ${memoryColumns()} FROM ${this.#db.schema}.memories
-       WHERE id = $1 AND namespace = $2 ${owner} AND (expires_at IS NULL OR expires_at > $${scope.admin ? 3 : 4})
-       FOR UPDATE`,
-      scope.admin ? [id, scope.namespace, now] : [id, scope.namespace, scope.agentId, now],
-    );
-    const row = rows[0];
-    return row ? this.#rewrite(client, row.seq, patchMemory(toMemory(row), patch), now) : null;
   }
 
   /** One transaction (the caller's), inserted in batches; duplicates inside the import merge in order. */
@@ -156,29 +142,9 @@ export class PostgresUpserter {
   }
 
   async #merge(client: PoolClient, row: MemoryRow, input: NewMemory, prepared: PreparedMemory, now: number) {
-    return this.#rewrite(client, row.seq, mergeMemory(toMemory(row), input, prepared), now);
-  }
-
-  /** Writes every field but the content (which identifies the memory) over a stored row. */
-  async #rewrite(client: PoolClient, seq: string, merged: PreparedMemory, now: number): Promise<Memory> {
-    const { rows } = await client.query<MemoryRow>(
-      `UPDATE ${this.#db.schema}.memories SET tags = $1, metadata = $2::jsonb, importance = $3, access_level = $4,
-         shared_with = $5, expires_at = $6, updated_at = $7,
-         search = setweight(to_tsvector('english', content), 'A') || setweight(to_tsvector('english', $8), 'B')
-       WHERE seq = $9 RETURNING ${memoryColumns()}`,
-      [
-        merged.tags,
-        JSON.stringify(merged.metadata),
-        merged.importance,
-        merged.accessLevel,
-        merged.sharedWith,
-        merged.expiresAt,
-        now,
-        merged.tags.join(' '),
-        seq,
-      ],
-    );
-    return toMemory(rows[0]!);
+    const existing = toMemory(row);
+    await this.#history.keep(client, existing, 'update', row.agent_id, now);
+    return this.#changes.rewrite(client, row, mergeMemory(existing, input, prepared), now);
   }
 
   async #deleteRows(client: PoolClient, seqs: readonly string[]): Promise<void> {

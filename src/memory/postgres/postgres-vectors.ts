@@ -1,6 +1,6 @@
 import type { EmbeddingInput, NearestQuery, PendingEmbedding, Scope } from '../store.js';
 import type { PostgresDatabase } from './postgres-database.js';
-import { SqlParams, visibleTo } from './memory-rows.js';
+import { SqlParams, filterConditions, visibleTo } from './memory-rows.js';
 
 /** How an embedding travels as text: a pgvector literal, or the hex of its float32 little-endian bytes. */
 export function encodeEmbedding(db: PostgresDatabase, embedding: Float32Array): string;
@@ -32,7 +32,7 @@ export async function nearestHits(
 ): Promise<HitsQuery> {
   const p = new SqlParams();
   // A memory whose vector is still being computed (NULL) is found by full text only, meanwhile.
-  const importance = `AND m.embedding IS NOT NULL ${query.minImportance === undefined ? '' : `AND m.importance >= ${p.add(query.minImportance)}`}`;
+  const importance = `AND m.embedding IS NOT NULL ${filterConditions(query, scope, p)}`;
   if (db.vectors === 'pgvector') {
     const distance = `m.embedding OPERATOR(${db.vectorSchema}.<=>) ${decodeEmbeddingSql(db, `${p.add(encodeEmbedding(db, query.embedding))}::text`)}`;
     const visible = visibleTo(scope, now, p);

@@ -159,4 +159,25 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       DROP TRIGGER memories_fts_update;
     `,
   },
+  {
+    version: 7,
+    name: 'memory history',
+    // Each memory's state before a change or a deletion, so the change can be undone; kept
+    // until pruned (30 days by default). Owner and namespace are the memory's, for scoping.
+    sql: () => `
+      CREATE TABLE memory_history (
+        id INTEGER PRIMARY KEY,
+        memory_id TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        change TEXT NOT NULL CHECK (change IN ('update', 'delete', 'restore')),
+        changed_at INTEGER NOT NULL,
+        changed_by TEXT NOT NULL,
+        memory TEXT NOT NULL,
+        UNIQUE (memory_id, version)
+      );
+      CREATE INDEX memory_history_by_time ON memory_history (changed_at);
+    `,
+  },
 ];

@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import type { Statement, Transaction } from 'better-sqlite3';
-import { mergeMemory, patchMemory, prepareMemory, searchTerms, type PreparedMemory } from '../records.js';
+import type { Transaction } from 'better-sqlite3';
 import type {
   EmbeddingInput,
   EmbeddingMigration,
   ImportedMemory,
   Memory,
+  MemoryFilter,
   MemoryPatch,
   MemoryStore,
+  MemoryVersion,
   NearestQuery,
   NewMemory,
   PendingEmbedding,
@@ -15,22 +15,23 @@ import type {
   ScoredMemory,
   SearchQuery,
   StoreResult,
+  TagCount,
 } from '../store.js';
-import { quantize } from '../vector-index.js';
+import { AccessCounts } from './access-counts.js';
 import type { SqliteDatabase } from './database.js';
 import { NamespaceRanges } from './namespace-ranges.js';
-import { AccessCounts } from './access-counts.js';
+import { toMemory, type MemoryRow } from './rows.js';
 import { SqliteEmbeddingMigration } from './sqlite-embedding-migration.js';
+import { guarded } from './sqlite-errors.js';
+import { SqliteHistory } from './sqlite-history.js';
+import { SqliteMemoryReads } from './sqlite-memory-reads.js';
+import { SqliteMemoryWrites } from './sqlite-memory-writes.js';
 import { SqliteTextSearch } from './sqlite-text-search.js';
 import { SqliteVectors } from './sqlite-vectors.js';
-import { columns, toMemory, type MemoryRow } from './rows.js';
-import { guarded } from './sqlite-errors.js';
-import { VISIBLE, filterClauses } from './sqlite-read-queries.js';
+import { Statements } from './statements.js';
 
 const EXPORT_PAGE = 500;
 const PROGRESS_EVERY = 500;
-/** Neighbours fetched per requested result before visibility filtering; widened if too few survive. */
-const KNN_OVERFETCH = 4;
 
 export interface SqliteMemoryStoreOptions {
   /** Epoch-millisecond clock; tests move it to expire memories. */
@@ -39,26 +40,41 @@ export interface SqliteMemoryStoreOptions {
 
 /**
  * The embedded MemoryStore: one SQLite file; FTS5 (BM25) for text, an in-process int8
- * vector index (loaded per namespace from the memory_vectors table) for k-NN.
+ * vector index (loaded per namespace from the memory_vectors table) for k-NN. Writes
+ * (sqlite-memory-writes.ts) run in one write transaction each; reads
+ * (sqlite-memory-reads.ts) never take the write lock.
  */
 export class SqliteMemoryStore implements MemoryStore {
   readonly backend = 'sqlite';
   readonly #db: SqliteDatabase;
   readonly #now: () => number;
-  readonly #statements = new Map<string, Statement>();
-  readonly #text: SqliteTextSearch;
+  readonly #statements: Statements;
   readonly #vectors: SqliteVectors;
   readonly #namespaces: NamespaceRanges;
   readonly #accesses: AccessCounts;
+  readonly #history: SqliteHistory;
+  readonly #reads: SqliteMemoryReads;
+  readonly #writes: SqliteMemoryWrites;
   readonly #transaction: Transaction<(operation: () => unknown) => unknown>;
 
   constructor(db: SqliteDatabase, options: SqliteMemoryStoreOptions = {}) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
-    this.#text = new SqliteTextSearch(db);
+    this.#statements = new Statements(db);
     this.#vectors = new SqliteVectors(db);
     this.#namespaces = new NamespaceRanges(db);
     this.#accesses = new AccessCounts(db, () => this.#write(() => {}));
+    this.#history = new SqliteHistory(db);
+    const parts = {
+      statements: this.#statements,
+      text: new SqliteTextSearch(db),
+      vectors: this.#vectors,
+      namespaces: this.#namespaces,
+      accesses: this.#accesses,
+      now: this.#now,
+    };
+    this.#reads = new SqliteMemoryReads(parts);
+    this.#writes = new SqliteMemoryWrites({ ...parts, history: this.#history });
     // Built once: better-sqlite3 builds four wrapper functions on every transaction() call.
     this.#transaction = db.transaction((operation: () => unknown) => {
       this.#accesses.writePending();
@@ -68,8 +84,8 @@ export class SqliteMemoryStore implements MemoryStore {
 
   async store(scope: Scope, input: NewMemory, embedding: Float32Array | null): Promise<StoreResult> {
     return this.#write(() => {
-      const { rowid, created } = this.#upsert(scope, input, embedding);
-      return { memory: this.#byRowid(rowid), created };
+      const { rowid, created } = this.#writes.upsert(scope, input, embedding);
+      return { memory: this.#writes.byRowid(rowid), created };
     });
   }
 
@@ -82,7 +98,7 @@ export class SqliteMemoryStore implements MemoryStore {
       let created = 0;
       memories.forEach((memory, i) => {
         const scope = { namespace: memory.namespace, agentId: memory.agentId };
-        if (this.#upsert(scope, memory, embeddings[i] ?? null).created) created++;
+        if (this.#writes.upsert(scope, memory, embeddings[i] ?? null).created) created++;
         if ((i + 1) % PROGRESS_EVERY === 0) onProgress?.(i + 1);
       });
       onProgress?.(memories.length);
@@ -107,75 +123,55 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async get(scope: Scope, id: string): Promise<Memory | null> {
-    return guarded(() => {
-      const row = this.#statement(`SELECT m.* FROM memories m WHERE m.id = @id AND ${VISIBLE}`).get({
-        ...this.#params(scope),
-        id,
-      }) as MemoryRow | undefined;
-      return row ? this.#touch([row])[0]! : null;
-    });
+    return guarded(() => this.#reads.get(scope, id));
   }
 
   async update(scope: Scope, id: string, patch: MemoryPatch): Promise<Memory | null> {
-    return this.#write(() => {
-      const row = this.#statement(
-        `SELECT * FROM memories WHERE id = @id AND namespace = @namespace AND (@admin = 1 OR agent_id = @agentId)
-           AND (expires_at IS NULL OR expires_at > @now)`,
-      ).get({ ...this.#ownerParams(scope, id), now: this.#now() }) as MemoryRow | undefined;
-      if (!row) return null;
-      this.#rewrite(row, patchMemory(toMemory(row), patch));
-      return this.#byRowid(row.rowid);
-    });
+    return this.#write(() => this.#writes.update(scope, id, patch));
   }
 
   async delete(scope: Scope, id: string): Promise<boolean> {
-    return this.#write(() => {
-      const row = this.#statement(
-        'SELECT rowid, namespace FROM memories WHERE id = @id AND namespace = @namespace AND (@admin = 1 OR agent_id = @agentId)',
-      ).get(this.#ownerParams(scope, id)) as { rowid: number; namespace: string } | undefined;
-      if (!row) return false;
-      this.#remove([row]);
-      return true;
-    });
+    return (await this.deleteMany(scope, [id])).length > 0;
+  }
+
+  async deleteMany(scope: Scope, ids: readonly string[]): Promise<Memory[]> {
+    return this.#write(() => this.#writes.deleteMany(scope, ids));
+  }
+
+  async renameTag(scope: Scope, from: string, to: string): Promise<Memory[]> {
+    return this.#write(() => this.#writes.renameTag(scope, from, to));
+  }
+
+  async history(scope: Scope, id: string): Promise<MemoryVersion[]> {
+    return guarded(() => this.#history.list(scope, id));
+  }
+
+  async restore(scope: Scope, id: string, version?: number): Promise<Memory | null> {
+    return this.#write(() => this.#writes.restore(scope, id, version));
+  }
+
+  async pruneHistory(before: number): Promise<number> {
+    return this.#write(() => this.#history.prune(before));
   }
 
   async search(scope: Scope, query: SearchQuery): Promise<ScoredMemory[]> {
-    return guarded(() => {
-      const terms = searchTerms(query.text, query.synonyms);
-      // A text of filler words only ("recall memories") lists instead of matching nothing.
-      if (terms.length === 0) return this.#list(scope, query);
-      const range = this.#namespaces.find(scope.namespace);
-      if (!range) return [];
-      const orderBy = query.orderBy ?? 'relevance';
-      const candidates = orderBy === 'relevance' ? this.#text.candidates(range, terms) : [this.#text.all(range, terms)];
-      const rows = this.#fetchCandidates(scope, query, candidates, orderBy);
-      return this.#touch(rows) as ScoredMemory[];
-    });
+    return guarded(() => this.#reads.search(scope, query));
   }
 
   async nearest(scope: Scope, query: NearestQuery): Promise<ScoredMemory[]> {
-    return guarded(() => {
-      const index = this.#vectors.index(scope.namespace);
-      let k = query.limit * KNN_OVERFETCH + 16;
-      for (;;) {
-        const neighbours = index.search(query.embedding, k);
-        const rows = this.#fetchCandidates(scope, { ...query, text: undefined }, [neighbours], 'relevance');
-        // Too few neighbours were visible to this agent: widen, until the namespace is exhausted.
-        if (rows.length >= query.limit || neighbours.length < k) return this.#touch(rows) as ScoredMemory[];
-        k *= 4;
-      }
-    });
+    return guarded(() => this.#reads.nearest(scope, query));
   }
 
-  async count(scope: Scope): Promise<number> {
-    return guarded(
-      () =>
-        this.#statement(`SELECT count(*) FROM memories m WHERE ${VISIBLE}`).pluck().get(this.#params(scope)) as number,
-    );
+  async count(scope: Scope, filter?: MemoryFilter): Promise<number> {
+    return guarded(() => this.#reads.count(scope, filter));
+  }
+
+  async tagCounts(scope: Scope, filter: Omit<MemoryFilter, 'text' | 'synonyms'>, limit: number): Promise<TagCount[]> {
+    return guarded(() => this.#reads.tagCounts(scope, filter, limit));
   }
 
   async *exportAll(namespace?: string): AsyncIterable<Memory> {
-    const page = this.#statement(
+    const page = this.#statements.get(
       `SELECT * FROM memories WHERE rowid > @after AND (expires_at IS NULL OR expires_at > @now)
        ${namespace === undefined ? '' : 'AND namespace = @namespace'} ORDER BY rowid LIMIT ${EXPORT_PAGE}`,
     );
@@ -191,17 +187,11 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async purgeExpired(): Promise<number> {
-    return this.#write(() => {
-      const rows = this.#statement(
-        'SELECT rowid, namespace FROM memories WHERE expires_at IS NOT NULL AND expires_at <= @now',
-      ).all({ now: this.#now() }) as Array<{ rowid: number; namespace: string }>;
-      this.#remove(rows);
-      return rows.length;
-    });
+    return this.#write(() => this.#writes.purgeExpired());
   }
 
   async ping(): Promise<void> {
-    guarded(() => this.#statement('SELECT 1').get());
+    guarded(() => this.#statements.get('SELECT 1').get());
   }
 
   async close(): Promise<void> {
@@ -209,181 +199,6 @@ export class SqliteMemoryStore implements MemoryStore {
     if (this.#accesses.size > 0) this.#write(() => {});
     this.#statements.clear();
     this.#vectors.clear();
-  }
-
-  /** Writes one memory; the caller reads it back if it needs it (an import does not). */
-  #upsert(scope: Scope, input: NewMemory, embedding: Float32Array | null): { rowid: number; created: boolean } {
-    const now = this.#now();
-    const prepared = prepareMemory(input, now);
-    const existing = this.#statement(
-      'SELECT * FROM memories WHERE namespace = ? AND agent_id = ? AND content_hash = ?',
-    ).get(scope.namespace, scope.agentId, prepared.contentHash) as MemoryRow | undefined;
-
-    if (existing && (existing.expires_at === null || existing.expires_at > now)) {
-      this.#rewrite(existing, mergeMemory(toMemory(existing), input, prepared));
-      return { rowid: existing.rowid, created: false };
-    }
-    // An expired duplicate is invisible; replace it rather than resurrect its old fields.
-    if (existing) this.#remove([existing]);
-
-    const rowid = this.#namespaces.nextRowid(scope.namespace);
-    this.#statement(
-      `INSERT INTO memories (rowid, id, namespace, agent_id, content, content_hash, tags, metadata, importance,
-         access_level, shared_with, created_at, updated_at, expires_at)
-       VALUES (@rowid, @id, @namespace, @agentId, @content, @contentHash, @tags, @metadata, @importance,
-         @accessLevel, @sharedWith, @createdAt, @now, @expiresAt)`,
-    ).run({
-      ...columns(prepared),
-      rowid,
-      id: randomUUID(),
-      namespace: scope.namespace,
-      agentId: scope.agentId,
-      now,
-      createdAt: prepared.createdAt,
-    });
-    this.#text.add(rowid, prepared.content, JSON.stringify(prepared.tags));
-    this.#insertTags(rowid, scope.namespace, prepared);
-    if (embedding) this.#vectors.insert(scope.namespace, rowid, quantize(embedding));
-    else this.#vectors.markPending(scope.namespace, rowid);
-    return { rowid, created: true };
-  }
-
-  /** Writes every field but the content (which identifies the memory) over a stored row. */
-  #rewrite({ rowid, namespace, tags: storedTags }: MemoryRow, prepared: PreparedMemory): void {
-    const values = columns(prepared);
-    this.#statement(
-      `UPDATE memories SET tags = @tags, metadata = @metadata, importance = @importance, access_level = @accessLevel,
-         shared_with = @sharedWith, expires_at = @expiresAt, updated_at = @now WHERE rowid = @rowid`,
-    ).run({ ...values, now: this.#now(), rowid });
-    // The content never changes here, so the full-text row only when the tags do.
-    if (values.tags !== storedTags) {
-      this.#text.remove(rowid);
-      this.#text.add(rowid, prepared.content, values.tags);
-    }
-    this.#writeTags(rowid, namespace, prepared);
-  }
-
-  #ownerParams(scope: Scope, id: string): Record<string, unknown> {
-    return { id, namespace: scope.namespace, agentId: scope.agentId, admin: scope.admin ? 1 : 0 };
-  }
-
-  #byRowid(rowid: number): Memory {
-    return toMemory(
-      this.#accesses.current(this.#statement('SELECT * FROM memories WHERE rowid = ?').get(rowid) as MemoryRow),
-    );
-  }
-
-  #writeTags(rowid: number, namespace: string, prepared: PreparedMemory): void {
-    this.#statement('DELETE FROM memory_tags WHERE memory_rowid = ?').run(rowid);
-    this.#insertTags(rowid, namespace, prepared);
-  }
-
-  #insertTags(rowid: number, namespace: string, { tags, importance }: PreparedMemory): void {
-    const insert = this.#statement(
-      'INSERT INTO memory_tags (namespace, tag, memory_rowid, importance) VALUES (?, ?, ?, ?)',
-    );
-    for (const tag of tags) insert.run(namespace, tag, rowid, importance);
-  }
-
-  #remove(rows: ReadonlyArray<{ rowid: number; namespace: string }>): void {
-    const deleteRow = this.#statement('DELETE FROM memories WHERE rowid = ?');
-    for (const { rowid, namespace } of rows) {
-      deleteRow.run(rowid);
-      this.#text.remove(rowid);
-      this.#vectors.remove(namespace, rowid);
-    }
-  }
-
-  /**
-   * Lists without text, by importance or recency. With a tag, the tag's own index (which
-   * carries importance) is walked; otherwise the namespace's ordered index. Either way
-   * SQLite stops once `limit` rows pass the filters.
-   */
-  #list(scope: Scope, query: SearchQuery): ScoredMemory[] {
-    const [firstTag, ...otherTags] = query.tags ?? [];
-    const { filters, values } = filterClauses({ ...query, tags: otherTags });
-    const recent = query.orderBy === 'recent';
-    const sql =
-      firstTag === undefined
-        ? `SELECT m.*, ${recent ? 'm.created_at' : 'm.importance'} AS score FROM memories m
-           WHERE ${VISIBLE} ${filters}
-           ORDER BY ${recent ? 'm.created_at DESC' : 'm.importance DESC, m.created_at DESC'} LIMIT @limit`
-        : `SELECT m.*, ${recent ? 'm.created_at' : 'm.importance'} AS score
-           FROM memory_tags t CROSS JOIN memories m ON m.rowid = t.memory_rowid
-           WHERE t.namespace = @namespace AND t.tag = @firstTag AND ${VISIBLE} ${filters}
-           ORDER BY ${recent ? 'm.created_at DESC' : 't.importance DESC'} LIMIT @limit`;
-    const rows = this.#statement(sql).all({
-      ...this.#params(scope),
-      ...values,
-      ...(firstTag !== undefined && { firstTag: firstTag.trim().toLowerCase() }),
-      limit: query.limit,
-    }) as MemoryRow[];
-    return this.#touch(rows) as ScoredMemory[];
-  }
-
-  /**
-   * Keeps the ranked candidates the scope may see and the filters accept, in the order
-   * asked for. By relevance it looks up a batch at a time in rank order and stops once it
-   * has enough (pulling no further groups); by importance or recency it needs them all,
-   * and SQLite keeps the best `limit` as it goes.
-   */
-  #fetchCandidates(
-    scope: Scope,
-    query: Omit<SearchQuery, 'text'> & { text?: undefined | string },
-    groups: Iterable<ReadonlyArray<{ rowid: number; score: number }>>,
-    orderBy: NonNullable<SearchQuery['orderBy']>,
-  ): MemoryRow[] {
-    const { filters, values } = filterClauses(query);
-    // Relevance keeps the candidates' order (j.key is the position in the batch): scores of
-    // text candidates ranked over different word sets (see SqliteTextSearch) do not compare.
-    const order = { relevance: 'j.key', importance: 'm.importance DESC, j.key', recent: 'm.created_at DESC' }[orderBy];
-    // CROSS JOIN fixes the join order: look up each candidate by rowid, never scan the namespace.
-    const fetch = this.#statement(
-      `SELECT m.*, j.key AS position FROM json_each(@rowids) j CROSS JOIN memories m ON m.rowid = j.value
-       WHERE ${VISIBLE} ${filters} ORDER BY ${order} LIMIT @limit`,
-    );
-    const params = { ...this.#params(scope), ...values };
-    const lookup = (batch: ReadonlyArray<{ rowid: number; score: number }>, limit: number): MemoryRow[] =>
-      (
-        fetch.all({ ...params, rowids: JSON.stringify(batch.map((c) => c.rowid)), limit }) as Array<
-          MemoryRow & { position: number }
-        >
-      ).map(({ position, ...row }) => ({ ...row, score: batch[position]!.score }));
-
-    if (orderBy !== 'relevance') return lookup([...groups].flat(), query.limit);
-    // Each row read costs a few microseconds: the first batch is what a reader who may see
-    // everything needs, and each later one twice the last, in case many are hidden from it.
-    let batchSize = query.limit + 2;
-    const rows: MemoryRow[] = [];
-    for (const group of groups) {
-      for (let start = 0; start < group.length && rows.length < query.limit; start += batchSize, batchSize *= 2) {
-        rows.push(...lookup(group.slice(start, start + batchSize), query.limit - rows.length));
-      }
-      if (rows.length >= query.limit) break;
-    }
-    return rows;
-  }
-
-  /** Counts the read (see AccessCounts), and returns the memories as the reader now sees them. */
-  #touch(rows: MemoryRow[]): Array<Memory & { score?: number }> {
-    return this.#accesses.read(rows, this.#now()).map((row) => {
-      const memory = toMemory(row);
-      return row.score === undefined ? memory : { ...memory, score: row.score };
-    });
-  }
-
-  #params(scope: Scope): Record<string, unknown> {
-    return { namespace: scope.namespace, agentId: scope.agentId, admin: scope.admin ? 1 : 0, now: this.#now() };
-  }
-
-  /** Statements are prepared once per distinct SQL text and reused. */
-  #statement(sql: string): Statement {
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
   }
 
   /** A write transaction; the vector index hears of it only once it has committed. */

@@ -1,4 +1,4 @@
-import type { SearchQuery } from '../store.js';
+import type { MemoryFilter } from '../store.js';
 
 /** Live and readable by the scope's agent; `m` is the memories alias. */
 export const VISIBLE = `m.namespace = @namespace
@@ -6,8 +6,8 @@ export const VISIBLE = `m.namespace = @namespace
   AND (@admin = 1 OR m.agent_id = @agentId OR m.access_level IN ('team', 'public')
        OR (m.access_level = 'shared' AND EXISTS (SELECT 1 FROM json_each(m.shared_with) WHERE value = @agentId)))`;
 
-/** SQL conditions (on `m`) and their parameters for a search's tag, importance and time filters. */
-export function filterClauses(query: Omit<SearchQuery, 'text' | 'limit' | 'orderBy'>): {
+/** SQL conditions (on `m`) and their parameters for a search's tag, importance, time and owner filters. */
+export function filterClauses(query: Omit<MemoryFilter, 'text' | 'synonyms'>): {
   filters: string;
   values: Record<string, unknown>;
 } {
@@ -27,5 +27,11 @@ export function filterClauses(query: Omit<SearchQuery, 'text' | 'limit' | 'order
     clauses.push('m.created_at >= @createdAfter');
     values['createdAfter'] = query.createdAfter;
   }
+  if (query.createdBefore !== undefined) {
+    clauses.push('m.created_at < @createdBefore');
+    values['createdBefore'] = query.createdBefore;
+  }
+  // @agentId is the scope's, already among VISIBLE's parameters.
+  if (query.ownOnly) clauses.push('m.agent_id = @agentId');
   return { filters: clauses.map((c) => `AND ${c}`).join(' '), values };
 }

@@ -110,7 +110,11 @@ export class SqliteTextSearch {
   }
 }
 
-/** Each word quoted, so FTS5 syntax in user text is taken literally; any word counts. */
+/** An FTS5 query matching any of the words, each quoted so FTS5 syntax in user text is taken literally. */
+export function matchExpression(words: readonly string[]): string {
+  return words.map((w) => `"${w}"`).join(' OR ');
+}
+
 function params(range: RowidRange, words: readonly string[]) {
-  return { match: words.map((w) => `"${w}"`).join(' OR '), lo: range.lo, hi: range.hi };
+  return { match: matchExpression(words), lo: range.lo, hi: range.hi };
 }

@@ -1,0 +1,186 @@
+import { searchTerms } from '../records.js';
+import type { Memory, MemoryFilter, NearestQuery, Scope, ScoredMemory, SearchQuery, TagCount } from '../store.js';
+import type { AccessCounts } from './access-counts.js';
+import type { NamespaceRanges } from './namespace-ranges.js';
+import { toMemory, type MemoryRow } from './rows.js';
+import { VISIBLE, filterClauses } from './sqlite-read-queries.js';
+import { matchExpression, type SqliteTextSearch } from './sqlite-text-search.js';
+import type { SqliteVectors } from './sqlite-vectors.js';
+import type { Statements } from './statements.js';
+
+/** Neighbours fetched per requested result before visibility filtering; widened if too few survive. */
+const KNN_OVERFETCH = 4;
+
+export interface SqliteReadParts {
+  statements: Statements;
+  text: SqliteTextSearch;
+  vectors: SqliteVectors;
+  namespaces: NamespaceRanges;
+  accesses: AccessCounts;
+  now: () => number;
+}
+
+type Order = NonNullable<SearchQuery['orderBy']>;
+
+const ORDER_SQL: Readonly<Record<Exclude<Order, 'relevance'>, { score: string; order: string }>> = {
+  importance: { score: 'm.importance', order: 'm.importance DESC, m.created_at DESC' },
+  recent: { score: 'm.created_at', order: 'm.created_at DESC' },
+  oldest: { score: 'm.created_at', order: 'm.created_at ASC' },
+};
+
+/** Every read of the memories: searches, neighbours, lookups, counts. A read never takes the write lock. */
+export class SqliteMemoryReads {
+  readonly #parts: SqliteReadParts;
+
+  constructor(parts: SqliteReadParts) {
+    this.#parts = parts;
+  }
+
+  get(scope: Scope, id: string): Memory | null {
+    const row = this.#sql(`SELECT m.* FROM memories m WHERE m.id = @id AND ${VISIBLE}`).get({
+      ...this.#params(scope),
+      id,
+    }) as MemoryRow | undefined;
+    return row ? this.#touch([row])[0]! : null;
+  }
+
+  search(scope: Scope, query: SearchQuery): ScoredMemory[] {
+    const terms = searchTerms(query.text, query.synonyms);
+    // A text of filler words only ("recall memories") lists instead of matching nothing.
+    if (terms.length === 0) return this.#list(scope, query);
+    const range = this.#parts.namespaces.find(scope.namespace);
+    if (!range) return [];
+    const orderBy = query.orderBy ?? 'relevance';
+    const candidates =
+      orderBy === 'relevance' ? this.#parts.text.candidates(range, terms) : [this.#parts.text.all(range, terms)];
+    return this.#touch(this.#fetchCandidates(scope, query, candidates, orderBy)) as ScoredMemory[];
+  }
+
+  nearest(scope: Scope, query: NearestQuery): ScoredMemory[] {
+    const index = this.#parts.vectors.index(scope.namespace);
+    let k = query.limit * KNN_OVERFETCH + 16;
+    for (;;) {
+      const neighbours = index.search(query.embedding, k);
+      const rows = this.#fetchCandidates(scope, { ...query, text: undefined }, [neighbours], 'relevance');
+      // Too few neighbours were visible to this agent: widen, until the namespace is exhausted.
+      if (rows.length >= query.limit || neighbours.length < k) return this.#touch(rows) as ScoredMemory[];
+      k *= 4;
+    }
+  }
+
+  count(scope: Scope, filter: MemoryFilter = {}): number {
+    const { filters, values } = filterClauses(filter);
+    const params = { ...this.#params(scope), ...values };
+    const terms = searchTerms(filter.text, filter.synonyms);
+    if (terms.length === 0) {
+      return this.#sql(`SELECT count(*) FROM memories m WHERE ${VISIBLE} ${filters}`).pluck().get(params) as number;
+    }
+    const range = this.#parts.namespaces.find(scope.namespace);
+    if (!range) return 0;
+    return this.#sql(
+      `SELECT count(*) FROM memories_fts f CROSS JOIN memories m ON m.rowid = f.rowid
+       WHERE memories_fts MATCH @match AND f.rowid BETWEEN @lo AND @hi AND ${VISIBLE} ${filters}`,
+    )
+      .pluck()
+      .get({ ...params, match: matchExpression(terms), lo: range.lo, hi: range.hi }) as number;
+  }
+
+  tagCounts(scope: Scope, filter: Omit<MemoryFilter, 'text' | 'synonyms'>, limit: number): TagCount[] {
+    const { filters, values } = filterClauses(filter);
+    return this.#sql(
+      `SELECT t.tag AS tag, count(*) AS count FROM memory_tags t CROSS JOIN memories m ON m.rowid = t.memory_rowid
+       WHERE t.namespace = @namespace AND ${VISIBLE} ${filters}
+       GROUP BY t.tag ORDER BY count DESC, t.tag LIMIT @limit`,
+    ).all({ ...this.#params(scope), ...values, limit }) as TagCount[];
+  }
+
+  /**
+   * Lists without text, in an order. With a tag, the tag's own index (which carries
+   * importance) is walked; otherwise the namespace's ordered index. Either way SQLite stops
+   * once `limit` rows pass the filters.
+   */
+  #list(scope: Scope, query: SearchQuery): ScoredMemory[] {
+    const [firstTag, ...otherTags] = query.tags ?? [];
+    const { filters, values } = filterClauses({ ...query, tags: otherTags });
+    const orderBy = query.orderBy === undefined || query.orderBy === 'relevance' ? 'importance' : query.orderBy;
+    const { score, order } = ORDER_SQL[orderBy];
+    const sql =
+      firstTag === undefined
+        ? `SELECT m.*, ${score} AS score FROM memories m WHERE ${VISIBLE} ${filters} ORDER BY ${order} LIMIT @limit`
+        : `SELECT m.*, ${score} AS score
+           FROM memory_tags t CROSS JOIN memories m ON m.rowid = t.memory_rowid
+           WHERE t.namespace = @namespace AND t.tag = @firstTag AND ${VISIBLE} ${filters}
+           ORDER BY ${orderBy === 'importance' ? 't.importance DESC' : order} LIMIT @limit`;
+    const rows = this.#sql(sql).all({
+      ...this.#params(scope),
+      ...values,
+      ...(firstTag !== undefined && { firstTag: firstTag.trim().toLowerCase() }),
+      limit: query.limit,
+    }) as MemoryRow[];
+    return this.#touch(rows) as ScoredMemory[];
+  }
+
+  /**
+   * Keeps the ranked candidates the scope may see and the filters accept, in the order
+   * asked for. By relevance it looks up a batch at a time in rank order and stops once it
+   * has enough (pulling no further groups); in other orders it needs them all, and SQLite
+   * keeps the best `limit` as it goes.
+   */
+  #fetchCandidates(
+    scope: Scope,
+    query: Omit<SearchQuery, 'text'> & { text?: undefined | string },
+    groups: Iterable<ReadonlyArray<{ rowid: number; score: number }>>,
+    orderBy: Order,
+  ): MemoryRow[] {
+    const { filters, values } = filterClauses(query);
+    // Relevance keeps the candidates' order (j.key is the position in the batch): scores of
+    // text candidates ranked over different word sets (see SqliteTextSearch) do not compare.
+    const order =
+      orderBy === 'relevance'
+        ? 'j.key'
+        : orderBy === 'importance'
+          ? 'm.importance DESC, j.key'
+          : ORDER_SQL[orderBy].order;
+    // CROSS JOIN fixes the join order: look up each candidate by rowid, never scan the namespace.
+    const fetch = this.#sql(
+      `SELECT m.*, j.key AS position FROM json_each(@rowids) j CROSS JOIN memories m ON m.rowid = j.value
+       WHERE ${VISIBLE} ${filters} ORDER BY ${order} LIMIT @limit`,
+    );
+    const params = { ...this.#params(scope), ...values };
+    const lookup = (batch: ReadonlyArray<{ rowid: number; score: number }>, limit: number): MemoryRow[] =>
+      (
+        fetch.all({ ...params, rowids: JSON.stringify(batch.map((c) => c.rowid)), limit }) as Array<
+          MemoryRow & { position: number }
+        >
+      ).map(({ position, ...row }) => ({ ...row, score: batch[position]!.score }));
+
+    if (orderBy !== 'relevance') return lookup([...groups].flat(), query.limit);
+    // Each row read costs a few microseconds: the first batch is what a reader who may see
+    // everything needs, and each later one twice the last, in case many are hidden from it.
+    let batchSize = query.limit + 2;
+    const rows: MemoryRow[] = [];
+    for (const group of groups) {
+      for (let start = 0; start < group.length && rows.length < query.limit; start += batchSize, batchSize *= 2) {
+        rows.push(...lookup(group.slice(start, start + batchSize), query.limit - rows.length));
+      }
+      if (rows.length >= query.limit) break;
+    }
+    return rows;
+  }
+
+  /** Counts the read (see AccessCounts), and returns the memories as the reader now sees them. */
+  #touch(rows: MemoryRow[]): Array<Memory & { score?: number }> {
+    return this.#parts.accesses.read(rows, this.#parts.now()).map((row) => {
+      const memory = toMemory(row);
+      return row.score === undefined ? memory : { ...memory, score: row.score };
+    });
+  }
+
+  #params(scope: Scope): Record<string, unknown> {
+    return { namespace: scope.namespace, agentId: scope.agentId, admin: scope.admin ? 1 : 0, now: this.#parts.now() };
+  }
+
+  #sql(sql: string) {
+    return this.#parts.statements.get(sql);
+  }
+}
