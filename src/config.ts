@@ -12,6 +12,7 @@ import { parseOrThrow } from './validation.js';
  * - `TMWS_LOG_LEVEL`: pino level (default `warn`)
  * - `TMWS_EMBEDDER`: `local`, `hashing` or `openai` (then `TMWS_EMBEDDING_URL`, `TMWS_EMBEDDING_MODEL`,
  *   and optionally `TMWS_EMBEDDING_API_KEY`, `TMWS_EMBEDDING_DIMENSIONS`); `TMWS_LEXICON`: a user lexicon file
+ * - `TMWS_HISTORY_RETENTION_DAYS`: days earlier versions of memories are kept for undo (default 30)
  * - Serving (HTTP/MCP, see docs/serving.md): `TMWS_AUTH_FILE`, `TMWS_API_KEYS`, `TMWS_JWT_SECRET`,
  *   `TMWS_JWT_PUBLIC_KEY`, `TMWS_JWT_ISSUER`, `TMWS_JWT_AUDIENCE`, `TMWS_RATE_LIMIT`
  */
@@ -32,6 +33,7 @@ export const ENV = {
   embeddingApiKey: 'TMWS_EMBEDDING_API_KEY',
   embeddingDimensions: 'TMWS_EMBEDDING_DIMENSIONS',
   lexicon: 'TMWS_LEXICON',
+  historyRetentionDays: 'TMWS_HISTORY_RETENTION_DAYS',
 } as const;
 
 /** An embedder named by configuration: a built-in name or an OpenAI-compatible endpoint. */
@@ -92,7 +94,12 @@ export interface ResolvedConfig {
   databaseUrl: string;
   redisUrl?: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Days a memory's earlier versions are kept, so deletes and changes can be undone. */
+  historyRetentionDays: number;
 }
+
+/** @default 30 days of history for undo. */
+export const DEFAULT_HISTORY_RETENTION_DAYS = 30;
 
 /** The default database: one SQLite file in the user's data directory. */
 export function defaultDatabasePath(): string {
@@ -100,13 +107,21 @@ export function defaultDatabasePath(): string {
 }
 
 export function resolveConfig(
-  options: { databaseUrl?: string | undefined; redisUrl?: string | undefined; logLevel?: string | undefined },
+  options: {
+    databaseUrl?: string | undefined;
+    redisUrl?: string | undefined;
+    logLevel?: string | undefined;
+    historyRetentionDays?: number | undefined;
+  },
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedConfig {
+  const retention = nonEmpty(env[ENV.historyRetentionDays]);
   const raw = {
     databaseUrl: options.databaseUrl ?? nonEmpty(env[ENV.databaseUrl]) ?? defaultDatabasePath(),
     redisUrl: options.redisUrl ?? nonEmpty(env[ENV.redisUrl]),
     logLevel: options.logLevel ?? nonEmpty(env[ENV.logLevel]) ?? 'warn',
+    historyRetentionDays:
+      options.historyRetentionDays ?? (retention === undefined ? DEFAULT_HISTORY_RETENTION_DAYS : Number(retention)),
   };
   return parseOrThrow(
     z.object({
@@ -116,6 +131,7 @@ export function resolveConfig(
         .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
         .optional(),
       logLevel: z.enum(LOG_LEVELS),
+      historyRetentionDays: z.number().int().min(0).max(36_500),
     }),
     raw,
     'configuration',

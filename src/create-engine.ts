@@ -59,6 +59,8 @@ export interface EngineOptions extends z.input<typeof cacheSettingsSchema> {
   recordExecutions?: boolean;
   /** Tools the `execute_tool` pattern may call, by name. */
   tools?: Record<string, ToolHandler>;
+  /** Days a memory's earlier versions are kept, so a delete or change can be undone (0: none kept). @default TMWS_HISTORY_RETENTION_DAYS, else 30 */
+  historyRetentionDays?: number;
   /** Epoch-millisecond clock, for tests that move time. @default Date.now */
   clock?: () => number;
 }
@@ -107,6 +109,7 @@ const optionsSchema = cacheSettingsSchema.extend({
   routingThreshold: z.number().min(0).max(1).optional(),
   recordExecutions: z.boolean().optional(),
   tools: z.record(z.string(), z.custom<ToolHandler>(isFunction, 'must be a function')).optional(),
+  historyRetentionDays: z.number().int().min(0).max(36_500).optional(),
   clock: z.custom<() => number>(isFunction, 'must be a function').optional(),
 });
 
@@ -167,6 +170,7 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
       ...(patternFiles && { patternFiles }),
       ...(opts.recordExecutions !== false && { executionLog: opened.executionLog }),
       auditLog: opened.auditLog,
+      historyRetentionDays: config.historyRetentionDays,
       ...(opts.clock && { now: opts.clock }),
       closers,
     });

@@ -12,7 +12,8 @@ import type { AuditLog } from '../memory/audit-log.js';
 import { EmbeddingBacklog } from '../memory/embedding-backlog.js';
 import type { ExecutionLog, ExecutionSummary } from '../memory/execution-log.js';
 import { reembed, type ReembedOptions } from '../memory/reembed.js';
-import type { Memory, MemoryStore, ScoredMemory, StoreResult } from '../memory/store.js';
+import { DEFAULT_HISTORY_RETENTION_DAYS } from '../config.js';
+import type { Memory, MemoryStore, MemoryVersion, ScoredMemory, StoreResult } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
 import type { PatternFiles, PatternReload } from '../patterns/pattern-files.js';
 import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
@@ -24,6 +25,8 @@ import type { ActionServices, JsonObject } from './executors/action.js';
 import { hybridActions } from './executors/hybrid-actions.js';
 import { infrastructureActions } from './executors/infrastructure-actions.js';
 import { memoryActions } from './executors/memory-actions.js';
+import { memoryChangeActions } from './executors/memory-change-actions.js';
+import { memoryListingActions } from './executors/memory-listing-actions.js';
 import { describePlan, type Explanation } from './explanation.js';
 import { validMemoryImport, type MemoryImport } from './memory-import.js';
 import {
@@ -64,6 +67,8 @@ export interface EngineDependencies {
   patternFiles?: PatternFiles;
   /** Epoch-millisecond clock. */
   now?: () => number;
+  /** Days earlier versions of memories are kept for undo. @default 30 */
+  historyRetentionDays?: number;
   /** Run by close(), last first: what the factory opened for this engine. */
   closers?: Array<() => Promise<void>>;
 }
@@ -75,6 +80,7 @@ export interface PlanOptions extends ExecuteOptions {
 }
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
+const DAY_MS = 86_400_000;
 
 /**
  * Runs queries: plan (validate → match or route → role and cache policy) → run (cache
@@ -103,6 +109,7 @@ export class PatternExecutionEngine {
   /** Plans this engine made: the only ones it runs. */
   readonly #plans = new WeakSet<ExecutionPlan>();
   readonly #planMemo = new PlanMemo();
+  readonly #historyRetentionMs: number;
   #lastPurge = 0;
   #closed = false;
 
@@ -131,6 +138,7 @@ export class PatternExecutionEngine {
     });
     this.#planner = { registry: this.registry, classifier: this.router };
     this.#closers = deps.closers ?? [];
+    this.#historyRetentionMs = (deps.historyRetentionDays ?? DEFAULT_HISTORY_RETENTION_DAYS) * DAY_MS;
     this.#patternFiles = deps.patternFiles;
     const lexicon = deps.lexicon ?? Lexicon.builtin();
     this.#vectors = new EmbeddingBacklog(this.store, this.embedder, {
@@ -152,10 +160,17 @@ export class PatternExecutionEngine {
     };
     const afterWrite = (namespace: string): Promise<void> => this.#afterWrite(namespace);
     this.#runner = new PlanRunner({
-      actions: { ...infrastructureActions(services), ...memoryActions(services), ...hybridActions(services) },
+      actions: {
+        ...infrastructureActions(services),
+        ...memoryActions(services),
+        ...memoryListingActions(services),
+        ...memoryChangeActions(services),
+        ...hybridActions(services),
+      },
       cache: this.#cache,
       afterWrite,
       logger: this.#logger,
+      now: this.#now,
     });
     this.#memories = new MemoryOperations({ store: this.store, afterWrite, services, now: this.#now });
     this.#patterns = new PatternOperations(this.registry);
@@ -277,9 +292,25 @@ export class PatternExecutionEngine {
     return this.#memories.update(scope, id, update);
   }
 
-  /** Deletes a memory the scope's agent owns; MemoryNotFoundError otherwise. Invalidates cached reads. */
+  /** Deletes a memory the scope's agent owns (kept in its history); MemoryNotFoundError otherwise. Invalidates cached reads. */
   deleteMemory(scope: MemoryScope, id: string): Promise<void> {
     return this.#memories.delete(scope, id);
+  }
+
+  /**
+   * The earlier versions of a memory the scope's agent owns, deleted or not, newest first
+   * (kept for `historyRetentionDays`); MemoryNotFoundError when it has none and is not theirs.
+   */
+  memoryHistory(scope: MemoryScope, id: string): Promise<MemoryVersion[]> {
+    return this.#memories.history(scope, id);
+  }
+
+  /**
+   * Undoes a delete or a change: brings back a kept version of the scope's own memory (the
+   * latest, or `version`), keeping its current state in turn. Invalidates cached reads.
+   */
+  restoreMemory(scope: MemoryScope, id: string, version?: number): Promise<Memory> {
+    return this.#memories.restore(scope, id, version);
   }
 
   /** The registered patterns in match order (of one type, when given), with the registry's version. */
@@ -383,6 +414,7 @@ export class PatternExecutionEngine {
     this.#lastPurge = now;
     this.store
       .purgeExpired()
-      .catch((error: unknown) => this.#logger.warn({ err: error }, 'purging expired memories failed'));
+      .then(() => this.store.pruneHistory(now - this.#historyRetentionMs))
+      .catch((error: unknown) => this.#logger.warn({ err: error }, 'purging expired memories or old versions failed'));
   }
 }

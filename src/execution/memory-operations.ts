@@ -6,10 +6,14 @@ import {
   type Memory,
   type MemoryPatch,
   type MemoryStore,
+  type MemoryVersion,
   type ScoredMemory,
   type StoreResult,
 } from '../memory/store.js';
 import { topicText } from '../text.js';
+import { checkedTimeZone, serverTimeZone } from '../time/resolve-window.js';
+import { windowFromBounds } from '../time/window-bounds.js';
+import { windowFilter } from './executors/action.js';
 import { parseOrThrow } from '../validation.js';
 import type { ActionServices } from './executors/action.js';
 import { hybridSearch } from './executors/hybrid-search.js';
@@ -41,7 +45,7 @@ export interface MemoryInput {
 export type MemoryUpdate = Omit<MemoryInput, 'content'>;
 
 export interface MemorySearch {
-  /** Full-text (and, in hybrid mode, vector) query. Omit to list by importance. */
+  /** Full-text (and, in hybrid mode, vector) query. Omit to list (by importance, or newest first in a window). */
   query?: string;
   /** Every one of these tags must be present (lexical mode only). */
   tags?: string[];
@@ -50,6 +54,15 @@ export interface MemorySearch {
   limit?: number;
   /** `lexical`: BM25 full text; `hybrid`: full text and vectors fused by rank. @default 'lexical' */
   mode?: 'lexical' | 'hybrid';
+  /**
+   * Created at or after: an ISO date or date-time, a span back from now (`24h`, `7d`, `2w`,
+   * `3mo`, `1y`), or words ("yesterday", "last Monday").
+   */
+  since?: string;
+  /** Created before: as `since` (a day in words or an ISO date counts whole: "until yesterday" ends at midnight). */
+  until?: string;
+  /** IANA time zone of the calendar words and ISO dates in since/until. @default the server's */
+  timezone?: string;
 }
 
 export const SEARCH_MODES = ['lexical', 'hybrid'] as const;
@@ -62,6 +75,7 @@ export const memoryId = z
   .regex(/^[A-Za-z0-9-]+$/, 'a memory id uses letters, digits and -');
 
 const scopeSchema = z.strictObject({ namespace: identifier, agentId: identifier });
+const versionSchema = z.number().int().min(1);
 
 const inputSchema = z.strictObject({
   content: z.string(),
@@ -81,6 +95,9 @@ const searchSchema = z.strictObject({
   minImportance: z.number().min(0).max(1).optional(),
   limit: z.number().int().min(1).max(REQUEST_LIMITS.maxLimit).optional(),
   mode: z.enum(SEARCH_MODES).optional(),
+  since: z.string().max(100).optional(),
+  until: z.string().max(100).optional(),
+  timezone: z.string().max(64).optional(),
 });
 
 export interface MemoryOperationsDependencies {
@@ -124,19 +141,24 @@ export class MemoryOperations {
     const parsed = parseOrThrow(searchSchema, search, 'search');
     const limit = parsed.limit ?? DEFAULT_RESULT_LIMIT;
     const text = parsed.query?.trim() || undefined;
+    const zone = parsed.timezone === undefined ? serverTimeZone() : checkedTimeZone(parsed.timezone, 'search.timezone');
+    const window = windowFromBounds(parsed, this.#deps.now(), zone);
+    const filters = {
+      ...(parsed.minImportance !== undefined && { minImportance: parsed.minImportance }),
+      ...windowFilter({ window }),
+    };
     if (parsed.mode === 'hybrid') {
       if (parsed.tags !== undefined) {
         throw new ValidationError('search.tags: tag filters work in lexical mode only; drop mode or the tags');
       }
-      return hybridSearch(this.#deps.services, checkedScope, text ?? '', limit, {
-        ...(parsed.minImportance !== undefined && { minImportance: parsed.minImportance }),
-      });
+      return hybridSearch(this.#deps.services, checkedScope, text ?? '', limit, filters);
     }
     return this.#deps.store.search(checkedScope, {
       limit,
       ...(text !== undefined && { text, synonyms: this.#deps.services.lexicon.expansions(topicText(text)) }),
+      ...(text === undefined && window !== undefined && { orderBy: 'recent' as const }),
       ...(parsed.tags !== undefined && { tags: parsed.tags }),
-      ...(parsed.minImportance !== undefined && { minImportance: parsed.minImportance }),
+      ...filters,
     });
   }
 
@@ -163,6 +185,32 @@ export class MemoryOperations {
     if (!updated) throw notFound(id);
     await this.#deps.afterWrite(checkedScope.namespace);
     return updated;
+  }
+
+  /** The kept versions of the scope's own memory; MemoryNotFoundError when it has none and is not theirs. */
+  async history(scope: MemoryScope, id: string): Promise<MemoryVersion[]> {
+    const checkedScope = parseScope(scope);
+    const checkedId = parseId(id);
+    const versions = await this.#deps.store.history(checkedScope, checkedId);
+    if (versions.length > 0) return versions;
+    const memory = await this.#deps.store.get(checkedScope, checkedId);
+    if (memory?.agentId !== checkedScope.agentId) throw notFound(id);
+    return [];
+  }
+
+  /** Brings back a kept version of the scope's own memory; MemoryNotFoundError when there is none. */
+  async restore(scope: MemoryScope, id: string, version?: number): Promise<Memory> {
+    const checkedScope = parseScope(scope);
+    const checkedVersion = parseOrThrow(versionSchema.optional(), version, 'version');
+    const restored = await this.#deps.store.restore(checkedScope, parseId(id), checkedVersion);
+    if (!restored) {
+      throw new MemoryNotFoundError(
+        `No kept version${checkedVersion === undefined ? '' : ` ${checkedVersion}`} of memory '${id}' is yours in this namespace`,
+        { details: { id, ...(checkedVersion !== undefined && { version: checkedVersion }) } },
+      );
+    }
+    await this.#deps.afterWrite(checkedScope.namespace);
+    return restored;
   }
 
   /** Only the owner may delete; anyone else gets the same MemoryNotFoundError as for a missing id. */

@@ -5,7 +5,8 @@ import { deepFreeze } from '../deep-freeze.js';
 import { PatternServiceError, toServiceError, type ErrorCode } from '../errors.js';
 import type { ActionTable } from './executors/action.js';
 import type { RunPlan } from './planner.js';
-import type { ExecutionMetadata, ExecutionResult } from './result.js';
+import { resolveWindow, type ResolvedWindow } from '../time/resolve-window.js';
+import type { ExecutionMetadata, ExecutionResult, WindowReport } from './result.js';
 
 /** What the cache holds for a successful read: everything but per-call timing. */
 export interface CachedExecution {
@@ -20,6 +21,7 @@ interface RunOutcome {
   result: Record<string, unknown> | null;
   error: string | null;
   errorCode: ErrorCode | null;
+  errorDetails: Record<string, unknown> | null;
   metadata: ExecutionMetadata;
   /** How long the result may be cached at most, when the action says so. */
   cacheTtlCapMs: number | undefined;
@@ -31,6 +33,8 @@ export interface PlanRunnerDependencies {
   /** After a write: invalidates the namespace's cached reads. */
   afterWrite(namespace: string): Promise<void>;
   logger: Logger;
+  /** Epoch-millisecond clock: where a window in words lies is decided when the plan runs. */
+  now(): number;
 }
 
 /**
@@ -85,6 +89,8 @@ export class PlanRunner {
     const { pattern, request, params } = plan;
     const scope = { namespace: request.namespace, agentId: request.agentId };
     const isMemoryRead = pattern.patternType === 'memory' && pattern.actionInfo.kind === 'read';
+    const now = this.#deps.now();
+    const window = plan.window && resolveWindow(plan.window.specs, plan.window.description, now, request.timezone);
     const metadata: ExecutionMetadata = {
       patternType: pattern.patternType,
       action: pattern.action,
@@ -94,6 +100,7 @@ export class PlanRunner {
       agentId: request.agentId,
       params: { ...params },
       ...(plan.decidedBy === 'router' && { routing: plan.routing }),
+      ...(window && { window: describeWindow(window, request.timezone) }),
     };
     try {
       const outcome = await this.#deps.actions[pattern.action]({
@@ -101,16 +108,22 @@ export class PlanRunner {
         pattern,
         params,
         matchedText: plan.matchedText,
+        text: plan.text,
+        window,
         scope,
       });
       if (outcome.wroteNamespace !== undefined) await this.#deps.afterWrite(outcome.wroteNamespace);
+      // A result read through a window in words holds only until the window moves (midnight, for a day).
+      const windowCap = window === undefined ? Infinity : Math.max(0, window.validUntil - now);
+      const cap = Math.min(outcome.cacheTtlCapMs ?? Infinity, windowCap);
       return {
         success: true,
         result: outcome.result,
         error: null,
         errorCode: null,
+        errorDetails: null,
         metadata,
-        cacheTtlCapMs: outcome.cacheTtlCapMs,
+        cacheTtlCapMs: cap === Infinity ? undefined : cap,
       };
     } catch (error) {
       const serviceError = toServiceError(error);
@@ -122,6 +135,7 @@ export class PlanRunner {
         result: null,
         error: serviceError.message,
         errorCode: serviceError.code,
+        errorDetails: serviceError.details ?? null,
         metadata,
         cacheTtlCapMs: undefined,
       };
@@ -138,9 +152,16 @@ export class PlanRunner {
       cacheHit: false,
       error: outcome.error,
       errorCode: outcome.errorCode,
+      ...(outcome.errorDetails !== null && { errorDetails: outcome.errorDetails }),
       metadata: outcome.metadata,
     };
   }
+}
+
+/** The window as results report it: ISO bounds (null when open), the words, the time zone. */
+function describeWindow(window: ResolvedWindow, timezone: string): WindowReport {
+  const iso = (epoch: number | null) => (epoch === null ? null : new Date(epoch).toISOString());
+  return { from: iso(window.from), to: iso(window.to), description: window.description, timezone };
 }
 
 function fromCache(plan: RunPlan, cached: CachedExecution, tier: 'l1' | 'l2' | 'inflight'): ExecutionResult {

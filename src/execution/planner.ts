@@ -9,9 +9,13 @@
 import { NotFoundError, PatternServiceError } from '../errors.js';
 import type { PatternDefinition, Role } from '../patterns/definition.js';
 import { MODE_ALLOWED_TYPES } from '../patterns/pattern-type.js';
+import type { PatternMatch } from '../patterns/matcher.js';
 import type { MatchExplanation, PatternRegistry } from '../patterns/registry.js';
 import type { RouteClassifier, RoutingDecision } from '../routing/route-classifier.js';
+import { writeIntentVerb } from '../routing/write-intent.js';
 import { normalizeQuery } from '../text.js';
+import type { WindowSpec } from '../time/periods.js';
+import { extractWindows } from '../time/window-phrases.js';
 import { parseExecutionRequest, type ExecutionRequest } from './request.js';
 import { requiredRoleFor } from './required-role.js';
 
@@ -40,6 +44,13 @@ interface PlanCommon {
   readonly trace: PlanTrace | undefined;
 }
 
+/** A time window the command named, as words: placed on the calendar when the plan runs. */
+export interface PlannedWindow {
+  readonly specs: readonly WindowSpec[];
+  /** The words that named it ("since last Monday"). */
+  readonly description: string;
+}
+
 /** A pattern will run. */
 export interface RunPlan extends PlanCommon {
   readonly status: 'run';
@@ -48,6 +59,10 @@ export interface RunPlan extends PlanCommon {
   readonly params: Readonly<Record<string, string | number | boolean>>;
   /** What the trigger matched ('' when routed). */
   readonly matchedText: string;
+  /** The query as the pattern read it: without the window's words when the action takes the window. */
+  readonly text: string;
+  /** The created-time window the memories the action touches must fall in, when the query names one. */
+  readonly window: PlannedWindow | undefined;
   /** A trigger match (confidence 1), or the classifier's decision. */
   readonly routing: RoutingDecision;
   readonly decidedBy: 'trigger' | 'router';
@@ -103,17 +118,63 @@ export function planQuery(
     return freeze({ status: 'invalid', startedAt, trace: undefined, request: undefined, ...UNDECIDED, error });
   }
   const allowed = MODE_ALLOWED_TYPES[request.mode];
-  const explained = trace ? registry.explain(request.query, allowed) : undefined;
+  const matchOf = (text: string) => {
+    if (!trace) return { match: registry.match(text, allowed), explained: undefined };
+    const explained = registry.explain(text, allowed);
+    return { match: explained.match, explained };
+  };
+  // A window ("since Monday") is taken out before matching, for the actions that apply one; a
+  // write of new text ("save note: we moved on Monday") keeps every word of it.
+  const windowed = extractWindows(request.query);
+  let explained: ReturnType<PatternRegistry['explain']> | undefined;
+  let match: PatternMatch | null = null;
+  let window: PlannedWindow | undefined;
+  let text = request.query;
+  if (windowed.windows.length > 0 && windowed.text !== '') {
+    const found = matchOf(windowed.text);
+    if (found.match?.pattern.actionInfo.windowed) {
+      ({ match, explained } = found);
+      text = windowed.text;
+      window = plannedWindow(windowed.windows);
+    }
+  }
+  if (!match) {
+    ({ match, explained } = matchOf(request.query));
+    // The window's words were the trigger's own ("recent … over the last 2 weeks"): the pattern
+    // matched the whole query, and the window is taken out of what it captured.
+    if (match?.pattern.actionInfo.windowed && windowed.windows.length > 0) {
+      match = { ...match, params: withoutPhrases(match.params, windowed.windows) };
+      text = windowed.text === '' ? request.query : windowed.text;
+      window = plannedWindow(windowed.windows);
+    }
+  }
   const common = { startedAt, request, trace: explained && withoutMatch(explained) };
-  const match = explained ? explained.match : registry.match(request.query, allowed);
+  // FAST mode's own refusal already names the write pattern a memory command would need.
+  const writeVerb = writeIntentVerb(request.query);
+  const readsAWrite = match ? match.pattern.actionInfo.kind === 'read' : request.mode !== 'fast';
+  if (writeVerb !== undefined && readsAWrite) {
+    const routing = classifier.classify(request.query, request.mode);
+    return freeze({
+      status: 'not-found',
+      ...common,
+      ...NO_PATTERN,
+      routing,
+      decidedBy: 'router',
+      error: writeRefusal(request, writeVerb, match?.pattern.name, registry),
+    });
+  }
   if (match) {
     return runPlan(common, registry, match.pattern, match.params, match.matchedText, {
       routing: classifier.fromMatch(match.pattern, request.mode),
       decidedBy: 'trigger',
+      text,
+      window,
     });
   }
 
-  const routing = classifier.classify(request.query, request.mode);
+  // Unmatched: the words without the window decide, and a read that takes it applies it.
+  const unmatchedText = windowed.text === '' ? request.query : windowed.text;
+  const routing = classifier.classify(unmatchedText, request.mode);
   if (request.mode === 'fast') {
     return freeze({
       status: 'not-found',
@@ -132,7 +193,13 @@ export function planQuery(
     );
     return freeze({ status: 'not-found', ...common, ...NO_PATTERN, routing, decidedBy: 'router', error });
   }
-  return runPlan(common, registry, pattern, pattern.params, '', { routing, decidedBy: 'router' });
+  const routedWindow = pattern.actionInfo.windowed && windowed.windows.length > 0;
+  return runPlan(common, registry, pattern, pattern.params, '', {
+    routing,
+    decidedBy: 'router',
+    text: routedWindow ? unmatchedText : request.query,
+    window: routedWindow ? plannedWindow(windowed.windows) : undefined,
+  });
 }
 
 const UNDECIDED = { pattern: null, routing: undefined, decidedBy: 'input' } as const;
@@ -144,7 +211,7 @@ function runPlan(
   pattern: PatternDefinition,
   params: Readonly<Record<string, string | number | boolean>>,
   matchedText: string,
-  decision: Pick<RunPlan, 'routing' | 'decidedBy'>,
+  decision: Pick<RunPlan, 'routing' | 'decidedBy' | 'text' | 'window'>,
 ): RunPlan {
   return freeze({
     status: 'run',
@@ -154,11 +221,37 @@ function runPlan(
     matchedText,
     ...decision,
     requiredRole: requiredRoleFor(pattern),
-    cache: Object.freeze(cachePolicy(common.request, pattern, registry)),
+    cache: Object.freeze(cachePolicy(common.request, pattern, registry, decision.window !== undefined)),
   });
 }
 
-function cachePolicy(request: ExecutionRequest, pattern: PatternDefinition, registry: PatternRegistry): CachePolicy {
+function withoutPhrases(
+  params: PatternMatch['params'],
+  windows: ReturnType<typeof extractWindows>['windows'],
+): PatternMatch['params'] {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [name, value] of Object.entries(params)) {
+    out[name] =
+      typeof value === 'string'
+        ? windows.reduce((text, w) => text.replace(w.phrase, ' '), value).replace(/\s+/g, ' ').trim()
+        : value;
+  }
+  return out;
+}
+
+function plannedWindow(windows: ReturnType<typeof extractWindows>['windows']): PlannedWindow {
+  return Object.freeze({
+    specs: Object.freeze(windows.map((w) => w.spec)),
+    description: windows.map((w) => w.phrase).join(' '),
+  });
+}
+
+function cachePolicy(
+  request: ExecutionRequest,
+  pattern: PatternDefinition,
+  registry: PatternRegistry,
+  windowed: boolean,
+): CachePolicy {
   const ttlSeconds = pattern.effectiveCacheTtl;
   const enabled = request.useCache && ttlSeconds > 0;
   const key = enabled
@@ -169,10 +262,34 @@ function cachePolicy(request: ExecutionRequest, pattern: PatternDefinition, regi
         request.agentId,
         pattern.name,
         request.limit ?? '',
+        // Calendar words mean other days in another time zone.
+        windowed ? request.timezone : '',
         normalizeQuery(request.query),
       ].join('\u0001')
     : '';
   return { ttlSeconds, enabled, byGeneration: pattern.patternType !== 'infrastructure', key };
+}
+
+/**
+ * A command opening with a write verb that no write pattern understood: refused rather than
+ * answered by a read, which the agent would take for the change done.
+ */
+function writeRefusal(
+  request: ExecutionRequest,
+  verb: string,
+  readPattern: string | undefined,
+  registry: PatternRegistry,
+): NotFoundError {
+  const writes = registry
+    .list()
+    .filter((p) => p.actionInfo.kind === 'write')
+    .map((p) => p.name);
+  const instead =
+    readPattern === undefined ? '' : ` (the read pattern '${readPattern}' matched, and a read never answers a write)`;
+  return new NotFoundError(
+    `'${request.query}' asks to ${verb} something, but no write pattern understood it${instead}; nothing was changed. Write patterns: ${writes.join(', ')}`,
+    { details: { verb, readPattern: readPattern ?? null, writePatterns: writes, mode: request.mode } },
+  );
 }
 
 /** FAST mode runs infrastructure only; the refusal names the pattern that would serve the query elsewhere. */

@@ -3,6 +3,7 @@ import { PayloadTooLargeError, ValidationError } from '../errors.js';
 import { ACCESS_LEVELS, type AccessLevel } from '../memory/store.js';
 import { PATTERN_LIMITS } from '../patterns/definition.js';
 import { EXECUTION_MODES, type ExecutionMode } from '../patterns/pattern-type.js';
+import { checkedTimeZone, serverTimeZone } from '../time/resolve-window.js';
 import { formatZodError } from '../validation.js';
 
 /** Input limits of `execute`, documented in the README. */
@@ -54,6 +55,8 @@ const contextSchema = z.looseObject({
   expiresAt: expiresAtSchema.optional(),
   content: z.string().min(1).max(REQUEST_LIMITS.maxContentLength).optional(),
   limit: z.number().int().min(1).max(REQUEST_LIMITS.maxLimit).optional(),
+  /** IANA name: where "today" and "last week" begin for this request. */
+  timezone: z.string().min(1).max(64).optional(),
 });
 
 /** Other spellings accepted for context keys: the wire's snake_case, and the seed's `agent`. */
@@ -63,6 +66,8 @@ const CONTEXT_ALIASES: Record<string, string> = {
   access_level: 'accessLevel',
   shared_with: 'sharedWith',
   expires_at: 'expiresAt',
+  time_zone: 'timezone',
+  timeZone: 'timezone',
 };
 const KNOWN_KEYS = new Set([...Object.keys(contextSchema.shape), ...Object.keys(CONTEXT_ALIASES)]);
 
@@ -89,6 +94,8 @@ export interface ExecutionRequest {
   expiresAt: number | undefined;
   content: string | undefined;
   limit: number | undefined;
+  /** IANA time zone of calendar words in the query; the server's when the context names none. */
+  timezone: string;
   /** Context keys the engine does not interpret. */
   payload: Record<string, unknown>;
 }
@@ -133,6 +140,7 @@ export function parseExecutionRequest(query: unknown, options: unknown, now: num
     expiresAt: context.expiresAt === undefined ? undefined : futureEpoch(context.expiresAt, now, 'context.expiresAt'),
     content: context.content,
     limit: context.limit,
+    timezone: context.timezone === undefined ? serverTimeZone() : checkedTimeZone(context.timezone, 'context.timezone'),
     payload,
   };
 }

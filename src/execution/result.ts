@@ -19,6 +19,18 @@ export interface ExecutionMetadata {
   tokensSaved?: number;
   /** Present when no trigger matched and the router chose the route. */
   routing?: RoutingDecision;
+  /** Present when the query named a time window the action applied to the memories' creation time. */
+  window?: WindowReport;
+}
+
+/** A created-time window as results report it: `from` inclusive, `to` exclusive, null when open. */
+export interface WindowReport {
+  from: string | null;
+  to: string | null;
+  /** The words that named it. */
+  description: string;
+  /** The IANA time zone its calendar words were read in. */
+  timezone: string;
 }
 
 /** The outcome of one `execute` call. Results served from the cache are frozen. */
@@ -33,5 +45,7 @@ export interface ExecutionResult {
   cacheHit: boolean;
   error: string | null;
   errorCode: ErrorCode | null;
+  /** With some failures: what the error is about (an ambiguous forget lists its candidates). */
+  errorDetails?: Record<string, unknown>;
   metadata: ExecutionMetadata;
 }

@@ -137,7 +137,10 @@ export interface EmbeddingInput {
   embedding: Float32Array;
 }
 
-export interface NearestQuery extends Pick<SearchQuery, 'minImportance' | 'createdAfter' | 'createdBefore'> {
+export interface NearestQuery extends Pick<
+  SearchQuery,
+  'tags' | 'minImportance' | 'createdAfter' | 'createdBefore' | 'ownOnly'
+> {
   embedding: Float32Array;
   limit: number;
 }

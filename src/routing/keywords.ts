@@ -109,3 +109,18 @@ export const ROUTE_KEYWORDS: ReadonlyMap<string, ReadonlyArray<[PatternType, num
   }
   return byStem;
 })();
+
+/**
+ * Verbs that ask to change or delete memories. A command that starts with one of them is never
+ * answered by a read pattern: a write pattern serves it, or nothing does (see write-intent.ts).
+ * Storing verbs are not here: "remember when we moved to k8s?" is a question, answered by reading.
+ */
+export const WRITE_VERBS: readonly string[] = [
+  // deleting
+  'forget', 'unlearn', 'delete', 'remove', 'erase', 'drop', 'purge', 'discard', 'wipe', 'clear', 'trash', 'scrap',
+  'destroy', 'expunge',
+  // changing
+  'update', 'change', 'edit', 'modify', 'replace', 'rewrite', 'amend', 'revise', 'correct', 'fix', 'overwrite',
+  'rename', 'retag', 'relabel', 'untag', 'tag', 'mark', 'set', 'move', 'merge', 'link', 'unlink', 'archive', 'pin',
+  'unpin', 'restore', 'undelete', 'recover', 'undo', 'revert', 'reset',
+]; // prettier-ignore

@@ -6,6 +6,7 @@
  * words and spans of units are read here; written dates ("Dec 1", "1 December 2026",
  * "2026-11-06", "November") by chrono-node (dates.ts).
  */
+import { numberFromWords } from '../text.js';
 import { parseDate } from './dates.js';
 import type { Period, TimeUnit, WindowSpec } from './periods.js';
 
@@ -24,14 +25,10 @@ export interface WindowedText {
   readonly windows: readonly FoundWindow[];
 }
 
-const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, fourteen: 14, fifteen: 15, twenty: 20, thirty: 30, few: 3, 'a few': 3,
-  couple: 2, 'a couple': 2, 'couple of': 2, 'a couple of': 2, several: 3,
-}; // prettier-ignore
-const NUMBER = String.raw`\d{1,4}|a\s+couple(?:\s+of)?|couple(?:\s+of)?|a\s+few|${Object.keys(NUMBER_WORDS)
-  .filter((w) => !w.includes(' '))
-  .join('|')}`;
+/** Counts a span may be written with; numberFromWords reads them. */
+const NUMBER_WORD_LIST =
+  'a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty|few|couple|several';
+const NUMBER = String.raw`\d{1,4}|a\s+couple(?:\s+of)?|couple(?:\s+of)?|a\s+few|${NUMBER_WORD_LIST}`;
 const UNIT = String.raw`minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?`;
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
@@ -257,8 +254,7 @@ function unitOf(word: string): TimeUnit {
 }
 
 function numberOf(word: string): number {
-  const w = word.toLowerCase().replace(/\s+/g, ' ');
-  return /^\d+$/.test(w) ? Number(w) : (NUMBER_WORDS[w] ?? 1);
+  return numberFromWords(word) ?? 1;
 }
 
 /** "yesterday's notes": the possessive belongs to the window phrase. */

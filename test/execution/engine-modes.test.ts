@@ -115,7 +115,7 @@ describe('executors', () => {
 
     const shapes: Record<string, Record<string, unknown>> = {
       'show stats': { totalExecutions: 2 },
-      'list patterns': { count: 13 },
+      'list patterns': { count: 22 },
       'calculate 2 ^ 3 ^ 2': { value: 512 },
       'recall items tagged caching': { tag: 'caching', count: 1 },
       'show important memories': { threshold: 0.7, count: 1 },
@@ -126,8 +126,8 @@ describe('executors', () => {
         left: { subject: 'caching', matched: 1 },
         right: { subject: 'pooling', matched: 1 },
       },
-      'recent caching notes': { topic: 'caching notes', count: 1, window: { description: 'last 30 days' } },
-      'latest notes over the last 2 weeks': { window: { description: 'last 2 week(s)' } },
+      'recent caching notes': { topic: 'caching', count: 1, window: { description: 'recent' } },
+      'latest notes over the last 2 weeks': { window: { description: 'over the last 2 weeks' } },
     };
     for (const [query, shape] of Object.entries(shapes)) {
       const result = await engine.execute(query);

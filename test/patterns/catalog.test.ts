@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinCatalog, PatternRegistry } from '../../src/index.js';
+import { writeIntentVerb } from '../../src/routing/write-intent.js';
 
 /** The examples of ARCHITECTURE.md's default catalog table: each must route to its pattern. */
 const EXAMPLES: Record<string, string[]> = {
@@ -43,6 +44,57 @@ const EXAMPLES: Record<string, string[]> = {
   temporal_analysis: ['recent security decisions', 'latest deployment notes'],
 };
 
+/** The commands agents send beyond the seed's (ARCHITECTURE.md, "Agent commands beyond the seed's catalog"). */
+const AGENT_EXAMPLES: Record<string, string[]> = {
+  forget_by_tag: [
+    'remove every note tagged perf',
+    'forget everything tagged deploy',
+    'delete all memories with tag flaky-test',
+    'please drop the notes tagged #perf',
+    'can you purge all items tagged tmp',
+  ],
+  forget_memory: [
+    'drop the memory about the stale CRD',
+    'forget what I wrote about pgbouncer',
+    'forget the redis eviction note',
+    'delete my note on the flaky login test',
+    'remove the memory 0b6f2a1e-8c3d-4e5f-9a7b-1c2d3e4f5a6b',
+    'forget everything',
+  ],
+  change_memory: [
+    'change the Argo CD note to say we picked Flux',
+    'replace my note on pooling with: use pgbouncer in transaction mode',
+    'update the memory about the deploy window: deploys now happen at 9am',
+    'edit the note on retries so it says three attempts, not five',
+    'correct what I said about the cache TTL: it is 10 minutes',
+  ],
+  rename_tag: ['rename tag perf to performance', 'retag k8s as kubernetes', 'rename the perf tag to performance'],
+  restore_memory: ['restore memory 0b6f2a1e-8c3d-4e5f-9a7b-1c2d3e4f5a6b', 'undelete note 0b6f2a1e-8c3d-4e5f-9a7b-1c2d3e4f5a6b version 2'],
+  count_memories: ['how many notes do I have', 'count my notes tagged deploy', 'how many memories about redis?', 'number of notes tagged perf'],
+  list_tags: ['what tags exist?', 'what tags do I have', 'show my tags', 'list all tags in use', 'which tags am I using?'],
+  ordered_recall: [
+    'the 5 newest notes on kubernetes',
+    'my two oldest memories',
+    'the most important things about billing',
+    'show me the 3 most recent notes tagged perf',
+    'last 3 notes about deploys',
+    'top 5 memories about caching',
+  ],
+  list_memories: ['notes', 'my notes', 'show my memories', 'all notes about the api gateway', 'what did I store?'],
+};
+
+const AGENT_TABLE: Record<string, [string, string, number, number, number]> = {
+  forget_by_tag: ['memory', 'forget_by_tag', 90, 10, 0],
+  forget_memory: ['memory', 'forget', 90, 9, 0],
+  change_memory: ['memory', 'change', 100, 9, 0],
+  rename_tag: ['memory', 'rename_tag', 90, 10, 0],
+  restore_memory: ['memory', 'restore', 60, 10, 0],
+  count_memories: ['memory', 'count', 60, 10, 60],
+  list_tags: ['memory', 'list_tags', 50, 10, 60],
+  ordered_recall: ['memory', 'list', 100, 10, 300],
+  list_memories: ['memory', 'list', 100, 6, 300],
+};
+
 const TABLE: Record<string, [string, number, number, number]> = {
   health_check: ['infrastructure', 30, 10, 60],
   system_stats: ['infrastructure', 35, 9, 10],
@@ -62,19 +114,33 @@ const TABLE: Record<string, [string, number, number, number]> = {
 describe('built-in catalog', async () => {
   const registry = new PatternRegistry(await loadBuiltinCatalog());
 
-  it('has exactly the patterns of the architecture table, with their type, tokens, priority and TTL', () => {
+  it('has exactly the patterns of the architecture table and the agent commands, with their type, tokens, priority and TTL', () => {
     expect(
       registry
         .list()
         .map((p) => p.name)
         .sort(),
-    ).toEqual(Object.keys(TABLE).sort());
+    ).toEqual([...Object.keys(TABLE), ...Object.keys(AGENT_TABLE)].sort());
     for (const [name, [type, tokens, priority, ttl]] of Object.entries(TABLE)) {
       expect(registry.get(name)).toMatchObject({ patternType: type, costTokens: tokens, priority, cacheTtl: ttl });
     }
+    for (const [name, [type, action, tokens, priority, ttl]] of Object.entries(AGENT_TABLE)) {
+      expect(registry.get(name)).toMatchObject({ patternType: type, action, costTokens: tokens, priority, cacheTtl: ttl });
+    }
   });
 
-  for (const [name, queries] of Object.entries(EXAMPLES)) {
+  it('agrees with the write-intent guard: write examples open with a write verb, read examples never do', () => {
+    for (const [name, queries] of Object.entries({ ...EXAMPLES, ...AGENT_EXAMPLES })) {
+      const kind = registry.get(name)!.actionInfo.kind;
+      for (const query of queries) {
+        const verb = writeIntentVerb(query);
+        if (kind === 'read') expect(verb, query).toBeUndefined();
+        else if (kind === 'write' && name !== 'store_memory') expect(verb, query).toBeDefined();
+      }
+    }
+  });
+
+  for (const [name, queries] of Object.entries({ ...EXAMPLES, ...AGENT_EXAMPLES })) {
     it.each(queries)(`routes "%s" to ${name}`, (query) => {
       expect(registry.findMatchingPattern(query)?.name).toBe(name);
       expect(registry.findMatchingPattern(query.toUpperCase())?.name).toBe(name);

@@ -51,7 +51,7 @@ describe('scoped statistics', () => {
     // Server-wide counters (cache, router, registry lookups) would count the other namespaces' activity.
     expect(lab).not.toHaveProperty('cache');
     expect(lab).not.toHaveProperty('router');
-    expect(lab['registry']).toEqual({ patterns: 13, by_type: { infrastructure: 5, memory: 4, hybrid: 4 }, version: 1 });
+    expect(lab['registry']).toEqual({ patterns: 22, by_type: { infrastructure: 5, memory: 13, hybrid: 4 }, version: 1 });
 
     const ops = await stats('bob');
     expect(ops).toMatchObject({

@@ -7,6 +7,7 @@ import type { ActionName } from '../../patterns/actions.js';
 import type { PatternDefinition } from '../../patterns/definition.js';
 import type { PatternRegistry } from '../../patterns/registry.js';
 import type { ExecutionRequest } from '../request.js';
+import type { ResolvedWindow } from '../../time/resolve-window.js';
 import type { ToolRegistry } from '../tools.js';
 
 export type JsonObject = { [key: string]: unknown };
@@ -17,6 +18,10 @@ export interface ActionRequest {
   readonly pattern: PatternDefinition;
   readonly params: Readonly<Record<string, string | number | boolean>>;
   readonly matchedText: string;
+  /** The query as the pattern read it (without a time window the action applies). */
+  readonly text: string;
+  /** The created-time window of the memories the action reads or changes, when the query named one. */
+  readonly window: ResolvedWindow | undefined;
   readonly scope: Scope;
 }
 
@@ -57,4 +62,13 @@ export function param(action: ActionRequest, ...names: string[]): string | undef
     if (value !== undefined && String(value).trim() !== '') return String(value).trim();
   }
   return undefined;
+}
+
+/** The created-time bounds of the action's window, as a store query takes them (none without a window). */
+export function windowFilter(action: Pick<ActionRequest, 'window'>): { createdAfter?: number; createdBefore?: number } {
+  const { window } = action;
+  return {
+    ...(window?.from != null && { createdAfter: window.from }),
+    ...(window?.to != null && { createdBefore: window.to }),
+  };
 }

@@ -1,9 +1,11 @@
 import { ValidationError } from '../../errors.js';
-import type { Scope } from '../../memory/store.js';
+import { resolveWindow, type ResolvedWindow } from '../../time/resolve-window.js';
+import { RECENT_DAYS } from '../../time/window-phrases.js';
 import type { ActionHandler, ActionRequest, ActionServices } from './action.js';
-import { param } from './action.js';
+import { param, windowFilter } from './action.js';
 import { summarize } from './analysis.js';
 import { hybridSearch, type FusedMemory } from './hybrid-search.js';
+import { readSubject } from './subject.js';
 import { cacheCap, DEFAULT_RESULT_LIMIT } from './memory-actions.js';
 
 type HybridAction = 'semantic_search' | 'analyze' | 'compare' | 'temporal';
@@ -11,20 +13,17 @@ type HybridAction = 'semantic_search' | 'analyze' | 'compare' | 'temporal';
 /** How many related memories an analysis or comparison aggregates over. */
 const ANALYSIS_DEPTH = 50;
 const TOP_ITEMS = 5;
-const DAY_MS = 86_400_000;
-const DEFAULT_WINDOW_DAYS = 30;
 
 /** Actions that combine full-text and vector search with aggregation. */
 export function hybridActions(services: ActionServices): Record<HybridAction, ActionHandler> {
-  const search = (scope: Scope, text: string, limit: number): Promise<FusedMemory[]> =>
-    hybridSearch(services, scope, text, limit);
-  const subjectOf = (action: ActionRequest, ...names: string[]): string =>
-    param(action, ...names) ?? action.request.query;
+  const search = (action: ActionRequest, text: string, limit: number): Promise<FusedMemory[]> =>
+    hybridSearch(services, action.scope, text, limit, windowFilter(action));
+  const subjectOf = (action: ActionRequest, ...names: string[]): string => param(action, ...names) ?? action.text;
 
   return {
     async semantic_search(action) {
       const text = subjectOf(action, 'query', 'topic');
-      const memories = await search(action.scope, text, action.request.limit ?? DEFAULT_RESULT_LIMIT);
+      const memories = await search(action, text, action.request.limit ?? DEFAULT_RESULT_LIMIT);
       return {
         result: { query: text, count: memories.length, memories },
         ...cacheCap(memories, services.now()),
@@ -33,7 +32,7 @@ export function hybridActions(services: ActionServices): Record<HybridAction, Ac
 
     async analyze(action) {
       const subject = subjectOf(action, 'subject');
-      const related = await search(action.scope, subject, ANALYSIS_DEPTH);
+      const related = await search(action, subject, ANALYSIS_DEPTH);
       return {
         result: { subject, matched: related.length, ...summarize(related), topMemories: related.slice(0, TOP_ITEMS) },
         ...cacheCap(related, services.now()),
@@ -47,8 +46,8 @@ export function hybridActions(services: ActionServices): Record<HybridAction, Ac
         throw new ValidationError('compare: name two subjects ("compare caching and pooling")');
       }
       const [leftMemories, rightMemories] = await Promise.all([
-        search(action.scope, left, ANALYSIS_DEPTH),
-        search(action.scope, right, ANALYSIS_DEPTH),
+        search(action, left, ANALYSIS_DEPTH),
+        search(action, right, ANALYSIS_DEPTH),
       ]);
       const side = (subject: string, memories: FusedMemory[]) => {
         const summary = summarize(memories);
@@ -80,21 +79,24 @@ export function hybridActions(services: ActionServices): Record<HybridAction, Ac
     },
 
     async temporal(action) {
-      const { topic, windowMs, window } = parseWindow(subjectOf(action, 'topic'));
+      // "latest deployment notes": the kind of memory ("notes") is no topic word.
+      const said = subjectOf(action, 'topic');
+      const topic = readSubject(said).topic || said;
       const now = services.now();
-      const from = now - windowMs;
+      const window = action.window ?? defaultWindow(now, action.request.timezone);
       // Filtered and ordered in the store, so recent memories are found however many older ones match.
       const memories = await services.store.search(action.scope, {
         text: topic,
-        createdAfter: from,
         orderBy: 'recent',
         limit: ANALYSIS_DEPTH,
+        ...windowFilter({ window }),
       });
       const limited = memories.slice(0, action.request.limit ?? DEFAULT_RESULT_LIMIT);
+      const iso = (epoch: number | null) => (epoch === null ? null : new Date(epoch).toISOString());
       return {
         result: {
           topic,
-          window: { description: window, from: new Date(from).toISOString(), to: new Date(now).toISOString() },
+          window: { description: window.description, from: iso(window.from), to: iso(window.to ?? now) },
           count: memories.length,
           timeline: summarize(memories).timeline,
           memories: limited,
@@ -105,28 +107,8 @@ export function hybridActions(services: ActionServices): Record<HybridAction, Ac
   };
 }
 
-const UNIT_MS: Record<string, number> = { hour: 3_600_000, day: DAY_MS, week: 7 * DAY_MS, month: 30 * DAY_MS };
-const WINDOW =
-  /\b(?:(?:in|from|during|over|within)\s+)?(?:the\s+)?(?:last|past)\s+(\d{1,4}\s+)?(hour|day|week|month)s?\b/i;
-const NAMED_WINDOW = /\b(today|yesterday|this\s+week|this\s+month)\b/i;
-
-/** Reads a time window ("over the last 3 weeks", "this month") out of a topic; 30 days if none. */
-export function parseWindow(text: string): { topic: string; windowMs: number; window: string } {
-  const numbered = WINDOW.exec(text);
-  if (numbered) {
-    const count = numbered[1] === undefined ? 1 : Number(numbered[1]);
-    const unit = numbered[2]!.toLowerCase();
-    return { topic: strip(text, numbered[0]), windowMs: count * UNIT_MS[unit]!, window: `last ${count} ${unit}(s)` };
-  }
-  const named = NAMED_WINDOW.exec(text);
-  if (named) {
-    const name = named[1]!.toLowerCase().replace(/\s+/, ' ');
-    const days = { today: 1, yesterday: 2, 'this week': 7, 'this month': 30 }[name] ?? DEFAULT_WINDOW_DAYS;
-    return { topic: strip(text, named[0]), windowMs: days * DAY_MS, window: name };
-  }
-  return { topic: text, windowMs: DEFAULT_WINDOW_DAYS * DAY_MS, window: `last ${DEFAULT_WINDOW_DAYS} days` };
-}
-
-function strip(text: string, part: string): string {
-  return text.replace(part, ' ').replace(/\s+/g, ' ').trim();
+/** A temporal analysis without a window in its words looks back as far as "recently" does. */
+function defaultWindow(now: number, timezone: string): ResolvedWindow {
+  const spec = { relation: 'during', period: { kind: 'rolling', unit: 'day', count: RECENT_DAYS } } as const;
+  return resolveWindow([spec], `last ${RECENT_DAYS} days`, now, timezone);
 }

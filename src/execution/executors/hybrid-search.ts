@@ -1,4 +1,4 @@
-import type { Memory, Scope, ScoredMemory } from '../../memory/store.js';
+import type { Memory, Scope, ScoredMemory, SearchQuery } from '../../memory/store.js';
 import { stem, topicText, topicWords, words } from '../../text.js';
 import type { ActionServices } from './action.js';
 
@@ -24,9 +24,8 @@ const RRF_K = 20;
 /** Neighbours fetched beyond the limit, so fusion has candidates the other list missed. */
 const MIN_DEPTH = 30;
 
-export interface HybridFilters {
-  minImportance?: number;
-}
+/** What both searches keep to: a floor of importance, a created-time window, the agent's own memories. */
+export type HybridFilters = Pick<SearchQuery, 'minImportance' | 'createdAfter' | 'createdBefore' | 'ownOnly' | 'tags'>;
 
 /**
  * Full-text (BM25, widened by the lexicon's synonyms) and vector search side by side, fused:

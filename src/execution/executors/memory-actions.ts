@@ -1,13 +1,21 @@
 import { PayloadTooLargeError, ValidationError } from '../../errors.js';
-import type { Memory, NewMemory, Scope, StoreResult } from '../../memory/store.js';
-import { topicText, topicWords } from '../../text.js';
+import type { Memory, NewMemory, Scope, SearchQuery, StoreResult } from '../../memory/store.js';
+import { numberFromWords, topicText, topicWords } from '../../text.js';
 import { REQUEST_LIMITS } from '../request.js';
 import type { ActionHandler, ActionOutcome, ActionRequest, ActionServices } from './action.js';
-import { param } from './action.js';
+import { param, windowFilter } from './action.js';
 import { summarize } from './analysis.js';
 import { hybridSearch, isExactHit } from './hybrid-search.js';
+import { readSubject } from './subject.js';
 
-type MemoryAction = 'store' | 'recall' | 'recall_by_tag' | 'filter_by_importance';
+type MemoryAction = 'store' | 'recall' | 'list' | 'recall_by_tag' | 'filter_by_importance';
+
+/** The orders words can ask for ("the 5 newest", "my two oldest", "the most important"), as the store sorts. */
+const ORDER_WORDS: ReadonlyArray<[RegExp, NonNullable<SearchQuery['orderBy']>]> = [
+  [/^(?:newest|latest|last|most\s+recent|most\s+recently\b.*|recent)$/i, 'recent'],
+  [/^(?:oldest|earliest|first)$/i, 'oldest'],
+  [/^(?:most\s+important|highest[\s-]importance|top)$/i, 'importance'],
+];
 
 export const DEFAULT_RESULT_LIMIT = 10;
 const DEFAULT_IMPORTANCE_THRESHOLD = 0.7;
@@ -27,7 +35,7 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
     ...cacheCap(memories, services.now()),
   });
 
-  return {
+  const actions: Record<MemoryAction, ActionHandler> = {
     async store(action) {
       const { request, scope } = action;
       const content = request.content ?? param(action, 'content') ?? payloadAsContent(request.payload);
@@ -49,24 +57,49 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
     },
 
     async recall(action) {
-      const text = param(action, 'query', 'topic') ?? action.request.query;
-      const limit = limitOf(action);
+      const text = param(action, 'query', 'topic', 'rest') ?? action.text;
+      const subject = readSubject(text);
+      // "my two oldest memories": whose memories may be said before the part a trigger captured.
+      const ownOnly = subject.ownOnly || readSubject(action.text).ownOnly;
+      const order = orderOf(param(action, 'order', 'sort', 'order_first', 'importance'));
+      const count = numberFromWords(param(action, 'count', 'n', 'n_after') ?? '');
+      const limit = Math.min(count ?? (order && subject.singular ? 1 : limitOf(action)), REQUEST_LIMITS.maxLimit);
+      const filters = {
+        ...windowFilter(action),
+        ...(subject.tags.length > 0 && { tags: subject.tags }),
+        ...(ownOnly && { ownOnly }),
+      };
+      const topic = subject.topic;
+      if (order !== undefined || (topic === '' && !comprehensive(action))) {
+        // In the order the words asked for; a plain listing newest first when it names a window.
+        const orderBy = order ?? (action.window ? 'recent' : 'importance');
+        const listed = await services.store.search(action.scope, {
+          ...(topic !== '' && { text: topic, synonyms: services.lexicon.expansions(topic) }),
+          orderBy,
+          limit,
+          ...filters,
+        });
+        return readOutcome(action, { query: text, searchMode: 'lexical', order: orderBy }, listed);
+      }
       if (comprehensive(action)) {
-        const memories = await hybridSearch(services, action.scope, text, limit);
+        const memories = await hybridSearch(services, action.scope, topic, limit, filters);
         return readOutcome(action, { query: text, searchMode: 'hybrid' }, memories);
       }
-      const synonyms = services.lexicon.expansions(topicText(text));
-      const memories = await services.store.search(action.scope, { text, synonyms, limit });
+      const synonyms = services.lexicon.expansions(topicText(topic));
+      const memories = await services.store.search(action.scope, { text: topic, synonyms, limit, ...filters });
       // The cheapest path that answers: a memory holding every topic word settles it; without
       // one the query is likely a paraphrase, and a semantic embedder's vectors join in.
-      const topic = topicWords(text);
-      const settled = topic.length === 0 || memories.some((memory) => isExactHit(memory, topic));
+      const words = topicWords(topic);
+      const settled = memories.some((memory) => isExactHit(memory, words));
       if (settled || services.embedder.semantic === false) {
         return readOutcome(action, { query: text, searchMode: 'lexical' }, memories);
       }
-      const fused = await hybridSearch(services, action.scope, text, limit);
+      const fused = await hybridSearch(services, action.scope, topic, limit, filters);
       return readOutcome(action, { query: text, searchMode: 'hybrid' }, fused);
     },
+
+    // Orders and sizes in words are read by recall too: both run one function.
+    list: (action) => actions.recall(action),
 
     async recall_by_tag(action) {
       const tag = param(action, 'tag')?.toLowerCase();
@@ -75,6 +108,7 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
         tags: [tag],
         limit: limitOf(action),
         orderBy: 'importance',
+        ...windowFilter(action),
       });
       return readOutcome(action, { tag }, memories);
     },
@@ -87,10 +121,12 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
         minImportance: threshold,
         limit: limitOf(action),
         orderBy: 'importance',
+        ...windowFilter(action),
       });
       return readOutcome(action, { threshold }, memories);
     },
   };
+  return actions;
 }
 
 /**
@@ -109,6 +145,10 @@ export async function writeMemory(
     );
   }
   return services.vectors.store(scope, memory);
+}
+
+function orderOf(words: string | undefined): NonNullable<SearchQuery['orderBy']> | undefined {
+  return words === undefined ? undefined : ORDER_WORDS.find(([pattern]) => pattern.test(words))?.[1];
 }
 
 /** With no text to store, a context payload (the seed stores `plan`, `component`...) is the memory. */

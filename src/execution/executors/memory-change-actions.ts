@@ -1,0 +1,235 @@
+/**
+ * @module execution/executors/memory-change-actions
+ * Forgetting and changing memories from commands. Each touches only the agent's own memories,
+ * keeps what it replaced in the memory's history, and says how to undo it. A command that
+ * names no memory clearly changes nothing and lists the candidates (clear-match.ts).
+ */
+import {
+  AmbiguousTargetError,
+  ForbiddenError,
+  MemoryNotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+} from '../../errors.js';
+import type { Memory, Scope } from '../../memory/store.js';
+import { REQUEST_LIMITS, tag as tagSchema } from '../request.js';
+import type { ActionHandler, ActionRequest, ActionServices } from './action.js';
+import { param, windowFilter } from './action.js';
+import { chooseTarget, MIN_COVERAGE, MIN_MARGIN } from './clear-match.js';
+import { readSubject } from './subject.js';
+
+type ChangeAction = 'forget' | 'forget_by_tag' | 'change' | 'rename_tag' | 'restore';
+
+/** Memories a full-text search offers the clear-match rule. */
+const CANDIDATES = 20;
+/** Candidates an ambiguous answer lists. */
+const LISTED = 5;
+/** Memories deleted by tag per transaction. */
+const TAG_BATCH = 500;
+/** Memories a bulk answer lists (the count is always whole). */
+const MAX_LISTED = 100;
+const MEMORY_ID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
+
+export function memoryChangeActions(services: ActionServices): Record<ChangeAction, ActionHandler> {
+  /** The one own memory a subject names (see clear-match.ts); throws, changing nothing, otherwise. */
+  const target = async (action: ActionRequest, words: string, verb: 'forget' | 'change'): Promise<Memory> => {
+    const id = MEMORY_ID.exec(words)?.[0];
+    if (id !== undefined) {
+      const memory = await services.store.get(action.scope, id);
+      if (memory && memory.agentId === action.scope.agentId) return memory;
+      throw new MemoryNotFoundError(`No memory '${id}' of yours is in this namespace; nothing was changed`, {
+        details: { id },
+      });
+    }
+    if (/\btag(?:s|ged)?\b/i.test(words)) {
+      throw new ValidationError(
+        `${verb}: '${words}' names memories by tag; say "forget everything tagged X" to delete them, or "rename tag X to Y"; nothing was changed`,
+      );
+    }
+    const { topic } = readSubject(words);
+    if (topic === '') {
+      throw new ValidationError(
+        `${verb}: name the memory ("${verb} the note about the stale CRD"), or its id; nothing was changed`,
+      );
+    }
+    const found = await services.store.search(action.scope, {
+      text: topic,
+      synonyms: services.lexicon.expansions(topic),
+      limit: CANDIDATES,
+      ...windowFilter(action),
+    });
+    const choice = chooseTarget(topic, found, services.lexicon);
+    const candidates = choice.candidates.slice(0, LISTED).map(({ memory, coverage }) => ({
+      id: memory.id,
+      content: memory.content,
+      agentId: memory.agentId,
+      own: memory.agentId === action.scope.agentId,
+      coverage,
+    }));
+    const rule = `one memory must hold at least ${MIN_COVERAGE * 100}% of the words '${topic}', ${MIN_MARGIN * 100} points more than any other`;
+    if (choice.target === undefined) {
+      if (candidates.length === 0) {
+        throw new MemoryNotFoundError(`No memory you may see mentions '${topic}'; nothing was changed`, {
+          details: { subject: topic, candidates },
+        });
+      }
+      throw new AmbiguousTargetError(
+        `'${topic}' names no single memory clearly (${rule}); nothing was changed. Say more, or name one by id ("${verb} memory <id>")`,
+        { details: { subject: topic, rule, candidates } },
+      );
+    }
+    if (choice.target.agentId !== action.scope.agentId) {
+      throw new ForbiddenError(
+        `The memory that matches '${topic}' is agent '${choice.target.agentId}''s; you can ${verb} only your own. Nothing was changed`,
+        { details: { subject: topic, candidates } },
+      );
+    }
+    return choice.target;
+  };
+
+  return {
+    async forget(action) {
+      const memory = await target(action, param(action, 'subject', 'target') ?? '', 'forget');
+      const deleted = await services.store.deleteMany(action.scope, [memory.id]);
+      if (deleted.length === 0) throw gone(memory.id);
+      return changed(action.scope, { deleted: deleted.length, memories: deleted }, deleted);
+    },
+
+    async forget_by_tag(action) {
+      const tag = checkedTag(param(action, 'tag'), 'tag');
+      const deleted: Memory[] = [];
+      // Batches until none of the agent's own is left: another agent's memories are never read here.
+      for (;;) {
+        const batch = await services.store.search(action.scope, {
+          tags: [tag],
+          ownOnly: true,
+          orderBy: 'recent',
+          limit: TAG_BATCH,
+          ...windowFilter(action),
+        });
+        if (batch.length === 0) break;
+        const done = await services.store.deleteMany(
+          action.scope,
+          batch.map((m) => m.id),
+        );
+        deleted.push(...done);
+        if (done.length < batch.length) break;
+      }
+      const kept = await services.store.count(action.scope, { tags: [tag], ...windowFilter(action) });
+      return changed(
+        action.scope,
+        { tag, deleted: deleted.length, memories: deleted.slice(0, MAX_LISTED), keptOfOthers: kept },
+        deleted,
+      );
+    },
+
+    async change(action) {
+      const { subject, content } = splitChange(param(action, 'rest') ?? '');
+      if (content === '') {
+        throw new ValidationError(
+          'change: say what the memory should now say ("change the note about X to say …", "replace my note on X with: …"); nothing was changed',
+        );
+      }
+      if (content.length > REQUEST_LIMITS.maxContentLength) {
+        throw new PayloadTooLargeError(
+          `content: ${content.length} characters is over the limit of ${REQUEST_LIMITS.maxContentLength}`,
+        );
+      }
+      const memory = await target(action, subject, 'change');
+      if (memory.content === content) return { result: { changed: 0, memory, previous: { content } } };
+      const updated = await services.store.update(action.scope, memory.id, { content });
+      if (!updated) throw gone(memory.id);
+      return changed(action.scope, { changed: 1, memory: updated, previous: { content: memory.content } }, [updated]);
+    },
+
+    async rename_tag(action) {
+      const from = checkedTag(param(action, 'from', 'old'), 'from');
+      const to = checkedTag(param(action, 'to'), 'to');
+      const renamed = await services.store.renameTag(action.scope, from, to);
+      return changed(
+        action.scope,
+        {
+          from,
+          to,
+          renamed: renamed.length,
+          memories: renamed.slice(0, MAX_LISTED).map(({ id, tags }) => ({ id, tags })),
+        },
+        renamed,
+      );
+    },
+
+    async restore(action) {
+      const id = param(action, 'id') ?? '';
+      const version = action.params['version'];
+      const restored = await services.store.restore(
+        action.scope,
+        id,
+        typeof version === 'number' ? version : undefined,
+      );
+      if (!restored) {
+        throw new MemoryNotFoundError(
+          `No kept version${version === undefined ? '' : ` ${version}`} of memory '${id}' is yours; nothing was restored`,
+          { details: { id } },
+        );
+      }
+      return { result: { restored: restored }, wroteNamespace: action.scope.namespace };
+    },
+  };
+}
+
+/** A write's answer: what changed, and how to undo it. */
+function changed(scope: Scope, result: Record<string, unknown>, memories: readonly Memory[]) {
+  const ids = memories.map((m) => m.id);
+  return {
+    result: {
+      ...result,
+      undo:
+        ids.length === 0
+          ? null
+          : {
+              restore: ids.slice(0, MAX_LISTED),
+              how: `restore each with the command "restore memory <id>", the MCP tool restore_memory, or POST /api/v1/memories/<id>/restore (kept for the history's retention)`,
+            },
+    },
+    wroteNamespace: scope.namespace,
+  };
+}
+
+function checkedTag(value: string | undefined, field: string): string {
+  const parsed = tagSchema.safeParse(value);
+  if (!parsed.success)
+    throw new ValidationError(`${field}: '${value ?? ''}' is not a tag (letters, digits and . _ : -)`);
+  return parsed.data.toLowerCase();
+}
+
+function gone(id: string): MemoryNotFoundError {
+  return new MemoryNotFoundError(`Memory '${id}' changed or went away meanwhile; nothing was changed`, {
+    details: { id },
+  });
+}
+
+/**
+ * "the Argo CD note to say we picked Flux" → subject and new content. Explicit separators
+ * first (":", "to say", "so it says", "with:", a dash), the earliest; else " with " (the first)
+ * or " to " (the last, since subjects such as "moving to k8s" hold one too).
+ */
+export function splitChange(rest: string): { subject: string; content: string } {
+  const strong =
+    /\s*(?::|\bwith\s*:|\bto\s+(?:now\s+)?(?:say|read|state)\b\s*:?|\bso\s+(?:that\s+)?it\s+(?:now\s+)?(?:says|reads)\b\s*:?|\bwith\s+the\s+(?:text|content|words)\b\s*:?|\s[-—–]+\s)\s*/i.exec(
+      rest,
+    );
+  const split = (at: number, length: number) => ({
+    subject: rest.slice(0, at).trim(),
+    content: rest
+      .slice(at + length)
+      .trim()
+      .replace(/^["'“”‘’]|["'“”‘’]$/g, '')
+      .trim(),
+  });
+  if (strong) return split(strong.index, strong[0].length);
+  const withWord = /\swith\s/i.exec(rest);
+  if (withWord) return split(withWord.index, withWord[0].length);
+  const toAt = rest.toLowerCase().lastIndexOf(' to ');
+  if (toAt >= 0) return split(toAt, 4);
+  return { subject: rest.trim(), content: '' };
+}

@@ -1,0 +1,271 @@
+import { describe, expect, it } from 'vitest';
+import type { PatternExecutionEngine } from '../../src/index.js';
+import { createTestEngine, manualClock } from '../helpers/engine.js';
+
+const DAY = 86_400_000;
+// Sunday 6 December 2026, 20:00 UTC.
+const NOW = Date.parse('2026-12-06T20:00:00Z');
+const artemis = { agentId: 'artemis', timezone: 'UTC' };
+
+/** Three of artemis's memories written 1, 2 and 20 days ago, and two of hermes's (one team, one private). */
+async function seeded(): Promise<{ engine: PatternExecutionEngine; clock: ReturnType<typeof manualClock> }> {
+  const clock = manualClock(NOW);
+  const engine = await createTestEngine({ clock: clock.now });
+  const at = (daysAgo: number) => new Date(NOW - daysAgo * DAY).toISOString();
+  await engine.importMemories([
+    { namespace: 'default', agentId: 'artemis', content: 'Deploys moved to Argo CD: we picked Argo CD for gitops', tags: ['deploy'], importance: 0.6, createdAt: at(1) },
+    { namespace: 'default', agentId: 'artemis', content: 'Deploy pipeline perf: the build cache cut deploys to four minutes', tags: ['deploy', 'perf'], importance: 0.9, createdAt: at(2) },
+    { namespace: 'default', agentId: 'artemis', content: 'Stale CRD left behind by the operator upgrade; delete it by hand', tags: ['k8s'], importance: 0.4, createdAt: at(20) },
+    { namespace: 'default', agentId: 'hermes', content: 'Team rule: CRD versions follow the operator release', tags: ['k8s', 'perf'], accessLevel: 'team', createdAt: at(3) },
+    { namespace: 'default', agentId: 'hermes', content: 'Private perf hunch about the deploy queue', tags: ['perf'], createdAt: at(1) },
+  ]); // prettier-ignore
+  return { engine, clock };
+}
+
+const contents = (result: { result: Record<string, unknown> | null }): string[] =>
+  ((result.result?.['memories'] ?? []) as Array<{ content: string }>).map((m) => m.content);
+
+const visibleCount = async (engine: PatternExecutionEngine, agentId: string) =>
+  (await engine.searchMemories({ namespace: 'default', agentId }, { limit: 100 })).length;
+
+describe('time windows in commands', () => {
+  it('restricts every read to the window named in words, and reports it', async () => {
+    const { engine } = await seeded();
+    const week = await engine.execute('anything about deploys from this week?', { context: artemis });
+    expect(week.patternName).toBe('semantic_search');
+    // Written this week (since Monday 30 November): never the memory of 20 days ago.
+    expect(contents(week)).toContain('Deploy pipeline perf: the build cache cut deploys to four minutes');
+    expect(contents(week).some((c) => c.startsWith('Stale'))).toBe(false);
+    expect(week.metadata.window).toEqual({
+      from: '2026-11-30T00:00:00.000Z',
+      to: null,
+      description: 'from this week',
+      timezone: 'UTC',
+    });
+
+    const twoDays = await engine.execute('notes from the last 2 days', { context: artemis });
+    expect(twoDays.patternName).toBe('list_memories');
+    expect(contents(twoDays)).toEqual([
+      'Deploys moved to Argo CD: we picked Argo CD for gitops',
+      'Deploy pipeline perf: the build cache cut deploys to four minutes',
+    ]);
+
+    const since = await engine.execute('recall perf notes since last Monday', { context: artemis });
+    expect(since.patternName).toBe('recall_memory');
+    expect(contents(since).sort()).toEqual([
+      'Deploy pipeline perf: the build cache cut deploys to four minutes',
+      'Team rule: CRD versions follow the operator release',
+    ]);
+  });
+
+  it('applies the window on the tag, importance, analysis, comparison and temporal paths too', async () => {
+    const { engine } = await seeded();
+    const cases: Array<[string, (r: Record<string, unknown>) => unknown, unknown]> = [
+      ['recall items tagged k8s from the last week', (r) => r['count'], 1],
+      ['show important memories before yesterday', (r) => r['count'], 1],
+      ['analyze deploys in the last 24 hours', (r) => r['matched'], 1],
+      ['compare deploys and crd since Dec 4', (r) => [(r['left'] as { matched: number }).matched, (r['right'] as { matched: number }).matched], [2, 0]],
+      ['recent operator notes over the last 30 days', (r) => r['count'], 2],
+      ['latest operator notes this week', (r) => r['count'], 1],
+    ]; // prettier-ignore
+    for (const [query, pick, expected] of cases) {
+      const result = await engine.execute(query, { context: artemis });
+      expect(result.success, query).toBe(true);
+      expect(pick(result.result!), query).toEqual(expected);
+      expect(result.metadata.window, query).toBeDefined();
+    }
+  });
+
+  it("reads calendar words in the request's time zone, and keys the cache by it", async () => {
+    const clock = manualClock(Date.parse('2026-12-06T14:00:00Z')); // Sunday 23:00 in Tokyo
+    const engine = await createTestEngine({ clock: clock.now });
+    await engine.execute('save note: sunday evening incident', { context: { agentId: 'a' } });
+    clock.advance(90 * 60_000); // Sunday 15:30 in UTC, Monday 00:30 in Tokyo
+    const utc = await engine.execute('recall incident notes from today', {
+      context: { agentId: 'a', timezone: 'UTC' },
+    });
+    const tokyo = await engine.execute('recall incident notes from today', {
+      context: { agentId: 'a', timezone: 'Asia/Tokyo' },
+    });
+    expect(utc.result!['count']).toBe(1);
+    expect(tokyo.result!['count']).toBe(0);
+    expect(tokyo.cacheHit).toBe(false);
+    await expect(
+      engine.execute('recall notes from today', { context: { agentId: 'a', timezone: 'Mars/Olympus' } }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_ERROR', message: expect.stringMatching(/context.timezone/) });
+  });
+
+  it('keeps the words of a write: a window in a stored note is content', async () => {
+    const { engine } = await seeded();
+    const stored = await engine.execute('save note: the freeze started last Monday', { context: artemis });
+    expect(stored.patternName).toBe('store_memory');
+    expect((stored.result!['memory'] as { content: string }).content).toBe('the freeze started last Monday');
+    expect(stored.metadata.window).toBeUndefined();
+  });
+
+  it('takes since and until in the structured search', async () => {
+    const { engine } = await seeded();
+    const scope = { namespace: 'default', agentId: 'artemis' };
+    const recent = await engine.searchMemories(scope, { since: '36h' });
+    expect(recent.map((m) => m.content)).toEqual(['Deploys moved to Argo CD: we picked Argo CD for gitops']);
+    // A day given as a date counts whole: until the 4th takes in all of the 4th.
+    const older = await engine.searchMemories(scope, { query: 'pipeline', until: '2026-12-04', timezone: 'UTC' });
+    expect(older.map((m) => m.content)).toEqual(['Deploy pipeline perf: the build cache cut deploys to four minutes']);
+    expect(await engine.searchMemories(scope, { query: 'pipeline', until: '2026-12-03', timezone: 'UTC' })).toEqual([]);
+    await expect(engine.searchMemories(scope, { since: 'soonish' })).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+  });
+});
+
+describe('counts, tags, order and size', () => {
+  it('counts what the agent may see, or its own when it says "my"', async () => {
+    const { engine } = await seeded();
+    const count = async (query: string) => (await engine.execute(query, { context: artemis })).result!['count'];
+    expect(await count('count my notes tagged deploy')).toBe(2);
+    expect(await count('how many notes do I have')).toBe(3);
+    expect(await count('how many memories are tagged perf?')).toBe(2); // hermes's team note, never his private one
+    expect(await count('how many notes about the operator')).toBe(2);
+    expect(await count('how many notes since yesterday')).toBe(1);
+  });
+
+  it('lists the tags in use with their counts', async () => {
+    const { engine } = await seeded();
+    const all = await engine.execute('what tags exist?', { context: artemis });
+    expect(all.result!['tags']).toEqual([
+      { tag: 'deploy', count: 2 },
+      { tag: 'k8s', count: 2 },
+      { tag: 'perf', count: 2 },
+    ]);
+    const mine = await engine.execute('show my tags', { context: artemis });
+    expect(mine.result!['tags']).toEqual([
+      { tag: 'deploy', count: 2 },
+      { tag: 'k8s', count: 1 },
+      { tag: 'perf', count: 1 },
+    ]);
+  });
+
+  it('returns at most the number asked for, in the order asked for', async () => {
+    const { engine } = await seeded();
+    const newest = await engine.execute('the 1 newest note on deploys', { context: artemis });
+    expect(contents(newest)).toEqual(['Deploys moved to Argo CD: we picked Argo CD for gitops']);
+    const oldest = await engine.execute('my two oldest memories', { context: artemis });
+    expect(contents(oldest)).toEqual([
+      'Stale CRD left behind by the operator upgrade; delete it by hand',
+      'Deploy pipeline perf: the build cache cut deploys to four minutes',
+    ]);
+    const important = await engine.execute('the most important things about deploys', { context: artemis });
+    expect(contents(important)[0]).toBe('Deploy pipeline perf: the build cache cut deploys to four minutes');
+    const singular = await engine.execute('the latest note about the operator', { context: artemis });
+    expect(contents(singular)).toEqual(['Team rule: CRD versions follow the operator release']);
+  });
+});
+
+describe('forget and change', () => {
+  it('forgets the one clear match, says how to undo it, and a restore brings it back to full text and vectors', async () => {
+    const { engine } = await seeded();
+    const stale = 'Stale CRD left behind by the operator upgrade; delete it by hand';
+    const before = await engine.execute('recall stale crd', { context: artemis });
+    expect(contents(before)).toContain(stale);
+    const forgot = await engine.execute('drop the memory about the stale CRD', { context: artemis });
+    expect(forgot).toMatchObject({ patternName: 'forget_memory', success: true });
+    expect(forgot.result).toMatchObject({ deleted: 1, undo: { restore: [expect.any(String)] } });
+    // The read cached before the delete is never served again.
+    const after = await engine.execute('recall stale crd', { context: artemis });
+    expect(after.cacheHit).toBe(false);
+    expect(contents(after)).not.toContain(stale);
+
+    const [id] = (forgot.result!['undo'] as { restore: string[] }).restore;
+    const restored = await engine.execute(`restore memory ${id}`, { context: artemis });
+    expect(restored).toMatchObject({ patternName: 'restore_memory', success: true });
+    expect(contents(await engine.execute('recall stale crd', { context: artemis }))).toContain(stale);
+    const semantic = await engine.execute('find similar to stale operator crd', { context: artemis });
+    expect(contents(semantic)[0]).toMatch(/^Stale CRD/);
+  });
+
+  it('deletes nothing when no single memory matches clearly, and lists the candidates', async () => {
+    const { engine } = await seeded();
+    const ambiguous = await engine.execute('forget the note about deploys', { context: artemis });
+    expect(ambiguous).toMatchObject({ success: false, errorCode: 'AMBIGUOUS_TARGET' });
+    const candidates = ambiguous.errorDetails!['candidates'] as Array<{ id: string; content: string }>;
+    expect(
+      candidates
+        .slice(0, 2)
+        .map((c) => c.content)
+        .sort(),
+    ).toEqual([
+      'Deploy pipeline perf: the build cache cut deploys to four minutes',
+      'Deploys moved to Argo CD: we picked Argo CD for gitops',
+    ]);
+    expect(await visibleCount(engine, 'artemis')).toBe(4);
+    const none = await engine.execute('forget the note about kafka partitions', { context: artemis });
+    expect(none).toMatchObject({ success: false, errorCode: 'MEMORY_NOT_FOUND' });
+    const everything = await engine.execute('forget everything', { context: artemis });
+    expect(everything).toMatchObject({ success: false, errorCode: 'VALIDATION_ERROR' });
+    expect(await visibleCount(engine, 'artemis')).toBe(4);
+  });
+
+  it("never deletes another agent's team memory, by subject or by tag", async () => {
+    const { engine } = await seeded();
+    const theirs = await engine.execute('forget the note about crd versions and operator releases', {
+      context: artemis,
+    });
+    expect(theirs).toMatchObject({ success: false, errorCode: 'FORBIDDEN' });
+    const byTag = await engine.execute('remove every note tagged perf', { context: artemis });
+    expect(byTag.result).toMatchObject({ tag: 'perf', deleted: 1, keptOfOthers: 1 });
+    expect(await visibleCount(engine, 'hermes')).toBe(2);
+    expect(await visibleCount(engine, 'artemis')).toBe(3);
+  });
+
+  it('changes the content of the one clear match, and keeps the old text to restore', async () => {
+    const { engine } = await seeded();
+    const changed = await engine.execute('change the Argo CD note to say we picked Flux for gitops', {
+      context: artemis,
+    });
+    expect(changed).toMatchObject({ patternName: 'change_memory', success: true });
+    expect(changed.result).toMatchObject({
+      changed: 1,
+      memory: { content: 'we picked Flux for gitops' },
+      previous: { content: 'Deploys moved to Argo CD: we picked Argo CD for gitops' },
+    });
+    const id = (changed.result!['memory'] as { id: string }).id;
+    const scope = { namespace: 'default', agentId: 'artemis' };
+    expect((await engine.memoryHistory(scope, id))[0]!.memory.content).toMatch(/Argo CD/);
+    await engine.restoreMemory(scope, id);
+    expect((await engine.getMemory(scope, id)).content).toMatch(/Argo CD/);
+    const vague = await engine.execute('update the note on deploys', { context: artemis });
+    expect(vague).toMatchObject({ success: false, errorCode: 'VALIDATION_ERROR' });
+  });
+
+  it("renames a tag on the agent's own memories only", async () => {
+    const { engine } = await seeded();
+    const renamed = await engine.execute('rename tag k8s to kubernetes', { context: artemis });
+    expect(renamed.result).toMatchObject({ from: 'k8s', to: 'kubernetes', renamed: 1 });
+    const tags = await engine.execute('what tags exist?', { context: artemis });
+    expect(tags.result!['tags']).toContainEqual({ tag: 'k8s', count: 1 }); // hermes's, untouched
+    expect(tags.result!['tags']).toContainEqual({ tag: 'kubernetes', count: 1 });
+  });
+
+  it('never answers a write or delete verb with a read', async () => {
+    const { engine } = await seeded();
+    for (const query of [
+      'drop the table users',
+      'link memory alpha to beta',
+      'please clear the cache',
+      'mark the deploy note as done',
+    ]) {
+      await expect(engine.execute(query, { context: artemis }), query).rejects.toMatchObject({
+        code: 'PATTERN_NOT_FOUND',
+        message: expect.stringMatching(/nothing was changed/),
+      });
+    }
+    expect(await visibleCount(engine, 'artemis')).toBe(4);
+  });
+
+  it('needs the agent role: a read-only plan of a forget says so', async () => {
+    const { engine } = await seeded();
+    expect(engine.plan('forget the stale crd note')).toMatchObject({ status: 'run', requiredRole: 'agent' });
+    expect(engine.plan('forget the stale crd note')).toMatchObject({ cache: { enabled: false } });
+    expect(engine.plan('how many notes')).toMatchObject({ requiredRole: 'readonly' });
+  });
+});
