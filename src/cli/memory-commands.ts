@@ -24,7 +24,8 @@ const NO_PATTERNS = { patterns: [] } as const;
 /** Below this many lines a progress bar would only flicker. */
 const PROGRESS_MIN = 1000;
 
-export function registerMemoryCommands(program: Command, cli: CliContext): void {
+/** Registers `memory import|reembed|export`; returns the `memory` command, for its other subcommands. */
+export function registerMemoryCommands(program: Command, cli: CliContext): Command {
   const memory = program
     .command('memory')
     .description('import and export memories as JSON Lines; re-embed them with another embedder');
@@ -147,6 +148,7 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
         cli.io.stdout.write(`✓ exported ${count} memories to ${file}\n`);
       }
     });
+  return memory;
 }
 
 /**

@@ -9,6 +9,7 @@ import { EXIT, packageVersion, type CliContext, type CliIo, type GlobalOptions }
 import { registerExecCommand } from './exec-command.js';
 import { registerMcpCommand } from './mcp-command.js';
 import { registerMemoryCommands } from './memory-commands.js';
+import { registerMemoryQueryCommands } from './memory-query-commands.js';
 import { registerPatternCommands } from './pattern-commands.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStatsCommand } from './stats-command.js';
@@ -68,7 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   registerExecCommand(program, context);
   registerPatternCommands(program, context);
-  registerMemoryCommands(program, context);
+  registerMemoryQueryCommands(registerMemoryCommands(program, context), context);
   registerStatsCommand(program, context);
   registerServeCommand(program, context);
   registerMcpCommand(program, context);

@@ -13,7 +13,7 @@ import type { PatternList } from '../execution/pattern-operations.js';
 import type { RunPlan } from '../execution/planner.js';
 import type { ExecutionResult } from '../execution/result.js';
 import type { AuditQuery, AuditRecord } from '../memory/audit-log.js';
-import type { Memory, ScoredMemory, StoreResult } from '../memory/store.js';
+import type { Memory, MemoryVersion, ScoredMemory, StoreResult } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
 import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
 import type { AuditRecorder } from '../security/audit-recorder.js';
@@ -78,6 +78,8 @@ const OPERATIONS = {
   getMemory: { name: 'memory.get', what: 'Reading memories', role: 'readonly', audited: true },
   updateMemory: { name: 'memory.update', what: 'Updating memories', role: 'agent', audited: true },
   deleteMemory: { name: 'memory.delete', what: 'Deleting memories', role: 'agent', audited: true },
+  memoryHistory: { name: 'memory.history', what: 'Reading the history of memories', role: 'readonly', audited: true },
+  restoreMemory: { name: 'memory.restore', what: 'Restoring memories', role: 'agent', audited: true },
   listPatterns: { name: 'pattern.list', what: 'Listing patterns', role: 'readonly', audited: false },
   explain: { name: 'pattern.explain', what: 'Explaining queries', role: 'readonly', audited: false },
   registerPattern: { name: 'pattern.register', what: 'Registering patterns', role: 'admin', audited: true },
@@ -183,6 +185,18 @@ export class AgentGateway {
   deleteMemory(caller: Caller, id: string): Promise<void> {
     return this.#guard(caller, OPERATIONS.deleteMemory, { pattern: null, target: String(id) }, () =>
       this.#engine.deleteMemory(scopeOf(caller), id),
+    );
+  }
+
+  memoryHistory(caller: Caller, id: string): Promise<MemoryVersion[]> {
+    return this.#guard(caller, OPERATIONS.memoryHistory, { pattern: null, target: String(id) }, () =>
+      this.#engine.memoryHistory(scopeOf(caller), id),
+    );
+  }
+
+  restoreMemory(caller: Caller, id: string, version?: number): Promise<Memory> {
+    return this.#guard(caller, OPERATIONS.restoreMemory, { pattern: null, target: String(id) }, () =>
+      this.#engine.restoreMemory(scopeOf(caller), id, version),
     );
   }
 

@@ -34,7 +34,7 @@ export function requireSuccess(result: ExecutionResult): ExecutionResult {
   if (result.success) return result;
   throw new PatternServiceError(
     result.error ?? 'Execution failed',
-    { details: { pattern: result.patternName, executionTimeMs: result.executionTimeMs } },
+    { details: { pattern: result.patternName, executionTimeMs: result.executionTimeMs, ...result.errorDetails } },
     result.errorCode ?? 'INTERNAL',
   );
 }

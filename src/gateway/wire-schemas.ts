@@ -97,12 +97,53 @@ export const searchMemoriesRequestSchema = z
     min_importance: z.number().min(0).max(1).optional(),
     limit: z.number().int().min(1).max(REQUEST_LIMITS.maxLimit).optional(),
     mode: z.enum(SEARCH_MODES).optional(),
+    since: z
+      .string()
+      .max(100)
+      .optional()
+      .describe(
+        "Created at or after: an ISO date or date-time, a span back from now (24h, 7d, 2w, 3mo, 1y), or words ('yesterday', 'last Monday')",
+      ),
+    until: z
+      .string()
+      .max(100)
+      .optional()
+      .describe('Created before; as since (a day given in words or as a date counts whole)'),
+    timezone: z
+      .string()
+      .max(64)
+      .optional()
+      .describe(
+        "IANA time zone of calendar words and dates in since/until (e.g. 'Europe/Paris'); default the server's",
+      ),
   })
   .describe('SearchMemoriesRequest');
 
 export const memoryListSchema = z.object({ count: z.number().int(), memories: z.array(memorySchema) });
 
 export const memoryIdParamsSchema = z.strictObject({ id: z.string().max(128) });
+
+export const memoryVersionSchema = z
+  .object({
+    version: z.number().int(),
+    change: z.enum(['update', 'delete', 'restore']).describe('What replaced this state'),
+    changed_at: z.string(),
+    changed_by: z.string(),
+    memory: memorySchema,
+  })
+  .describe('MemoryVersion: a memory as it was before a change');
+
+export const memoryHistorySchema = z.object({
+  id: z.string(),
+  count: z.number().int(),
+  versions: z.array(memoryVersionSchema).describe('Newest first'),
+});
+
+export const restoreMemoryRequestSchema = z
+  .strictObject({
+    version: z.number().int().min(1).optional().describe('The version to bring back; default the latest kept'),
+  })
+  .describe('RestoreMemoryRequest');
 
 export const patternSchema = patternConfigSchema
   .extend({ required_role: z.enum(ROLES).describe('The role running it needs (declared, or from its action)') })

@@ -11,7 +11,7 @@ import type { PatternList } from '../execution/pattern-operations.js';
 import { requiredRoleFor } from '../execution/required-role.js';
 import type { ExecutionResult } from '../execution/result.js';
 import type { AuditQuery, AuditRecord } from '../memory/audit-log.js';
-import type { Memory } from '../memory/store.js';
+import type { Memory, MemoryVersion } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
 import type { CallerStats } from './agent-gateway.js';
 import type {
@@ -19,6 +19,7 @@ import type {
   auditQuerySchema,
   executeResponseSchema,
   explanationSchema,
+  memoryHistorySchema,
   memoryListSchema,
   memorySchema,
   patternListSchema,
@@ -34,6 +35,7 @@ type Json = Record<string, unknown>;
 export type WireExecution = z.output<typeof executeResponseSchema>;
 export type WireMemory = z.output<typeof memorySchema>;
 export type WireMemoryList = z.output<typeof memoryListSchema>;
+export type WireMemoryHistory = z.output<typeof memoryHistorySchema>;
 export type WirePattern = z.output<typeof patternSchema>;
 export type WirePatternList = z.output<typeof patternListSchema>;
 export type WireExplanation = z.output<typeof explanationSchema>;
@@ -167,7 +169,18 @@ export function fromWireSearch(body: z.output<typeof searchMemoriesRequestSchema
     minImportance: body.min_importance,
     limit: body.limit,
     mode: body.mode,
+    since: body.since,
+    until: body.until,
+    timezone: body.timezone,
   });
+}
+
+export function toWireHistory(id: string, versions: readonly MemoryVersion[]): WireMemoryHistory {
+  return {
+    id,
+    count: versions.length,
+    versions: versions.map((v) => toWire(v) as WireMemoryHistory['versions'][number]),
+  };
 }
 
 export function fromWireAuditQuery(query: z.output<typeof auditQuerySchema>): AuditQuery {

@@ -5,14 +5,17 @@ import {
   fromWireMemoryInput,
   fromWireMemoryUpdate,
   fromWireSearch,
+  toWireHistory,
   toWireMemories,
   toWireMemory,
 } from '../gateway/wire.js';
 import {
   errorSchema,
+  memoryHistorySchema,
   memoryIdParamsSchema,
   memoryListSchema,
   memorySchema,
+  restoreMemoryRequestSchema,
   searchMemoriesRequestSchema,
   storeMemoryRequestSchema,
   storeMemoryResponseSchema,
@@ -85,7 +88,7 @@ export const memoryRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = as
     '/memories/:id',
     {
       schema: {
-        summary: "Delete one of the caller's own memories (role: agent)",
+        summary: "Delete one of the caller's own memories; it is kept in its history and can be restored (role: agent)",
         tags: ['memories'],
         params: memoryIdParamsSchema,
         response: { 200: z.object({ deleted: z.literal(true), id: z.string() }), ...errors, 404: errorSchema },
@@ -95,5 +98,35 @@ export const memoryRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = as
       await gateway.deleteMemory(request.caller, request.params.id);
       return { deleted: true as const, id: request.params.id };
     },
+  );
+
+  app.get(
+    '/memories/:id/history',
+    {
+      schema: {
+        summary: "The kept versions of one of the caller's own memories, deleted or not, newest first (role: readonly)",
+        tags: ['memories'],
+        params: memoryIdParamsSchema,
+        response: { 200: memoryHistorySchema, ...errors, 404: errorSchema },
+      },
+    },
+    async (request) => toWireHistory(request.params.id, await gateway.memoryHistory(request.caller, request.params.id)),
+  );
+
+  app.post(
+    '/memories/:id/restore',
+    {
+      schema: {
+        summary:
+          "Undo a delete or a change: bring back a kept version of one of the caller's own memories, the latest unless version is given (role: agent)",
+        tags: ['memories'],
+        params: memoryIdParamsSchema,
+        body: restoreMemoryRequestSchema.optional(),
+        response: { 200: z.object({ memory: memorySchema }), ...errors, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request) => ({
+      memory: toWireMemory(await gateway.restoreMemory(request.caller, request.params.id, request.body?.version)),
+    }),
   );
 };

@@ -13,6 +13,7 @@ import {
   fromWireSearch,
   toWireExecution,
   toWireExplanation,
+  toWireHistory,
   toWireMemories,
   toWireMemory,
   toWirePattern,
@@ -25,11 +26,13 @@ import {
   explainRequestSchema,
   explanationSchema,
   listPatternsQuerySchema,
+  memoryHistorySchema,
   memoryListSchema,
   memorySchema,
   patternListSchema,
   patternSchema,
   registerPatternToolSchema,
+  restoreMemoryRequestSchema,
   searchMemoriesRequestSchema,
   statsSchema,
   storeMemoryRequestSchema,
@@ -91,7 +94,7 @@ export const MCP_TOOLS: readonly McpTool[] = [
     name: 'search_memories',
     title: 'Search memories',
     description:
-      'Full-text search (mode "lexical", BM25) or full text and vectors fused (mode "hybrid") over the memories the caller may see; filter by tags and minimum importance.',
+      'Full-text search (mode "lexical", BM25) or full text and vectors fused (mode "hybrid") over the memories the caller may see; filter by tags, minimum importance and creation time (since/until: "7d", "2026-12-01", "last Monday").',
     input: searchMemoriesRequestSchema,
     output: memoryListSchema,
     annotations: readOnly,
@@ -125,13 +128,38 @@ export const MCP_TOOLS: readonly McpTool[] = [
   tool({
     name: 'delete_memory',
     title: 'Delete a memory',
-    description: "Deletes one of the caller's own memories by id.",
+    description:
+      "Deletes one of the caller's own memories by id. It is kept in its history for the retention period: restore_memory brings it back.",
     input: memoryIdInput,
     output: z.object({ deleted: z.literal(true), id: z.string() }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     async run(gateway, caller, { id }) {
       await gateway.deleteMemory(caller, id);
       return { deleted: true as const, id };
+    },
+  }),
+  tool({
+    name: 'memory_history',
+    title: 'History of a memory',
+    description:
+      "The kept versions of one of the caller's own memories (before each change or its deletion), newest first: what restore_memory can bring back.",
+    input: memoryIdInput,
+    output: memoryHistorySchema,
+    annotations: readOnly,
+    async run(gateway, caller, { id }) {
+      return toWireHistory(id, await gateway.memoryHistory(caller, id));
+    },
+  }),
+  tool({
+    name: 'restore_memory',
+    title: 'Restore a memory',
+    description:
+      "Undoes a delete or a change of one of the caller's own memories: brings back its latest kept version, or the version given (see memory_history).",
+    input: restoreMemoryRequestSchema.extend({ id: z.string().max(128) }),
+    output: z.object({ memory: memorySchema }),
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    async run(gateway, caller, { id, version }) {
+      return { memory: toWireMemory(await gateway.restoreMemory(caller, id, version)) };
     },
   }),
   tool({

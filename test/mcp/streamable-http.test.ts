@@ -13,7 +13,7 @@ describe('MCP over Streamable HTTP (/mcp, through the SDK client)', () => {
     const { auth, keys } = apiKeysFor(agents);
     const { base } = await startTestServer({ auth });
     const hermes = await connectHttpMcp(base, keys['hermes']);
-    expect((await hermes.listTools()).tools).toHaveLength(10);
+    expect((await hermes.listTools()).tools).toHaveLength(12);
 
     const stored = await callTool(hermes, 'execute_pattern', {
       query: 'store test optimization pattern',
