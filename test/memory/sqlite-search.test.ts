@@ -1,11 +1,11 @@
 /** SQLite-specific behaviour beyond the shared contract: full-text ranking at scale, vectors across connections. */
+const BROAD_MATCHES = 5000;
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { HashingEmbedder } from '../../src/embeddings/hashing-embedder.js';
 import { openSqliteDatabase, type SqliteDatabase } from '../../src/memory/sqlite/database.js';
 import { SQLITE_MIGRATIONS } from '../../src/memory/sqlite/migrations.js';
-import { BROAD_MATCHES } from '../../src/memory/sqlite/sqlite-text-search.js';
 import { SqliteMemoryStore } from '../../src/memory/sqlite/sqlite-memory-store.js';
 import type { ImportedMemory } from '../../src/memory/store.js';
 import { tempDir } from '../helpers/engine.js';

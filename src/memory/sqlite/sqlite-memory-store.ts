@@ -38,8 +38,8 @@ export interface SqliteMemoryStoreOptions {
 }
 
 /**
- * The embedded MemoryStore: one SQLite file; FTS5 (BM25) for text, an in-process int8
- * vector index (loaded per namespace from the memory_vectors table) for k-NN.
+ * The embedded MemoryStore: one SQLite file; an in-process BM25 index beside FTS5 for text,
+ * an in-process int8 vector index (loaded per namespace from the memory_vectors table) for k-NN.
  */
 export class SqliteMemoryStore implements MemoryStore {
   readonly backend = 'sqlite';
@@ -147,7 +147,7 @@ export class SqliteMemoryStore implements MemoryStore {
       const range = this.#namespaces.find(scope.namespace);
       if (!range) return [];
       const orderBy = query.orderBy ?? 'relevance';
-      const candidates = orderBy === 'relevance' ? this.#text.candidates(range, terms) : [this.#text.all(range, terms)];
+      const candidates = this.#text.candidates(scope, query, range, terms);
       const rows = this.#fetchCandidates(scope, query, candidates, orderBy);
       return this.#touch(rows) as ScoredMemory[];
     });
@@ -209,6 +209,7 @@ export class SqliteMemoryStore implements MemoryStore {
     if (this.#accesses.size > 0) this.#write(() => {});
     this.#statements.clear();
     this.#vectors.clear();
+    this.#text.close();
   }
 
   /** Writes one memory; the caller reads it back if it needs it (an import does not). */
