@@ -21,11 +21,11 @@ function isDiacritic(code: number): boolean {
 }
 
 const COMBINING_MARK = /^\p{Mn}$/u;
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const NON_ASCII = /[^\p{ASCII}]/u;
 
 /** The stemmed terms of a text, in order (repeats included). */
 export function fts5Tokens(text: string): string[] {
-  return ASCII_ONLY.test(text) ? asciiTokens(text) : unicodeTokens(text);
+  return NON_ASCII.test(text) ? unicodeTokens(text) : asciiTokens(text);
 }
 
 function asciiTokens(text: string): string[] {
@@ -82,6 +82,6 @@ function fold(char: string): string {
 
 /** FTS5 stems the token's UTF-8 bytes: non-ASCII bytes are consonants and lengths count bytes. */
 function stem(token: string): string {
-  if (ASCII_ONLY.test(token)) return porterStem(token);
+  if (!NON_ASCII.test(token)) return porterStem(token);
   return Buffer.from(porterStem(Buffer.from(token, 'utf8').toString('latin1')), 'latin1').toString('utf8');
 }
