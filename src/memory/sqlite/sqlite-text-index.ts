@@ -46,6 +46,7 @@ export class SqliteTextIndexes {
   readonly #firstSeq: Statement;
   readonly #changes: Statement;
   readonly #tagged: Statement;
+  readonly #beyond: Statement;
 
   constructor(db: SqliteDatabase) {
     const columns = 'rowid, content, tags, agent_id, access_level, importance, created_at';
@@ -59,6 +60,7 @@ export class SqliteTextIndexes {
     this.#changes = db.prepare(
       'SELECT seq, memory_rowid AS rowid FROM memory_text_changes WHERE seq > ? ORDER BY seq LIMIT ?',
     );
+    this.#beyond = db.prepare('SELECT rowid FROM memories WHERE rowid BETWEEN ? AND ? LIMIT 1 OFFSET ?');
     this.#tagged = db.prepare('SELECT memory_rowid FROM memory_tags WHERE namespace = ? AND tag = ?').pluck();
   }
 
@@ -70,7 +72,9 @@ export class SqliteTextIndexes {
       this.#loaded.set(namespace, loaded);
       this.#startBuild(loaded);
     }
-    if (loaded.background === null && this.#advance(loaded, SYNC_ROWS)) return loaded.index;
+    // A namespace too large to index within one search is built in the background from the start.
+    const large = loaded.building?.after === range.lo && this.#beyond.get(range.lo, range.hi, SYNC_ROWS) !== undefined;
+    if (loaded.background === null && !large && this.#advance(loaded, SYNC_ROWS)) return loaded.index;
     this.#inBackground(loaded);
     return null;
   }
