@@ -125,11 +125,11 @@ async function expectExact(db: SqliteDatabase, store: SqliteMemoryStore) {
   }
 }
 
-describe('SQLite in-process full-text index', () => {
+describe('SQLite in-process full-text index', { timeout: 120_000 }, () => {
   it('returns the exhaustive BM25 top 10, after deletes and updates, and after another connection writes', async () => {
     const path = join(tempDir(), 'text.db');
     const { db, store } = open(path);
-    const seeded = notes(3000);
+    const seeded = notes(1500);
     await store.importMany(
       seeded,
       seeded.map(() => null),
@@ -146,7 +146,7 @@ describe('SQLite in-process full-text index', () => {
 
     // Another connection to the same file writes; this one must see it on its next search.
     const other = open(path);
-    const more = notes(400, 3000);
+    const more = notes(400, 1500);
     await other.store.importMany(
       more,
       more.map(() => null),
@@ -165,7 +165,7 @@ describe('SQLite in-process full-text index', () => {
 
   it('answers from FTS5, exactly, while a large namespace is indexed in the background, then from the index', async () => {
     const { db, store } = open(join(tempDir(), 'large.db'));
-    const seeded = notes(12_000);
+    const seeded = notes(6000);
     await store.importMany(
       seeded,
       seeded.map(() => null),
@@ -178,7 +178,7 @@ describe('SQLite in-process full-text index', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     const index = indexes.current('default', range);
-    expect(index?.size).toBe(12_000);
+    expect(index?.size).toBe(6000);
     const hits = [...indexes.ranked(index!, ['cache', 'latency'], indexes.filter('default', 'me', {}), 10)][0]!;
     expect(hits.map((h) => h.score)).toEqual(
       exhaustive(db, ['cache', 'latency'], 'me')
