@@ -178,6 +178,29 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         UNIQUE (memory_id, version)
       );
       CREATE INDEX memory_history_by_time ON memory_history (changed_at);
+      `,
+  },
+  {
+    version: 8,
+    name: 'full-text changes',
+    // Every write to a memory's searchable fields, in order, so each process's in-process text
+    // index (sqlite/sqlite-text-index.ts) catches up on other processes' writes by reading the
+    // tail. Only the last 10,000 are kept; a process further behind rebuilds its index.
+    sql: () => `
+      CREATE TABLE memory_text_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, memory_rowid INTEGER NOT NULL);
+      CREATE TRIGGER memory_text_inserted AFTER INSERT ON memories BEGIN
+        INSERT INTO memory_text_changes (memory_rowid) VALUES (new.rowid);
+        DELETE FROM memory_text_changes WHERE seq = (SELECT max(seq) FROM memory_text_changes) - 10000;
+      END;
+      CREATE TRIGGER memory_text_deleted AFTER DELETE ON memories BEGIN
+        INSERT INTO memory_text_changes (memory_rowid) VALUES (old.rowid);
+        DELETE FROM memory_text_changes WHERE seq = (SELECT max(seq) FROM memory_text_changes) - 10000;
+      END;
+      CREATE TRIGGER memory_text_updated
+        AFTER UPDATE OF content, tags, agent_id, access_level, importance, created_at ON memories BEGIN
+        INSERT INTO memory_text_changes (memory_rowid) VALUES (new.rowid);
+        DELETE FROM memory_text_changes WHERE seq = (SELECT max(seq) FROM memory_text_changes) - 10000;
+      END;
     `,
   },
 ];

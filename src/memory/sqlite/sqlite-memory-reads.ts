@@ -50,10 +50,8 @@ export class SqliteMemoryReads {
     if (terms.length === 0) return this.#list(scope, query);
     const range = this.#parts.namespaces.find(scope.namespace);
     if (!range) return [];
-    const orderBy = query.orderBy ?? 'relevance';
-    const candidates =
-      orderBy === 'relevance' ? this.#parts.text.candidates(range, terms) : [this.#parts.text.all(range, terms)];
-    return this.#touch(this.#fetchCandidates(scope, query, candidates, orderBy)) as ScoredMemory[];
+    const candidates = this.#parts.text.candidates(scope, query, range, terms);
+    return this.#touch(this.#fetchCandidates(scope, query, candidates, query.orderBy ?? 'relevance')) as ScoredMemory[];
   }
 
   nearest(scope: Scope, query: NearestQuery): ScoredMemory[] {

@@ -39,8 +39,9 @@ export interface SqliteMemoryStoreOptions {
 }
 
 /**
- * The embedded MemoryStore: one SQLite file; FTS5 (BM25) for text, an in-process int8
- * vector index (loaded per namespace from the memory_vectors table) for k-NN. Writes
+ * The embedded MemoryStore: one SQLite file; an in-process BM25 index beside FTS5 for text,
+ * an in-process int8 vector index (loaded per namespace from the memory_vectors table) for
+ * k-NN. Writes
  * (sqlite-memory-writes.ts) run in one write transaction each; reads
  * (sqlite-memory-reads.ts) never take the write lock.
  */
@@ -49,6 +50,7 @@ export class SqliteMemoryStore implements MemoryStore {
   readonly #db: SqliteDatabase;
   readonly #now: () => number;
   readonly #statements: Statements;
+  readonly #text: SqliteTextSearch;
   readonly #vectors: SqliteVectors;
   readonly #namespaces: NamespaceRanges;
   readonly #accesses: AccessCounts;
@@ -61,13 +63,14 @@ export class SqliteMemoryStore implements MemoryStore {
     this.#db = db;
     this.#now = options.now ?? Date.now;
     this.#statements = new Statements(db);
+    this.#text = new SqliteTextSearch(db);
     this.#vectors = new SqliteVectors(db);
     this.#namespaces = new NamespaceRanges(db);
     this.#accesses = new AccessCounts(db, () => this.#write(() => {}));
     this.#history = new SqliteHistory(db);
     const parts = {
       statements: this.#statements,
-      text: new SqliteTextSearch(db),
+      text: this.#text,
       vectors: this.#vectors,
       namespaces: this.#namespaces,
       accesses: this.#accesses,
@@ -198,6 +201,7 @@ export class SqliteMemoryStore implements MemoryStore {
     this.#accesses.stop();
     if (this.#accesses.size > 0) this.#write(() => {});
     this.#statements.clear();
+    this.#text.close();
     this.#vectors.clear();
   }
 
