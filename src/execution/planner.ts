@@ -233,7 +233,10 @@ function withoutPhrases(
   for (const [name, value] of Object.entries(params)) {
     out[name] =
       typeof value === 'string'
-        ? windows.reduce((text, w) => text.replace(w.phrase, ' '), value).replace(/\s+/g, ' ').trim()
+        ? windows
+            .reduce((text, w) => text.replace(w.phrase, ' '), value)
+            .replace(/\s+/g, ' ')
+            .trim()
         : value;
   }
   return out;

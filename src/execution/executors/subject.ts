@@ -26,8 +26,8 @@ const VISIBLE_TO_ME = /\bi\s+(?:can|may|could)\s+(?:see|read|access)\b|\bvisible
 const GENERIC = new Set(
   (
     'memory memories note notes entry entries item items record records thing things one ones stuff ' +
-    'stored saved written wrote kept recorded noted total exist exists existing there tag tags tagged ' +
-    'count number amount'
+    'store stored save saved write writes written wrote keep kept record recorded noted create created add added ' +
+    'make made total exist exists existing there tag tags tagged count number amount'
   ).split(' '),
 );
 const SINGULAR = new Set(['memory', 'note', 'entry', 'item', 'record', 'thing', 'one']);
