@@ -1,6 +1,6 @@
-// Agent-commands evaluation: `npm run eval -- intents [--set commands|holdout] [--verbose] [--json] [--dist <dir>]`.
+// Agent-commands evaluation: `npm run eval -- intents [--set commands] [--world world] [--verbose] [--json] [--dist <dir>]`.
 // Runs each command of intents/commands.json against a fresh engine holding the memories of
-// intents/world.json (three agents, known creation times, the hashing embedder, a fixed clock)
+// intents/world.json (agents, known creation times, the hashing embedder, a fixed clock)
 // and checks, black-box, what the engine did: the memories it returned, the memories left in
 // the store, the error code. Prints a table per category and the silent wrong actions: a read
 // that answered a write with success, or any memory deleted, changed or added that the
@@ -15,11 +15,12 @@ const { values: args } = parseArgs({
     verbose: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     set: { type: 'string', default: 'commands' },
+    world: { type: 'string', default: 'world' },
   },
 });
 const lib = await import(pathToFileURL(`${args.dist.replace(/\/$/, '')}/index.js`).href);
 const { pino } = await import('pino');
-const world = JSON.parse(readFileSync(new URL('./intents/world.json', import.meta.url), 'utf8'));
+const world = JSON.parse(readFileSync(new URL(`./intents/${args.world}.json`, import.meta.url), 'utf8'));
 const commands = JSON.parse(readFileSync(new URL(`./intents/${args.set}.json`, import.meta.url), 'utf8'));
 const CATEGORIES = ['time', 'counts', 'tags', 'order', 'forget', 'change', 'refusals', 'reads'];
 const WRITE_CATEGORIES = new Set(['forget', 'change']);
@@ -181,8 +182,9 @@ for (const command of commands) {
 if (args.json) {
   console.log(JSON.stringify(rows, null, 2));
 } else {
+  const agents = new Set(world.memories.map((m) => m.agent)).size;
   console.log(
-    `# Agent commands (${args.set}): ${commands.length} commands over ${world.memories.length} memories of 3 agents (hashing embedder, ${world.now} ${world.timezone})\n`,
+    `# Agent commands (${args.set}): ${commands.length} commands over ${world.memories.length} memories of ${agents} agents (hashing embedder, ${world.now} ${world.timezone})\n`,
   );
   console.log('| category | commands | right | share |');
   console.log('|---|---|---|---|');

@@ -87,7 +87,7 @@ export function stem(word: string): string {
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
   a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
   eleven: 11, twelve: 12, fourteen: 14, fifteen: 15, twenty: 20, thirty: 30, few: 3, 'a few': 3, couple: 2,
-  'a couple': 2, 'couple of': 2, 'a couple of': 2, several: 3,
+  'a couple': 2, 'couple of': 2, 'a couple of': 2, several: 3, single: 1,
 }; // prettier-ignore
 
 /** A count written in digits or words ("5", "two", "a couple of"); undefined when it is neither. */

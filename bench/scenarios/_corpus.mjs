@@ -23,7 +23,13 @@ function rng(seed) {
   };
 }
 
-export function corpus(count, { namespace, agentId = 'bench-agent', seed = 42 } = {}) {
+/**
+ * `spreadDays`: creation times spread evenly over that many days up to now, oldest first (as
+ * memories accumulate); without it, one second apart from 1 January 2026.
+ */
+export function corpus(count, { namespace, agentId = 'bench-agent', seed = 42, spreadDays } = {}) {
+  const step = spreadDays === undefined ? 1000 : (spreadDays * 86_400_000) / count;
+  const start = spreadDays === undefined ? Date.parse('2026-01-01T00:00:00Z') : Date.now() - spreadDays * 86_400_000;
   const random = rng(seed);
   const pick = (list) => list[Math.floor(random() * list.length)];
   const vocabulary = Array.from({ length: 3000 }, () => pick(SYLLABLES) + pick(SYLLABLES) + pick(SYLLABLES));
@@ -39,7 +45,7 @@ export function corpus(count, { namespace, agentId = 'bench-agent', seed = 42 } 
       tags: [pick(TAGS), pick(TAGS)],
       importance: Math.round(random() * 100) / 100,
       accessLevel: 'team',
-      createdAt: Date.parse('2026-01-01T00:00:00Z') + i * 1000,
+      createdAt: Math.round(start + i * step),
     };
   }
   return memories;

@@ -126,27 +126,29 @@ export function planQuery(
   // A window ("since Monday") is taken out before matching, for the actions that apply one; a
   // write of new text ("save note: we moved on Monday") keeps every word of it.
   const windowed = extractWindows(request.query);
-  let explained: ReturnType<PatternRegistry['explain']> | undefined;
-  let match: PatternMatch | null = null;
+  const hasWindow = windowed.windows.length > 0;
+  // The query without its window, when a pattern that applies windows reads it so.
+  const stripped = hasWindow && windowed.text !== '' ? matchOf(windowed.text) : undefined;
+  const strippedMatch = stripped?.match?.pattern.actionInfo.windowed ? stripped : undefined;
+  const whole = matchOf(request.query);
+  // The higher priority wins ("recent caching notes" is a temporal analysis, even though
+  // "caching notes" alone is a listing); on a tie, the reading without the window's words.
+  const useStripped =
+    strippedMatch !== undefined &&
+    (whole.match === null || strippedMatch.match!.pattern.priority >= whole.match.pattern.priority);
+  const { explained } = useStripped ? strippedMatch : whole;
+  let { match } = useStripped ? strippedMatch : whole;
   let window: PlannedWindow | undefined;
   let text = request.query;
-  if (windowed.windows.length > 0 && windowed.text !== '') {
-    const found = matchOf(windowed.text);
-    if (found.match?.pattern.actionInfo.windowed) {
-      ({ match, explained } = found);
-      text = windowed.text;
-      window = plannedWindow(windowed.windows);
-    }
-  }
-  if (!match) {
-    ({ match, explained } = matchOf(request.query));
+  if (useStripped) {
+    text = windowed.text;
+    window = plannedWindow(windowed.windows);
+  } else if (match?.pattern.actionInfo.windowed && hasWindow) {
     // The window's words were the trigger's own ("recent … over the last 2 weeks"): the pattern
     // matched the whole query, and the window is taken out of what it captured.
-    if (match?.pattern.actionInfo.windowed && windowed.windows.length > 0) {
-      match = { ...match, params: withoutPhrases(match.params, windowed.windows) };
-      text = windowed.text === '' ? request.query : windowed.text;
-      window = plannedWindow(windowed.windows);
-    }
+    match = { ...match, params: withoutPhrases(match.params, windowed.windows) };
+    text = windowed.text === '' ? request.query : windowed.text;
+    window = plannedWindow(windowed.windows);
   }
   const common = { startedAt, request, trace: explained && withoutMatch(explained) };
   // FAST mode's own refusal already names the write pattern a memory command would need.

@@ -120,7 +120,7 @@ export interface SearchQuery {
   ownOnly?: boolean;
   limit: number;
   /** @default 'relevance' with text, else 'importance' */
-  orderBy?: 'relevance' | 'importance' | 'recent' | 'oldest';
+  orderBy?: 'relevance' | 'importance' | 'least-important' | 'recent' | 'oldest';
 }
 
 /** Which memories a count or a tag listing covers: a search without its order and size. */

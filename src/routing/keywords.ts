@@ -124,3 +124,20 @@ export const WRITE_VERBS: readonly string[] = [
   'rename', 'retag', 'relabel', 'untag', 'tag', 'mark', 'set', 'move', 'merge', 'link', 'unlink', 'archive', 'pin',
   'unpin', 'restore', 'undelete', 'recover', 'undo', 'revert', 'reset',
 ]; // prettier-ignore
+
+/**
+ * Verbs of other actions agents ask for ("send the note to hermes", "shut down the cluster",
+ * "star the pgbouncer note"): a write intent when the verb is followed by what it acts on
+ * (an article, a pronoun, a particle), since on their own several are nouns too ("deploy
+ * notes from this week"). The service has no such action, so these are refused, never read.
+ */
+export const ACTION_VERBS: readonly string[] = [
+  'send', 'share', 'email', 'mail', 'post', 'publish', 'forward', 'star', 'unstar', 'flag', 'unflag', 'lock',
+  'unlock', 'freeze', 'unfreeze', 'duplicate', 'copy', 'clone', 'shut', 'stop', 'start', 'restart', 'reboot',
+  'kill', 'deploy', 'redeploy', 'rollback', 'roll', 'approve', 'reject', 'assign', 'close', 'reopen', 'upload',
+  'download', 'install', 'uninstall', 'upgrade', 'downgrade', 'schedule', 'notify', 'create', 'add', 'insert',
+  'attach', 'detach', 'enable', 'disable', 'turn', 'increase', 'decrease', 'raise', 'lower', 'bump', 'scale',
+  'migrate', 'provision', 'spin', 'build', 'push', 'commit', 'rebase', 'cancel', 'hide', 'unhide', 'protect',
+  'encrypt', 'decrypt', 'grant', 'revoke', 'invite', 'ban', 'block', 'mute', 'unmute', 'subscribe',
+  'unsubscribe', 'trigger', 'launch', 'kick', 'rotate', 'renew', 'transfer', 'sync', 'backup', 'bookmark',
+]; // prettier-ignore

@@ -21,7 +21,10 @@ export interface ParsedDate {
 }
 
 /** chrono is consulted only for a text that opens like a date: a digit or a month's name. */
-const LOOKS_LIKE_DATE = /^(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b)/i;
+const MONTH = String.raw`(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b`;
+/** "Wednesday, December 2": a weekday before a date is part of it. */
+const WEEKDAY_BEFORE = String.raw`(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?`;
+const LOOKS_LIKE_DATE = new RegExp(String.raw`^${WEEKDAY_BEFORE}(?:the\s+)?(?:\d|${MONTH})`, 'i');
 const YEAR = /^(?:19|20)\d\d\b(?![-/.:]\d)/;
 
 /** The date written at the start of `text`, or undefined. */
@@ -29,12 +32,14 @@ export function parseDate(text: string): ParsedDate | undefined {
   if (!LOOKS_LIKE_DATE.test(text)) return undefined;
   const year = YEAR.exec(text);
   if (year) return { period: { kind: 'date', year: Number(year[0]) }, length: year[0].length };
-  const [first] = chrono().casual.parse(text, REFERENCE, { forwardDate: false });
+  // chrono reads "the 1st of December" from "1st": the article belongs to the phrase all the same.
+  const article = /^the\s+/i.exec(text)?.[0].length ?? 0;
+  const [first] = chrono().casual.parse(text.slice(article), REFERENCE, { forwardDate: false });
   if (!first || first.index !== 0) return undefined;
   const period = writtenParts(first.start);
   if (!period) return undefined;
   const to = first.end && writtenParts(first.end);
-  return { period, ...(to && { to }), length: first.text.length };
+  return { period, ...(to && { to }), length: article + first.text.length };
 }
 
 /** The year, month and day a date gave, or undefined when it gave neither a month nor a day. */

@@ -17,6 +17,8 @@ export type Period =
   | { kind: 'weekday'; weekday: number; which: 'latest' | 'before-today' | 'this-week' }
   /** "Dec 1", "1 December 2026", "2026-11-06", "November", "2025": as precise as it was written. */
   | { kind: 'date'; year?: number; month?: number; day?: number }
+  /** "this morning" (0, 0–12 h), "yesterday evening" (-1, 18–24 h), "last night" (-1, 18–30 h). */
+  | { kind: 'day-part'; offset: number; fromHour: number; toHour: number }
   /** "30 days" in "older than 30 days": the instant that long before now. */
   | { kind: 'age'; unit: TimeUnit; count: number };
 

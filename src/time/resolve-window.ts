@@ -105,6 +105,13 @@ function periodOf(period: Period, clock: DateTime): { start: number; end: number
     }
     case 'calendar':
       return span(clock.startOf(period.unit).plus({ [`${period.unit}s`]: period.offset }), period.unit);
+    case 'day-part': {
+      const day = today.plus({ days: period.offset });
+      return {
+        start: day.plus({ hours: period.fromHour }).toMillis(),
+        end: day.plus({ hours: period.toHour }).toMillis(),
+      };
+    }
     case 'weekday': {
       const back = (clock.weekday - period.weekday + 7) % 7;
       const days =

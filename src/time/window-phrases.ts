@@ -34,7 +34,7 @@ const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'satur
 
 /** Cheap first look: a text without any of these words names no window. */
 const MAYBE_TIME =
-  /\b(?:since|after|before|until|till|til|between|from|during|on|in|within|older|newer|younger|ago|today|tonight|yesterday|weeks?|months?|years?|days?|hours?|minutes?|recent|recently|lately|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d{4}-\d\d-\d\d)\b/i;
+  /\b(?:since|after|before|until|till|til|up|between|from|during|on|in|within|older|newer|younger|ago|today|tonight|yesterday|morning|afternoon|evening|night|weeks?|months?|years?|days?|hours?|minutes?|recent|recently|lately|monday|tuesday|wednesday|thursday|friday|saturday|sunday|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december|\d{4})\b/i;
 
 /** Words that open a window phrase, and how the window relates to the period after them. */
 const CONNECTIVE =
@@ -200,6 +200,14 @@ function periodAt(text: string, pos: number, context: Connective | 'alone'): Per
   }
   if (context === 'span') return undefined;
 
+  // A written date first: "Wednesday, December 2" is that date, not the latest Wednesday.
+  const date = parseDate(rest);
+  if (date) {
+    // "on" names a day; "in" and "during" a month or a year.
+    if (context === 'on' && date.period.day === undefined) return undefined;
+    if (context === 'in' && date.period.day !== undefined && !date.to) return undefined;
+    return { ...at(date.period, date.length), ...(date.to && { to: date.to }) };
+  }
   const weekday = WEEKDAY.exec(rest);
   if (weekday) {
     const which = weekday[1]?.toLowerCase();
@@ -212,12 +220,7 @@ function periodAt(text: string, pos: number, context: Connective | 'alone'): Per
       weekday[0].length,
     );
   }
-  const date = parseDate(rest);
-  if (!date) return undefined;
-  // "on" names a day; "in" and "during" a month or a year.
-  if (context === 'on' && date.period.day === undefined) return undefined;
-  if (context === 'in' && date.period.day !== undefined && !date.to) return undefined;
-  return { ...at(date.period, date.length), ...(date.to && { to: date.to }) };
+  return undefined;
 }
 
 /** "recently", "lately", "recent": the same default as the temporal analysis. */
@@ -230,12 +233,25 @@ const SPAN = new RegExp(
 const AGO = new RegExp(String.raw`^(${NUMBER})\s+(${UNIT})\s+ago\b`, 'i');
 const AGE = new RegExp(String.raw`^(${NUMBER})\s+(${UNIT})(?:\s+(?:old|ago))?\b`, 'i');
 const CALENDAR =
-  /^(?:today|tonight|earlier\s+today|this\s+(?:morning|afternoon|evening)|(?:the\s+)?day\s+before\s+yesterday|yesterday|(?:this|current|last|previous)\s+(?:week|month|year)|(?:the\s+)?(?:current|previous)\s+(?:week|month|year))\b/i;
+  /^(?:(?:this|yesterday)\s+(?:morning|afternoon|evening)|tonight|last\s+night|earlier\s+today|today|(?:the\s+)?day\s+before\s+yesterday|yesterday|(?:this|current|last|previous)\s+(?:week|month|year)|(?:the\s+)?(?:current|previous)\s+(?:week|month|year))\b/i;
+/** Hours of the day the parts of a day cover; a night runs into the next morning. */
+const DAY_PARTS: Readonly<Record<string, [number, number]>> = {
+  morning: [0, 12],
+  afternoon: [12, 18],
+  evening: [18, 24],
+  tonight: [18, 24],
+  night: [18, 30],
+};
 const RECENT = /^(?:recent(?:ly)?|lately)\b/i;
 const WEEKDAY = new RegExp(String.raw`^(?:(last|this|past|previous)\s+)?(${WEEKDAYS.join('|')})\b`, 'i');
 
 function calendarPeriod(words: string): Period {
   const w = words.toLowerCase().replace(/\s+/g, ' ').replace(/^the /, '');
+  const part = /(morning|afternoon|evening|tonight|night)$/.exec(w)?.[1];
+  if (part !== undefined) {
+    const [from, to] = DAY_PARTS[part]!;
+    return { kind: 'day-part', offset: /^(yesterday|last)/.test(w) ? -1 : 0, fromHour: from, toHour: to };
+  }
   if (w === 'day before yesterday') return { kind: 'calendar', unit: 'day', offset: -2 };
   if (w === 'yesterday') return { kind: 'calendar', unit: 'day', offset: -1 };
   const unit = /(week|month|year)$/.exec(w)?.[1] as 'week' | 'month' | 'year' | undefined;

@@ -79,7 +79,12 @@ describe('plan, then run', () => {
   it('lists every candidate when asked to trace', async () => {
     const engine = await createTestEngine();
     const plan = engine.plan('recall items tagged security', { trace: true });
-    expect(plan.trace?.candidates.map((c) => c.name)).toEqual(['recall_by_tag', 'recall_memory', 'list_memories']);
+    expect(plan.trace?.candidates.map((c) => c.name)).toEqual([
+      'recall_by_tag',
+      'recall_memory',
+      'list_anything',
+      'list_memories',
+    ]);
     expect(plan.trace?.winner).toMatchObject({ name: 'recall_by_tag', reason: 'priority' });
     expect(engine.plan('recall items tagged security', { trace: false }).trace).toBeUndefined();
   });

@@ -30,7 +30,7 @@ describe('statistics', () => {
     expect(stats.latencyMs.byType.infrastructure.samples).toBe(1);
     expect(stats.latencyMs.cacheHits.samples).toBe(1);
     expect(stats.latencyMs.byType.memory.p99).toBeGreaterThanOrEqual(stats.latencyMs.byType.memory.p50);
-    expect(stats.registry).toMatchObject({ patterns: 22, version: 1 });
+    expect(stats.registry).toMatchObject({ patterns: 25, version: 1 });
     expect(stats.router).toMatchObject({ decisions: 1, byClassifier: 1, belowThreshold: 1 });
     expect(stats.store.backend).toBe('sqlite');
   });

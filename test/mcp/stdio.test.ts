@@ -86,7 +86,7 @@ describe('MCP over stdio (the built CLI, through the SDK client)', () => {
     const resource = await client.readResource({ uri: 'tmws://stats' });
     expect(JSON.parse((resource.contents[0] as { text: string }).text)).toMatchObject({ total_executions: 4 });
     const patterns = await client.readResource({ uri: 'tmws://patterns' });
-    expect((JSON.parse((patterns.contents[0] as { text: string }).text) as unknown[]).length).toBe(22);
+    expect((JSON.parse((patterns.contents[0] as { text: string }).text) as unknown[]).length).toBe(25);
     // stdout is the protocol: nothing else may be written there, and nothing went wrong on stderr.
     expect(stderr()).not.toMatch(/error/i);
   });

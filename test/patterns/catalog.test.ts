@@ -69,9 +69,23 @@ const AGENT_EXAMPLES: Record<string, string[]> = {
     'correct what I said about the cache TTL: it is 10 minutes',
   ],
   rename_tag: ['rename tag perf to performance', 'retag k8s as kubernetes', 'rename the perf tag to performance'],
-  restore_memory: ['restore memory 0b6f2a1e-8c3d-4e5f-9a7b-1c2d3e4f5a6b', 'undelete note 0b6f2a1e-8c3d-4e5f-9a7b-1c2d3e4f5a6b version 2'],
-  count_memories: ['how many notes do I have', 'count my notes tagged deploy', 'how many memories about redis?', 'number of notes tagged perf'],
-  list_tags: ['what tags exist?', 'what tags do I have', 'show my tags', 'list all tags in use', 'which tags am I using?'],
+  restore_memory: [
+    'restore memory 0b6f2a1e-8c3d-4e5f-9a7b-1c2d3e4f5a6b',
+    'undelete note 0b6f2a1e-8c3d-4e5f-9a7b-1c2d3e4f5a6b version 2',
+  ],
+  count_memories: [
+    'how many notes do I have',
+    'count my notes tagged deploy',
+    'how many memories about redis?',
+    'number of notes tagged perf',
+  ],
+  list_tags: [
+    'what tags exist?',
+    'what tags do I have',
+    'show my tags',
+    'list all tags in use',
+    'which tags am I using?',
+  ],
   ordered_recall: [
     'the 5 newest notes on kubernetes',
     'my two oldest memories',
@@ -80,7 +94,21 @@ const AGENT_EXAMPLES: Record<string, string[]> = {
     'last 3 notes about deploys',
     'top 5 memories about caching',
   ],
-  list_memories: ['notes', 'my notes', 'show my memories', 'all notes about the api gateway', 'what did I store?'],
+  sorted_recall: [
+    'notes tagged ios, newest first',
+    'list my oncall notes by importance',
+    'show the redis notes sorted by date',
+  ],
+  pick_memory: ['oldest note tagged perf', 'which note is the most important?', 'latest memory about billing'],
+  list_anything: ['give me everything', 'anything new?', 'show me everything written'],
+  list_memories: [
+    'notes',
+    'my notes',
+    'show my memories',
+    'all notes about the api gateway',
+    'what did I store?',
+    'deploy notes',
+  ],
 };
 
 const AGENT_TABLE: Record<string, [string, string, number, number, number]> = {
@@ -90,8 +118,11 @@ const AGENT_TABLE: Record<string, [string, string, number, number, number]> = {
   rename_tag: ['memory', 'rename_tag', 90, 10, 0],
   restore_memory: ['memory', 'restore', 60, 10, 0],
   count_memories: ['memory', 'count', 60, 10, 60],
-  list_tags: ['memory', 'list_tags', 50, 10, 60],
+  list_tags: ['memory', 'list_tags', 50, 11, 60],
   ordered_recall: ['memory', 'list', 100, 10, 300],
+  sorted_recall: ['memory', 'list', 100, 10, 300],
+  pick_memory: ['memory', 'list', 100, 10, 300],
+  list_anything: ['memory', 'list', 100, 6, 300],
   list_memories: ['memory', 'list', 100, 6, 300],
 };
 
@@ -125,7 +156,13 @@ describe('built-in catalog', async () => {
       expect(registry.get(name)).toMatchObject({ patternType: type, costTokens: tokens, priority, cacheTtl: ttl });
     }
     for (const [name, [type, action, tokens, priority, ttl]] of Object.entries(AGENT_TABLE)) {
-      expect(registry.get(name)).toMatchObject({ patternType: type, action, costTokens: tokens, priority, cacheTtl: ttl });
+      expect(registry.get(name)).toMatchObject({
+        patternType: type,
+        action,
+        costTokens: tokens,
+        priority,
+        cacheTtl: ttl,
+      });
     }
   });
 

@@ -19,7 +19,7 @@ describe('tmws-patterns patterns', () => {
   it('test --explain lists the candidates and why the winner won', async () => {
     const { code, stdout } = await cli('patterns', 'test', 'recall items tagged security', '--explain');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/3 of 22 patterns tried/);
+    expect(stdout).toMatch(/4 of 25 patterns tried/);
     expect(stdout).toMatch(/✓\s+recall_by_tag\s+9\s+tag\|tagged\|tags \+ /);
     expect(stdout).toMatch(/✓\s+recall_memory\s+8\s+/);
     expect(stdout).toMatch(/winner: recall_by_tag \(priority\): priority 9 is above 8 \('recall_memory'\)/);

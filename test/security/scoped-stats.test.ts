@@ -51,7 +51,11 @@ describe('scoped statistics', () => {
     // Server-wide counters (cache, router, registry lookups) would count the other namespaces' activity.
     expect(lab).not.toHaveProperty('cache');
     expect(lab).not.toHaveProperty('router');
-    expect(lab['registry']).toEqual({ patterns: 22, by_type: { infrastructure: 5, memory: 13, hybrid: 4 }, version: 1 });
+    expect(lab['registry']).toEqual({
+      patterns: 25,
+      by_type: { infrastructure: 5, memory: 16, hybrid: 4 },
+      version: 1,
+    });
 
     const ops = await stats('bob');
     expect(ops).toMatchObject({

@@ -6,7 +6,7 @@ import { param, windowFilter } from './action.js';
 import { summarize } from './analysis.js';
 import { hybridSearch, type FusedMemory } from './hybrid-search.js';
 import { readSubject } from './subject.js';
-import { cacheCap, DEFAULT_RESULT_LIMIT } from './memory-actions.js';
+import { cacheCap, DEFAULT_RESULT_LIMIT, WINDOW_LISTING_LIMIT } from './memory-actions.js';
 
 type HybridAction = 'semantic_search' | 'analyze' | 'compare' | 'temporal';
 
@@ -23,7 +23,19 @@ export function hybridActions(services: ActionServices): Record<HybridAction, Ac
   return {
     async semantic_search(action) {
       const text = subjectOf(action, 'query', 'topic');
-      const memories = await search(action, text, action.request.limit ?? DEFAULT_RESULT_LIMIT);
+      const subject = readSubject(text);
+      const limit = action.request.limit ?? DEFAULT_RESULT_LIMIT;
+      // "what was written this week?": no topic, only a kind of memory and a window; a listing answers.
+      const memories =
+        subject.topic === '' && (action.window !== undefined || subject.tags.length > 0)
+          ? await services.store.search(action.scope, {
+              orderBy: 'recent',
+              limit: action.request.limit ?? WINDOW_LISTING_LIMIT,
+              ...windowFilter(action),
+              ...(subject.tags.length > 0 && { tags: subject.tags }),
+              ...(subject.ownOnly && { ownOnly: true }),
+            })
+          : await search(action, text, limit);
       return {
         result: { query: text, count: memories.length, memories },
         ...cacheCap(memories, services.now()),

@@ -15,9 +15,19 @@ const ORDER_WORDS: ReadonlyArray<[RegExp, NonNullable<SearchQuery['orderBy']>]> 
   [/^(?:newest|latest|last|most\s+recent|most\s+recently\b.*|recent)$/i, 'recent'],
   [/^(?:oldest|earliest|first)$/i, 'oldest'],
   [/^(?:most\s+important|highest[\s-]importance|top)$/i, 'importance'],
+  [/^least\s+important$/i, 'least-important'],
+  [/^(?:by\s+)?(?:importance|priority)$/i, 'importance'],
+  [/^(?:by\s+)?(?:date|age|recency|time)$/i, 'recent'],
 ];
 
+/** An order said after the topic: "…, newest first", "sorted by importance". */
+const SORT_SUFFIX =
+  /[\s,]+(?:(?:sorted|ordered|ranked)\s+)?(?:(newest|latest|most\s+recent|oldest|earliest)\s+first|by\s+(importance|priority|date|age|recency))\s*[?.!]?\s*$/i;
+const ORDER_PHRASES = /\b(?:most\s+important|least\s+important|most\s+recent|newest|latest|oldest|earliest)\b/gi;
+
 export const DEFAULT_RESULT_LIMIT = 10;
+/** A listing of a time window ("notes from last week") shows more of it than a search's top 10. */
+export const WINDOW_LISTING_LIMIT = 50;
 const DEFAULT_IMPORTANCE_THRESHOLD = 0.7;
 
 /** Actions on the memory store. In COMPREHENSIVE mode reads take the hybrid path and carry an analysis. */
@@ -34,6 +44,58 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
     },
     ...cacheCap(memories, services.now()),
   });
+
+  const recallText = async (action: ActionRequest, said: string): Promise<ActionOutcome> => {
+    // "…, newest first", "… by importance": an order said after the topic, not part of it.
+    const suffix = SORT_SUFFIX.exec(said);
+    const orderWords =
+      param(action, 'order', 'sort', 'order_first', 'importance', 'order_is', 'sorted_by', 'sorted_by_what') ??
+      suffix?.[1] ??
+      suffix?.[2];
+    const order = orderOf(orderWords);
+    // Once the order is known, its words ("top 3 most important notes") are no topic.
+    const text = order === undefined ? said : said.replace(SORT_SUFFIX, ' ').replace(ORDER_PHRASES, ' ');
+    const subject = readSubject(text);
+    // "my two oldest memories": whose memories may be said before the part a trigger captured.
+    const ownOnly = subject.ownOnly || readSubject(action.text).ownOnly;
+    const singular = subject.singular || param(action, 'one', 'one_of') !== undefined;
+    const count = numberFromWords(param(action, 'count', 'n', 'n_after') ?? '');
+    const filters = {
+      ...windowFilter(action),
+      ...(subject.tags.length > 0 && { tags: subject.tags }),
+      ...(ownOnly && { ownOnly }),
+    };
+    const topic = subject.topic;
+    if (order !== undefined || (topic === '' && !comprehensive(action))) {
+      // In the order the words asked for; a plain listing newest first (and longer) when it names a window.
+      const listing = order === undefined && action.window !== undefined;
+      const orderBy = order ?? (listing ? 'recent' : 'importance');
+      const fallback = order && singular ? 1 : listing ? WINDOW_LISTING_LIMIT : limitOf(action);
+      const listed = await services.store.search(action.scope, {
+        ...(topic !== '' && { text: topic, synonyms: services.lexicon.expansions(topic) }),
+        orderBy,
+        limit: Math.min(count ?? action.request.limit ?? fallback, REQUEST_LIMITS.maxLimit),
+        ...filters,
+      });
+      return readOutcome(action, { query: text, searchMode: 'lexical', order: orderBy }, listed);
+    }
+    const limit = Math.min(count ?? limitOf(action), REQUEST_LIMITS.maxLimit);
+    if (comprehensive(action)) {
+      const memories = await hybridSearch(services, action.scope, topic, limit, filters);
+      return readOutcome(action, { query: text, searchMode: 'hybrid' }, memories);
+    }
+    const synonyms = services.lexicon.expansions(topicText(topic));
+    const memories = await services.store.search(action.scope, { text: topic, synonyms, limit, ...filters });
+    // The cheapest path that answers: a memory holding every topic word settles it; without
+    // one the query is likely a paraphrase, and a semantic embedder's vectors join in.
+    const words = topicWords(topic);
+    const settled = memories.some((memory) => isExactHit(memory, words));
+    if (settled || services.embedder.semantic === false) {
+      return readOutcome(action, { query: text, searchMode: 'lexical' }, memories);
+    }
+    const fused = await hybridSearch(services, action.scope, topic, limit, filters);
+    return readOutcome(action, { query: text, searchMode: 'hybrid' }, fused);
+  };
 
   const actions: Record<MemoryAction, ActionHandler> = {
     async store(action) {
@@ -56,50 +118,12 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
       return { result: { created, memory }, wroteNamespace: scope.namespace };
     },
 
-    async recall(action) {
-      const text = param(action, 'query', 'topic', 'rest') ?? action.text;
-      const subject = readSubject(text);
-      // "my two oldest memories": whose memories may be said before the part a trigger captured.
-      const ownOnly = subject.ownOnly || readSubject(action.text).ownOnly;
-      const order = orderOf(param(action, 'order', 'sort', 'order_first', 'importance'));
-      const count = numberFromWords(param(action, 'count', 'n', 'n_after') ?? '');
-      const limit = Math.min(count ?? (order && subject.singular ? 1 : limitOf(action)), REQUEST_LIMITS.maxLimit);
-      const filters = {
-        ...windowFilter(action),
-        ...(subject.tags.length > 0 && { tags: subject.tags }),
-        ...(ownOnly && { ownOnly }),
-      };
-      const topic = subject.topic;
-      if (order !== undefined || (topic === '' && !comprehensive(action))) {
-        // In the order the words asked for; a plain listing newest first when it names a window.
-        const orderBy = order ?? (action.window ? 'recent' : 'importance');
-        const listed = await services.store.search(action.scope, {
-          ...(topic !== '' && { text: topic, synonyms: services.lexicon.expansions(topic) }),
-          orderBy,
-          limit,
-          ...filters,
-        });
-        return readOutcome(action, { query: text, searchMode: 'lexical', order: orderBy }, listed);
-      }
-      if (comprehensive(action)) {
-        const memories = await hybridSearch(services, action.scope, topic, limit, filters);
-        return readOutcome(action, { query: text, searchMode: 'hybrid' }, memories);
-      }
-      const synonyms = services.lexicon.expansions(topicText(topic));
-      const memories = await services.store.search(action.scope, { text: topic, synonyms, limit, ...filters });
-      // The cheapest path that answers: a memory holding every topic word settles it; without
-      // one the query is likely a paraphrase, and a semantic embedder's vectors join in.
-      const words = topicWords(topic);
-      const settled = memories.some((memory) => isExactHit(memory, words));
-      if (settled || services.embedder.semantic === false) {
-        return readOutcome(action, { query: text, searchMode: 'lexical' }, memories);
-      }
-      const fused = await hybridSearch(services, action.scope, topic, limit, filters);
-      return readOutcome(action, { query: text, searchMode: 'hybrid' }, fused);
-    },
+    recall: (action) => recallText(action, param(action, 'query', 'topic') ?? action.text),
 
-    // Orders and sizes in words are read by recall too: both run one function.
-    list: (action) => actions.recall(action),
+    // Order and size in words ("the 5 newest notes on X") and listings ("deploy notes"): only
+    // what the trigger captured is a topic, never its verbs or frame.
+    list: (action) =>
+      recallText(action, [param(action, 'about'), param(action, 'rest', 'topic')].filter(Boolean).join(' ')),
 
     async recall_by_tag(action) {
       const tag = param(action, 'tag')?.toLowerCase();

@@ -29,6 +29,16 @@ const TAG_BATCH = 500;
 /** Memories a bulk answer lists (the count is always whole). */
 const MAX_LISTED = 100;
 const MEMORY_ID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
+/**
+ * "your memory clean", "my notes", "all memories": the memory as a whole, not one described
+ * memory. A memory is described before its noun ("the stale CRD note") or by what follows it
+ * ("the note about …"); anything else after the noun ("clean", "please") names nothing.
+ */
+const WHOLE_MEMORY =
+  /^\s*(?:(?:the|my|your|our|all|of|this|that|these|those|every|entire|whole)\s+)*(?:memory|memories|notes?|everything)\b(?!\s+(?:about|on|regarding|concerning|for|of|from|that|which|where|with|mentioning|saying|titled|called|named|tagged|[0-9a-f]{8}-))/i;
+/** "the importance of the billing note": a field of a memory, not its content. */
+const FIELD_OF =
+  /^\s*(?:the\s+)?(importance|priority|tags?|access(?:\s+level)?|visibility|sharing|expiry|expiration|title|name)\s+(?:of|for|on)\s+(.+)$/i;
 
 export function memoryChangeActions(services: ActionServices): Record<ChangeAction, ActionHandler> {
   /** The one own memory a subject names (see clear-match.ts); throws, changing nothing, otherwise. */
@@ -47,7 +57,7 @@ export function memoryChangeActions(services: ActionServices): Record<ChangeActi
       );
     }
     const { topic } = readSubject(words);
-    if (topic === '') {
+    if (topic === '' || WHOLE_MEMORY.test(words)) {
       throw new ValidationError(
         `${verb}: name the memory ("${verb} the note about the stale CRD"), or its id; nothing was changed`,
       );
@@ -87,6 +97,22 @@ export function memoryChangeActions(services: ActionServices): Record<ChangeActi
     return choice.target;
   };
 
+  /** "set the importance of the billing note to 0.9": the one field a command may change besides content. */
+  const changeField = async (action: ActionRequest, field: string, words: string, value: string) => {
+    const importance = Number(value);
+    if ((field !== 'importance' && field !== 'priority') || value === '' || !(importance >= 0 && importance <= 1)) {
+      throw new ValidationError(
+        `change: a command changes a memory's content, or its importance to a number from 0 to 1 ("set the importance of the billing note to 0.9"); its ${field} changes through update_memory (PATCH /api/v1/memories/{id}). Nothing was changed`,
+      );
+    }
+    const memory = await target(action, words, 'change');
+    const updated = await services.store.update(action.scope, memory.id, { importance });
+    if (!updated) throw gone(memory.id);
+    return changed(action.scope, { changed: 1, memory: updated, previous: { importance: memory.importance } }, [
+      updated,
+    ]);
+  };
+
   return {
     async forget(action) {
       const memory = await target(action, param(action, 'subject', 'target') ?? '', 'forget');
@@ -116,6 +142,7 @@ export function memoryChangeActions(services: ActionServices): Record<ChangeActi
         if (done.length < batch.length) break;
       }
       const kept = await services.store.count(action.scope, { tags: [tag], ...windowFilter(action) });
+      if (deleted.length === 0) throw noneOfYours(tag, kept, 'deleted');
       return changed(
         action.scope,
         { tag, deleted: deleted.length, memories: deleted.slice(0, MAX_LISTED), keptOfOthers: kept },
@@ -125,6 +152,8 @@ export function memoryChangeActions(services: ActionServices): Record<ChangeActi
 
     async change(action) {
       const { subject, content } = splitChange(param(action, 'rest') ?? '');
+      const field = FIELD_OF.exec(subject);
+      if (field) return changeField(action, field[1]!.toLowerCase(), field[2]!, content);
       if (content === '') {
         throw new ValidationError(
           'change: say what the memory should now say ("change the note about X to say …", "replace my note on X with: …"); nothing was changed',
@@ -146,6 +175,9 @@ export function memoryChangeActions(services: ActionServices): Record<ChangeActi
       const from = checkedTag(param(action, 'from', 'old'), 'from');
       const to = checkedTag(param(action, 'to'), 'to');
       const renamed = await services.store.renameTag(action.scope, from, to);
+      if (renamed.length === 0) {
+        throw noneOfYours(from, await services.store.count(action.scope, { tags: [from] }), 'renamed');
+      }
       return changed(
         action.scope,
         {
@@ -202,6 +234,14 @@ function checkedTag(value: string | undefined, field: string): string {
   return parsed.data.toLowerCase();
 }
 
+/** A change by tag that found none of the agent's own: said, rather than a success that did nothing. */
+function noneOfYours(tag: string, others: number, what: string): MemoryNotFoundError {
+  const theirs = others > 0 ? ` (${others} of other agents' do, and only your own can be changed)` : '';
+  return new MemoryNotFoundError(`None of your memories carries the tag '${tag}'${theirs}; nothing was ${what}`, {
+    details: { tag, ofOthers: others },
+  });
+}
+
 function gone(id: string): MemoryNotFoundError {
   return new MemoryNotFoundError(`Memory '${id}' changed or went away meanwhile; nothing was changed`, {
     details: { id },
@@ -215,7 +255,7 @@ function gone(id: string): MemoryNotFoundError {
  */
 export function splitChange(rest: string): { subject: string; content: string } {
   const strong =
-    /\s*(?::|\bwith\s*:|\bto\s+(?:now\s+)?(?:say|read|state)\b\s*:?|\bso\s+(?:that\s+)?it\s+(?:now\s+)?(?:says|reads)\b\s*:?|\bwith\s+the\s+(?:text|content|words)\b\s*:?|\s[-—–]+\s)\s*/i.exec(
+    /\s*(?::|\bwith\s*:|\bto\s+(?:now\s+)?(?:say|read|state)\b\s*:?|\bso\s+(?:that\s+)?it\s+(?:now\s+)?(?:says|reads)\b\s*:?|\bwith\s+(?:the\s+)?(?:new\s+|following\s+|updated\s+)?(?:text|content|wording|words)\b\s*:?|\s[-—–]+\s)\s*/i.exec(
       rest,
     );
   const split = (at: number, length: number) => ({

@@ -38,6 +38,7 @@ const EXPORT_PAGE = 500;
 /** How a listing without text is ordered, and the score each memory carries. */
 const LIST_ORDER = {
   importance: { score: 'm.importance', sort: 'm.importance DESC, m.created_at DESC' },
+  'least-important': { score: 'm.importance', sort: 'm.importance ASC, m.created_at DESC' },
   recent: { score: 'm.created_at', sort: 'm.created_at DESC' },
   oldest: { score: 'm.created_at', sort: 'm.created_at ASC' },
 } as const;

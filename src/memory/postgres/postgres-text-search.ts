@@ -166,7 +166,7 @@ export class PostgresTextSearch {
           ? `SELECT sc.seq, sc.score FROM (${scored} ORDER BY score DESC, seq DESC LIMIT ${p.add(shortlist)}) sc
              WHERE EXISTS (SELECT 1 FROM ${s}.memories m WHERE m.seq = sc.seq AND ${conditions(p)})`
           : `SELECT sc.seq, sc.score FROM (${scored}) sc JOIN ${s}.memories m ON m.seq = sc.seq WHERE ${conditions(p)}
-             ORDER BY ${order === 'importance' ? 'm.importance DESC, sc.score DESC' : order === 'oldest' ? 'm.created_at ASC' : 'm.created_at DESC'}`;
+             ORDER BY ${ORDERS[order]}`;
       const { rows } = await this.#db.pool.query<Hit>(`${sql} LIMIT ${p.add(query.limit)}`, p.values);
       return rows;
     };
@@ -175,6 +175,14 @@ export class PostgresTextSearch {
     return hits.length < query.limit ? attempt(null) : hits;
   }
 }
+
+/** How matches are ordered when not by relevance. */
+const ORDERS: Readonly<Record<Exclude<NonNullable<SearchQuery['orderBy']>, 'relevance'>, string>> = {
+  importance: 'm.importance DESC, sc.score DESC',
+  'least-important': 'm.importance ASC, sc.score DESC',
+  recent: 'm.created_at DESC',
+  oldest: 'm.created_at ASC',
+};
 
 /** The query words and their IDF as a table `q(term, idf)`. */
 function queryWordsTable(words: readonly QueryWord[], p: SqlParams): string {

@@ -24,6 +24,7 @@ type Order = NonNullable<SearchQuery['orderBy']>;
 
 const ORDER_SQL: Readonly<Record<Exclude<Order, 'relevance'>, { score: string; order: string }>> = {
   importance: { score: 'm.importance', order: 'm.importance DESC, m.created_at DESC' },
+  'least-important': { score: 'm.importance', order: 'm.importance ASC, m.created_at DESC' },
   recent: { score: 'm.created_at', order: 'm.created_at DESC' },
   oldest: { score: 'm.created_at', order: 'm.created_at ASC' },
 };
@@ -108,7 +109,7 @@ export class SqliteMemoryReads {
         : `SELECT m.*, ${score} AS score
            FROM memory_tags t CROSS JOIN memories m ON m.rowid = t.memory_rowid
            WHERE t.namespace = @namespace AND t.tag = @firstTag AND ${VISIBLE} ${filters}
-           ORDER BY ${orderBy === 'importance' ? 't.importance DESC' : order} LIMIT @limit`;
+           ORDER BY ${orderBy === 'importance' ? 't.importance DESC' : orderBy === 'least-important' ? 't.importance ASC' : order} LIMIT @limit`;
     const rows = this.#sql(sql).all({
       ...this.#params(scope),
       ...values,
