@@ -198,11 +198,14 @@ export class AgentGateway {
     return this.#guard(caller, OPERATIONS.explain, noSubject(), async () => this.#engine.explain(query, mode));
   }
 
-  /** Admin only; each agent may hold at most `maxPatternsPerAgent` API-registered patterns. */
+  /**
+   * Admin only; each agent may hold at most `maxPatternsPerAgent` API-registered patterns.
+   * A registration whose audit row cannot be written is undone: refused, it changes nothing.
+   */
   registerPattern(caller: Caller, config: unknown, replace = false): Promise<PatternDefinition> {
     const name = (config as { name?: unknown } | null)?.name;
     const subject: AuditSubject = { pattern: typeof name === 'string' ? name.slice(0, 64) : null, target: null };
-    return this.#guard(caller, OPERATIONS.registerPattern, subject, async () => {
+    return this.#undoable(caller, OPERATIONS.registerPattern, subject, (undo) => {
       const owner = ownerOf(caller);
       const held = [...this.#registeredBy].filter(([n, o]) => o === owner && n !== name).length;
       if (held >= this.#maxPatternsPerAgent) {
@@ -211,23 +214,33 @@ export class AgentGateway {
           { details: { limit: this.#maxPatternsPerAgent } },
         );
       }
+      const previous = typeof name === 'string' ? this.#engine.registry.get(name) : undefined;
+      const previousOwner = typeof name === 'string' ? this.#registeredBy.get(name) : undefined;
       const pattern = this.#engine.registerPattern(config, { replace });
       this.#registeredBy.set(pattern.name, owner);
+      undo.push(() => {
+        if (previous) this.#engine.registerPattern(previous, { replace: true });
+        else this.#engine.unregisterPattern(pattern.name);
+        if (previousOwner === undefined) this.#registeredBy.delete(pattern.name);
+        else this.#registeredBy.set(pattern.name, previousOwner);
+      });
       return pattern;
     });
   }
 
+  /** Admin only; undone, like a registration, when its audit row cannot be written. */
   deletePattern(caller: Caller, name: string): Promise<PatternDefinition> {
-    return this.#guard(
-      caller,
-      OPERATIONS.deletePattern,
-      { pattern: String(name).slice(0, 64), target: null },
-      async () => {
-        const removed = this.#engine.unregisterPattern(name);
-        this.#registeredBy.delete(removed.name);
-        return removed;
-      },
-    );
+    const subject = { pattern: String(name).slice(0, 64), target: null };
+    return this.#undoable(caller, OPERATIONS.deletePattern, subject, (undo) => {
+      const owner = this.#registeredBy.get(name);
+      const removed = this.#engine.unregisterPattern(name);
+      this.#registeredBy.delete(removed.name);
+      undo.push(() => {
+        this.#engine.registerPattern(removed);
+        if (owner !== undefined) this.#registeredBy.set(removed.name, owner);
+      });
+      return removed;
+    });
   }
 
   queryAudit(caller: Caller, query: AuditQuery): Promise<AuditRecord[]> {
@@ -248,6 +261,26 @@ export class AgentGateway {
       await this.#limiter.consumePattern(plan.pattern, caller.principal);
     } catch (error) {
       throw this.#engine.refuse(plan, error);
+    }
+  }
+
+  /**
+   * A guarded change to the pattern registry (process state, not the store): if anything
+   * fails after it was made (its audit row could not be written), the steps it left in
+   * `undo` restore the registry as it was.
+   */
+  async #undoable<T>(
+    caller: Caller,
+    operation: Operation,
+    subject: AuditSubject,
+    change: (undo: Array<() => void>) => T,
+  ): Promise<T> {
+    const undo: Array<() => void> = [];
+    try {
+      return await this.#guard(caller, operation, subject, async () => change(undo));
+    } catch (error) {
+      for (const step of undo.reverse()) step();
+      throw error;
     }
   }
 
