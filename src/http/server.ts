@@ -25,7 +25,7 @@ import type { Principal } from '../security/roles.js';
 import { apiRoutes } from './api-routes.js';
 import { requireCaller } from './authenticate.js';
 import { dashboardRoutes } from './dashboard-routes.js';
-import { HTTP_DEFAULTS } from './defaults.js';
+import { API_REPLY_HEADERS, HTTP_DEFAULTS } from './defaults.js';
 import { createErrorHandler, notFoundHandler } from './error-handler.js';
 import { mcpRoute } from './mcp-route.js';
 import { memoryRoutes } from './memory-routes.js';
@@ -115,6 +115,11 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
   app.addHook('onClose', async () => {
     await authFailures.flush();
     await gateway.close();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    for (const [name, value] of Object.entries(API_REPLY_HEADERS))
+      if (!reply.hasHeader(name)) reply.header(name, value);
+    done(null, payload);
   });
   app.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode);
