@@ -13,7 +13,8 @@ import { parseOrThrow } from './validation.js';
  * - `TMWS_EMBEDDER`: `local`, `hashing` or `openai` (then `TMWS_EMBEDDING_URL`, `TMWS_EMBEDDING_MODEL`,
  *   and optionally `TMWS_EMBEDDING_API_KEY`, `TMWS_EMBEDDING_DIMENSIONS`); `TMWS_LEXICON`: a user lexicon file
  * - Serving (HTTP/MCP, see docs/serving.md): `TMWS_AUTH_FILE`, `TMWS_API_KEYS`, `TMWS_JWT_SECRET`,
- *   `TMWS_JWT_PUBLIC_KEY`, `TMWS_JWT_ISSUER`, `TMWS_JWT_AUDIENCE`, `TMWS_RATE_LIMIT`
+ *   `TMWS_JWT_PUBLIC_KEY`, `TMWS_JWT_ISSUER`, `TMWS_JWT_AUDIENCE`, `TMWS_JWT_MAX_LIFETIME_SECONDS`,
+ *   `TMWS_RATE_LIMIT`
  */
 export const ENV = {
   databaseUrl: 'TMWS_DATABASE_URL',
@@ -25,6 +26,7 @@ export const ENV = {
   jwtPublicKey: 'TMWS_JWT_PUBLIC_KEY',
   jwtIssuer: 'TMWS_JWT_ISSUER',
   jwtAudience: 'TMWS_JWT_AUDIENCE',
+  jwtMaxLifetime: 'TMWS_JWT_MAX_LIFETIME_SECONDS',
   rateLimit: 'TMWS_RATE_LIMIT',
   embedder: 'TMWS_EMBEDDER',
   embeddingUrl: 'TMWS_EMBEDDING_URL',
@@ -146,6 +148,8 @@ export interface ServingEnvironment {
   jwtPublicKey?: string | undefined;
   jwtIssuer?: string | undefined;
   jwtAudience?: string | undefined;
+  /** Seconds a token may live at most. */
+  jwtMaxLifetime?: string | undefined;
   /** `<requests>/<seconds>` per agent, e.g. `600/60`; `0` turns the limit off. */
   rateLimit?: string | undefined;
   redisUrl?: string | undefined;
@@ -159,6 +163,7 @@ export function servingEnvironment(env: NodeJS.ProcessEnv = process.env): Servin
     jwtPublicKey: nonEmpty(env[ENV.jwtPublicKey]),
     jwtIssuer: nonEmpty(env[ENV.jwtIssuer]),
     jwtAudience: nonEmpty(env[ENV.jwtAudience]),
+    jwtMaxLifetime: nonEmpty(env[ENV.jwtMaxLifetime]),
     rateLimit: nonEmpty(env[ENV.rateLimit]),
     redisUrl: nonEmpty(env[ENV.redisUrl]),
   };
