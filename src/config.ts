@@ -14,7 +14,7 @@ import { parseOrThrow } from './validation.js';
  *   and optionally `TMWS_EMBEDDING_API_KEY`, `TMWS_EMBEDDING_DIMENSIONS`); `TMWS_LEXICON`: a user lexicon file
  * - Serving (HTTP/MCP, see docs/serving.md): `TMWS_AUTH_FILE`, `TMWS_API_KEYS`, `TMWS_JWT_SECRET`,
  *   `TMWS_JWT_PUBLIC_KEY`, `TMWS_JWT_ISSUER`, `TMWS_JWT_AUDIENCE`, `TMWS_JWT_MAX_LIFETIME_SECONDS`,
- *   `TMWS_RATE_LIMIT`
+ *   `TMWS_RATE_LIMIT`, `TMWS_TRUST_PROXY`
  */
 export const ENV = {
   databaseUrl: 'TMWS_DATABASE_URL',
@@ -28,6 +28,7 @@ export const ENV = {
   jwtAudience: 'TMWS_JWT_AUDIENCE',
   jwtMaxLifetime: 'TMWS_JWT_MAX_LIFETIME_SECONDS',
   rateLimit: 'TMWS_RATE_LIMIT',
+  trustProxy: 'TMWS_TRUST_PROXY',
   embedder: 'TMWS_EMBEDDER',
   embeddingUrl: 'TMWS_EMBEDDING_URL',
   embeddingModel: 'TMWS_EMBEDDING_MODEL',
@@ -152,6 +153,8 @@ export interface ServingEnvironment {
   jwtMaxLifetime?: string | undefined;
   /** `<requests>/<seconds>` per agent, e.g. `600/60`; `0` turns the limit off. */
   rateLimit?: string | undefined;
+  /** Proxies whose X-Forwarded-For is believed: addresses and CIDR ranges, comma-separated. */
+  trustProxy?: string | undefined;
   redisUrl?: string | undefined;
 }
 
@@ -165,6 +168,7 @@ export function servingEnvironment(env: NodeJS.ProcessEnv = process.env): Servin
     jwtAudience: nonEmpty(env[ENV.jwtAudience]),
     jwtMaxLifetime: nonEmpty(env[ENV.jwtMaxLifetime]),
     rateLimit: nonEmpty(env[ENV.rateLimit]),
+    trustProxy: nonEmpty(env[ENV.trustProxy]),
     redisUrl: nonEmpty(env[ENV.redisUrl]),
   };
 }

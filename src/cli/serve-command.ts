@@ -15,6 +15,7 @@ interface ServeOptions {
   maxPatternsPerAgent?: number;
   bodyLimit?: number;
   authFailureLimit?: string;
+  trustProxy?: string;
   headersTimeout?: number;
   requestTimeout?: number;
 }
@@ -34,6 +35,10 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
       `failed authentications per client address before 429, e.g. 20/60; 0 for none (default ${limitText(HTTP_DEFAULTS.authFailureLimit)})`,
     )
     .option(
+      '--trust-proxy <addresses>',
+      "proxies whose X-Forwarded-For names the client: IPs and CIDRs, comma-separated, or 'loopback' (default: TMWS_TRUST_PROXY, else none)",
+    )
+    .option(
       '--headers-timeout <seconds>',
       `408 for a client whose headers take longer (default ${HTTP_DEFAULTS.headersTimeoutMs / 1000})`,
       parseCount,
@@ -51,6 +56,8 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
       const auth = await loadAuthSettings(env, options.authFile);
       checkBinding(options.host, authConfigured(auth));
       const rateText = options.rateLimit ?? env.rateLimit;
+      const { parseTrustedProxies } = await import('../security/client-address.js');
+      const trustProxy = parseTrustedProxies(options.trustProxy ?? env.trustProxy ?? '');
       const { namespace, agent } = cli.globals();
       const engine = await cli.openEngine();
       const app = await createHttpService({
@@ -62,6 +69,7 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
         ...(options.maxPatternsPerAgent !== undefined && { maxPatternsPerAgent: options.maxPatternsPerAgent }),
         ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
         ...(options.authFailureLimit !== undefined && { authFailureLimit: parseRateLimit(options.authFailureLimit) }),
+        trustProxy,
         ...(options.headersTimeout !== undefined && { headersTimeoutMs: options.headersTimeout * 1000 }),
         ...(options.requestTimeout !== undefined && { requestTimeoutMs: options.requestTimeout * 1000 }),
         logger: createLogger(resolveConfig({}).logLevel),

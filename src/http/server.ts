@@ -20,6 +20,7 @@ import { AuditRecorder } from '../security/audit-recorder.js';
 import { AuthThrottle } from '../security/auth-throttle.js';
 import { Authenticator } from '../security/authenticator.js';
 import { BudgetStore } from '../security/budget-store.js';
+import { parseTrustedProxies } from '../security/client-address.js';
 import type { RateLimit } from '../security/rate-limiter.js';
 import type { Principal } from '../security/roles.js';
 import { apiRoutes } from './api-routes.js';
@@ -50,6 +51,11 @@ export interface HttpServiceOptions {
   bodyLimit?: number;
   /** Failed authentications per client address and window before 429. @default 20 per 60 s; null = never throttled */
   authFailureLimit?: RateLimit | null;
+  /**
+   * Proxies whose X-Forwarded-For names the client (addresses, CIDR ranges, or `loopback`,
+   * `linklocal`, `uniquelocal`); from anyone else the header is ignored. @default none
+   */
+  trustProxy?: readonly string[];
   /** All request headers must arrive within this many ms (else 408 and the connection closes). @default 10000 */
   headersTimeoutMs?: number;
   /** The whole request, body included, must arrive within this many ms. @default 30000 */
@@ -66,6 +72,7 @@ export { HTTP_DEFAULTS };
 /** Builds the server (not listening). Closing it flushes the audit log and releases Redis; the engine stays open. */
 export async function createHttpService(options: HttpServiceOptions): Promise<FastifyInstance> {
   const logger = options.logger ?? createLogger();
+  const trustProxy = parseTrustedProxies(options.trustProxy ?? []);
   const version = options.version ?? '0.0.0';
   const metrics = new ServiceMetrics();
   const authenticator = await Authenticator.create(
@@ -102,6 +109,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     // Bad URLs and over-long path parameters are answered by the same handler as everything else.
     frameworkErrors: errorHandler,
     bodyLimit: options.bodyLimit ?? HTTP_DEFAULTS.bodyLimit,
+    ...(trustProxy.length > 0 && { trustProxy }),
     ...timeouts,
   });
   closeSilentConnections(app.server, timeouts.http.headersTimeout);
