@@ -14,7 +14,7 @@ import { parseOrThrow } from './validation.js';
  *   and optionally `TMWS_EMBEDDING_API_KEY`, `TMWS_EMBEDDING_DIMENSIONS`); `TMWS_LEXICON`: a user lexicon file
  * - Serving (HTTP/MCP, see docs/serving.md): `TMWS_AUTH_FILE`, `TMWS_API_KEYS`, `TMWS_JWT_SECRET`,
  *   `TMWS_JWT_PUBLIC_KEY`, `TMWS_JWT_ISSUER`, `TMWS_JWT_AUDIENCE`, `TMWS_JWT_MAX_LIFETIME_SECONDS`,
- *   `TMWS_RATE_LIMIT`, `TMWS_TRUST_PROXY`
+ *   `TMWS_RATE_LIMIT`, `TMWS_TRUST_PROXY`, `TMWS_AUDIT_RETENTION_DAYS`
  */
 export const ENV = {
   databaseUrl: 'TMWS_DATABASE_URL',
@@ -29,6 +29,7 @@ export const ENV = {
   jwtMaxLifetime: 'TMWS_JWT_MAX_LIFETIME_SECONDS',
   rateLimit: 'TMWS_RATE_LIMIT',
   trustProxy: 'TMWS_TRUST_PROXY',
+  auditRetentionDays: 'TMWS_AUDIT_RETENTION_DAYS',
   embedder: 'TMWS_EMBEDDER',
   embeddingUrl: 'TMWS_EMBEDDING_URL',
   embeddingModel: 'TMWS_EMBEDDING_MODEL',
@@ -155,6 +156,8 @@ export interface ServingEnvironment {
   rateLimit?: string | undefined;
   /** Proxies whose X-Forwarded-For is believed: addresses and CIDR ranges, comma-separated. */
   trustProxy?: string | undefined;
+  /** Days audit entries are kept; `0` keeps them all. */
+  auditRetentionDays?: string | undefined;
   redisUrl?: string | undefined;
 }
 
@@ -169,6 +172,7 @@ export function servingEnvironment(env: NodeJS.ProcessEnv = process.env): Servin
     jwtMaxLifetime: nonEmpty(env[ENV.jwtMaxLifetime]),
     rateLimit: nonEmpty(env[ENV.rateLimit]),
     trustProxy: nonEmpty(env[ENV.trustProxy]),
+    auditRetentionDays: nonEmpty(env[ENV.auditRetentionDays]),
     redisUrl: nonEmpty(env[ENV.redisUrl]),
   };
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import { resolveConfig, servingEnvironment } from '../config.js';
 import { HTTP_DEFAULTS } from '../http/defaults.js';
+import { DEFAULT_AUDIT_RETENTION_DAYS, parseRetentionDays } from '../security/audit-retention.js';
 import { createLogger } from '../logging.js';
 import { authConfigured, loadAuthSettings } from '../security/auth-config.js';
 import { packageVersion, type CliContext } from './context.js';
@@ -16,6 +17,7 @@ interface ServeOptions {
   bodyLimit?: number;
   authFailureLimit?: string;
   trustProxy?: string;
+  auditRetention?: string;
   headersTimeout?: number;
   requestTimeout?: number;
 }
@@ -39,6 +41,10 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
       "proxies whose X-Forwarded-For names the client: IPs and CIDRs, comma-separated, or 'loopback' (default: TMWS_TRUST_PROXY, else none)",
     )
     .option(
+      '--audit-retention <days>',
+      `days audit entries are kept, pruned hourly; 0 keeps them all (default: TMWS_AUDIT_RETENTION_DAYS, else ${DEFAULT_AUDIT_RETENTION_DAYS})`,
+    )
+    .option(
       '--headers-timeout <seconds>',
       `408 for a client whose headers take longer (default ${HTTP_DEFAULTS.headersTimeoutMs / 1000})`,
       parseCount,
@@ -58,6 +64,8 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
       const rateText = options.rateLimit ?? env.rateLimit;
       const { parseTrustedProxies } = await import('../security/client-address.js');
       const trustProxy = parseTrustedProxies(options.trustProxy ?? env.trustProxy ?? '');
+      const retentionText = options.auditRetention ?? env.auditRetentionDays;
+      const auditRetentionDays = retentionText === undefined ? undefined : parseRetentionDays(retentionText);
       const { namespace, agent } = cli.globals();
       const engine = await cli.openEngine();
       const app = await createHttpService({
@@ -70,6 +78,7 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
         ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
         ...(options.authFailureLimit !== undefined && { authFailureLimit: parseRateLimit(options.authFailureLimit) }),
         trustProxy,
+        ...(auditRetentionDays !== undefined && { auditRetentionDays }),
         ...(options.headersTimeout !== undefined && { headersTimeoutMs: options.headersTimeout * 1000 }),
         ...(options.requestTimeout !== undefined && { requestTimeoutMs: options.requestTimeout * 1000 }),
         logger: createLogger(resolveConfig({}).logLevel),

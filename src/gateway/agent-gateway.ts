@@ -12,11 +12,12 @@ import type { MemoryInput, MemorySearch, MemoryUpdate } from '../execution/memor
 import type { PatternList } from '../execution/pattern-operations.js';
 import type { RunPlan } from '../execution/planner.js';
 import type { ExecutionResult } from '../execution/result.js';
-import type { AuditQuery, AuditRecord } from '../memory/audit-log.js';
+import type { AuditEntry, AuditQuery, AuditRecord } from '../memory/audit-log.js';
 import type { Memory, ScoredMemory, StoreResult } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
 import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
 import type { AuditRecorder } from '../security/audit-recorder.js';
+import type { AuditRetention } from '../security/audit-retention.js';
 import type { AgentRateLimiter } from '../security/rate-limiter.js';
 import { assertRole, hasRole, type Principal, type Role } from '../security/roles.js';
 import { scopeContext } from './scoped-context.js';
@@ -59,6 +60,8 @@ export interface GatewayOptions {
   /** Patterns one agent may hold registered through HTTP/MCP at a time. @default 50 */
   maxPatternsPerAgent?: number;
   observer?: ExecutionObserver;
+  /** Prunes the audit log past its retention; stopped by close(). */
+  retention?: AuditRetention;
 }
 
 interface Operation {
@@ -85,6 +88,9 @@ const OPERATIONS = {
   queryAudit: { name: 'audit.query', what: 'Reading the audit log', role: 'admin', audited: false },
 } as const satisfies Record<string, Operation>;
 
+/** Refusals, which cost nothing and can come by the thousand a second: counted, not written one by one. */
+const TALLIED_REFUSALS: ReadonlySet<string> = new Set(['RATE_LIMITED', 'FORBIDDEN']);
+
 /** What an operation reports to the audit trail besides its outcome. */
 interface AuditSubject {
   pattern: string | null;
@@ -99,6 +105,7 @@ export class AgentGateway {
   readonly #audit: AuditRecorder;
   readonly #maxPatternsPerAgent: number;
   readonly #observer: ExecutionObserver | undefined;
+  readonly #retention: AuditRetention | undefined;
   /** Pattern name → the agent that registered it through the API, for the per-agent quota. */
   readonly #registeredBy = new Map<string, string>();
 
@@ -108,6 +115,7 @@ export class AgentGateway {
     this.#audit = options.audit;
     this.#maxPatternsPerAgent = options.maxPatternsPerAgent ?? DEFAULT_MAX_PATTERNS_PER_AGENT;
     this.#observer = options.observer;
+    this.#retention = options.retention;
   }
 
   /**
@@ -249,6 +257,7 @@ export class AgentGateway {
 
   /** Writes pending audit entries and releases the rate limiter's connection; the engine stays open. */
   async close(): Promise<void> {
+    await this.#retention?.stop();
     await this.#audit.flush();
     await this.#limiter.close();
   }
@@ -302,10 +311,15 @@ export class AgentGateway {
       return value;
     } catch (error) {
       const serviceError = toServiceError(error);
-      // Refusals are audited for every operation: they are what an investigation looks for.
-      if (operation.audited || serviceError.code === 'FORBIDDEN' || serviceError.code === 'RATE_LIMITED') {
-        const pattern = subject.pattern ?? stringDetail(serviceError, 'pattern');
-        // The refusal stands whether or not its row could be written (the recorder logs a failed write).
+      const pattern = subject.pattern ?? stringDetail(serviceError, 'pattern');
+      if (TALLIED_REFUSALS.has(serviceError.code)) {
+        // Refusals are audited for every operation (an investigation looks for them), counted
+        // per window rather than written one by one. Only a planned execution's pattern is
+        // kept: other names and ids come from the request, and would make a row each.
+        const kept = operation === OPERATIONS.execute ? pattern : null;
+        this.#audit.tally(this.#entry(caller, operation, { pattern: kept, target: null }, started, serviceError.code));
+      } else if (operation.audited) {
+        // The failure stands whether or not its row could be written (the recorder logs a failed write).
         await this.#record(caller, operation, { ...subject, pattern }, started, serviceError.code).catch(
           () => undefined,
         );
@@ -321,8 +335,18 @@ export class AgentGateway {
     started: number,
     errorCode: string | null,
   ): Promise<void> {
+    return this.#audit.record(this.#entry(caller, operation, subject, started, errorCode));
+  }
+
+  #entry(
+    caller: Caller,
+    operation: Operation,
+    subject: AuditSubject,
+    started: number,
+    errorCode: string | null,
+  ): AuditEntry {
     const { principal } = caller;
-    return this.#audit.record({
+    return {
       at: Date.now(),
       agentId: principal.agentId,
       namespace: principal.namespace,
@@ -333,7 +357,7 @@ export class AgentGateway {
       durationMs: performance.now() - started,
       errorCode,
       surface: caller.surface,
-    });
+    };
   }
 }
 

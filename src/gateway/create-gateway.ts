@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { ValidationError } from '../errors.js';
 import type { PatternExecutionEngine } from '../execution/engine.js';
 import { AuditRecorder } from '../security/audit-recorder.js';
+import { AuditRetention, DEFAULT_AUDIT_RETENTION_DAYS } from '../security/audit-retention.js';
 import { BudgetStore } from '../security/budget-store.js';
 import { AgentRateLimiter, type RateLimit } from '../security/rate-limiter.js';
 import { AgentGateway, type ExecutionObserver } from './agent-gateway.js';
@@ -18,12 +19,14 @@ export interface CreateGatewayOptions {
   rateLimitKeyPrefix?: string | undefined;
   maxPatternsPerAgent?: number | undefined;
   observer?: ExecutionObserver | undefined;
+  /** Days audit entries are kept (pruned at start, then hourly); 0 keeps them all. @default 90 */
+  auditRetentionDays?: number | undefined;
   logger: Logger;
 }
 
 /**
- * Wires the gateway's parts: rate limiter (in process, or Redis once connected) and audit
- * recorder on the engine's audit log.
+ * Wires the gateway's parts: rate limiter (in process, or Redis once connected), audit
+ * recorder on the engine's audit log, and its retention.
  */
 export async function createGateway(options: CreateGatewayOptions): Promise<AgentGateway> {
   const { engine, logger } = options;
@@ -31,6 +34,12 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Agen
     throw new ValidationError(
       'engine: serving needs an engine with an audit log (createPatternExecutionEngine provides one)',
     );
+  // Checked before anything is opened.
+  const retention = new AuditRetention({
+    log: engine.auditLog,
+    days: options.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
+    logger,
+  });
   const budgets =
     options.budgets ??
     (await BudgetStore.open({
@@ -40,10 +49,12 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Agen
     }));
   await budgets.connect();
   const rateLimiter = new AgentRateLimiter({ perAgent: options.rateLimit, store: budgets, logger });
+  retention.start();
   return new AgentGateway({
     engine,
     rateLimiter,
     audit: new AuditRecorder(engine.auditLog, logger),
+    retention,
     ...(options.maxPatternsPerAgent !== undefined && { maxPatternsPerAgent: options.maxPatternsPerAgent }),
     ...(options.observer !== undefined && { observer: options.observer }),
   });

@@ -47,6 +47,8 @@ export interface HttpServiceOptions {
   rateLimitKeyPrefix?: string;
   /** @default 50 */
   maxPatternsPerAgent?: number;
+  /** Days audit entries are kept (pruned at start, then hourly); 0 keeps them all. @default 90 */
+  auditRetentionDays?: number;
   /** Largest request body in bytes. @default 131072 (128 KiB) */
   bodyLimit?: number;
   /** Failed authentications per client address and window before 429. @default 20 per 60 s; null = never throttled */
@@ -89,6 +91,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     rateLimit: options.rateLimit === undefined ? HTTP_DEFAULTS.rateLimit : options.rateLimit,
     budgets,
     maxPatternsPerAgent: options.maxPatternsPerAgent,
+    auditRetentionDays: options.auditRetentionDays,
     observer: metrics,
     logger,
   });
