@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import { resolveConfig, servingEnvironment } from '../config.js';
 import { HTTP_DEFAULTS } from '../http/defaults.js';
+import { DEFAULT_AGENT_CONCURRENCY, parseConcurrencyLimit } from '../security/agent-concurrency.js';
 import { DEFAULT_AUDIT_RETENTION_DAYS, parseRetentionDays } from '../security/audit-retention.js';
 import { createLogger } from '../logging.js';
 import { authConfigured, loadAuthSettings } from '../security/auth-config.js';
@@ -18,6 +19,7 @@ interface ServeOptions {
   authFailureLimit?: string;
   trustProxy?: string;
   auditRetention?: string;
+  agentConcurrency?: string;
   headersTimeout?: number;
   requestTimeout?: number;
 }
@@ -39,6 +41,10 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
     .option(
       '--trust-proxy <addresses>',
       "proxies whose X-Forwarded-For names the client: IPs and CIDRs, comma-separated, or 'loopback' (default: TMWS_TRUST_PROXY, else none)",
+    )
+    .option(
+      '--agent-concurrency <running/waiting>',
+      `operations one agent may have running/waiting at once, beyond them 429; 0 for no cap (default ${DEFAULT_AGENT_CONCURRENCY.running}/${DEFAULT_AGENT_CONCURRENCY.waiting})`,
     )
     .option(
       '--audit-retention <days>',
@@ -66,6 +72,8 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
       const trustProxy = parseTrustedProxies(options.trustProxy ?? env.trustProxy ?? '');
       const retentionText = options.auditRetention ?? env.auditRetentionDays;
       const auditRetentionDays = retentionText === undefined ? undefined : parseRetentionDays(retentionText);
+      const agentConcurrency =
+        options.agentConcurrency === undefined ? undefined : parseConcurrencyLimit(options.agentConcurrency);
       const { namespace, agent } = cli.globals();
       const engine = await cli.openEngine();
       const app = await createHttpService({
@@ -79,6 +87,7 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
         ...(options.authFailureLimit !== undefined && { authFailureLimit: parseRateLimit(options.authFailureLimit) }),
         trustProxy,
         ...(auditRetentionDays !== undefined && { auditRetentionDays }),
+        ...(agentConcurrency !== undefined && { agentConcurrency }),
         ...(options.headersTimeout !== undefined && { headersTimeoutMs: options.headersTimeout * 1000 }),
         ...(options.requestTimeout !== undefined && { requestTimeoutMs: options.requestTimeout * 1000 }),
         logger: createLogger(resolveConfig({}).logLevel),

@@ -18,6 +18,7 @@ import type { PatternDefinition } from '../patterns/definition.js';
 import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
 import type { AuditRecorder } from '../security/audit-recorder.js';
 import type { AuditRetention } from '../security/audit-retention.js';
+import type { AgentConcurrency } from '../security/agent-concurrency.js';
 import type { AgentRateLimiter } from '../security/rate-limiter.js';
 import { assertRole, hasRole, type Principal, type Role } from '../security/roles.js';
 import { scopeContext } from './scoped-context.js';
@@ -62,6 +63,8 @@ export interface GatewayOptions {
   observer?: ExecutionObserver;
   /** Prunes the audit log past its retention; stopped by close(). */
   retention?: AuditRetention;
+  /** Caps each agent's operations under way, so one agent's flood cannot starve the others. */
+  concurrency?: AgentConcurrency;
 }
 
 interface Operation {
@@ -106,6 +109,7 @@ export class AgentGateway {
   readonly #maxPatternsPerAgent: number;
   readonly #observer: ExecutionObserver | undefined;
   readonly #retention: AuditRetention | undefined;
+  readonly #concurrency: AgentConcurrency | undefined;
   /** Pattern name → the agent that registered it through the API, for the per-agent quota. */
   readonly #registeredBy = new Map<string, string>();
 
@@ -116,6 +120,7 @@ export class AgentGateway {
     this.#maxPatternsPerAgent = options.maxPatternsPerAgent ?? DEFAULT_MAX_PATTERNS_PER_AGENT;
     this.#observer = options.observer;
     this.#retention = options.retention;
+    this.#concurrency = options.concurrency;
   }
 
   /**
@@ -295,8 +300,7 @@ export class AgentGateway {
 
   async #guard<T>(caller: Caller, operation: Operation, subject: AuditSubject, run: () => Promise<T>): Promise<T> {
     const started = performance.now();
-    try {
-      assertRole(caller.principal, operation.role, operation.what);
+    const guarded = async (): Promise<T> => {
       await this.#limiter.consumeAgent(caller.principal);
       const value = await run();
       if (operation.audited) {
@@ -309,6 +313,11 @@ export class AgentGateway {
         });
       }
       return value;
+    };
+    try {
+      assertRole(caller.principal, operation.role, operation.what);
+      // The agent's place is held until the answer is ready, audit row included.
+      return await (this.#concurrency ? this.#concurrency.run(caller.principal, guarded) : guarded());
     } catch (error) {
       const serviceError = toServiceError(error);
       const pattern = subject.pattern ?? stringDetail(serviceError, 'pattern');

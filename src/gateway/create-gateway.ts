@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ValidationError } from '../errors.js';
 import type { PatternExecutionEngine } from '../execution/engine.js';
+import { AgentConcurrency, DEFAULT_AGENT_CONCURRENCY, type ConcurrencyLimit } from '../security/agent-concurrency.js';
 import { AuditRecorder } from '../security/audit-recorder.js';
 import { AuditRetention, DEFAULT_AUDIT_RETENTION_DAYS } from '../security/audit-retention.js';
 import { BudgetStore } from '../security/budget-store.js';
@@ -21,12 +22,14 @@ export interface CreateGatewayOptions {
   observer?: ExecutionObserver | undefined;
   /** Days audit entries are kept (pruned at start, then hourly); 0 keeps them all. @default 90 */
   auditRetentionDays?: number | undefined;
+  /** Operations one agent may have running, and waiting, at once; null = no cap. @default 4 running, 256 waiting */
+  agentConcurrency?: ConcurrencyLimit | null | undefined;
   logger: Logger;
 }
 
 /**
- * Wires the gateway's parts: rate limiter (in process, or Redis once connected), audit
- * recorder on the engine's audit log, and its retention.
+ * Wires the gateway's parts: rate limiter (in process, or Redis once connected), the
+ * per-agent concurrency cap, audit recorder on the engine's audit log, and its retention.
  */
 export async function createGateway(options: CreateGatewayOptions): Promise<AgentGateway> {
   const { engine, logger } = options;
@@ -35,6 +38,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Agen
       'engine: serving needs an engine with an audit log (createPatternExecutionEngine provides one)',
     );
   // Checked before anything is opened.
+  const limit = options.agentConcurrency === undefined ? DEFAULT_AGENT_CONCURRENCY : options.agentConcurrency;
+  const concurrency = limit === null ? undefined : new AgentConcurrency(limit);
   const retention = new AuditRetention({
     log: engine.auditLog,
     days: options.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
@@ -55,6 +60,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Agen
     rateLimiter,
     audit: new AuditRecorder(engine.auditLog, logger),
     retention,
+    ...(concurrency && { concurrency }),
     ...(options.maxPatternsPerAgent !== undefined && { maxPatternsPerAgent: options.maxPatternsPerAgent }),
     ...(options.observer !== undefined && { observer: options.observer }),
   });

@@ -15,6 +15,7 @@ import { UnauthorizedError, ValidationError } from '../errors.js';
 import type { PatternExecutionEngine } from '../execution/engine.js';
 import { createGateway } from '../gateway/create-gateway.js';
 import { createLogger, type Logger } from '../logging.js';
+import type { ConcurrencyLimit } from '../security/agent-concurrency.js';
 import type { AuthSettings } from '../security/auth-config.js';
 import { AuditRecorder } from '../security/audit-recorder.js';
 import { AuthThrottle } from '../security/auth-throttle.js';
@@ -49,6 +50,8 @@ export interface HttpServiceOptions {
   maxPatternsPerAgent?: number;
   /** Days audit entries are kept (pruned at start, then hourly); 0 keeps them all. @default 90 */
   auditRetentionDays?: number;
+  /** Operations one agent may have running, and waiting, at once; null = no cap. @default 4 running, 256 waiting */
+  agentConcurrency?: ConcurrencyLimit | null;
   /** Largest request body in bytes. @default 131072 (128 KiB) */
   bodyLimit?: number;
   /** Failed authentications per client address and window before 429. @default 20 per 60 s; null = never throttled */
@@ -92,6 +95,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     budgets,
     maxPatternsPerAgent: options.maxPatternsPerAgent,
     auditRetentionDays: options.auditRetentionDays,
+    agentConcurrency: options.agentConcurrency,
     observer: metrics,
     logger,
   });
