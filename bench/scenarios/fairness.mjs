@@ -3,17 +3,19 @@
 // the other agent's latency is compared with its latency alone, on servers with the
 // per-agent concurrency cap off (as before it existed), on (queueing), and refusing instead
 // of queueing, with the rate limit off (every search runs) and at its default, all in the same
-// run. Loopback only; each flood lasts BENCH_FAIRNESS_SECONDS (default 8).
+// run, in interleaved rounds. Loopback only; each flood lasts BENCH_FAIRNESS_SECONDS (default
+// 5), BENCH_FAIRNESS_ROUNDS rounds (default 3): about three minutes in all.
 // Run: npm run bench -- fairness
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import { percentile, printTable } from './_util.mjs';
 
-const FLOOD_SECONDS = Number(process.env.BENCH_FAIRNESS_SECONDS ?? 8);
+const FLOOD_SECONDS = Number(process.env.BENCH_FAIRNESS_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_FAIRNESS_ROUNDS ?? 3);
 const FLOOD_CONNECTIONS = 200;
 const MEMORIES_PER_AGENT = 2000;
-const ALONE_REQUESTS = 300;
+const ALONE_REQUESTS = 150;
 /** The other agent's requests during the flood's first second are not counted (autocannon ramps up). */
 const RAMP_MS = 1000;
 // Random, so the server's weak-secret check accepts them.
@@ -29,6 +31,9 @@ const CONFIGS = [
   { name: 'no cap, default rate limit', concurrency: null, rateLimit: 'default' },
   { name: 'cap 4/256 (default), default rate limit', concurrency: 'default', rateLimit: 'default' },
 ];
+
+/** No stage may take longer (a server start, a request, a flood's end): the scenario stops by itself. */
+const STAGE_TIMEOUT_MS = 60_000;
 
 const role = process.argv[2];
 if (role === '--serve') await serve(JSON.parse(process.argv[3]));
@@ -86,25 +91,27 @@ async function flood(port) {
     connections: FLOOD_CONNECTIONS,
     duration: FLOOD_SECONDS,
   });
-  process.send({
+  const counts = {
     requests: result.requests.total,
     ok: result['2xx'],
     refused: result.non2xx,
     errors: result.errors + result.timeouts,
-  });
-  process.disconnect();
+  };
+  // Disconnecting at once could drop the message before it is written.
+  process.send(counts, () => process.disconnect());
 }
 
-/** The other agent, one request at a time; its durations in ms, sorted, and how many failed. */
-async function searchAsOther(port, { count = Infinity, until = Infinity, from = 0 }) {
+/** An agent searching one request at a time; its durations in ms, sorted, and how many failed. */
+async function searchAs(agent, port, { count = Infinity, until = Infinity, from = 0 }) {
   const durations = [];
   let failed = 0;
   for (let i = 0; i < count && Date.now() < until; i++) {
     const started = performance.now();
     const response = await fetch(`http://127.0.0.1:${port}/api/v1/memories/search`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.other}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS[agent]}` },
       body: JSON.stringify(SEARCH),
+      signal: AbortSignal.timeout(STAGE_TIMEOUT_MS),
     });
     await response.arrayBuffer();
     const elapsed = performance.now() - started;
@@ -114,45 +121,87 @@ async function searchAsOther(port, { count = Infinity, until = Infinity, from = 
   return { durations: durations.sort((a, b) => a - b), failed };
 }
 
+/**
+ * Waits until the server has worked off what the flood left (autocannon drops its connections,
+ * not the requests already sent), so the next measurement starts on an idle server: until the
+ * flooding agent's own search is answered about as fast as a search alone.
+ */
+async function settle(port, aloneMs) {
+  const deadline = Date.now() + STAGE_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const { durations } = await searchAs('flood', port, { count: 1 });
+    if ((durations[0] ?? Infinity) < Math.max(3 * aloneMs, 20)) return;
+  }
+  throw new Error(`fairness: the server was still busy ${STAGE_TIMEOUT_MS} ms after a flood`);
+}
+
+/** `promise`, or an error naming what did not happen within STAGE_TIMEOUT_MS. */
+function within(promise, what) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`fairness: waited ${STAGE_TIMEOUT_MS} ms for ${what}`)),
+      STAGE_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 async function measure() {
   const loadBefore = loadavg();
-  const rows = [];
-  for (const config of CONFIGS) {
-    const server = fork(new URL(import.meta.url).pathname, ['--serve', JSON.stringify(config)], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const [{ port }] = await once(server, 'message');
-    await searchAsOther(port, { count: 50 }); // warm-up: JIT, statements prepared
-    const alone = await searchAsOther(port, { count: ALONE_REQUESTS });
+  const self = new URL(import.meta.url).pathname;
+  const servers = CONFIGS.map((config) =>
+    fork(self, ['--serve', JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
+  const ports = [];
+  for (const server of servers) ports.push((await within(once(server, 'message'), 'a server to start'))[0].port);
+  for (const port of ports) await searchAs('other', port, { count: 50 }); // warm-up: JIT, statements prepared
 
-    const flooder = fork(new URL(import.meta.url).pathname, ['--flood', String(port)], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    await once(flooder, 'message');
-    const started = Date.now();
-    const during = await searchAsOther(port, {
-      from: started + RAMP_MS,
-      until: started + FLOOD_SECONDS * 1000 - 200,
-    });
-    const [floodCounts] = await once(flooder, 'message');
-    server.disconnect();
-    await once(server, 'exit');
-
-    const p = (sorted, q) => (sorted.length === 0 ? '—' : percentile(sorted, q).toFixed(1));
-    rows.push([
-      config.name,
-      p(alone.durations, 0.5),
-      p(alone.durations, 0.95),
-      p(during.durations, 0.5),
-      p(during.durations, 0.95),
-      `${during.durations.length}${during.failed > 0 ? ` (+${during.failed} refused)` : ''}`,
-      Math.round(floodCounts.ok / FLOOD_SECONDS).toLocaleString('en-US'),
-      Math.round(floodCounts.refused / FLOOD_SECONDS).toLocaleString('en-US'),
-      floodCounts.errors,
-    ]);
+  // Rounds interleave the servers, so a change in the machine's background load falls on each
+  // alike; each figure is the median over the rounds.
+  const rounds = CONFIGS.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, port] of ports.entries()) {
+      const alone = await searchAs('other', port, { count: ALONE_REQUESTS });
+      const flooder = fork(self, ['--flood', String(port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      await within(once(flooder, 'message'), 'the flood to start');
+      const ended = once(flooder, 'message'); // listening now: the other agent's last search may outlast the flood
+      const started = Date.now();
+      const during = await searchAs('other', port, {
+        from: started + RAMP_MS,
+        until: started + FLOOD_SECONDS * 1000 - 200,
+      });
+      const [flood] = await within(ended, `the flood to end (${CONFIGS[i].name}, round ${round + 1})`);
+      rounds[i].push({ alone, during, flood });
+      await settle(port, percentile(alone.durations, 0.5));
+    }
   }
+  const exited = servers.map((server) => once(server, 'exit')); // listening before any can exit
+  for (const server of servers) server.disconnect();
+  await within(Promise.all(exited), 'the servers to stop');
+
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const ms = (runs, pick, q) => median(runs.map((r) => percentile(pick(r).durations, q))).toFixed(1);
+  const perSecond = (runs, pick) => Math.round(median(runs.map((r) => pick(r.flood))) / FLOOD_SECONDS);
+  const rows = CONFIGS.map((config, i) => {
+    const runs = rounds[i];
+    const refusedOther = runs.reduce((sum, r) => sum + r.during.failed, 0);
+    return [
+      config.name,
+      ms(runs, (r) => r.alone, 0.5),
+      ms(runs, (r) => r.alone, 0.95),
+      ms(runs, (r) => r.during, 0.5),
+      ms(runs, (r) => r.during, 0.95),
+      `${runs.reduce((sum, r) => sum + r.during.durations.length, 0)}${refusedOther > 0 ? ` (+${refusedOther} refused)` : ''}`,
+      perSecond(runs, (f) => f.ok).toLocaleString('en-US'),
+      perSecond(runs, (f) => f.refused).toLocaleString('en-US'),
+      runs.reduce((sum, r) => sum + r.flood.errors, 0),
+    ];
+  });
   console.log(
-    `other agent: one search at a time (${SEARCH.limit} of ${MEMORIES_PER_AGENT} memories); flood: ${FLOOD_CONNECTIONS} connections of the same search from one key for ${FLOOD_SECONDS} s (first ${RAMP_MS} ms not counted); loopback, three processes; load average before: ${loadBefore.map((l) => l.toFixed(1)).join(' ')}`,
+    `other agent: one search at a time (${SEARCH.limit} of ${MEMORIES_PER_AGENT} memories); flood: ${FLOOD_CONNECTIONS} connections of the same search from one key, ${FLOOD_SECONDS} s (first ${RAMP_MS} ms not counted); ${ROUNDS} interleaved rounds (medians); loopback, three processes busy; load average before: ${loadBefore.map((l) => l.toFixed(1)).join(' ')}, after: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
   );
   printTable(
     [
