@@ -14,7 +14,8 @@ import { parseOrThrow } from './validation.js';
  *   and optionally `TMWS_EMBEDDING_API_KEY`, `TMWS_EMBEDDING_DIMENSIONS`); `TMWS_LEXICON`: a user lexicon file
  * - `TMWS_HISTORY_RETENTION_DAYS`: days earlier versions of memories are kept for undo (default 30)
  * - Serving (HTTP/MCP, see docs/serving.md): `TMWS_AUTH_FILE`, `TMWS_API_KEYS`, `TMWS_JWT_SECRET`,
- *   `TMWS_JWT_PUBLIC_KEY`, `TMWS_JWT_ISSUER`, `TMWS_JWT_AUDIENCE`, `TMWS_RATE_LIMIT`
+ *   `TMWS_JWT_PUBLIC_KEY`, `TMWS_JWT_ISSUER`, `TMWS_JWT_AUDIENCE`, `TMWS_JWT_MAX_LIFETIME_SECONDS`,
+ *   `TMWS_RATE_LIMIT`, `TMWS_TRUST_PROXY`, `TMWS_AUDIT_RETENTION_DAYS`
  */
 export const ENV = {
   databaseUrl: 'TMWS_DATABASE_URL',
@@ -26,7 +27,10 @@ export const ENV = {
   jwtPublicKey: 'TMWS_JWT_PUBLIC_KEY',
   jwtIssuer: 'TMWS_JWT_ISSUER',
   jwtAudience: 'TMWS_JWT_AUDIENCE',
+  jwtMaxLifetime: 'TMWS_JWT_MAX_LIFETIME_SECONDS',
   rateLimit: 'TMWS_RATE_LIMIT',
+  trustProxy: 'TMWS_TRUST_PROXY',
+  auditRetentionDays: 'TMWS_AUDIT_RETENTION_DAYS',
   embedder: 'TMWS_EMBEDDER',
   embeddingUrl: 'TMWS_EMBEDDING_URL',
   embeddingModel: 'TMWS_EMBEDDING_MODEL',
@@ -162,8 +166,14 @@ export interface ServingEnvironment {
   jwtPublicKey?: string | undefined;
   jwtIssuer?: string | undefined;
   jwtAudience?: string | undefined;
+  /** Seconds a token may live at most. */
+  jwtMaxLifetime?: string | undefined;
   /** `<requests>/<seconds>` per agent, e.g. `600/60`; `0` turns the limit off. */
   rateLimit?: string | undefined;
+  /** Proxies whose X-Forwarded-For is believed: addresses and CIDR ranges, comma-separated. */
+  trustProxy?: string | undefined;
+  /** Days audit entries are kept; `0` keeps them all. */
+  auditRetentionDays?: string | undefined;
   redisUrl?: string | undefined;
 }
 
@@ -175,7 +185,10 @@ export function servingEnvironment(env: NodeJS.ProcessEnv = process.env): Servin
     jwtPublicKey: nonEmpty(env[ENV.jwtPublicKey]),
     jwtIssuer: nonEmpty(env[ENV.jwtIssuer]),
     jwtAudience: nonEmpty(env[ENV.jwtAudience]),
+    jwtMaxLifetime: nonEmpty(env[ENV.jwtMaxLifetime]),
     rateLimit: nonEmpty(env[ENV.rateLimit]),
+    trustProxy: nonEmpty(env[ENV.trustProxy]),
+    auditRetentionDays: nonEmpty(env[ENV.auditRetentionDays]),
     redisUrl: nonEmpty(env[ENV.redisUrl]),
   };
 }

@@ -3,7 +3,9 @@
 // child process in the same run, with API-key auth, rate limiting, audit and metrics on.
 // Each execute target is compared with a bare route sending the same reply (the bytes of a
 // cached calculation, of a recall of ten memories ~5.6 KB), since writing the body is most
-// of what a cache hit costs; a tiny reply is printed too.
+// of what a cache hit costs; a tiny reply is printed too. One more target runs the cached
+// calculation on the same service without the per-agent concurrency cap (16 connections of
+// one agent: the cap lets 4 run at once), which is what the cap costs an agent alone.
 // Run: npm run bench:http
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -69,6 +71,15 @@ async function serve() {
     logger: pino({ level: 'silent' }),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  // The same service without the per-agent concurrency cap: what the cap costs one agent alone.
+  const uncapped = await createHttpService({
+    engine,
+    auth: { apiKeys: [{ id: 'bench', sha256: hashApiKey(API_KEY), ...scope, role: 'agent' }], jwt: undefined },
+    rateLimit: { requests: 1_000_000_000, perSeconds: 60 },
+    agentConcurrency: null,
+    logger: pino({ level: 'silent' }),
+  });
+  await uncapped.listen({ host: '127.0.0.1', port: 0 });
   const reply = async (query) =>
     (
       await app.inject({
@@ -80,9 +91,14 @@ async function serve() {
     ).json();
   replies.calculation = await reply(CALCULATION);
   replies.recall = await reply(RECALL);
-  process.send({ bare: bare.server.address().port, service: app.server.address().port });
+  process.send({
+    bare: bare.server.address().port,
+    service: app.server.address().port,
+    uncapped: uncapped.server.address().port,
+  });
   await once(process, 'disconnect');
   await app.close();
+  await uncapped.close();
   await bare.close();
   await engine.close();
 }
@@ -97,8 +113,8 @@ async function measure() {
   const json = { 'content-type': 'application/json' };
   const authed = { ...json, authorization: `Bearer ${API_KEY}` };
   const bare = (path, body) => ({ url: `http://127.0.0.1:${ports.bare}${path}`, headers: json, body });
-  const execute = (body) => ({
-    url: `http://127.0.0.1:${ports.service}/api/v1/pattern/execute`,
+  const execute = (body, port = ports.service) => ({
+    url: `http://127.0.0.1:${port}/api/v1/pattern/execute`,
     headers: authed,
     body,
   });
@@ -114,6 +130,7 @@ async function measure() {
     { name: 'bare POST, calculation-sized reply', ...bare('/bare-calculation', { query: CALCULATION }) },
     { name: 'execute cached: calculation', ...execute({ query: CALCULATION }) },
     { name: 'execute uncached: calculation', ...execute({ query: CALCULATION, use_cache: false }) },
+    { name: 'execute cached: calculation, no agent cap', ...execute({ query: CALCULATION }, ports.uncapped) },
     { name: 'bare POST, recall-sized reply', ...bare('/bare-recall', { query: RECALL }) },
     { name: 'execute cached: recall, 10 memories', ...execute({ query: RECALL }) },
     { name: 'execute uncached: recall, 10 memories', ...execute({ query: RECALL, use_cache: false }) },

@@ -23,13 +23,18 @@ export function registerMcpCommand(program: Command, cli: CliContext): void {
       const { createGateway } = await import('../gateway/create-gateway.js');
       const { createMcpServer } = await import('../mcp/server.js');
       const { parseRateLimit } = await import('../security/rate-limiter.js');
+      const { parseRetentionDays } = await import('../security/audit-retention.js');
+      const env = servingEnvironment();
+      const auditRetentionDays =
+        env.auditRetentionDays === undefined ? undefined : parseRetentionDays(env.auditRetentionDays);
       const { namespace, agent } = cli.globals();
       const logger = createLogger(resolveConfig({}).logLevel);
       const engine = await cli.openEngine({ logger });
       const gateway = await createGateway({
         engine,
         rateLimit: options.rateLimit === undefined ? null : parseRateLimit(options.rateLimit),
-        redisUrl: servingEnvironment().redisUrl,
+        redisUrl: env.redisUrl,
+        ...(auditRetentionDays !== undefined && { auditRetentionDays }),
         logger,
       });
       const server = createMcpServer({

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import { resolveConfig, servingEnvironment } from '../config.js';
 import { HTTP_DEFAULTS } from '../http/defaults.js';
+import { DEFAULT_AGENT_CONCURRENCY, parseConcurrencyLimit } from '../security/agent-concurrency.js';
+import { DEFAULT_AUDIT_RETENTION_DAYS, parseRetentionDays } from '../security/audit-retention.js';
 import { createLogger } from '../logging.js';
 import { authConfigured, loadAuthSettings } from '../security/auth-config.js';
 import { packageVersion, type CliContext } from './context.js';
@@ -15,6 +17,9 @@ interface ServeOptions {
   maxPatternsPerAgent?: number;
   bodyLimit?: number;
   authFailureLimit?: string;
+  trustProxy?: string;
+  auditRetention?: string;
+  agentConcurrency?: string;
   headersTimeout?: number;
   requestTimeout?: number;
 }
@@ -34,6 +39,18 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
       `failed authentications per client address before 429, e.g. 20/60; 0 for none (default ${limitText(HTTP_DEFAULTS.authFailureLimit)})`,
     )
     .option(
+      '--trust-proxy <addresses>',
+      "proxies whose X-Forwarded-For names the client: IPs and CIDRs, comma-separated, or 'loopback' (default: TMWS_TRUST_PROXY, else none)",
+    )
+    .option(
+      '--agent-concurrency <running/waiting>',
+      `operations one agent may have running/waiting at once, beyond them 429; 0 for no cap (default ${DEFAULT_AGENT_CONCURRENCY.running}/${DEFAULT_AGENT_CONCURRENCY.waiting})`,
+    )
+    .option(
+      '--audit-retention <days>',
+      `days audit entries are kept, pruned hourly; 0 keeps them all (default: TMWS_AUDIT_RETENTION_DAYS, else ${DEFAULT_AUDIT_RETENTION_DAYS})`,
+    )
+    .option(
       '--headers-timeout <seconds>',
       `408 for a client whose headers take longer (default ${HTTP_DEFAULTS.headersTimeoutMs / 1000})`,
       parseCount,
@@ -51,6 +68,12 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
       const auth = await loadAuthSettings(env, options.authFile);
       checkBinding(options.host, authConfigured(auth));
       const rateText = options.rateLimit ?? env.rateLimit;
+      const { parseTrustedProxies } = await import('../security/client-address.js');
+      const trustProxy = parseTrustedProxies(options.trustProxy ?? env.trustProxy ?? '');
+      const retentionText = options.auditRetention ?? env.auditRetentionDays;
+      const auditRetentionDays = retentionText === undefined ? undefined : parseRetentionDays(retentionText);
+      const agentConcurrency =
+        options.agentConcurrency === undefined ? undefined : parseConcurrencyLimit(options.agentConcurrency);
       const { namespace, agent } = cli.globals();
       const engine = await cli.openEngine();
       const app = await createHttpService({
@@ -62,6 +85,9 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
         ...(options.maxPatternsPerAgent !== undefined && { maxPatternsPerAgent: options.maxPatternsPerAgent }),
         ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
         ...(options.authFailureLimit !== undefined && { authFailureLimit: parseRateLimit(options.authFailureLimit) }),
+        trustProxy,
+        ...(auditRetentionDays !== undefined && { auditRetentionDays }),
+        ...(agentConcurrency !== undefined && { agentConcurrency }),
         ...(options.headersTimeout !== undefined && { headersTimeoutMs: options.headersTimeout * 1000 }),
         ...(options.requestTimeout !== undefined && { requestTimeoutMs: options.requestTimeout * 1000 }),
         logger: createLogger(resolveConfig({}).logLevel),

@@ -142,4 +142,6 @@ export interface AuditEntry {
   duration_ms: number;
   error_code: string | null;
   surface: string;
+  /** Refusals are counted per minute into one entry. */
+  count: number;
 }

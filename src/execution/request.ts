@@ -3,6 +3,7 @@ import { PayloadTooLargeError, ValidationError } from '../errors.js';
 import { ACCESS_LEVELS, type AccessLevel } from '../memory/store.js';
 import { PATTERN_LIMITS } from '../patterns/definition.js';
 import { EXECUTION_MODES, type ExecutionMode } from '../patterns/pattern-type.js';
+import { checkJsonObject as checkJsonWithin, describeValue as describe, type JsonLimits } from '../json-limits.js';
 import { checkedTimeZone, serverTimeZone } from '../time/resolve-window.js';
 import { formatZodError } from '../validation.js';
 
@@ -164,51 +165,12 @@ function parseContext(raw: unknown): z.output<typeof contextSchema> {
  * memory's metadata, must be. Throws ValidationError / PayloadTooLargeError naming `path`.
  */
 export function checkJsonObject(raw: unknown, path: string): asserts raw is Record<string, unknown> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !isPlainObject(raw)) {
-    throw new ValidationError(`${path}: expected a plain object, got ${describe(raw)}`);
-  }
-  checkJson(raw, path, 1);
-  const bytes = Buffer.byteLength(JSON.stringify(raw));
-  if (bytes > REQUEST_LIMITS.maxContextBytes) {
-    throw new PayloadTooLargeError(
-      `${path}: ${bytes} bytes of JSON is over the limit of ${REQUEST_LIMITS.maxContextBytes}`,
-    );
-  }
+  checkJsonWithin(raw, path, CONTEXT_LIMITS);
 }
 
-/** Only JSON values travel in a context: it is cached, stored and sent over the wire. */
-function checkJson(value: unknown, path: string, depth: number): void {
-  if (depth > REQUEST_LIMITS.maxContextDepth) {
-    throw new ValidationError(`${path}: nested deeper than ${REQUEST_LIMITS.maxContextDepth} levels`);
-  }
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new ValidationError(`${path}: numbers must be finite`);
-    return;
-  }
-  if (value instanceof Date && path !== 'context.expiresAt' && path !== 'context.expires_at') {
-    throw new ValidationError(`${path}: dates must be ISO strings`);
-  }
-  if (value instanceof Date) return;
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => checkJson(item, `${path}[${i}]`, depth + 1));
-    return;
-  }
-  if (typeof value === 'object' && isPlainObject(value)) {
-    for (const [key, item] of Object.entries(value)) checkJson(item, `${path}.${key}`, depth + 1);
-    return;
-  }
-  throw new ValidationError(`${path}: ${describe(value)} is not a JSON value`);
-}
-
-function isPlainObject(value: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return `a ${value.constructor?.name ?? 'object'}`;
-  return `a ${typeof value}`;
-}
+const CONTEXT_LIMITS: JsonLimits = {
+  maxDepth: REQUEST_LIMITS.maxContextDepth,
+  maxBytes: REQUEST_LIMITS.maxContextBytes,
+  // An expiry may be given as a Date from the library (it is converted before it is kept).
+  datesAt: new Set(['context.expiresAt', 'context.expires_at']),
+};

@@ -12,11 +12,13 @@ import type { MemoryInput, MemorySearch, MemoryUpdate } from '../execution/memor
 import type { PatternList } from '../execution/pattern-operations.js';
 import type { RunPlan } from '../execution/planner.js';
 import type { ExecutionResult } from '../execution/result.js';
-import type { AuditQuery, AuditRecord } from '../memory/audit-log.js';
+import type { AuditEntry, AuditQuery, AuditRecord } from '../memory/audit-log.js';
 import type { Memory, MemoryVersion, ScoredMemory, StoreResult } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
 import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
 import type { AuditRecorder } from '../security/audit-recorder.js';
+import type { AuditRetention } from '../security/audit-retention.js';
+import type { AgentConcurrency } from '../security/agent-concurrency.js';
 import type { AgentRateLimiter } from '../security/rate-limiter.js';
 import { assertRole, hasRole, type Principal, type Role } from '../security/roles.js';
 import { scopeContext } from './scoped-context.js';
@@ -59,6 +61,10 @@ export interface GatewayOptions {
   /** Patterns one agent may hold registered through HTTP/MCP at a time. @default 50 */
   maxPatternsPerAgent?: number;
   observer?: ExecutionObserver;
+  /** Prunes the audit log past its retention; stopped by close(). */
+  retention?: AuditRetention;
+  /** Caps each agent's operations under way, so one agent's flood cannot starve the others. */
+  concurrency?: AgentConcurrency;
 }
 
 interface Operation {
@@ -87,6 +93,9 @@ const OPERATIONS = {
   queryAudit: { name: 'audit.query', what: 'Reading the audit log', role: 'admin', audited: false },
 } as const satisfies Record<string, Operation>;
 
+/** Refusals, which cost nothing and can come by the thousand a second: counted, not written one by one. */
+const TALLIED_REFUSALS: ReadonlySet<string> = new Set(['RATE_LIMITED', 'FORBIDDEN']);
+
 /** What an operation reports to the audit trail besides its outcome. */
 interface AuditSubject {
   pattern: string | null;
@@ -101,6 +110,8 @@ export class AgentGateway {
   readonly #audit: AuditRecorder;
   readonly #maxPatternsPerAgent: number;
   readonly #observer: ExecutionObserver | undefined;
+  readonly #retention: AuditRetention | undefined;
+  readonly #concurrency: AgentConcurrency | undefined;
   /** Pattern name → the agent that registered it through the API, for the per-agent quota. */
   readonly #registeredBy = new Map<string, string>();
 
@@ -110,6 +121,8 @@ export class AgentGateway {
     this.#audit = options.audit;
     this.#maxPatternsPerAgent = options.maxPatternsPerAgent ?? DEFAULT_MAX_PATTERNS_PER_AGENT;
     this.#observer = options.observer;
+    this.#retention = options.retention;
+    this.#concurrency = options.concurrency;
   }
 
   /**
@@ -212,11 +225,14 @@ export class AgentGateway {
     return this.#guard(caller, OPERATIONS.explain, noSubject(), async () => this.#engine.explain(query, mode));
   }
 
-  /** Admin only; each agent may hold at most `maxPatternsPerAgent` API-registered patterns. */
+  /**
+   * Admin only; each agent may hold at most `maxPatternsPerAgent` API-registered patterns.
+   * A registration whose audit row cannot be written is undone: refused, it changes nothing.
+   */
   registerPattern(caller: Caller, config: unknown, replace = false): Promise<PatternDefinition> {
     const name = (config as { name?: unknown } | null)?.name;
     const subject: AuditSubject = { pattern: typeof name === 'string' ? name.slice(0, 64) : null, target: null };
-    return this.#guard(caller, OPERATIONS.registerPattern, subject, async () => {
+    return this.#undoable(caller, OPERATIONS.registerPattern, subject, (undo) => {
       const owner = ownerOf(caller);
       const held = [...this.#registeredBy].filter(([n, o]) => o === owner && n !== name).length;
       if (held >= this.#maxPatternsPerAgent) {
@@ -225,23 +241,33 @@ export class AgentGateway {
           { details: { limit: this.#maxPatternsPerAgent } },
         );
       }
+      const previous = typeof name === 'string' ? this.#engine.registry.get(name) : undefined;
+      const previousOwner = typeof name === 'string' ? this.#registeredBy.get(name) : undefined;
       const pattern = this.#engine.registerPattern(config, { replace });
       this.#registeredBy.set(pattern.name, owner);
+      undo.push(() => {
+        if (previous) this.#engine.registerPattern(previous, { replace: true });
+        else this.#engine.unregisterPattern(pattern.name);
+        if (previousOwner === undefined) this.#registeredBy.delete(pattern.name);
+        else this.#registeredBy.set(pattern.name, previousOwner);
+      });
       return pattern;
     });
   }
 
+  /** Admin only; undone, like a registration, when its audit row cannot be written. */
   deletePattern(caller: Caller, name: string): Promise<PatternDefinition> {
-    return this.#guard(
-      caller,
-      OPERATIONS.deletePattern,
-      { pattern: String(name).slice(0, 64), target: null },
-      async () => {
-        const removed = this.#engine.unregisterPattern(name);
-        this.#registeredBy.delete(removed.name);
-        return removed;
-      },
-    );
+    const subject = { pattern: String(name).slice(0, 64), target: null };
+    return this.#undoable(caller, OPERATIONS.deletePattern, subject, (undo) => {
+      const owner = this.#registeredBy.get(name);
+      const removed = this.#engine.unregisterPattern(name);
+      this.#registeredBy.delete(removed.name);
+      undo.push(() => {
+        this.#engine.registerPattern(removed);
+        if (owner !== undefined) this.#registeredBy.set(removed.name, owner);
+      });
+      return removed;
+    });
   }
 
   queryAudit(caller: Caller, query: AuditQuery): Promise<AuditRecord[]> {
@@ -250,6 +276,7 @@ export class AgentGateway {
 
   /** Writes pending audit entries and releases the rate limiter's connection; the engine stays open. */
   async close(): Promise<void> {
+    await this.#retention?.stop();
     await this.#audit.flush();
     await this.#limiter.close();
   }
@@ -265,10 +292,29 @@ export class AgentGateway {
     }
   }
 
+  /**
+   * A guarded change to the pattern registry (process state, not the store): if anything
+   * fails after it was made (its audit row could not be written), the steps it left in
+   * `undo` restore the registry as it was.
+   */
+  async #undoable<T>(
+    caller: Caller,
+    operation: Operation,
+    subject: AuditSubject,
+    change: (undo: Array<() => void>) => T,
+  ): Promise<T> {
+    const undo: Array<() => void> = [];
+    try {
+      return await this.#guard(caller, operation, subject, async () => change(undo));
+    } catch (error) {
+      for (const step of undo.reverse()) step();
+      throw error;
+    }
+  }
+
   async #guard<T>(caller: Caller, operation: Operation, subject: AuditSubject, run: () => Promise<T>): Promise<T> {
     const started = performance.now();
-    try {
-      assertRole(caller.principal, operation.role, operation.what);
+    const guarded = async (): Promise<T> => {
       await this.#limiter.consumeAgent(caller.principal);
       const value = await run();
       if (operation.audited) {
@@ -281,12 +327,22 @@ export class AgentGateway {
         });
       }
       return value;
+    };
+    try {
+      assertRole(caller.principal, operation.role, operation.what);
+      // The agent's place is held until the answer is ready, audit row included.
+      return await (this.#concurrency ? this.#concurrency.run(caller.principal, guarded) : guarded());
     } catch (error) {
       const serviceError = toServiceError(error);
-      // Refusals are audited for every operation: they are what an investigation looks for.
-      if (operation.audited || serviceError.code === 'FORBIDDEN' || serviceError.code === 'RATE_LIMITED') {
-        const pattern = subject.pattern ?? stringDetail(serviceError, 'pattern');
-        // The refusal stands whether or not its row could be written (the recorder logs a failed write).
+      const pattern = subject.pattern ?? stringDetail(serviceError, 'pattern');
+      if (TALLIED_REFUSALS.has(serviceError.code)) {
+        // Refusals are audited for every operation (an investigation looks for them), counted
+        // per window rather than written one by one. Only a planned execution's pattern is
+        // kept: other names and ids come from the request, and would make a row each.
+        const kept = operation === OPERATIONS.execute ? pattern : null;
+        this.#audit.tally(this.#entry(caller, operation, { pattern: kept, target: null }, started, serviceError.code));
+      } else if (operation.audited) {
+        // The failure stands whether or not its row could be written (the recorder logs a failed write).
         await this.#record(caller, operation, { ...subject, pattern }, started, serviceError.code).catch(
           () => undefined,
         );
@@ -302,8 +358,18 @@ export class AgentGateway {
     started: number,
     errorCode: string | null,
   ): Promise<void> {
+    return this.#audit.record(this.#entry(caller, operation, subject, started, errorCode));
+  }
+
+  #entry(
+    caller: Caller,
+    operation: Operation,
+    subject: AuditSubject,
+    started: number,
+    errorCode: string | null,
+  ): AuditEntry {
     const { principal } = caller;
-    return this.#audit.record({
+    return {
       at: Date.now(),
       agentId: principal.agentId,
       namespace: principal.namespace,
@@ -314,7 +380,7 @@ export class AgentGateway {
       durationMs: performance.now() - started,
       errorCode,
       surface: caller.surface,
-    });
+    };
   }
 }
 

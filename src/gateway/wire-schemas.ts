@@ -278,6 +278,10 @@ export const auditRecordSchema = z.object({
   duration_ms: z.number(),
   error_code: z.string().nullable(),
   surface: z.string(),
+  count: z
+    .number()
+    .int()
+    .describe('Operations the entry stands for: refusals are counted into one entry per caller and minute'),
 });
 
 export const auditListSchema = z.object({ count: z.number().int(), entries: z.array(auditRecordSchema) });

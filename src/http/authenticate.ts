@@ -3,6 +3,7 @@ import { UnauthorizedError } from '../errors.js';
 import type { Caller, Surface } from '../gateway/agent-gateway.js';
 import type { AuthThrottle } from '../security/auth-throttle.js';
 import type { Authenticator } from '../security/authenticator.js';
+import { clientKey } from '../security/client-address.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,7 +29,8 @@ export function requireCaller(
       request.caller = { principal: await authenticator.authenticate({}), surface };
       return;
     }
-    throttle.check(request.ip, surface);
+    const client = clientKey(request.ip);
+    throttle.check(client, surface);
     try {
       const principal = await authenticator.authenticate({
         authorization: singleHeader(request, 'authorization'),
@@ -37,7 +39,7 @@ export function requireCaller(
       request.caller = { principal, surface };
     } catch (error) {
       if (!(error instanceof UnauthorizedError)) throw error;
-      throw await throttle.failed(request.ip, surface, error);
+      throw await throttle.failed(client, surface, error);
     }
   });
 }

@@ -9,3 +9,9 @@ export const HTTP_DEFAULTS = {
   /** ... and its whole request, body included, within this long. */
   requestTimeoutMs: 30_000,
 } as const;
+
+/**
+ * Headers of every API reply: they hold callers' data, so no browser or proxy may keep them,
+ * and none may be sniffed as another type. (The dashboard's files set their own cache policy.)
+ */
+export const API_REPLY_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;

@@ -16,8 +16,8 @@ const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
 
 /** The one place HTTP turns a failure into a status and a body: every code's status comes from ERROR_CODES. */
 export function createErrorHandler(logger: Logger) {
-  return (error: unknown, _request: FastifyRequest, reply: FastifyReply): FastifyReply => {
-    const serviceError = toPublicError(fromFastify(error), logger);
+  return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const serviceError = toPublicError(fromFastify(error, request), logger);
     if (serviceError instanceof RateLimitedError) reply.header('retry-after', String(serviceError.retryAfterSeconds));
     if (serviceError.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer realm="tmws-patterns"');
     return reply.code(serviceError.status).send(errorBody(serviceError));
@@ -34,16 +34,26 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): F
     );
 }
 
-function fromFastify(error: unknown): unknown {
+function fromFastify(error: unknown, request: FastifyRequest): unknown {
   if (error instanceof PatternServiceError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) return fromSchemaValidation(error);
   const fastifyError = error as Partial<FastifyError>;
   const status = fastifyError.statusCode;
   if (typeof status !== 'number' || status < 400 || status >= 500) return error;
   const code = CODE_BY_STATUS[status] ?? 'VALIDATION_ERROR';
-  const message =
+  const details: Record<string, unknown> = { reason: fastifyError.code ?? null };
+  let message =
     error instanceof SyntaxError ? `Body is not valid JSON: ${error.message}` : String(fastifyError.message);
-  return new PatternServiceError(message, { details: { reason: fastifyError.code ?? null } }, code);
+  // These two say what to do instead, which Fastify's own messages do not.
+  if (status === 413) {
+    const limit = request.routeOptions.bodyLimit;
+    message = `Request body is over the limit of ${limit} bytes; send a smaller body`;
+    details['limit_bytes'] = limit;
+  } else if (status === 415) {
+    const sent = request.headers['content-type'];
+    message = `${sent === undefined ? 'No Content-Type' : `Content-Type '${sent.slice(0, 100)}'`} is not accepted; send Content-Type: application/json`;
+  }
+  return new PatternServiceError(message, { details }, code);
 }
 
 /** A request that breaks its schema: see inputError for the rule shared with MCP. */

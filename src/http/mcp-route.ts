@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import type { AgentGateway } from '../gateway/agent-gateway.js';
 import { createMcpServer } from '../mcp/server.js';
+import { API_REPLY_HEADERS } from './defaults.js';
 
 export interface McpRouteOptions {
   gateway: AgentGateway;
@@ -20,6 +21,8 @@ export const mcpRoute: FastifyPluginAsync<McpRouteOptions> = async (app, { gatew
     const server = createMcpServer({ gateway, caller: request.caller, version, logger });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.hijack();
+    // The transport writes the reply itself, past Fastify's onSend hook.
+    for (const [name, value] of Object.entries(API_REPLY_HEADERS)) reply.raw.setHeader(name, value);
     reply.raw.on('close', () => {
       void transport.close();
       void server.close();

@@ -15,17 +15,19 @@ import { UnauthorizedError, ValidationError } from '../errors.js';
 import type { PatternExecutionEngine } from '../execution/engine.js';
 import { createGateway } from '../gateway/create-gateway.js';
 import { createLogger, type Logger } from '../logging.js';
+import type { ConcurrencyLimit } from '../security/agent-concurrency.js';
 import type { AuthSettings } from '../security/auth-config.js';
 import { AuditRecorder } from '../security/audit-recorder.js';
 import { AuthThrottle } from '../security/auth-throttle.js';
 import { Authenticator } from '../security/authenticator.js';
 import { BudgetStore } from '../security/budget-store.js';
+import { parseTrustedProxies } from '../security/client-address.js';
 import type { RateLimit } from '../security/rate-limiter.js';
 import type { Principal } from '../security/roles.js';
 import { apiRoutes } from './api-routes.js';
 import { requireCaller } from './authenticate.js';
 import { dashboardRoutes } from './dashboard-routes.js';
-import { HTTP_DEFAULTS } from './defaults.js';
+import { API_REPLY_HEADERS, HTTP_DEFAULTS } from './defaults.js';
 import { createErrorHandler, notFoundHandler } from './error-handler.js';
 import { mcpRoute } from './mcp-route.js';
 import { memoryRoutes } from './memory-routes.js';
@@ -46,10 +48,19 @@ export interface HttpServiceOptions {
   rateLimitKeyPrefix?: string;
   /** @default 50 */
   maxPatternsPerAgent?: number;
+  /** Days audit entries are kept (pruned at start, then hourly); 0 keeps them all. @default 90 */
+  auditRetentionDays?: number;
+  /** Operations one agent may have running, and waiting, at once; null = no cap. @default 4 running, 256 waiting */
+  agentConcurrency?: ConcurrencyLimit | null;
   /** Largest request body in bytes. @default 131072 (128 KiB) */
   bodyLimit?: number;
   /** Failed authentications per client address and window before 429. @default 20 per 60 s; null = never throttled */
   authFailureLimit?: RateLimit | null;
+  /**
+   * Proxies whose X-Forwarded-For names the client (addresses, CIDR ranges, or `loopback`,
+   * `linklocal`, `uniquelocal`); from anyone else the header is ignored. @default none
+   */
+  trustProxy?: readonly string[];
   /** All request headers must arrive within this many ms (else 408 and the connection closes). @default 10000 */
   headersTimeoutMs?: number;
   /** The whole request, body included, must arrive within this many ms. @default 30000 */
@@ -66,6 +77,7 @@ export { HTTP_DEFAULTS };
 /** Builds the server (not listening). Closing it flushes the audit log and releases Redis; the engine stays open. */
 export async function createHttpService(options: HttpServiceOptions): Promise<FastifyInstance> {
   const logger = options.logger ?? createLogger();
+  const trustProxy = parseTrustedProxies(options.trustProxy ?? []);
   const version = options.version ?? '0.0.0';
   const metrics = new ServiceMetrics();
   const authenticator = await Authenticator.create(
@@ -82,6 +94,8 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     rateLimit: options.rateLimit === undefined ? HTTP_DEFAULTS.rateLimit : options.rateLimit,
     budgets,
     maxPatternsPerAgent: options.maxPatternsPerAgent,
+    auditRetentionDays: options.auditRetentionDays,
+    agentConcurrency: options.agentConcurrency,
     observer: metrics,
     logger,
   });
@@ -102,6 +116,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     // Bad URLs and over-long path parameters are answered by the same handler as everything else.
     frameworkErrors: errorHandler,
     bodyLimit: options.bodyLimit ?? HTTP_DEFAULTS.bodyLimit,
+    ...(trustProxy.length > 0 && { trustProxy }),
     ...timeouts,
   });
   closeSilentConnections(app.server, timeouts.http.headersTimeout);
@@ -115,6 +130,11 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
   app.addHook('onClose', async () => {
     await authFailures.flush();
     await gateway.close();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    for (const [name, value] of Object.entries(API_REPLY_HEADERS))
+      if (!reply.hasHeader(name)) reply.header(name, value);
+    done(null, payload);
   });
   app.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode);

@@ -1,7 +1,8 @@
 /**
  * @module memory/audit-log
  * The audit port: who did what, when, and how it ended. Append-only: no backend offers
- * update or delete, and the SQLite one refuses them in the database itself.
+ * update, and the only delete is pruning what is older than the retention; the built-in
+ * backends refuse updates, and deletes of entries less than a day old, in the database itself.
  */
 
 /** One audited operation. */
@@ -21,11 +22,17 @@ export interface AuditEntry {
   errorCode: string | null;
   /** Where the call came from: `http`, `mcp`, `cli`… */
   surface: string;
+  /**
+   * How many operations the entry stands for: refusals are counted into one entry per
+   * window, whose `at` and `durationMs` are the first one's. @default 1
+   */
+  count?: number;
 }
 
 /** A stored entry, with the id that orders the log. */
 export interface AuditRecord extends AuditEntry {
   id: number;
+  count: number;
 }
 
 export interface AuditQuery {
@@ -47,4 +54,9 @@ export interface AuditLog {
   append(entries: readonly AuditEntry[]): Promise<void>;
   /** Newest first. */
   query(query: AuditQuery): Promise<AuditRecord[]>;
+  /**
+   * Deletes up to `limit` entries older than `before` (epoch ms), oldest first, and says how
+   * many; the retention calls it in small batches. A log without it keeps everything.
+   */
+  prune?(before: number, limit: number): Promise<number>;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deepFreeze } from '../deep-freeze.js';
-import { UnsafePatternError, ValidationError } from '../errors.js';
+import { PayloadTooLargeError, UnsafePatternError, ValidationError } from '../errors.js';
+import { checkJsonObject } from '../json-limits.js';
 import { ACTION_NAMES, ACTIONS, DEFAULT_ACTION, isActionName, type ActionInfo, type ActionName } from './actions.js';
 import { ParameterRules, parameterSpecSchema, type ParameterCheck, type ParameterSpec } from './parameters.js';
 import { PATTERN_TYPES, type PatternType } from './pattern-type.js';
@@ -21,6 +22,21 @@ export const PATTERN_LIMITS = {
   maxRepeatCount: REGEX_LIMITS.maxRepeatCount,
   /** Largest trigger program, in RE2 instructions (about one per character, multiplied out by counts). */
   maxProgramSize: REGEX_LIMITS.maxProgramSize,
+  /** Nesting of `metadata`, `params` and `parameters`, each object being level 1 (as for memory metadata). */
+  maxFreeFormDepth: 8,
+  /** Bytes of JSON of each of `metadata`, `params` and `parameters`. */
+  maxFreeFormBytes: 16 * 1024,
+} as const;
+
+/**
+ * The fields a config may fill with data of its own choosing. A definition is cloned,
+ * hashed and serialized by code that recurses, so they are bounded before anything is
+ * registered (a 2,500-level `metadata` once overflowed the stack on every later request).
+ */
+const FREE_FORM_FIELDS = ['metadata', 'params', 'parameters'] as const;
+const FREE_FORM_LIMITS = {
+  maxDepth: PATTERN_LIMITS.maxFreeFormDepth,
+  maxBytes: PATTERN_LIMITS.maxFreeFormBytes,
 } as const;
 
 /** Who may run a pattern over HTTP/MCP, weakest first; each role includes the ones before it. */
@@ -249,6 +265,7 @@ export class PatternDefinition {
 }
 
 function parsePatternConfig(config: unknown): z.output<typeof patternConfigSchema> {
+  checkFreeFormFields(config);
   const result = patternConfigSchema.safeParse(config);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
@@ -269,6 +286,23 @@ function parsePatternConfig(config: unknown): z.output<typeof patternConfigSchem
   const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
   const Refusal = unsafe ? UnsafePatternError : ValidationError;
   throw new Refusal(`${label} is invalid: ${summary}`, { details: { issues } });
+}
+
+/** Bounds the free-form fields before zod or anything else walks them; throws naming the config and the path. */
+function checkFreeFormFields(config: unknown): void {
+  if (typeof config !== 'object' || config === null) return;
+  const record = config as Record<string, unknown>;
+  for (const field of FREE_FORM_FIELDS) {
+    if (record[field] === undefined) continue;
+    try {
+      checkJsonObject(record[field], field, FREE_FORM_LIMITS);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const label = typeof record['name'] === 'string' ? `Pattern '${record['name'].slice(0, 64)}'` : 'Pattern config';
+      const Refusal = error instanceof PayloadTooLargeError ? PayloadTooLargeError : ValidationError;
+      throw new Refusal(`${label} is invalid: ${error.message}`, { details: error.details });
+    }
+  }
 }
 
 /** Triggers are always case-insensitive and RE2 has no equivalent of some JS flags: refuse those. */

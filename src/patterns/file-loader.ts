@@ -3,8 +3,11 @@ import { extname, join } from 'node:path';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { PatternServiceError, ValidationError } from '../errors.js';
 import { PatternDefinition } from './definition.js';
+import { firstFlowNestingBeyond } from './flow-depth.js';
 
 const PATTERN_FILE_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+/** Levels of `[…]`/`{…}` a file may nest: a pattern config needs about a dozen (see flow-depth.ts). */
+const MAX_FLOW_NESTING = 64;
 
 /** One problem found in a pattern file, with where it is. */
 export interface PatternFileIssue {
@@ -107,6 +110,17 @@ async function readOneFile(
     text = await readFile(file, 'utf8');
   } catch (error) {
     issues.push({ file, line: 1, column: 1, message: `cannot read the file: ${(error as Error).message}` });
+    return [];
+  }
+  const tooDeep = firstFlowNestingBeyond(text, MAX_FLOW_NESTING);
+  if (tooDeep !== undefined) {
+    const before = text.slice(0, tooDeep);
+    issues.push({
+      file,
+      line: before.split('\n').length,
+      column: tooDeep - before.lastIndexOf('\n'),
+      message: `nested deeper than ${MAX_FLOW_NESTING} levels of [ ] and { }; a pattern's metadata, params and parameters may nest 8`,
+    });
     return [];
   }
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });

@@ -116,12 +116,19 @@ export class PatternRegistry {
     this.#changed();
   }
 
+  /**
+   * Everything that can fail happens here, before the set changes: a pattern is never
+   * registered half-way. Its digest (which the fingerprint needs on the next cached
+   * execution) is computed now, so a definition that cannot be serialized is refused
+   * rather than breaking every later request.
+   */
   #checkBatch(patterns: readonly PatternDefinition[], options: RegisterOptions): void {
     const names = new Set<string>();
     for (const [i, pattern] of patterns.entries()) {
       if (!(pattern instanceof PatternDefinition)) {
         throw new ValidationError(`patterns[${i}]: expected a PatternDefinition (use PatternDefinition.fromConfig)`);
       }
+      this.#digest(pattern);
       if (names.has(pattern.name)) {
         throw new ConflictError(`Pattern '${pattern.name}' appears twice in the batch`, {
           details: { name: pattern.name },

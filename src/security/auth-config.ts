@@ -35,7 +35,14 @@ export interface JwtSettings {
   issuer?: string | undefined;
   /** Required `aud` claim, when set. */
   audience?: string | undefined;
+  /** Longest a token may live: `exp` no further ahead than this, nor `exp − iat` longer. @default 86400 (24 h) */
+  maxLifetimeSeconds?: number | undefined;
 }
+
+/** Tokens living longer are refused (see JwtSettings.maxLifetimeSeconds). */
+export const DEFAULT_JWT_MAX_LIFETIME_S = 86_400;
+/** The longest lifetime a server may be configured to accept: a year. */
+const MAX_JWT_MAX_LIFETIME_S = 366 * 86_400;
 
 export interface AuthSettings {
   apiKeys: ApiKeyEntry[];
@@ -64,6 +71,7 @@ const jwtSchema = z.strictObject({
   rs256_public_key: z.string().includes('BEGIN PUBLIC KEY', { message: 'expected a PEM public key (SPKI)' }).optional(),
   issuer: z.string().min(1).optional(),
   audience: z.string().min(1).optional(),
+  max_lifetime_seconds: z.coerce.number().int().min(60).max(MAX_JWT_MAX_LIFETIME_S).optional(),
 });
 
 const authFileSchema = z.strictObject({
@@ -99,6 +107,7 @@ export async function loadAuthSettings(env: ServingEnvironment, file = env.authF
       rs256_public_key: env.jwtPublicKey,
       issuer: env.jwtIssuer,
       audience: env.jwtAudience,
+      max_lifetime_seconds: env.jwtMaxLifetime,
     }),
     'environment (TMWS_JWT_*)',
   );
@@ -118,6 +127,7 @@ export async function loadAuthSettings(env: ServingEnvironment, file = env.authF
           rs256PublicKey: jwt.rs256_public_key,
           issuer: jwt.issuer,
           audience: jwt.audience,
+          maxLifetimeSeconds: jwt.max_lifetime_seconds,
         }
       : undefined,
   };

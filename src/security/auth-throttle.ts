@@ -4,7 +4,7 @@
  * address's budget (shared through Redis when the budget store is, under the same deadline
  * and fallback), and once it is spent the address gets 429 with Retry-After, even with a
  * valid credential, until the window ends. Every failure is counted (Prometheus), logged and
- * audited, never with the credential that was presented.
+ * audited (counted per client and window), never with the credential that was presented.
  */
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
@@ -55,9 +55,8 @@ export class AuthThrottle {
   }
 
   /**
-   * Records a failed authentication from `address` (audit row written before the answer),
-   * and returns the error to answer with: the original one, or RATE_LIMITED once the address
-   * has spent its budget.
+   * Records a failed authentication from `address` (see clientKey), and returns the error to
+   * answer with: the original one, or RATE_LIMITED once the address has spent its budget.
    */
   async failed(address: string, surface: string, error: PatternServiceError): Promise<PatternServiceError> {
     const taken = this.#budget ? await this.#budget.consume(address) : ({ allowed: true } as const);
@@ -73,20 +72,19 @@ export class AuthThrottle {
       },
       taken.allowed ? 'authentication failed' : 'authentication failed; address throttled',
     );
-    await this.#audit
-      .record({
-        at: Date.now(),
-        agentId: '-',
-        namespace: '-',
-        operation: 'auth.failure',
-        pattern: null,
-        target: address,
-        success: false,
-        durationMs: 0,
-        errorCode: answer.code,
-        surface,
-      })
-      .catch(() => undefined); // the refusal stands either way; the recorder logs a failed write
+    // Counted per client and window (a guesser can send thousands), not written one by one.
+    this.#audit.tally({
+      at: Date.now(),
+      agentId: '-',
+      namespace: '-',
+      operation: 'auth.failure',
+      pattern: null,
+      target: address,
+      success: false,
+      durationMs: 0,
+      errorCode: answer.code,
+      surface,
+    });
     return answer;
   }
 }

@@ -6,7 +6,13 @@
 import { errors as joseErrors, importSPKI, jwtVerify, type JWTPayload } from 'jose';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors.js';
 import { identifier } from '../execution/request.js';
-import { authConfigured, hashApiKey, type ApiKeyEntry, type AuthSettings } from './auth-config.js';
+import {
+  authConfigured,
+  DEFAULT_JWT_MAX_LIFETIME_S,
+  hashApiKey,
+  type ApiKeyEntry,
+  type AuthSettings,
+} from './auth-config.js';
 import { highestRole, type Principal } from './roles.js';
 import { loadSecretChecker, type SecretChecker } from './secret-strength.js';
 
@@ -28,6 +34,7 @@ export class Authenticator {
   readonly #keys: ReadonlyMap<string, ApiKeyEntry>;
   readonly #jwtKeys: ReadonlyMap<string, VerificationKey>;
   readonly #jwtOptions: { issuer?: string; audience?: string };
+  readonly #jwtMaxLifetimeS: number;
   readonly #anonymous: Principal | undefined;
   readonly #secrets: SecretChecker | undefined;
   /** Key id → whether the key presented for it is strong enough (decided on first use: only hashes are configured). */
@@ -37,9 +44,11 @@ export class Authenticator {
     keys: Map<string, ApiKeyEntry>,
     jwtKeys: Map<string, VerificationKey>,
     jwtOptions: { issuer?: string; audience?: string },
+    jwtMaxLifetimeS: number,
     anonymous: Principal | undefined,
     secrets: SecretChecker | undefined,
   ) {
+    this.#jwtMaxLifetimeS = jwtMaxLifetimeS;
     this.#secrets = secrets;
     this.#keys = keys;
     this.#jwtKeys = jwtKeys;
@@ -73,7 +82,15 @@ export class Authenticator {
       ...(jwt?.audience !== undefined && { audience: jwt.audience }),
     };
     const secrets = keys.size > 0 ? await loadSecretChecker() : undefined;
-    return new Authenticator(keys, jwtKeys, options, authConfigured(settings) ? undefined : anonymous, secrets);
+    const maxLifetime = jwt?.maxLifetimeSeconds ?? DEFAULT_JWT_MAX_LIFETIME_S;
+    return new Authenticator(
+      keys,
+      jwtKeys,
+      options,
+      maxLifetime,
+      authConfigured(settings) ? undefined : anonymous,
+      secrets,
+    );
   }
 
   /** False when no credential is configured and every caller is the anonymous principal. */
@@ -113,6 +130,8 @@ export class Authenticator {
     } catch (error) {
       throw new UnauthorizedError(describeJoseError(error), { cause: error });
     }
+    const tooLong = lifetimeProblem(payload, this.#jwtMaxLifetimeS, Date.now() / 1000);
+    if (tooLong !== undefined) throw new UnauthorizedError(tooLong);
     const agentId = identifier.safeParse(payload.sub);
     if (!agentId.success) throw new UnauthorizedError("Token claim 'sub' is not a valid agent id");
     const namespace = identifier.safeParse(payload['namespace']);
@@ -126,6 +145,19 @@ export class Authenticator {
     }
     return { agentId: agentId.data, namespace: namespace.data, role, credential: `jwt:${agentId.data}` };
   }
+}
+
+/** Long-lived tokens are refused: a stolen one would otherwise work for as long as its issuer let it. */
+function lifetimeProblem(payload: JWTPayload, maxS: number, nowS: number): string | undefined {
+  const exp = payload.exp!; // required by jwtVerify
+  const limit = `this server's maximum token lifetime of ${maxS} s (${+(maxS / 3600).toFixed(2)} h)`;
+  if (exp - nowS > maxS + CLOCK_TOLERANCE_S) {
+    return `Token lives too long: its 'exp' is ${Math.round(exp - nowS)} s away, over ${limit}; issue tokens that expire sooner`;
+  }
+  if (typeof payload.iat === 'number' && exp - payload.iat > maxS + CLOCK_TOLERANCE_S) {
+    return `Token lives too long: 'exp' − 'iat' is ${Math.round(exp - payload.iat)} s, over ${limit}; issue tokens that expire sooner`;
+  }
+  return undefined;
 }
 
 function readCredential({ authorization, apiKey }: Credentials): string {

@@ -17,7 +17,7 @@ const LAYERS = [
   ['execution'], // plan, run, account
   ['routing'],
   ['patterns', 'memory', 'embeddings', 'cache'], // the pattern registry, and the ports with their backends
-  ['config.ts', 'errors.ts', 'logging.ts', 'text.ts', 'validation.ts', 'deep-freeze.ts', 'time'], // time: the words of time windows
+  ['config.ts', 'errors.ts', 'logging.ts', 'text.ts', 'validation.ts', 'deep-freeze.ts', 'json-limits.ts', 'time'], // time: the words of time windows
 ] as const;
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));

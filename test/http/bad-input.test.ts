@@ -149,6 +149,7 @@ describe('bad input over HTTP: every case a clear 4xx, nothing written', () => {
         body: { query: 'save note: x', context: { blob: 'x'.repeat(200_000) } },
         status: 413,
         code: 'PAYLOAD_TOO_LARGE',
+        message: /^Request body is over the limit of 131072 bytes; send a smaller body$/,
       },
       {
         name: 'text/plain',
@@ -157,6 +158,7 @@ describe('bad input over HTTP: every case a clear 4xx, nothing written', () => {
         headers: { 'content-type': 'text/plain' },
         status: 415,
         code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: /^Content-Type 'text\/plain' is not accepted; send Content-Type: application\/json$/,
       },
       {
         name: 'tags not a list',

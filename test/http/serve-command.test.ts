@@ -29,6 +29,13 @@ describe('tmws-patterns serve', () => {
     expect(serve.stderr()).toMatch(/Refusing to listen on 0\.0\.0\.0 without authentication/);
   });
 
+  it('refuses a --trust-proxy entry that is not an address or a range, before opening anything', async () => {
+    const serve = run(['--db', ':memory:', 'serve', '--port', '0', '--trust-proxy', '10.0.0.1,10.0.0.0/40']);
+    const [code] = await serve.exited;
+    expect(code).toBe(2);
+    expect(serve.stderr()).toMatch(/trust proxy: '10\.0\.0\.0\/40' is not an IP address, a CIDR range/);
+  });
+
   it('serves with keys from the auth file until SIGTERM, then exits cleanly', async () => {
     const dir = tempDir();
     const key = 'tmws_serve-command-test-key-0123456789';

@@ -77,12 +77,39 @@ export function registerAuditLogContract(backend: string, create: () => Promise<
       expect(await subject.log.query({ namespace: ns, limit: 10 })).toEqual([]);
     });
 
-    it('cannot be rewritten behind its back', async (context) => {
+    it('cannot be rewritten behind its back, nor lose an entry less than a day old', async (context) => {
       if (!subject.tamper) context.skip('this backend gives the test no direct access');
-      await subject.log.append([entry()]);
+      await subject.log.append([entry({ at: Date.now() - 3_600_000 })]);
       await expect(subject.tamper!.update()).rejects.toThrow(/append-only/);
       await expect(subject.tamper!.remove()).rejects.toThrow(/append-only/);
       expect(await subject.log.query({ namespace: ns, limit: 10 })).toHaveLength(1);
+    });
+
+    it('keeps how many operations an entry stands for (1 unless said)', async () => {
+      await subject.log.append([entry({ operation: 'one' }), entry({ operation: 'tally', count: 42 })]);
+      const records = await subject.log.query({ namespace: ns, limit: 10 });
+      expect(records.map((r) => [r.operation, r.count])).toEqual([
+        ['tally', 42],
+        ['one', 1],
+      ]);
+    });
+
+    it('prunes entries older than a cutoff, oldest first, a batch at a time', async () => {
+      // The year 2000: older than anything other tests leave in a shared database.
+      const at = (date: string) => Date.parse(`${date}T00:00:00Z`);
+      await subject.log.append([
+        entry({ at: at('2000-03-01'), operation: 'march' }),
+        entry({ at: at('2000-01-01'), operation: 'january' }),
+        entry({ at: at('2000-02-01'), operation: 'february' }),
+        entry({ at: at('2000-12-01'), operation: 'december' }),
+        entry({ at: Date.now(), operation: 'today' }),
+      ]);
+      const left = async () => (await subject.log.query({ namespace: ns, limit: 10 })).map((r) => r.operation);
+      expect(await subject.log.prune!(at('2000-06-01'), 2)).toBe(2);
+      expect(await left()).toEqual(['today', 'december', 'march']);
+      expect(await subject.log.prune!(at('2000-06-01'), 2)).toBe(1);
+      expect(await subject.log.prune!(at('2000-06-01'), 2)).toBe(0);
+      expect(await left()).toEqual(['today', 'december']);
     });
   });
 }

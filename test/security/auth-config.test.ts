@@ -22,6 +22,7 @@ describe('auth settings', () => {
     );
     expect(settings.apiKeys.map((k) => k.id)).toEqual(['from-file', 'from-env']);
     expect(settings.jwt).toMatchObject({ issuer: 'tmws', audience: 'agents', hs256Secret: STRONG_SECRET });
+    expect(settings.jwt?.maxLifetimeSeconds).toBeUndefined(); // the authenticator's default: 24 h
     expect(authConfigured(settings)).toBe(true);
 
     const authenticator = await Authenticator.create(settings, local);
@@ -34,6 +35,15 @@ describe('auth settings', () => {
       agentId: 'filer',
       role: 'readonly',
     });
+  });
+
+  it('take the maximum token lifetime from the file, or TMWS_JWT_MAX_LIFETIME_SECONDS over it', async () => {
+    const file = authFile(`jwt:\n  hs256_secret: ${STRONG_SECRET}\n  max_lifetime_seconds: 3600\n`);
+    expect((await loadAuthSettings({}, file)).jwt?.maxLifetimeSeconds).toBe(3600);
+    expect((await loadAuthSettings({ jwtMaxLifetime: '600' }, file)).jwt?.maxLifetimeSeconds).toBe(600);
+    await expect(loadAuthSettings({ jwtMaxLifetime: 'a day' }, file)).rejects.toThrow(
+      /TMWS_JWT_\*.*max_lifetime_seconds/,
+    );
   });
 
   it('with nothing configured, every caller is the local principal', async () => {
@@ -57,6 +67,11 @@ describe('auth settings', () => {
     ],
     ['an unknown field', `api_keys: []\nsecret: x\n`, /secret/],
     ['a short HS256 secret', `jwt:\n  hs256_secret: short\n`, /32 characters/],
+    [
+      'a maximum token lifetime of over a year',
+      `jwt:\n  hs256_secret: ${STRONG_SECRET}\n  max_lifetime_seconds: 99999999\n`,
+      /jwt\.max_lifetime_seconds/,
+    ],
     ['an issuer without a key', `jwt:\n  issuer: tmws\n`, /no key/],
     [
       'a duplicate key',

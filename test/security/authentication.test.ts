@@ -125,6 +125,47 @@ describe('JWT', () => {
     expect(await engine.store.count({ namespace: 'team-a', agentId: 'athena', admin: true })).toBe(0);
   });
 
+  it('refuses a token that lives longer than the maximum lifetime (24 h unless configured)', async () => {
+    const { base } = await startTestServer({ auth: { apiKeys: [], jwt: { hs256Secret: HS256_SECRET } } });
+    const now = Math.floor(Date.now() / 1000);
+    const statusOf = async (expiresIn: number, iat?: number) => {
+      let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('athena');
+      jwt = jwt.setIssuedAt(iat ?? now).setExpirationTime(expiresIn);
+      const response = await call(base, '/api/v1/pattern/stats', {
+        token: await jwt.sign(new TextEncoder().encode(HS256_SECRET)),
+      });
+      return { status: response.status, code: response.body['code'], message: response.body['message'] };
+    };
+    // exp in the year 33658, as a token "that never expires" was once minted to get through.
+    expect(new Date(999_999_999_999 * 1000).getUTCFullYear()).toBe(33658);
+    expect(await statusOf(999_999_999_999)).toEqual({
+      status: 401,
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(
+        /^Token lives too long: its 'exp' is \d+ s away, over this server's maximum token lifetime of 86400 s \(24 h\); issue tokens that expire sooner$/,
+      ) as unknown,
+    });
+    expect((await statusOf(now + 25 * 3600)).status).toBe(401);
+    // exp − iat counts too: a token issued two days ago to live three days is refused though it expires tomorrow.
+    expect(await statusOf(now + 20 * 3600, now - 48 * 3600)).toMatchObject({
+      status: 401,
+      message: expect.stringMatching(/'exp' − 'iat' is 244800 s/) as unknown,
+    });
+    expect((await statusOf(now + 23 * 3600)).status).toBe(200);
+
+    const longer = await startTestServer({
+      auth: { apiKeys: [], jwt: { hs256Secret: HS256_SECRET, maxLifetimeSeconds: 7 * 86_400 } },
+    });
+    const weekToken = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('athena')
+      .setIssuedAt()
+      .setExpirationTime('6d')
+      .sign(new TextEncoder().encode(HS256_SECRET));
+    expect((await call(longer.base, '/api/v1/pattern/stats', { token: weekToken })).status).toBe(200);
+    expect((await call(base, '/api/v1/pattern/stats', { token: weekToken })).status).toBe(401);
+  });
+
   it('refuses a valid token that grants no known role with 403', async () => {
     const { base } = await startTestServer({ auth: { apiKeys: [], jwt: { hs256Secret: HS256_SECRET } } });
     const token = await signHs256(

@@ -232,21 +232,26 @@ describe('the audit log', () => {
     const audit = await call(base, '/api/v1/audit', as('boss'));
     expect(audit.status).toBe(200);
     const entries = audit.body['entries'] as Array<Record<string, unknown>>;
-    expect(entries.map((e) => [e['agent_id'], e['operation'], e['pattern'], e['success'], e['error_code']])).toEqual([
-      ['writer', 'audit.query', null, false, 'FORBIDDEN'],
-      ['writer', 'execute', 'quick_calculation', false, 'EXECUTION_FAILED'],
-      ['boss', 'pattern.register', 'database_optimization', true, null],
-      ['writer', 'memory.store', null, true, null],
-      ['reader', 'execute', 'store_memory', false, 'FORBIDDEN'],
-      ['reader', 'execute', 'recall_memory', true, null],
+    // Refusals are counted per window and written when the log is read (or the window ends),
+    // so they come after the entries written meanwhile; their `at` is when they happened.
+    expect(
+      entries.map((e) => [e['agent_id'], e['operation'], e['pattern'], e['success'], e['error_code'], e['count']]),
+    ).toEqual([
+      ['writer', 'audit.query', null, false, 'FORBIDDEN', 1],
+      ['reader', 'execute', 'store_memory', false, 'FORBIDDEN', 1],
+      ['writer', 'execute', 'quick_calculation', false, 'EXECUTION_FAILED', 1],
+      ['boss', 'pattern.register', 'database_optimization', true, null, 1],
+      ['writer', 'memory.store', null, true, null, 1],
+      ['reader', 'execute', 'recall_memory', true, null, 1],
     ]);
-    expect(entries[3]!['target']).toBe((stored.body['memory'] as { id: string }).id);
+    expect(Date.parse(String(entries[1]!['at']))).toBeLessThan(Date.parse(String(entries[4]!['at'])));
+    expect(entries[4]!['target']).toBe((stored.body['memory'] as { id: string }).id);
     expect(entries.every((e) => e['surface'] === 'http' && typeof e['duration_ms'] === 'number')).toBe(true);
 
     const filtered = await call(base, '/api/v1/audit?agent_id=reader&success=false', as('boss'));
     expect((filtered.body['entries'] as Array<{ pattern: string }>)[0]!.pattern).toBe('store_memory');
     expect(filtered.body['count']).toBe(1);
-    const page = await call(base, `/api/v1/audit?limit=2&before_id=${String(entries[2]!['id'])}`, as('boss'));
+    const page = await call(base, `/api/v1/audit?limit=2&before_id=${String(entries[3]!['id'])}`, as('boss'));
     expect((page.body['entries'] as Array<{ operation: string }>).map((e) => e.operation)).toEqual([
       'memory.store',
       'execute',

@@ -144,7 +144,7 @@ function row(entry: AuditEntry): HTMLElement {
     h('td', { class: 'nowrap' }, dateTime(entry.at)),
     h('td', null, entry.agent_id),
     h('td', null, entry.namespace),
-    h('td', null, h('code', null, entry.operation)),
+    h('td', null, h('code', null, entry.operation), entry.count > 1 ? ` ×${entry.count}` : ''),
     h('td', null, entry.pattern ?? '–'),
     h('td', { class: 'target' }, entry.target ?? '–'),
     h(

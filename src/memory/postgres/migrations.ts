@@ -156,6 +156,24 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX memory_history_by_time ON ${s}.memory_history (changed_at);
     `,
   },
+  {
+    version: 8,
+    name: 'audit counts and retention',
+    // As in SQLite: refusals counted per window; rows never changed, but those older than a
+    // day may be deleted, which is how the retention prunes. TRUNCATE stays refused.
+    sql: ({ schema: s }) => `
+      ALTER TABLE ${s}.audit_log ADD COLUMN count integer NOT NULL DEFAULT 1 CHECK (count >= 1);
+      DROP TRIGGER audit_log_append_only ON ${s}.audit_log;
+      CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR TRUNCATE ON ${s}.audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.audit_log_append_only();
+      CREATE FUNCTION ${s}.audit_log_keeps_recent() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'audit_log is append-only: only entries older than a day may be deleted'; END;
+      $$;
+      CREATE TRIGGER audit_log_keeps_recent BEFORE DELETE ON ${s}.audit_log FOR EACH ROW
+        WHEN (OLD.at > extract(epoch FROM clock_timestamp()) * 1000 - 86400000)
+        EXECUTE FUNCTION ${s}.audit_log_keeps_recent();
+    `,
+  },
 ];
 
 /**

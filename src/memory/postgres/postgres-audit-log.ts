@@ -13,7 +13,7 @@ const FILTERS: ReadonlyArray<[keyof AuditQuery, string]> = [
   ['beforeId', 'id < $?'],
 ];
 
-/** The audit log shared by every instance on the same database (table `audit_log`, append-only by trigger). */
+/** The audit log shared by every instance on the same database (table `audit_log`: no update, no delete of a recent row, by trigger). */
 export class PostgresAuditLog implements AuditLog {
   readonly #db: PostgresDatabase;
 
@@ -26,9 +26,9 @@ export class PostgresAuditLog implements AuditLog {
     const column = <T>(pick: (e: AuditEntry) => T): T[] => entries.map(pick);
     await this.#db.pool.query(
       `INSERT INTO ${this.#db.schema}.audit_log (at, agent_id, namespace, operation, pattern, target, success,
-         duration_ms, error_code, surface)
+         duration_ms, error_code, surface, count)
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],
-         $8::float8[], $9::text[], $10::text[])`,
+         $8::float8[], $9::text[], $10::text[], $11::integer[])`,
       [
         column((e) => e.at),
         column((e) => e.agentId),
@@ -40,8 +40,18 @@ export class PostgresAuditLog implements AuditLog {
         column((e) => e.durationMs),
         column((e) => e.errorCode),
         column((e) => e.surface),
+        column((e) => e.count ?? 1),
       ],
     );
+  }
+
+  async prune(before: number, limit: number): Promise<number> {
+    const table = `${this.#db.schema}.audit_log`;
+    const { rowCount } = await this.#db.pool.query(
+      `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE at < $1 ORDER BY at LIMIT $2)`,
+      [before, limit],
+    );
+    return rowCount ?? 0;
   }
 
   async query(query: AuditQuery): Promise<AuditRecord[]> {
@@ -68,6 +78,7 @@ export class PostgresAuditLog implements AuditLog {
       durationMs: Number(row['duration_ms']),
       errorCode: (row['error_code'] as string | null) ?? null,
       surface: String(row['surface']),
+      count: Number(row['count']),
     }));
   }
 }

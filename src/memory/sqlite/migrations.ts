@@ -203,4 +203,18 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       END;
     `,
   },
+  {
+    version: 9,
+    name: 'audit counts and retention',
+    // Refusals are counted into one row per window. Rows are still never changed, but those
+    // older than a day may now be deleted, which is how the retention prunes.
+    sql: () => `
+      ALTER TABLE audit_log ADD COLUMN count INTEGER NOT NULL DEFAULT 1 CHECK (count >= 1);
+      DROP TRIGGER audit_log_no_delete;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        WHEN old.at > unixepoch('subsec') * 1000 - 86400000 BEGIN
+        SELECT RAISE(ABORT, 'audit_log is append-only: only entries older than a day may be deleted');
+      END;
+    `,
+  },
 ];

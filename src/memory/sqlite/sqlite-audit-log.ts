@@ -13,6 +13,7 @@ interface AuditRow {
   duration_ms: number;
   error_code: string | null;
   surface: string;
+  count: number;
 }
 
 /** Filters of AuditQuery, as SQL; every value is bound, never interpolated. */
@@ -27,21 +28,31 @@ const FILTERS: ReadonlyArray<[keyof AuditQuery, string]> = [
   ['beforeId', 'id < @beforeId'],
 ];
 
-/** The audit log in the embedded database (table `audit_log`, append-only by trigger). */
+/** The audit log in the embedded database (table `audit_log`: no update, no delete of a recent row, by trigger). */
 export class SqliteAuditLog implements AuditLog {
   readonly #db: SqliteDatabase;
   /** One transaction per batch, its function built once (better-sqlite3 builds four wrappers per call). */
   readonly #appendAll;
+  readonly #prune;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
     const insert = db.prepare(
-      `INSERT INTO audit_log (at, agent_id, namespace, operation, pattern, target, success, duration_ms, error_code, surface)
-       VALUES (@at, @agentId, @namespace, @operation, @pattern, @target, @success, @durationMs, @errorCode, @surface)`,
+      `INSERT INTO audit_log (at, agent_id, namespace, operation, pattern, target, success, duration_ms, error_code,
+         surface, count)
+       VALUES (@at, @agentId, @namespace, @operation, @pattern, @target, @success, @durationMs, @errorCode, @surface,
+         @count)`,
     );
     this.#appendAll = db.transaction((entries: readonly AuditEntry[]) => {
-      for (const entry of entries) insert.run({ ...entry, success: entry.success ? 1 : 0 });
+      for (const entry of entries) insert.run({ ...entry, success: entry.success ? 1 : 0, count: entry.count ?? 1 });
     });
+    this.#prune = db.prepare(
+      'DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? ORDER BY at LIMIT ?)',
+    );
+  }
+
+  async prune(before: number, limit: number): Promise<number> {
+    return this.#prune.run(before, limit).changes;
   }
 
   async append(entries: readonly AuditEntry[]): Promise<void> {
@@ -69,6 +80,7 @@ export class SqliteAuditLog implements AuditLog {
       durationMs: row.duration_ms,
       errorCode: row.error_code,
       surface: row.surface,
+      count: row.count,
     }));
   }
 }
