@@ -12,7 +12,7 @@ import {
 import { topicText } from '../text.js';
 import { parseOrThrow } from '../validation.js';
 import type { ActionServices } from './executors/action.js';
-import { hybridSearch } from './executors/hybrid-search.js';
+import { hybridSearch, type VectorsUnavailable } from './executors/hybrid-search.js';
 import { DEFAULT_RESULT_LIMIT, writeMemory } from './executors/memory-actions.js';
 import { checkJsonObject, expiresAtSchema, futureEpoch, identifier, REQUEST_LIMITS, tag } from './request.js';
 
@@ -53,6 +53,13 @@ export interface MemorySearch {
 }
 
 export const SEARCH_MODES = ['lexical', 'hybrid'] as const;
+
+/** What a search found, best first. */
+export interface MemorySearchResult {
+  memories: ScoredMemory[];
+  /** Hybrid mode only, when the vectors could not be searched and the ranking is full text alone: why. */
+  vectors?: VectorsUnavailable;
+}
 
 /** Memory ids are UUIDs today; accepting a little more keeps other backends' ids valid. */
 export const memoryId = z
@@ -114,7 +121,7 @@ export class MemoryOperations {
     return stored;
   }
 
-  async search(scope: MemoryScope, search: MemorySearch = {}): Promise<ScoredMemory[]> {
+  async search(scope: MemoryScope, search: MemorySearch = {}): Promise<MemorySearchResult> {
     const checkedScope = parseScope(scope);
     if (typeof search?.query === 'string' && search.query.length > REQUEST_LIMITS.maxQueryLength) {
       throw new PayloadTooLargeError(
@@ -132,12 +139,13 @@ export class MemoryOperations {
         ...(parsed.minImportance !== undefined && { minImportance: parsed.minImportance }),
       });
     }
-    return this.#deps.store.search(checkedScope, {
+    const memories = await this.#deps.store.search(checkedScope, {
       limit,
       ...(text !== undefined && { text, synonyms: this.#deps.services.lexicon.expansions(topicText(text)) }),
       ...(parsed.tags !== undefined && { tags: parsed.tags }),
       ...(parsed.minImportance !== undefined && { minImportance: parsed.minImportance }),
     });
+    return { memories };
   }
 
   /** Throws MemoryNotFoundError when the memory does not exist or the scope may not see it: the two look alike. */

@@ -108,7 +108,16 @@ export const searchMemoriesRequestSchema = z
   })
   .describe('SearchMemoriesRequest');
 
-export const memoryListSchema = z.object({ count: z.number().int(), memories: z.array(memorySchema) });
+export const memoryListSchema = z.object({
+  count: z.number().int(),
+  memories: z.array(memorySchema),
+  vectors: z
+    .string()
+    .optional()
+    .describe(
+      "Hybrid mode, when vectors could not be searched and the ranking is full text alone: 'unavailable: <why>'",
+    ),
+});
 
 export const memoryIdParamsSchema = z.strictObject({ id: z.string().max(128) });
 

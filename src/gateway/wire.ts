@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { Explanation } from '../execution/explanation.js';
 import type { FusedMemory } from '../execution/executors/hybrid-search.js';
-import type { MemoryInput, MemorySearch, MemoryUpdate } from '../execution/memory-operations.js';
+import type { MemoryInput, MemorySearch, MemorySearchResult, MemoryUpdate } from '../execution/memory-operations.js';
 import type { PatternList } from '../execution/pattern-operations.js';
 import { requiredRoleFor } from '../execution/required-role.js';
 import type { ExecutionResult } from '../execution/result.js';
@@ -145,8 +145,8 @@ export function toWireMemory(memory: Memory & Ranking): WireMemory {
   };
 }
 
-export function toWireMemories(memories: ReadonlyArray<Memory & Ranking>): WireMemoryList {
-  return { count: memories.length, memories: memories.map(toWireMemory) };
+export function toWireMemories({ memories, vectors }: MemorySearchResult): WireMemoryList {
+  return { count: memories.length, memories: memories.map(toWireMemory), ...(vectors !== undefined && { vectors }) };
 }
 
 export function toWirePattern(pattern: PatternDefinition): WirePattern {

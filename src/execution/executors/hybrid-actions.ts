@@ -3,7 +3,7 @@ import type { Scope } from '../../memory/store.js';
 import type { ActionHandler, ActionRequest, ActionServices } from './action.js';
 import { param } from './action.js';
 import { summarize } from './analysis.js';
-import { hybridSearch, type FusedMemory } from './hybrid-search.js';
+import { hybridSearch, withVectorsFallback, type FusedMemory, type HybridSearchResult } from './hybrid-search.js';
 import { cacheCap, DEFAULT_RESULT_LIMIT } from './memory-actions.js';
 
 type HybridAction = 'semantic_search' | 'analyze' | 'compare' | 'temporal';
@@ -16,7 +16,7 @@ const DEFAULT_WINDOW_DAYS = 30;
 
 /** Actions that combine full-text and vector search with aggregation. */
 export function hybridActions(services: ActionServices): Record<HybridAction, ActionHandler> {
-  const search = (scope: Scope, text: string, limit: number): Promise<FusedMemory[]> =>
+  const search = (scope: Scope, text: string, limit: number): Promise<HybridSearchResult> =>
     hybridSearch(services, scope, text, limit);
   const subjectOf = (action: ActionRequest, ...names: string[]): string =>
     param(action, ...names) ?? action.request.query;
@@ -24,20 +24,25 @@ export function hybridActions(services: ActionServices): Record<HybridAction, Ac
   return {
     async semantic_search(action) {
       const text = subjectOf(action, 'query', 'topic');
-      const memories = await search(action.scope, text, action.request.limit ?? DEFAULT_RESULT_LIMIT);
-      return {
-        result: { query: text, count: memories.length, memories },
-        ...cacheCap(memories, services.now()),
-      };
+      const found = await search(action.scope, text, action.request.limit ?? DEFAULT_RESULT_LIMIT);
+      const { memories } = found;
+      return withVectorsFallback(
+        { result: { query: text, count: memories.length, memories }, ...cacheCap(memories, services.now()) },
+        found,
+      );
     },
 
     async analyze(action) {
       const subject = subjectOf(action, 'subject');
-      const related = await search(action.scope, subject, ANALYSIS_DEPTH);
-      return {
-        result: { subject, matched: related.length, ...summarize(related), topMemories: related.slice(0, TOP_ITEMS) },
-        ...cacheCap(related, services.now()),
-      };
+      const found = await search(action.scope, subject, ANALYSIS_DEPTH);
+      const related = found.memories;
+      return withVectorsFallback(
+        {
+          result: { subject, matched: related.length, ...summarize(related), topMemories: related.slice(0, TOP_ITEMS) },
+          ...cacheCap(related, services.now()),
+        },
+        found,
+      );
     },
 
     async compare(action) {
@@ -46,10 +51,11 @@ export function hybridActions(services: ActionServices): Record<HybridAction, Ac
       if (left === undefined || right === undefined) {
         throw new ValidationError('compare: name two subjects ("compare caching and pooling")');
       }
-      const [leftMemories, rightMemories] = await Promise.all([
+      const [leftFound, rightFound] = await Promise.all([
         search(action.scope, left, ANALYSIS_DEPTH),
         search(action.scope, right, ANALYSIS_DEPTH),
       ]);
+      const [leftMemories, rightMemories] = [leftFound.memories, rightFound.memories];
       const side = (subject: string, memories: FusedMemory[]) => {
         const summary = summarize(memories);
         return {
@@ -66,17 +72,21 @@ export function hybridActions(services: ActionServices): Record<HybridAction, Ac
       };
       const rightIds = new Set(rightMemories.map((m) => m.id));
       const rightTags = new Set(rightMemories.flatMap((m) => m.tags));
-      return {
-        result: {
-          left: side(left, leftMemories),
-          right: side(right, rightMemories),
-          shared: {
-            memoryIds: leftMemories.filter((m) => rightIds.has(m.id)).map((m) => m.id),
-            tags: [...new Set(leftMemories.flatMap((m) => m.tags))].filter((t) => rightTags.has(t)).sort(),
+      return withVectorsFallback(
+        {
+          result: {
+            left: side(left, leftMemories),
+            right: side(right, rightMemories),
+            shared: {
+              memoryIds: leftMemories.filter((m) => rightIds.has(m.id)).map((m) => m.id),
+              tags: [...new Set(leftMemories.flatMap((m) => m.tags))].filter((t) => rightTags.has(t)).sort(),
+            },
           },
+          ...cacheCap([...leftMemories, ...rightMemories], services.now()),
         },
-        ...cacheCap([...leftMemories, ...rightMemories], services.now()),
-      };
+        leftFound,
+        rightFound,
+      );
     },
 
     async temporal(action) {

@@ -5,7 +5,7 @@ import { REQUEST_LIMITS } from '../request.js';
 import type { ActionHandler, ActionOutcome, ActionRequest, ActionServices } from './action.js';
 import { param } from './action.js';
 import { summarize } from './analysis.js';
-import { hybridSearch, isExactHit } from './hybrid-search.js';
+import { hybridSearch, isExactHit, withVectorsFallback } from './hybrid-search.js';
 
 type MemoryAction = 'store' | 'recall' | 'recall_by_tag' | 'filter_by_importance';
 
@@ -52,8 +52,8 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
       const text = param(action, 'query', 'topic') ?? action.request.query;
       const limit = limitOf(action);
       if (comprehensive(action)) {
-        const memories = await hybridSearch(services, action.scope, text, limit);
-        return readOutcome(action, { query: text, searchMode: 'hybrid' }, memories);
+        const found = await hybridSearch(services, action.scope, text, limit);
+        return withVectorsFallback(readOutcome(action, { query: text, searchMode: 'hybrid' }, found.memories), found);
       }
       const synonyms = services.lexicon.expansions(topicText(text));
       const memories = await services.store.search(action.scope, { text, synonyms, limit });
@@ -65,7 +65,7 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
         return readOutcome(action, { query: text, searchMode: 'lexical' }, memories);
       }
       const fused = await hybridSearch(services, action.scope, text, limit);
-      return readOutcome(action, { query: text, searchMode: 'hybrid' }, fused);
+      return withVectorsFallback(readOutcome(action, { query: text, searchMode: 'hybrid' }, fused.memories), fused);
     },
 
     async recall_by_tag(action) {
