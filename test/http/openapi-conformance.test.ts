@@ -228,5 +228,5 @@ describe('HTTP conformance: every route of the real serve bin answers what its O
 
     expect(checker.unanswered(), 'documented operations never answered with their first documented status').toEqual([]);
     expect(serve.stderr()).not.toMatch(/"level":50/);
-  });
+  }, 60_000);
 });

@@ -107,7 +107,7 @@ describe('MCP conformance: the SDK client lists, then calls every tool, on the r
     const { client, stderr } = await connectStdioMcp(['--db', db, 'mcp']);
     expectEveryToolCalled(await callEveryTool(client));
     expect(stderr()).not.toMatch(/error/i);
-  });
+  }, 60_000);
 
   it('over Streamable HTTP (tmws-patterns serve, /mcp)', async () => {
     const db = join(tempDir(), 'conformance.db');
@@ -115,5 +115,5 @@ describe('MCP conformance: the SDK client lists, then calls every tool, on the r
     const client = await connectHttpMcp(serve.base);
     expectEveryToolCalled(await callEveryTool(client));
     expect(serve.stderr()).not.toMatch(/error/i);
-  });
+  }, 60_000);
 });
