@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**', 'eval/**', 'scripts/**', 'examples/**', 'src/cli/**'],
+    files: ['bench/**', 'eval/**', 'scripts/**', 'examples/**', 'src/cli/**', '.ci/**'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -6,7 +6,13 @@ export { createPatternExecutionEngine, type EngineOptions } from './create-engin
 export type { PostgresSettingsInput } from './memory/postgres/postgres-settings.js';
 export { PatternExecutionEngine, type EngineStats, type NamespaceStats, type PlanOptions } from './execution/engine.js';
 export type { CachePolicy, ExecutionPlan, PlanTrace, RunPlan } from './execution/planner.js';
-export type { MemoryInput, MemoryScope, MemorySearch, MemoryUpdate } from './execution/memory-operations.js';
+export type {
+  MemoryInput,
+  MemoryScope,
+  MemorySearch,
+  MemorySearchResult,
+  MemoryUpdate,
+} from './execution/memory-operations.js';
 export type { MemoryImport } from './execution/memory-import.js';
 export type { PatternList } from './execution/pattern-operations.js';
 export type { Explanation } from './execution/explanation.js';

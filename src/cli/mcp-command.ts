@@ -6,6 +6,9 @@ import { createLogger } from '../logging.js';
 import { ROLES, type Role } from '../patterns/definition.js';
 import { packageVersion, type CliContext } from './context.js';
 
+/** How long requests in flight may take to finish once stdin has closed or a signal came. */
+const DRAIN_TIMEOUT_MS = 5_000;
+
 interface McpOptions {
   role: Role;
   rateLimit?: string;
@@ -22,6 +25,7 @@ export function registerMcpCommand(program: Command, cli: CliContext): void {
       const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
       const { createGateway } = await import('../gateway/create-gateway.js');
       const { createMcpServer } = await import('../mcp/server.js');
+      const { DrainingTransport } = await import('../mcp/draining-transport.js');
       const { parseRateLimit } = await import('../security/rate-limiter.js');
       const { parseRetentionDays } = await import('../security/audit-retention.js');
       const env = servingEnvironment();
@@ -47,9 +51,18 @@ export function registerMcpCommand(program: Command, cli: CliContext): void {
       // A message larger than an HTTP body may be ends the session instead of growing the buffer without bound.
       // The transport only calls write() and once('drain'), which every CLI output stream has.
       const stdout = cli.io.stdout as Writable;
-      const transport = new StdioServerTransport(stdin, stdout, { maxBufferSize: HTTP_DEFAULTS.bodyLimit });
+      const transport = new DrainingTransport(
+        new StdioServerTransport(stdin, stdout, { maxBufferSize: HTTP_DEFAULTS.bodyLimit }),
+      );
       const closed = new Promise<void>((resolve) => (server.onclose = resolve));
-      const stop = (): void => void transport.close();
+      // Requests already read are answered (and audited) before the store closes, within a bound.
+      let stopping: Promise<void> | undefined;
+      const stop = (): void => {
+        stopping ??= transport.drained(DRAIN_TIMEOUT_MS).then((drained) => {
+          if (!drained) logger.warn({ inFlight: transport.inFlight }, 'closing with requests still unanswered');
+          return transport.close();
+        });
+      };
       stdin.once('end', stop);
       process.once('SIGINT', stop).once('SIGTERM', stop);
       await server.connect(transport);

@@ -39,7 +39,7 @@ export function registerMemoryQueryCommands(memory: Command, cli: CliContext): v
     .option('--json', 'print the memories as JSON')
     .action(async (query: string | undefined, options: SearchOptions) => {
       const engine = await cli.openEngine(NO_PATTERNS);
-      const memories = await engine.searchMemories(scopeOf(cli), {
+      const { memories, vectors } = await engine.searchMemories(scopeOf(cli), {
         ...(query !== undefined && { query }),
         ...(options.tag !== undefined && { tags: options.tag }),
         ...(options.minImportance !== undefined && { minImportance: options.minImportance }),
@@ -49,6 +49,7 @@ export function registerMemoryQueryCommands(memory: Command, cli: CliContext): v
         ...(options.until !== undefined && { until: options.until }),
         ...(options.timezone !== undefined && { timezone: options.timezone }),
       });
+      if (vectors !== undefined) cli.io.stderr.write(`vectors ${vectors}\n`);
       cli.io.stdout.write(options.json ? `${JSON.stringify(memories, null, 2)}\n` : memoryTable(memories));
     });
 

@@ -13,7 +13,7 @@ import { EmbeddingBacklog } from '../memory/embedding-backlog.js';
 import type { ExecutionLog, ExecutionSummary } from '../memory/execution-log.js';
 import { reembed, type ReembedOptions } from '../memory/reembed.js';
 import { DEFAULT_HISTORY_RETENTION_DAYS } from '../config.js';
-import type { Memory, MemoryStore, MemoryVersion, ScoredMemory, StoreResult } from '../memory/store.js';
+import type { Memory, MemoryStore, MemoryVersion, StoreResult } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
 import type { PatternFiles, PatternReload } from '../patterns/pattern-files.js';
 import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
@@ -34,6 +34,7 @@ import {
   type MemoryInput,
   type MemoryScope,
   type MemorySearch,
+  type MemorySearchResult,
   type MemoryUpdate,
 } from './memory-operations.js';
 import { PatternOperations, type PatternList } from './pattern-operations.js';
@@ -277,8 +278,8 @@ export class PatternExecutionEngine {
     return this.#memories.store(scope, input);
   }
 
-  /** Memories visible to the scope: full text (BM25), or hybrid full text + vectors. */
-  searchMemories(scope: MemoryScope, search?: MemorySearch): Promise<ScoredMemory[]> {
+  /** Memories visible to the scope: full text (BM25), or hybrid full text + vectors (saying when vectors were unavailable). */
+  searchMemories(scope: MemoryScope, search?: MemorySearch): Promise<MemorySearchResult> {
     return this.#memories.search(scope, search);
   }
 

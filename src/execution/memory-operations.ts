@@ -16,7 +16,7 @@ import { windowFromBounds } from '../time/window-bounds.js';
 import { windowFilter } from './executors/action.js';
 import { parseOrThrow } from '../validation.js';
 import type { ActionServices } from './executors/action.js';
-import { hybridSearch } from './executors/hybrid-search.js';
+import { hybridSearch, type VectorsUnavailable } from './executors/hybrid-search.js';
 import { DEFAULT_RESULT_LIMIT, writeMemory } from './executors/memory-actions.js';
 import { checkJsonObject, expiresAtSchema, futureEpoch, identifier, REQUEST_LIMITS, tag } from './request.js';
 
@@ -66,6 +66,13 @@ export interface MemorySearch {
 }
 
 export const SEARCH_MODES = ['lexical', 'hybrid'] as const;
+
+/** What a search found, best first. */
+export interface MemorySearchResult {
+  memories: ScoredMemory[];
+  /** Hybrid mode only, when the vectors could not be searched and the ranking is full text alone: why. */
+  vectors?: VectorsUnavailable;
+}
 
 /** Memory ids are UUIDs today; accepting a little more keeps other backends' ids valid. */
 export const memoryId = z
@@ -131,7 +138,7 @@ export class MemoryOperations {
     return stored;
   }
 
-  async search(scope: MemoryScope, search: MemorySearch = {}): Promise<ScoredMemory[]> {
+  async search(scope: MemoryScope, search: MemorySearch = {}): Promise<MemorySearchResult> {
     const checkedScope = parseScope(scope);
     if (typeof search?.query === 'string' && search.query.length > REQUEST_LIMITS.maxQueryLength) {
       throw new PayloadTooLargeError(
@@ -153,13 +160,14 @@ export class MemoryOperations {
       }
       return hybridSearch(this.#deps.services, checkedScope, text ?? '', limit, filters);
     }
-    return this.#deps.store.search(checkedScope, {
+    const memories = await this.#deps.store.search(checkedScope, {
       limit,
       ...(text !== undefined && { text, synonyms: this.#deps.services.lexicon.expansions(topicText(text)) }),
       ...(text === undefined && window !== undefined && { orderBy: 'recent' as const }),
       ...(parsed.tags !== undefined && { tags: parsed.tags }),
       ...filters,
     });
+    return { memories };
   }
 
   /** Throws MemoryNotFoundError when the memory does not exist or the scope may not see it: the two look alike. */

@@ -8,12 +8,12 @@
 import { QuotaExceededError, StoreUnavailableError, toServiceError, type PatternServiceError } from '../errors.js';
 import type { PatternExecutionEngine, EngineStats, NamespaceStats } from '../execution/engine.js';
 import type { Explanation } from '../execution/explanation.js';
-import type { MemoryInput, MemorySearch, MemoryUpdate } from '../execution/memory-operations.js';
+import type { MemoryInput, MemorySearch, MemorySearchResult, MemoryUpdate } from '../execution/memory-operations.js';
 import type { PatternList } from '../execution/pattern-operations.js';
 import type { RunPlan } from '../execution/planner.js';
 import type { ExecutionResult } from '../execution/result.js';
 import type { AuditEntry, AuditQuery, AuditRecord } from '../memory/audit-log.js';
-import type { Memory, MemoryVersion, ScoredMemory, StoreResult } from '../memory/store.js';
+import type { Memory, MemoryVersion, StoreResult } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
 import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
 import type { AuditRecorder } from '../security/audit-recorder.js';
@@ -177,7 +177,7 @@ export class AgentGateway {
     });
   }
 
-  searchMemories(caller: Caller, search: MemorySearch): Promise<ScoredMemory[]> {
+  searchMemories(caller: Caller, search: MemorySearch): Promise<MemorySearchResult> {
     return this.#guard(caller, OPERATIONS.searchMemories, noSubject(), () =>
       this.#engine.searchMemories(scopeOf(caller), search),
     );

@@ -63,9 +63,17 @@ export const memorySchema = z
     expires_at: z.string().nullable(),
     content_hash: z.string(),
     score: z.number().optional().describe('Relevance, in searches'),
-    lexical_rank: z.number().nullable().optional(),
-    semantic_rank: z.number().nullable().optional(),
-    similarity: z.number().nullable().optional(),
+    lexical_rank: z.number().nullable().optional().describe('Hybrid search: rank in the full-text results, or null'),
+    semantic_rank: z
+      .number()
+      .nullable()
+      .optional()
+      .describe("Hybrid search: rank among the vector neighbours above the embedder's similarity floor, or null"),
+    similarity: z.number().nullable().optional().describe('Hybrid search: cosine similarity to the query, or null'),
+    exact: z
+      .boolean()
+      .optional()
+      .describe("Hybrid search: every topic word of the query is in the memory's text or tags"),
   })
   .describe('Memory');
 
@@ -119,7 +127,16 @@ export const searchMemoriesRequestSchema = z
   })
   .describe('SearchMemoriesRequest');
 
-export const memoryListSchema = z.object({ count: z.number().int(), memories: z.array(memorySchema) });
+export const memoryListSchema = z.object({
+  count: z.number().int(),
+  memories: z.array(memorySchema),
+  vectors: z
+    .string()
+    .optional()
+    .describe(
+      "Hybrid mode, when vectors could not be searched and the ranking is full text alone: 'unavailable: <why>'",
+    ),
+});
 
 export const memoryIdParamsSchema = z.strictObject({ id: z.string().max(128) });
 

@@ -6,7 +6,8 @@
  */
 import type { z } from 'zod';
 import type { Explanation } from '../execution/explanation.js';
-import type { MemoryInput, MemorySearch, MemoryUpdate } from '../execution/memory-operations.js';
+import type { FusedMemory } from '../execution/executors/hybrid-search.js';
+import type { MemoryInput, MemorySearch, MemorySearchResult, MemoryUpdate } from '../execution/memory-operations.js';
 import type { PatternList } from '../execution/pattern-operations.js';
 import { requiredRoleFor } from '../execution/required-role.js';
 import type { ExecutionResult } from '../execution/result.js';
@@ -113,12 +114,41 @@ export function toWireExecution(result: ExecutionResult): WireExecution {
   };
 }
 
-export function toWireMemory(memory: Memory): WireMemory {
-  return toWire(memory) as WireMemory;
+/** How a search ranked a memory (hybrid searches give every field, full text the score only). */
+type Ranking = Partial<Pick<FusedMemory, 'score' | 'lexicalRank' | 'semanticRank' | 'similarity' | 'exact'>>;
+
+/**
+ * A memory on the wire, field by field: what is sent is what memorySchema declares, so HTTP
+ * and MCP (whose clients check the declared output schema) return the same fields, and a
+ * field added to the domain object stays out until it is declared here and in the schema.
+ */
+export function toWireMemory(memory: Memory & Ranking): WireMemory {
+  return {
+    id: memory.id,
+    namespace: memory.namespace,
+    agent_id: memory.agentId,
+    content: memory.content,
+    tags: memory.tags,
+    metadata: memory.metadata,
+    importance: memory.importance,
+    access_level: memory.accessLevel,
+    shared_with: memory.sharedWith,
+    created_at: memory.createdAt,
+    updated_at: memory.updatedAt,
+    accessed_at: memory.accessedAt,
+    access_count: memory.accessCount,
+    expires_at: memory.expiresAt,
+    content_hash: memory.contentHash,
+    ...(memory.score !== undefined && { score: memory.score }),
+    ...(memory.lexicalRank !== undefined && { lexical_rank: memory.lexicalRank }),
+    ...(memory.semanticRank !== undefined && { semantic_rank: memory.semanticRank }),
+    ...(memory.similarity !== undefined && { similarity: memory.similarity }),
+    ...(memory.exact !== undefined && { exact: memory.exact }),
+  };
 }
 
-export function toWireMemories(memories: readonly Memory[]): WireMemoryList {
-  return { count: memories.length, memories: memories.map(toWireMemory) };
+export function toWireMemories({ memories, vectors }: MemorySearchResult): WireMemoryList {
+  return { count: memories.length, memories: memories.map(toWireMemory), ...(vectors !== undefined && { vectors }) };
 }
 
 export function toWirePattern(pattern: PatternDefinition): WirePattern {

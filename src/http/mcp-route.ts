@@ -1,9 +1,34 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { AgentGateway } from '../gateway/agent-gateway.js';
 import { createMcpServer } from '../mcp/server.js';
 import { API_REPLY_HEADERS } from './defaults.js';
+
+const jsonRpcError = z.object({
+  jsonrpc: z.literal('2.0'),
+  error: z.object({ code: z.number().int(), message: z.string() }),
+  id: z.null(),
+});
+
+/** The MCP messages themselves are the MCP specification's: the body goes to the SDK's transport as it is. */
+const POST_SCHEMA = {
+  summary: 'MCP over Streamable HTTP: a JSON-RPC request or notification in, its JSON-RPC answer out (role: per tool)',
+  tags: ['mcp'],
+  response: {
+    200: z.looseObject({ jsonrpc: z.literal('2.0') }).describe('A JSON-RPC response'),
+    202: z.null().describe('A notification, accepted'),
+  },
+};
+
+function notAllowedSchema(method: 'GET' | 'DELETE') {
+  return {
+    summary: `Not offered: the endpoint is stateless, so there is no stream to ${method === 'GET' ? 'open' : 'end'} (405)`,
+    tags: ['mcp'],
+    response: { 405: jsonRpcError },
+  };
+}
 
 export interface McpRouteOptions {
   gateway: AgentGateway;
@@ -17,7 +42,7 @@ export interface McpRouteOptions {
  * Stateless servers have no stream to offer, so GET and DELETE answer 405.
  */
 export const mcpRoute: FastifyPluginAsync<McpRouteOptions> = async (app, { gateway, version, logger }) => {
-  app.post('/mcp', async (request, reply) => {
+  app.post('/mcp', { schema: POST_SCHEMA }, async (request, reply) => {
     const server = createMcpServer({ gateway, caller: request.caller, version, logger });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.hijack();
@@ -40,6 +65,6 @@ export const mcpRoute: FastifyPluginAsync<McpRouteOptions> = async (app, { gatew
         error: { code: -32000, message: 'Method not allowed: this MCP endpoint is stateless (POST only)' },
         id: null,
       });
-  app.get('/mcp', notAllowed);
-  app.delete('/mcp', notAllowed);
+  app.get('/mcp', { schema: notAllowedSchema('GET') }, notAllowed);
+  app.delete('/mcp', { schema: notAllowedSchema('DELETE') }, notAllowed);
 };

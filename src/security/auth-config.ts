@@ -161,6 +161,11 @@ async function readAuthFile(file: string): Promise<z.output<typeof authFileSchem
       cause: error,
     });
   }
+  return parseAuthFile(raw, file);
+}
+
+/** Checks the parsed content of an auth file (`file` names it in messages). */
+export function parseAuthFile(raw: unknown, file: string): z.output<typeof authFileSchema> {
   return parseOrThrow(authFileSchema, raw ?? {}, `auth file '${file}'`);
 }
 

@@ -1,57 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EmbeddingProviderError, OpenAIEmbedder } from '../../src/index.js';
 import { createTestEngine } from '../helpers/engine.js';
-
-/**
- * A STAND-IN for a remote OpenAI-compatible /v1/embeddings endpoint (no real provider can be
- * reached from here): a local HTTP server that speaks the protocol, answers with vectors
- * derived from the text, and misbehaves on demand (429, 500, silence, wrong dimensions).
- */
-async function standIn(
-  behave: (
-    request: {
-      body: { input: string[]; model: string; dimensions?: number };
-      headers: IncomingMessage['headers'];
-      n: number;
-    },
-    response: ServerResponse,
-  ) => boolean,
-) {
-  const requests: Array<{ input: string[]; authorization: string | undefined }> = [];
-  const server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    req.on('end', () => {
-      const body = JSON.parse(raw) as { input: string[]; model: string; dimensions?: number };
-      requests.push({ input: body.input, authorization: req.headers.authorization });
-      if (behave({ body, headers: req.headers, n: requests.length }, res)) return;
-      const dims = body.dimensions ?? 8;
-      res.setHeader('content-type', 'application/json');
-      res.end(
-        JSON.stringify({
-          object: 'list',
-          model: body.model,
-          data: body.input.map((text, index) => ({
-            object: 'embedding',
-            index,
-            embedding: Array.from({ length: dims }, (_, d) => ((text.charCodeAt(d % text.length) * (d + 1)) % 17) - 8),
-          })),
-        }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  servers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url, requests };
-}
-
-const servers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (servers.length > 0) await servers.pop()!();
-});
+import { embeddingsStandIn as standIn } from '../helpers/embeddings-stand-in.js';
 
 const normal = () => false;
 

@@ -26,7 +26,7 @@ const contents = (result: { result: Record<string, unknown> | null }): string[] 
   ((result.result?.['memories'] ?? []) as Array<{ content: string }>).map((m) => m.content);
 
 const visibleCount = async (engine: PatternExecutionEngine, agentId: string) =>
-  (await engine.searchMemories({ namespace: 'default', agentId }, { limit: 100 })).length;
+  (await engine.searchMemories({ namespace: 'default', agentId }, { limit: 100 })).memories.length;
 
 describe('time windows in commands', () => {
   it('restricts every read to the window named in words, and reports it', async () => {
@@ -106,12 +106,18 @@ describe('time windows in commands', () => {
   it('takes since and until in the structured search', async () => {
     const { engine } = await seeded();
     const scope = { namespace: 'default', agentId: 'artemis' };
-    const recent = await engine.searchMemories(scope, { since: '36h' });
+    const { memories: recent } = await engine.searchMemories(scope, { since: '36h' });
     expect(recent.map((m) => m.content)).toEqual(['Deploys moved to Argo CD: we picked Argo CD for gitops']);
     // A day given as a date counts whole: until the 4th takes in all of the 4th.
-    const older = await engine.searchMemories(scope, { query: 'pipeline', until: '2026-12-04', timezone: 'UTC' });
+    const { memories: older } = await engine.searchMemories(scope, {
+      query: 'pipeline',
+      until: '2026-12-04',
+      timezone: 'UTC',
+    });
     expect(older.map((m) => m.content)).toEqual(['Deploy pipeline perf: the build cache cut deploys to four minutes']);
-    expect(await engine.searchMemories(scope, { query: 'pipeline', until: '2026-12-03', timezone: 'UTC' })).toEqual([]);
+    expect(
+      (await engine.searchMemories(scope, { query: 'pipeline', until: '2026-12-03', timezone: 'UTC' })).memories,
+    ).toEqual([]);
     await expect(engine.searchMemories(scope, { since: 'soonish' })).rejects.toMatchObject({
       code: 'VALIDATION_ERROR',
     });

@@ -67,16 +67,15 @@ describe('engine operations for the edges', () => {
     const engine = await createTestEngine();
     await engine.storeMemory(alice, { content: 'connection pooling with pgbouncer', tags: ['db'], importance: 0.9 });
     await engine.storeMemory(alice, { content: 'cache warming for the api', tags: ['cache'], importance: 0.3 });
-    expect((await engine.searchMemories(alice, { query: 'pooling' })).map((m) => m.content)).toEqual([
+    expect((await engine.searchMemories(alice, { query: 'pooling' })).memories.map((m) => m.content)).toEqual([
       'connection pooling with pgbouncer',
     ]);
-    expect(await engine.searchMemories(alice, { tags: ['cache'] })).toHaveLength(1);
-    expect(await engine.searchMemories(alice, { minImportance: 0.5 })).toHaveLength(1);
-    expect((await engine.searchMemories(alice, { query: 'pgbouncer pooling', mode: 'hybrid' }))[0]).toHaveProperty(
-      'lexicalRank',
-      1,
-    );
-    expect(await engine.searchMemories(bob, {})).toHaveLength(0);
+    expect((await engine.searchMemories(alice, { tags: ['cache'] })).memories).toHaveLength(1);
+    expect((await engine.searchMemories(alice, { minImportance: 0.5 })).memories).toHaveLength(1);
+    expect(
+      (await engine.searchMemories(alice, { query: 'pgbouncer pooling', mode: 'hybrid' })).memories[0],
+    ).toHaveProperty('lexicalRank', 1);
+    expect((await engine.searchMemories(bob, {})).memories).toHaveLength(0);
     await expect(engine.searchMemories(alice, { limit: 0 })).rejects.toBeInstanceOf(ValidationError);
     await expect(engine.searchMemories(alice, { query: 'x'.repeat(2001) })).rejects.toBeInstanceOf(
       PayloadTooLargeError,

@@ -31,7 +31,7 @@ describe('importing memories', () => {
     expect(issues[1]!.message).toMatch(/^tags\.0: use letters/);
     expect(issues[2]!.message).toMatch(/^sharedWith: /);
     expect(issues[3]!.message).toMatch(/nested deeper than/);
-    expect(await engine.searchMemories({ namespace: 'lab', agentId: 'ann' })).toEqual([]);
+    expect((await engine.searchMemories({ namespace: 'lab', agentId: 'ann' })).memories).toEqual([]);
   });
 
   it('takes ISO or epoch times, and an export back unchanged', async () => {
@@ -66,7 +66,7 @@ describe('importing memories', () => {
     };
     // Untyped JSON, as a file or a reply gives it: the typed API names fields in camelCase.
     expect(await engine.importMemories([reply] as never)).toEqual({ created: 1, updated: 0 });
-    const [memory] = await engine.searchMemories({ namespace: 'lab', agentId: 'ann' });
+    const [memory] = (await engine.searchMemories({ namespace: 'lab', agentId: 'ann' })).memories;
     expect(memory).toMatchObject({ agentId: 'ann', accessLevel: 'team', createdAt: '2025-06-01T12:00:00.000Z' });
     expect(memory!.accessCount).toBe(1); // this search's own read, not the reply's 3
   });
@@ -86,7 +86,7 @@ describe('importing memories', () => {
       { index: 1, message: expect.stringMatching(/^unknown field 'acces_level'; a memory to import has content, /) },
       { index: 2, message: 'accessLevel: given twice, as accessLevel and access_level; keep one' },
     ]);
-    expect(await engine.searchMemories({ namespace: 'lab', agentId: 'ann' })).toEqual([]);
+    expect((await engine.searchMemories({ namespace: 'lab', agentId: 'ann' })).memories).toEqual([]);
   });
 
   it('refuses, in the CLI, each line the engine would refuse, by line number', async () => {
@@ -118,7 +118,7 @@ describe('importing memories', () => {
     expect(await runCli(['--db', db, '--namespace', 'lab', '--agent', 'ann', 'memory', 'import', file], io)).toBe(0);
     const engine = await createTestEngine({ databaseUrl: db });
     const owners = async (agentId: string) =>
-      (await engine.searchMemories({ namespace: 'lab', agentId })).filter((m) => m.agentId === agentId);
+      (await engine.searchMemories({ namespace: 'lab', agentId })).memories.filter((m) => m.agentId === agentId);
     expect((await owners('ann')).map((m) => m.content)).toEqual(['mine']);
     expect((await owners('bob')).map((m) => [m.content, m.accessLevel])).toEqual([["bob's", 'team']]);
   });
@@ -163,14 +163,16 @@ describe('importing memories', () => {
       ),
     });
     const engine = await createTestEngine({ databaseUrl: join(dir, 'm.db') });
-    expect(await engine.searchMemories({ namespace: 'default', agentId: 'default' })).toEqual([]);
+    expect((await engine.searchMemories({ namespace: 'default', agentId: 'default' })).memories).toEqual([]);
 
     // Line 25 repeats line 1 in another batch: it updates that memory, as within one.
     expect(await run(lines, '--batch-size', '10')).toEqual({
       code: 0,
       out: '✓ imported 25 memories: 24 new, 1 updated\n',
     });
-    expect(await engine.searchMemories({ namespace: 'default', agentId: 'default' }, { limit: 100 })).toHaveLength(24);
+    expect(
+      (await engine.searchMemories({ namespace: 'default', agentId: 'default' }, { limit: 100 })).memories,
+    ).toHaveLength(24);
     expect(await run(lines, '--batch-size', '0')).toMatchObject({
       code: 2,
       out: expect.stringMatching(/--batch-size: expected a whole number from 1 to 1000000, got 0/),

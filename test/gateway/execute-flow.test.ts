@@ -9,7 +9,7 @@ describe('the gateway plans, authorizes, then runs', () => {
     const refused = await call(base, '/api/v1/pattern/execute', { body: { query: 'save note: hello' }, token });
     expect(refused.status).toBe(403);
     expect(refused.body['message']).toMatch(/store_memory/);
-    expect(await engine.searchMemories({ namespace: 'ops', agentId: 'reader' })).toEqual([]);
+    expect((await engine.searchMemories({ namespace: 'ops', agentId: 'reader' })).memories).toEqual([]);
     expect(engine.getStats({ namespace: 'ops' })).toMatchObject({
       totalExecutions: 1,
       errors: { FORBIDDEN: 1 },

@@ -1,25 +1,17 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { hashApiKey } from '../../src/security/auth-config.js';
-import { onCleanup, tempDir } from '../helpers/engine.js';
-import { CLI } from '../helpers/mcp.js';
+import { runCliProcess, startServeProcess } from '../helpers/cli-process.js';
+import { tempDir } from '../helpers/engine.js';
 import { call } from '../helpers/server.js';
 
-function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  onCleanup(() => void (child.exitCode === null && child.kill('SIGKILL')));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited: once(child, 'exit') as Promise<[number | null]> };
-}
+const run = (args: string[], env: Record<string, string> = {}) => {
+  const cli = runCliProcess(args, env);
+  cli.child.stdin.end();
+  return cli;
+};
 
 describe('tmws-patterns serve', () => {
   it('refuses a non-loopback address without authentication, before opening anything', async () => {
@@ -91,4 +83,73 @@ describe('tmws-patterns auth', () => {
     await hash.exited;
     expect(hash.stdout().trim()).toBe(hashApiKey(key));
   });
+
+  it('new-key --auth-file creates the file (0600) or adds to it, prints the key alone, and serve accepts the keys', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'auth.yaml');
+    const newKey = async (id: string, ...more: string[]) => {
+      const command = run([
+        '--agent',
+        id,
+        '--namespace',
+        'lab',
+        'auth',
+        'new-key',
+        '--id',
+        id,
+        '--auth-file',
+        file,
+        ...more,
+      ]);
+      const [code] = await command.exited;
+      return { code, stdout: command.stdout(), stderr: command.stderr() };
+    };
+    const first = await newKey('artemis');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^tmws_[\w-]{43}\n$/);
+    expect(first.stderr).toBe(`added 'artemis' (agent, agent artemis in lab) to ${file}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(parse(readFileSync(file, 'utf8'))).toEqual({
+      api_keys: [
+        {
+          id: 'artemis',
+          sha256: hashApiKey(first.stdout.trim()),
+          agent_id: 'artemis',
+          namespace: 'lab',
+          role: 'agent',
+        },
+      ],
+    });
+
+    writeFileSync(file, `# keys of the lab\n${readFileSync(file, 'utf8')}`);
+    const second = await newKey('argus', '--role', 'readonly');
+    expect(second.code).toBe(0);
+    const written = readFileSync(file, 'utf8');
+    expect(written).toMatch(/^# keys of the lab\n/);
+    expect((parse(written) as { api_keys: Array<{ id: string }> }).api_keys.map((k) => k.id)).toEqual([
+      'artemis',
+      'argus',
+    ]);
+
+    const duplicate = await newKey('argus');
+    expect(duplicate.code).toBe(2);
+    expect(duplicate.stdout).toBe('');
+    expect(duplicate.stderr).toMatch(/already has an API key with id 'argus'; choose another --id/);
+    const badId = await newKey('no spaces allowed');
+    expect(badId.code).toBe(2);
+    expect(badId.stdout).toBe('');
+    expect(readFileSync(file, 'utf8')).toBe(written);
+
+    const serve = await startServeProcess(['--db', join(dir, 'serve.db'), 'serve', '--port', '0', '--auth-file', file]);
+    expect(serve.stdout()).toMatch(/authentication required/);
+    for (const [agent, key] of [
+      ['artemis', first.stdout.trim()],
+      ['argus', second.stdout.trim()],
+    ] as const) {
+      expect((await call(serve.base, '/api/v1/whoami', { token: key })).body).toMatchObject({
+        agent_id: agent,
+        namespace: 'lab',
+      });
+    }
+  }, 60_000);
 });

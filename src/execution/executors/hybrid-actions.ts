@@ -4,7 +4,7 @@ import { RECENT_DAYS } from '../../time/window-phrases.js';
 import type { ActionHandler, ActionRequest, ActionServices } from './action.js';
 import { param, windowFilter } from './action.js';
 import { summarize } from './analysis.js';
-import { hybridSearch, type FusedMemory } from './hybrid-search.js';
+import { hybridSearch, withVectorsFallback, type FusedMemory, type HybridSearchResult } from './hybrid-search.js';
 import { readSubject } from './subject.js';
 import { cacheCap, DEFAULT_RESULT_LIMIT, WINDOW_LISTING_LIMIT } from './memory-actions.js';
 
@@ -16,7 +16,7 @@ const TOP_ITEMS = 5;
 
 /** Actions that combine full-text and vector search with aggregation. */
 export function hybridActions(services: ActionServices): Record<HybridAction, ActionHandler> {
-  const search = (action: ActionRequest, text: string, limit: number): Promise<FusedMemory[]> =>
+  const search = (action: ActionRequest, text: string, limit: number): Promise<HybridSearchResult> =>
     hybridSearch(services, action.scope, text, limit, windowFilter(action));
   const subjectOf = (action: ActionRequest, ...names: string[]): string => param(action, ...names) ?? action.text;
 
@@ -26,29 +26,38 @@ export function hybridActions(services: ActionServices): Record<HybridAction, Ac
       const subject = readSubject(text);
       const limit = action.request.limit ?? DEFAULT_RESULT_LIMIT;
       // "what was written this week?": no topic, only a kind of memory and a window; a listing answers.
-      const memories =
+      const found: HybridSearchResult =
         subject.topic === '' && (action.window !== undefined || subject.tags.length > 0)
-          ? await services.store.search(action.scope, {
-              orderBy: 'recent',
-              limit: action.request.limit ?? WINDOW_LISTING_LIMIT,
-              ...windowFilter(action),
-              ...(subject.tags.length > 0 && { tags: subject.tags }),
-              ...(subject.ownOnly && { ownOnly: true }),
-            })
+          ? {
+              memories: (
+                await services.store.search(action.scope, {
+                  orderBy: 'recent',
+                  limit: action.request.limit ?? WINDOW_LISTING_LIMIT,
+                  ...windowFilter(action),
+                  ...(subject.tags.length > 0 && { tags: subject.tags }),
+                  ...(subject.ownOnly && { ownOnly: true }),
+                })
+              ).map((m) => ({ ...m, lexicalRank: null, semanticRank: null, similarity: null, exact: false })),
+            }
           : await search(action, text, limit);
-      return {
-        result: { query: text, count: memories.length, memories },
-        ...cacheCap(memories, services.now()),
-      };
+      const { memories } = found;
+      return withVectorsFallback(
+        { result: { query: text, count: memories.length, memories }, ...cacheCap(memories, services.now()) },
+        found,
+      );
     },
 
     async analyze(action) {
       const subject = subjectOf(action, 'subject');
-      const related = await search(action, subject, ANALYSIS_DEPTH);
-      return {
-        result: { subject, matched: related.length, ...summarize(related), topMemories: related.slice(0, TOP_ITEMS) },
-        ...cacheCap(related, services.now()),
-      };
+      const found = await search(action, subject, ANALYSIS_DEPTH);
+      const related = found.memories;
+      return withVectorsFallback(
+        {
+          result: { subject, matched: related.length, ...summarize(related), topMemories: related.slice(0, TOP_ITEMS) },
+          ...cacheCap(related, services.now()),
+        },
+        found,
+      );
     },
 
     async compare(action) {
@@ -57,10 +66,11 @@ export function hybridActions(services: ActionServices): Record<HybridAction, Ac
       if (left === undefined || right === undefined) {
         throw new ValidationError('compare: name two subjects ("compare caching and pooling")');
       }
-      const [leftMemories, rightMemories] = await Promise.all([
+      const [leftFound, rightFound] = await Promise.all([
         search(action, left, ANALYSIS_DEPTH),
         search(action, right, ANALYSIS_DEPTH),
       ]);
+      const [leftMemories, rightMemories] = [leftFound.memories, rightFound.memories];
       const side = (subject: string, memories: FusedMemory[]) => {
         const summary = summarize(memories);
         return {
@@ -77,17 +87,21 @@ export function hybridActions(services: ActionServices): Record<HybridAction, Ac
       };
       const rightIds = new Set(rightMemories.map((m) => m.id));
       const rightTags = new Set(rightMemories.flatMap((m) => m.tags));
-      return {
-        result: {
-          left: side(left, leftMemories),
-          right: side(right, rightMemories),
-          shared: {
-            memoryIds: leftMemories.filter((m) => rightIds.has(m.id)).map((m) => m.id),
-            tags: [...new Set(leftMemories.flatMap((m) => m.tags))].filter((t) => rightTags.has(t)).sort(),
+      return withVectorsFallback(
+        {
+          result: {
+            left: side(left, leftMemories),
+            right: side(right, rightMemories),
+            shared: {
+              memoryIds: leftMemories.filter((m) => rightIds.has(m.id)).map((m) => m.id),
+              tags: [...new Set(leftMemories.flatMap((m) => m.tags))].filter((t) => rightTags.has(t)).sort(),
+            },
           },
+          ...cacheCap([...leftMemories, ...rightMemories], services.now()),
         },
-        ...cacheCap([...leftMemories, ...rightMemories], services.now()),
-      };
+        leftFound,
+        rightFound,
+      );
     },
 
     async temporal(action) {

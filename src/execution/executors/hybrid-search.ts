@@ -1,6 +1,7 @@
+import { PatternServiceError } from '../../errors.js';
 import type { Memory, Scope, ScoredMemory, SearchQuery } from '../../memory/store.js';
 import { stem, topicText, topicWords, words } from '../../text.js';
-import type { ActionServices } from './action.js';
+import type { ActionOutcome, ActionServices } from './action.js';
 
 /** A memory ranked by the fusion of a lexical and a vector search. */
 export interface FusedMemory extends Memory {
@@ -24,7 +25,16 @@ const RRF_K = 20;
 /** Neighbours fetched beyond the limit, so fusion has candidates the other list missed. */
 const MIN_DEPTH = 30;
 
-/** What both searches keep to: a floor of importance, a created-time window, the agent's own memories. */
+/** The fused ranking, and whether vectors took part in it. */
+export interface HybridSearchResult {
+  memories: FusedMemory[];
+  /** Present when the vectors could not be searched, so the ranking is full text alone: why. */
+  vectors?: VectorsUnavailable;
+}
+
+export type VectorsUnavailable = `unavailable: ${string}`;
+
+/** What both searches keep to: tags, a floor of importance, a created-time window, the agent's own memories. */
 export type HybridFilters = Pick<SearchQuery, 'minImportance' | 'createdAfter' | 'createdBefore' | 'ownOnly' | 'tags'>;
 
 /**
@@ -36,7 +46,8 @@ export type HybridFilters = Pick<SearchQuery, 'minImportance' | 'createdAfter' |
  * exact full-text hits (every topic word present) come first, in fused order, so vector noise
  * can never bury a memory that says what the query says; the rest follow in fused order.
  * Rank fusion, not score mixing: BM25 and cosine are on scales that do not compare, and
- * ranks need no calibration per embedder. A failing embedder degrades to full text alone.
+ * ranks need no calibration per embedder. A failing embedder degrades to full text alone,
+ * and the result says so (`vectors`).
  */
 export async function hybridSearch(
   services: ActionServices,
@@ -44,11 +55,13 @@ export async function hybridSearch(
   text: string,
   limit: number,
   filters: HybridFilters = {},
-): Promise<FusedMemory[]> {
+): Promise<HybridSearchResult> {
   const topic = topicWords(text);
   if (topic.length === 0) {
     const listed = await services.store.search(scope, { limit, orderBy: 'importance', ...filters });
-    return listed.map((m) => ({ ...m, lexicalRank: null, semanticRank: null, similarity: null, exact: false }));
+    return {
+      memories: listed.map((m) => ({ ...m, lexicalRank: null, semanticRank: null, similarity: null, exact: false })),
+    };
   }
   const depth = Math.max(limit * 2, MIN_DEPTH);
   const about = topicText(text);
@@ -72,7 +85,7 @@ export async function hybridSearch(
     item.exact = isExactHit(memory, topic);
     item.score += 1 / (RRF_K + i + 1);
   });
-  semantic
+  semantic.neighbours
     .filter((memory) => memory.score >= floor)
     .forEach((memory, i) => {
       const item = entry(memory);
@@ -80,26 +93,29 @@ export async function hybridSearch(
       item.similarity = round(memory.score);
       item.score += 1 / (RRF_K + i + 1);
     });
-  return [...fused.values()]
+  const memories = [...fused.values()]
     .sort((a, b) => Number(b.exact) - Number(a.exact) || b.score - a.score)
     .slice(0, limit)
     .map((m) => ({ ...m, score: round(m.score) }));
+  return { memories, ...(semantic.unavailable !== undefined && { vectors: semantic.unavailable }) };
 }
 
-/** Vector neighbours of the query; empty (and logged) when the embedder cannot answer. */
+/** Vector neighbours of the query; none, logged and said why, when the embedder or the vectors cannot answer. */
 async function semanticNeighbours(
   services: ActionServices,
   scope: Scope,
   about: string,
   depth: number,
   filters: HybridFilters,
-): Promise<ScoredMemory[]> {
+): Promise<{ neighbours: ScoredMemory[]; unavailable?: VectorsUnavailable }> {
   try {
     const embedding = await services.vectors.queryVector(scope.namespace, about);
-    return await services.store.nearest(scope, { embedding, limit: depth, ...filters });
+    return { neighbours: await services.store.nearest(scope, { embedding, limit: depth, ...filters }) };
   } catch (error) {
     services.logger.warn({ err: error, embedder: services.embedder.id }, 'vector search failed; full text only');
-    return [];
+    // Our own errors are written for the caller (a provider's failure names it and its status); others stay in the log.
+    const why = error instanceof PatternServiceError ? error.message : `embedder ${services.embedder.id} failed`;
+    return { neighbours: [], unavailable: `unavailable: ${why}; full text only` };
   }
 }
 
@@ -122,4 +138,14 @@ export function isExactHit(memory: Memory, topic: readonly string[]): boolean {
 
 function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
+}
+
+/**
+ * An action's outcome built on hybrid searches, with why vectors were missing if they were
+ * (`result.vectors`), and then not cached: once the embedder recovers, the answer uses it.
+ */
+export function withVectorsFallback(outcome: ActionOutcome, ...searches: HybridSearchResult[]): ActionOutcome {
+  const vectors = searches.find((search) => search.vectors !== undefined)?.vectors;
+  if (vectors === undefined) return outcome;
+  return { ...outcome, result: { ...outcome.result, vectors }, cacheTtlCapMs: 0 };
 }

@@ -5,7 +5,7 @@ import { REQUEST_LIMITS } from '../request.js';
 import type { ActionHandler, ActionOutcome, ActionRequest, ActionServices } from './action.js';
 import { param, windowFilter } from './action.js';
 import { summarize } from './analysis.js';
-import { hybridSearch, isExactHit } from './hybrid-search.js';
+import { hybridSearch, isExactHit, withVectorsFallback } from './hybrid-search.js';
 import { readSubject } from './subject.js';
 
 type MemoryAction = 'store' | 'recall' | 'list' | 'recall_by_tag' | 'filter_by_importance';
@@ -81,8 +81,8 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
     }
     const limit = Math.min(count ?? limitOf(action), REQUEST_LIMITS.maxLimit);
     if (comprehensive(action)) {
-      const memories = await hybridSearch(services, action.scope, topic, limit, filters);
-      return readOutcome(action, { query: text, searchMode: 'hybrid' }, memories);
+      const found = await hybridSearch(services, action.scope, topic, limit, filters);
+      return withVectorsFallback(readOutcome(action, { query: text, searchMode: 'hybrid' }, found.memories), found);
     }
     const synonyms = services.lexicon.expansions(topicText(topic));
     const memories = await services.store.search(action.scope, { text: topic, synonyms, limit, ...filters });
@@ -94,7 +94,7 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
       return readOutcome(action, { query: text, searchMode: 'lexical' }, memories);
     }
     const fused = await hybridSearch(services, action.scope, topic, limit, filters);
-    return readOutcome(action, { query: text, searchMode: 'hybrid' }, fused);
+    return withVectorsFallback(readOutcome(action, { query: text, searchMode: 'hybrid' }, fused.memories), fused);
   };
 
   const actions: Record<MemoryAction, ActionHandler> = {
