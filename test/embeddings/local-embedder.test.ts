@@ -1,21 +1,29 @@
 import dns from 'node:dns';
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EmbeddingsModel } from '@energetic-ai/embeddings';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { blockNetwork } from '../../src/embeddings/local-embedder-worker.mjs';
+// The model thread is compiled JavaScript, so the embedder under test is the built one (dist/).
+import { LocalEmbedder } from '../../dist/index.js';
+import { blockNetwork } from '../../src/embeddings/block-network.js';
 import { DEFAULT_MODEL_THREADS } from '../../src/embeddings/local-embedder.js';
-import {
-  createPatternExecutionEngine,
-  ExecutionMode,
-  LocalEmbedder,
-  type PatternExecutionEngine,
-} from '../../src/index.js';
+import { shippedModelDirectory } from '../../src/embeddings/use-lite/tfjs-model-files.js';
+import { createPatternExecutionEngine, ExecutionMode, type PatternExecutionEngine } from '../../src/index.js';
 import { createTestEngine, tempDir } from '../helpers/engine.js';
 
 // Every test that loads the sentence encoder lives in this file: the model loads once per
 // process (~1 s, ~200 MB), so grouping keeps the suite's cost to one load.
 const embedder = new LocalEmbedder();
 const scope = { namespace: 'team', agentId: 'alice' };
+
+/** The model's own tokenizer, as the library builds it from the shipped vocabulary. */
+async function modelTokenizer() {
+  const vocabulary = JSON.parse(readFileSync(join(shippedModelDirectory(), 'vocab.json'), 'utf8')) as Array<
+    [string, number]
+  >;
+  return new EmbeddingsModel({ vocabulary, model: undefined as never }).tokenizer;
+}
 
 describe('LocalEmbedder (USE lite, shipped weights)', () => {
   // The main thread is blocked too: neither the embedder nor the engine around it may reach
@@ -76,7 +84,8 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
     // Lengths vary, so batching by length reorders them inside; the answer must not be.
     const texts = Array.from({ length: 64 }, (_, i) => `${'very '.repeat(i % 9)}note ${i} about connection pools`);
     const embedding = own.embedBatch(texts);
-    expect(own.threadCount).toBe(2); // both batches were sent at once, one to each thread
+    // Once tokenized, both batches are sent at once, one to each thread.
+    await expect.poll(() => own.threadCount, { interval: 5 }).toBe(2);
     const [vectors, alone] = await Promise.all([embedding, embedder.embedBatch([texts[5]!, texts[40]!])]);
     const cos = (x: Float32Array, y: Float32Array) => x.reduce((sum, v, i) => sum + v * y[i]!, 0);
     expect(cos(vectors[5]!, alone[0]!)).toBeCloseTo(1, 4);
@@ -85,6 +94,45 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
     expect(await own.embed('the first thread stays')).toHaveLength(512);
     await own.close();
     expect(own.threadCount).toBe(0);
+  });
+
+  it('orders a call of several batches by token count, so padding is the least batches of 32 allow', async () => {
+    // Short words cost a token each; long common words too, in ten times the characters: ordering
+    // by characters would batch texts of very different token counts together.
+    const texts = Array.from({ length: 96 }, (_, i) =>
+      i % 2 === 0 ? 'a b c d e f g h '.repeat(1 + (i % 7)) : 'understanding '.repeat(2 + (i % 11)),
+    );
+    const tokenizer = await modelTokenizer();
+    const lengths = texts.map((text) => Math.min(tokenizer.encode(text).length, 128));
+    const padding = (order: number[]) => {
+      let total = 0;
+      for (let start = 0; start < order.length; start += 32) {
+        const batch = order.slice(start, start + 32).map((i) => lengths[i]!);
+        total += batch.length * Math.max(...batch) - batch.reduce((a, b) => a + b, 0);
+      }
+      return total;
+    };
+    const indexes = texts.map((_, i) => i);
+    const byTokens = padding([...indexes].sort((a, b) => lengths[a]! - lengths[b]!));
+    const byCharacters = padding([...indexes].sort((a, b) => texts[a]!.length - texts[b]!.length));
+    expect(byTokens).toBeLessThan(byCharacters / 2);
+
+    const before = embedder.positions;
+    const vectors = await embedder.embedBatch(texts);
+    const after = embedder.positions;
+    expect(after.tokens - before.tokens).toBe(lengths.reduce((a, b) => a + b, 0));
+    expect(after.padding - before.padding).toBe(byTokens);
+    const [alone] = await embedder.embedBatch([texts[7]!]);
+    const cos = (x: Float32Array, y: Float32Array) => x.reduce((sum, v, i) => sum + v * y[i]!, 0);
+    expect(cos(vectors[7]!, alone!)).toBeCloseTo(1, 4);
+  });
+
+  it('gives an empty text a zero vector wherever it stands in a call, and the others theirs', async () => {
+    const [first, hello, last] = await embedder.embedBatch(['', 'hello there', '']);
+    expect([...first!].every((v) => v === 0)).toBe(true);
+    expect([...last!].every((v) => v === 0)).toBe(true);
+    const alone = await embedder.embed('hello there');
+    expect(hello!.reduce((sum, v, i) => sum + v * alone[i]!, 0)).toBeCloseTo(1, 4);
   });
 
   it('takes the thread count the engine is given, whether the embedder is named or the one the database records', async () => {
