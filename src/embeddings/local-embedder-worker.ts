@@ -8,16 +8,16 @@ import {
   type ModelThreadMessage,
   type ModelThreadRequest,
 } from './local-embedder-protocol.js';
-import { batchPositions, type SentenceEncoder } from './use-lite/sentence-encoder.js';
-import { createTfjsSentenceEncoder } from './use-lite/tfjs-sentence-encoder.js';
+import type { SentenceEncoder } from './use-lite/sentence-encoder.js';
+import { loadSentenceEncoder } from './use-lite/load-sentence-encoder.js';
 
-function serve(port: MessagePort): void {
+function serve(port: MessagePort, { runtime }: ModelThreadData): void {
   const send = (message: ModelThreadMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
   blockNetwork((what) => send({ type: 'network', what }));
   const encoder = (async (): Promise<SentenceEncoder> => {
     const started = performance.now();
-    const loaded = await createTfjsSentenceEncoder();
-    send({ type: 'loaded', ms: performance.now() - started });
+    const { encoder: loaded, nativeError } = await loadSentenceEncoder(runtime);
+    send({ type: 'loaded', ms: performance.now() - started, runtime: loaded.runtime, nativeError });
     return loaded;
   })();
   // One request at a time, in order: inference is single-threaded anyway.
@@ -32,8 +32,8 @@ function serve(port: MessagePort): void {
           return;
         }
         const tokens = 'tokens' in request ? request.tokens : request.texts.map((text) => model.tokenize(text));
-        const vectors = await model.embed(tokens);
-        send({ type: 'vectors', id: request.id, vectors, ...batchPositions(tokens) }, buffersOf(vectors));
+        const { vectors, positions } = await model.embed(tokens);
+        send({ type: 'vectors', id: request.id, vectors, ...positions }, buffersOf(vectors));
       } catch (error) {
         send({ type: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) });
       }
@@ -44,4 +44,5 @@ function serve(port: MessagePort): void {
 const buffersOf = (arrays: Array<Int32Array | Float32Array>): ArrayBuffer[] =>
   arrays.map((array) => array.buffer as ArrayBuffer);
 
-if (parentPort && (workerData as ModelThreadData | undefined)?.role === WORKER_ROLE) serve(parentPort);
+const data = workerData as ModelThreadData | undefined;
+if (parentPort && data?.role === WORKER_ROLE) serve(parentPort, data);

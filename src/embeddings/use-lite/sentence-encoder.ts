@@ -6,8 +6,40 @@ export interface SentenceEncoder {
   readonly runtime: SentenceEncoderRuntime;
   /** The model's token ids for `text` (SentencePiece pieces of its vocabulary). */
   tokenize(text: string): Int32Array;
-  /** One 512-d vector per token list, in order; an empty list (an empty text) gets a zero vector. */
-  embed(tokens: readonly Int32Array[]): Promise<Float32Array[]>;
+  /**
+   * One 512-d vector per token list, in order; an empty list (an empty text) gets a zero vector.
+   * `positions` counts the token positions the graph computed, and how many were padding.
+   */
+  embed(tokens: readonly Int32Array[]): Promise<{ vectors: Float32Array[]; positions: Positions }>;
+}
+
+export interface Positions {
+  tokens: number;
+  padding: number;
+}
+
+/**
+ * Runs the graph on `tokens` in batches of at most `size` lists, shortest first (each batch is
+ * padded to its longest), and returns the vectors in the given order.
+ */
+export async function embedInBatches(
+  tokens: readonly Int32Array[],
+  size: number,
+  run: (batch: Int32Array[]) => Promise<Float32Array[]>,
+): Promise<{ vectors: Float32Array[]; positions: Positions }> {
+  const order = tokens.map((_, i) => i).sort((a, b) => tokens[a]!.length - tokens[b]!.length);
+  const vectors = new Array<Float32Array>(tokens.length);
+  const positions = { tokens: 0, padding: 0 };
+  for (let start = 0; start < order.length; start += size) {
+    const indexes = order.slice(start, start + size);
+    const batch = indexes.map((i) => tokens[i]!);
+    const counted = batchPositions(batch);
+    positions.tokens += counted.tokens;
+    positions.padding += counted.padding;
+    const values = await run(batch);
+    indexes.forEach((i, k) => (vectors[i] = values[k]!));
+  }
+  return { vectors, positions };
 }
 
 /** Tokens the graph keeps of a text (its ClipToMaxLength): a batch is padded to at most this. */

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -31,6 +31,8 @@ export interface TfWeight {
 export interface TfjsModel {
   nodes: TfNode[];
   weights: Map<string, TfWeight>;
+  /** The memory the weights are views of, one buffer per shard group. */
+  buffers?: ArrayBuffer[];
 }
 
 interface WeightsManifestEntry {
@@ -55,22 +57,36 @@ export async function readTfjsModel(directory = shippedModelDirectory()): Promis
     weightsManifest: WeightsManifestEntry[];
   };
   const weights = new Map<string, TfWeight>();
+  const buffers: ArrayBuffer[] = [];
   for (const group of json.weightsManifest) {
-    const shards = await Promise.all(group.paths.map((path) => readFile(join(directory, path))));
-    const bytes = Buffer.concat(shards);
+    // The shards read straight into one buffer, so every weight (a whole number of 4-byte values)
+    // is an aligned view of it.
+    const paths = group.paths.map((path) => join(directory, path));
+    const sizes = await Promise.all(paths.map(async (path) => (await stat(path)).size));
+    const buffer = new ArrayBuffer(sizes.reduce((total, size) => total + size, 0));
+    let at = 0;
+    for (const [index, path] of paths.entries()) {
+      const file = await open(path);
+      try {
+        await file.read(new Uint8Array(buffer, at, sizes[index]), 0, sizes[index], 0);
+      } finally {
+        await file.close();
+      }
+      at += sizes[index]!;
+    }
+    buffers.push(buffer);
     let offset = 0;
     for (const { name, shape, dtype, quantization } of group.weights) {
       if (quantization !== undefined || (dtype !== 'float32' && dtype !== 'int32')) {
         throw new Error(`model.json: weight '${name}' is ${dtype}${quantization ? ', quantised' : ''}: unsupported`);
       }
       const count = shape.reduce((product, size) => product * size, 1);
-      // A copy, aligned for the typed array (a shard's offset need not be a multiple of 4).
-      const slice = bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * 4);
-      const values = dtype === 'float32' ? new Float32Array(slice) : new Int32Array(slice);
-      if (values.length !== count) throw new Error(`model.json: the shards end inside weight '${name}'`);
+      if (offset + count * 4 > buffer.byteLength) throw new Error(`model.json: the shards end inside weight '${name}'`);
+      const values =
+        dtype === 'float32' ? new Float32Array(buffer, offset, count) : new Int32Array(buffer, offset, count);
       weights.set(name, { dtype, shape, values });
       offset += count * 4;
     }
   }
-  return { nodes: json.modelTopology.node, weights };
+  return { nodes: json.modelTopology.node, weights, buffers };
 }

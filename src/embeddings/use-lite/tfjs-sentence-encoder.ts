@@ -1,5 +1,5 @@
 import type { SentenceEncoder } from './sentence-encoder.js';
-import { sparseTokens, vectorsByList } from './sentence-encoder.js';
+import { embedInBatches, sparseTokens, vectorsByList } from './sentence-encoder.js';
 
 /** The little of TF.js used here (its bundled typings do not resolve: tfjs-core is not a package of its own here). */
 interface TfTensor {
@@ -31,21 +31,24 @@ export async function createTfjsSentenceEncoder(): Promise<SentenceEncoder> {
   return {
     runtime: 'tfjs',
     tokenize: (text) => Int32Array.from(tokenizer.encode(text)),
-    async embed(tokens) {
-      const input = sparseTokens(tokens);
-      if (input.rows === 0) return vectorsByList(tokens, new Float32Array(0));
-      // What EmbeddingsModel.embed does, from token ids rather than texts.
-      const indices = tf.tensor2d(input.indices, [input.count, 2], 'int32');
-      const values = tf.tensor1d(input.values, 'int32');
-      try {
-        const output = await model.executeAsync({ indices, values });
-        const data = await output.data();
-        output.dispose();
-        return vectorsByList(tokens, data);
-      } finally {
-        indices.dispose();
-        values.dispose();
-      }
-    },
+    // One run per request: TF.js's per-op cost favours the host's batches of 32 as they come.
+    embed: (tokens) => embedInBatches(tokens, Math.max(1, tokens.length), run),
   };
+
+  async function run(tokens: Int32Array[]): Promise<Float32Array[]> {
+    const input = sparseTokens(tokens);
+    if (input.rows === 0) return vectorsByList(tokens, new Float32Array(0));
+    // What EmbeddingsModel.embed does, from token ids rather than texts.
+    const indices = tf.tensor2d(input.indices, [input.count, 2], 'int32');
+    const values = tf.tensor1d(input.values, 'int32');
+    try {
+      const output = await model.executeAsync({ indices, values });
+      const data = await output.data();
+      output.dispose();
+      return vectorsByList(tokens, data);
+    } finally {
+      indices.dispose();
+      values.dispose();
+    }
+  }
 }
