@@ -1,5 +1,38 @@
-import { OnnxType } from './onnx-model-proto.js';
-import type { ConversionContext, OpConverter } from './tf-graph-to-onnx.js';
+import { OnnxType, type OnnxAttributeValue, type OnnxElementType } from './onnx-model-proto.js';
+import type { TfNode } from './tfjs-model-files.js';
+
+/**
+ * What an op converter sees of the node it converts, and how it adds ONNX nodes. Every integer
+ * tensor of the TensorFlow graph (int32 shapes, indices, lengths) becomes int64 in ONNX, the
+ * type ONNX's shape and index operators take, so no Cast is needed between them.
+ */
+export interface ConversionContext {
+  readonly node: TfNode;
+  /** How many data inputs the node has (control inputs excluded). */
+  readonly inputCount: number;
+  /** The ONNX tensor holding the node's `index`-th input. */
+  input(index: number): string;
+  /** The value of the node's `index`-th input, which must be a constant of the graph. */
+  constant(index: number): number[];
+  /** The shape of the node's `index`-th input, which must be a constant of the graph. */
+  constantShape(index: number): number[];
+  /** The ONNX name of the node's `index`-th output (TensorFlow's `name:index`). */
+  output(index?: number): string;
+  /** Adds an ONNX node; returns its first output (a fresh name unless given). */
+  emit(opType: string, inputs: string[], outputs?: string[], attributes?: Record<string, OnnxAttributeValue>): string;
+  /** A constant int64 tensor (1-D unless `dims` says otherwise). */
+  int64s(values: Array<number | bigint>, dims?: number[]): string;
+  /** Integer, boolean and list attributes of the node, and its dtype attributes as ONNX types. */
+  int(name: string, fallback?: number): number;
+  bool(name: string): boolean;
+  ints(name: string): number[];
+  type(name: string): OnnxElementType;
+  /** The rank of a tensor where an earlier converter recorded it (a Transpose does). */
+  rank(tensor: string): number | undefined;
+  setRank(tensor: string, rank: number): void;
+}
+
+export type OpConverter = (context: ConversionContext) => void;
 
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
