@@ -2,8 +2,9 @@
 // at 100k with the local model (which must not be on the write path), import throughput with
 // embeddings, first-query model load and resident memory, each in fresh processes.
 //
-// The local sentence encoder embeds ~20–50 texts/s on this machine's 2 cores, so its 10k corpus
-// is embedded once and cached under the OS temp dir (reused between runs); the 100k index
+// The local sentence encoder embeds ~100–300 texts/s on this machine's 2 cores (ONNX Runtime;
+// TF.js ~20–50), so its 10k corpus is embedded once and cached under the OS temp dir (reused
+// between runs; the vectors are the same on either runtime); the 100k index
 // repeats those vectors (exact k-NN costs the same whatever the values). Sizes:
 // BENCH_SEMANTIC_SIZES=10000,100000, BENCH_SEMANTIC_DISTINCT=10000 (texts the model embeds).
 import { execFileSync } from 'node:child_process';

@@ -1,21 +1,59 @@
 import dns from 'node:dns';
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EmbeddingsModel } from '@energetic-ai/embeddings';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { blockNetwork } from '../../src/embeddings/local-embedder-worker.mjs';
+// The model thread is compiled JavaScript, so the embedder under test is the built one (dist/).
+import { LocalEmbedder } from '../../dist/index.js';
+import { blockNetwork } from '../../src/embeddings/block-network.js';
 import { DEFAULT_MODEL_THREADS } from '../../src/embeddings/local-embedder.js';
-import {
-  createPatternExecutionEngine,
-  ExecutionMode,
-  LocalEmbedder,
-  type PatternExecutionEngine,
-} from '../../src/index.js';
+import { toUnitLength } from '../../src/embeddings/unit-length.js';
+import { loadSentenceEncoder } from '../../src/embeddings/use-lite/load-sentence-encoder.js';
+import { ONNX_RUN_BATCH } from '../../src/embeddings/use-lite/onnx-sentence-encoder.js';
+import { shippedModelDirectory } from '../../src/embeddings/use-lite/tfjs-model-files.js';
+import { createPatternExecutionEngine, ExecutionMode, type PatternExecutionEngine } from '../../src/index.js';
 import { createTestEngine, tempDir } from '../helpers/engine.js';
 
 // Every test that loads the sentence encoder lives in this file: the model loads once per
 // process (~1 s, ~200 MB), so grouping keeps the suite's cost to one load.
 const embedder = new LocalEmbedder();
 const scope = { namespace: 'team', agentId: 'alice' };
+
+const cos = (x: Float32Array, y: Float32Array) => x.reduce((sum, v, i) => sum + v * y[i]!, 0);
+
+/**
+ * 500 texts of every shape the model meets: the eval's memories and queries, long ones past the
+ * model's 128 tokens (three memories joined), and short, numeric, accented, CJK and emoji ones.
+ */
+function fiveHundredSentences(): string[] {
+  const read = (file: string) => JSON.parse(readFileSync(new URL(`../../eval/${file}`, import.meta.url), 'utf8'));
+  const memories = (read('memories.json') as Array<{ content: string }>).map((m) => m.content);
+  const queries = (read('queries.json') as Array<{ text: string; question: string }>).flatMap((q) => [
+    q.text,
+    q.question,
+  ]);
+  const long = Array.from({ length: 100 }, (_, i) =>
+    [0, 53, 107].map((k) => memories[(i + k) % memories.length]).join(' '),
+  );
+  const odd = ['ok', 'k8s', '42', '2026-12-06T20:00:00Z', 'café crème brûlée', '数据库连接池', 'deploy 🚀 done', 'a'];
+  const shapes = Array.from({ length: 500 - memories.length - queries.length - long.length }, (_, i) =>
+    i < odd.length
+      ? odd[i]!
+      : `${odd[i % odd.length]} ${memories[i]!.split(' ')
+          .slice(0, 1 + (i % 6))
+          .join(' ')}`,
+  );
+  return [...memories, ...queries, ...long, ...shapes];
+}
+
+/** The model's own tokenizer, as the library builds it from the shipped vocabulary. */
+async function modelTokenizer() {
+  const vocabulary = JSON.parse(readFileSync(join(shippedModelDirectory(), 'vocab.json'), 'utf8')) as Array<
+    [string, number]
+  >;
+  return new EmbeddingsModel({ vocabulary, model: undefined as never }).tokenizer;
+}
 
 describe('LocalEmbedder (USE lite, shipped weights)', () => {
   // The main thread is blocked too: neither the embedder nor the engine around it may reach
@@ -55,9 +93,37 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
     expect(embedder.loaded).toBe(true);
     expect(a).toHaveLength(512);
     expect(Math.hypot(...a!)).toBeCloseTo(1, 4);
-    const cos = (x: Float32Array, y: Float32Array) => x.reduce((sum, v, i) => sum + v * y[i]!, 0);
     expect(cos(a!, b!)).toBeGreaterThan(cos(a!, c!));
   });
+
+  it('runs the graph converted to ONNX on ONNX Runtime, with the vectors TF.js computes (500 sentences)', async () => {
+    expect(embedder.runtime).toBe('onnxruntime');
+    expect(embedder.nativeRuntimeError).toBeUndefined();
+    const texts = fiveHundredSentences();
+    const reference = new LocalEmbedder({ runtime: 'tfjs' });
+    try {
+      const [native, wasm] = await Promise.all([embedder.embedBatch(texts), reference.embedBatch(texts)]);
+      expect(reference.runtime).toBe('tfjs');
+      const cosines = texts.map((_, i) => cos(native[i]!, wasm[i]!));
+      expect(Math.min(...cosines)).toBeGreaterThanOrEqual(0.999);
+    } finally {
+      await reference.close();
+    }
+    expect(embedder.networkAttempts).toEqual([]);
+  }, 120_000);
+
+  it('falls back to TF.js when the native binary cannot load, says why, and computes the same vectors', async () => {
+    const cannotLoad = () => Promise.reject(new Error('libonnxruntime.so.1: cannot open shared object file'));
+    const { encoder, nativeError } = await loadSentenceEncoder('auto', cannotLoad);
+    expect(encoder.runtime).toBe('tfjs');
+    expect(nativeError).toMatch(/cannot open shared object file/);
+    const text = 'the k8s autoscaler evicted pods at night';
+    const {
+      vectors: [fallback],
+    } = await encoder.embed([encoder.tokenize(text)]);
+    expect(cos(toUnitLength(fallback!), await embedder.embed(text))).toBeGreaterThanOrEqual(0.999);
+    expect(mainThreadAttempts).toEqual([]);
+  }, 60_000);
 
   it('keeps the event loop free while the model works', async () => {
     let ticks = 0;
@@ -72,13 +138,13 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
 
   it('spreads a backlog over a second thread, keeps the order it was given, and stops that thread when idle', async () => {
     const own = new LocalEmbedder({ threads: 2, idleThreadMs: 100 });
-    expect(own.batchSize).toBe(64);
+    expect(own.batchSize).toBe(256);
     // Lengths vary, so batching by length reorders them inside; the answer must not be.
     const texts = Array.from({ length: 64 }, (_, i) => `${'very '.repeat(i % 9)}note ${i} about connection pools`);
     const embedding = own.embedBatch(texts);
-    expect(own.threadCount).toBe(2); // both batches were sent at once, one to each thread
+    // Once tokenized, both batches are sent at once, one to each thread.
+    await expect.poll(() => own.threadCount, { interval: 5, timeout: 10_000 }).toBe(2);
     const [vectors, alone] = await Promise.all([embedding, embedder.embedBatch([texts[5]!, texts[40]!])]);
-    const cos = (x: Float32Array, y: Float32Array) => x.reduce((sum, v, i) => sum + v * y[i]!, 0);
     expect(cos(vectors[5]!, alone[0]!)).toBeCloseTo(1, 4);
     expect(cos(vectors[40]!, alone[1]!)).toBeCloseTo(1, 4);
     await expect.poll(() => own.threadCount, { timeout: 5_000 }).toBe(1);
@@ -87,21 +153,69 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
     expect(own.threadCount).toBe(0);
   });
 
+  it('orders a call of several batches by token count, so padding is the least its runs allow', async () => {
+    // Short words cost a token each; long common words too, in ten times the characters: ordering
+    // by characters would batch texts of very different token counts together.
+    const texts = Array.from({ length: 96 }, (_, i) =>
+      i % 2 === 0 ? 'a b c d e f g h '.repeat(1 + (i % 7)) : 'understanding '.repeat(2 + (i % 11)),
+    );
+    const tokenizer = await modelTokenizer();
+    const lengths = texts.map((text) => Math.min(tokenizer.encode(text).length, 128));
+    const padding = (order: number[], size: number) => {
+      let total = 0;
+      for (let start = 0; start < order.length; start += size) {
+        const batch = order.slice(start, start + size).map((i) => lengths[i]!);
+        total += batch.length * Math.max(...batch) - batch.reduce((a, b) => a + b, 0);
+      }
+      return total;
+    };
+    const indexes = texts.map((_, i) => i);
+    // Batches of 32 from the host, run 8 at a time on ONNX Runtime: runs of 8 in token order.
+    const byTokens = padding(
+      [...indexes].sort((a, b) => lengths[a]! - lengths[b]!),
+      ONNX_RUN_BATCH,
+    );
+    const byCharacters = padding(
+      [...indexes].sort((a, b) => texts[a]!.length - texts[b]!.length),
+      ONNX_RUN_BATCH,
+    );
+    expect(byTokens).toBeLessThan(byCharacters / 2);
+
+    const before = embedder.positions;
+    const vectors = await embedder.embedBatch(texts);
+    const after = embedder.positions;
+    expect(after.tokens - before.tokens).toBe(lengths.reduce((a, b) => a + b, 0));
+    expect(after.padding - before.padding).toBe(byTokens);
+    const [alone] = await embedder.embedBatch([texts[7]!]);
+    expect(cos(vectors[7]!, alone!)).toBeCloseTo(1, 4);
+  });
+
+  it('gives an empty text a zero vector wherever it stands in a call, and the others theirs', async () => {
+    const [first, hello, last] = await embedder.embedBatch(['', 'hello there', '']);
+    expect([...first!].every((v) => v === 0)).toBe(true);
+    expect([...last!].every((v) => v === 0)).toBe(true);
+    const alone = await embedder.embed('hello there');
+    expect(hello!.reduce((sum, v, i) => sum + v * alone[i]!, 0)).toBeCloseTo(1, 4);
+  });
+
   it('takes the thread count the engine is given, whether the embedder is named or the one the database records', async () => {
-    expect(new LocalEmbedder().batchSize).toBe(32 * DEFAULT_MODEL_THREADS);
+    expect(new LocalEmbedder().batchSize).toBe(128 * DEFAULT_MODEL_THREADS);
     const databaseUrl = join(tempDir(), 'threads.db');
     const named = await createPatternExecutionEngine({ databaseUrl, embedder: 'local', localEmbedderThreads: 3 });
-    expect(named.embedder.batchSize).toBe(96); // no default is 3 threads
+    expect(named.embedder.batchSize).toBe(384); // no default is 3 threads
     await named.close();
     const recorded = await createTestEngine({ databaseUrl, embedder: 'database', localEmbedderThreads: 3 });
     expect(recorded.embedder.id).toBe('use-lite-512-v1');
-    expect(recorded.embedder.batchSize).toBe(96);
+    expect(recorded.embedder.batchSize).toBe(384);
     await expect(createTestEngine({ localEmbedderThreads: 0 })).rejects.toThrow(/localEmbedderThreads/);
   });
 
   it('refuses a thread count that is not a whole number of at least 1', () => {
     expect(() => new LocalEmbedder({ threads: 0 })).toThrow(/threads: expected a whole number from 1 to 16, got 0/);
     expect(() => new LocalEmbedder({ threads: 100 })).toThrow(/threads: expected a whole number from 1 to 16, got 100/);
+    expect(() => new LocalEmbedder({ runtime: 'gpu' as never })).toThrow(
+      /runtime: expected 'auto' or 'tfjs', got 'gpu'/,
+    );
     // setTimeout would turn these into 1 ms.
     for (const idleThreadMs of [-1, Number.POSITIVE_INFINITY, 2 ** 31]) {
       expect(() => new LocalEmbedder({ idleThreadMs })).toThrow(
