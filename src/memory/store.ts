@@ -110,6 +110,10 @@ export interface NearestQuery {
   embedding: Float32Array;
   limit: number;
   minImportance?: number;
+  /** Epoch milliseconds, inclusive. */
+  createdAfter?: number;
+  /** Epoch milliseconds, exclusive. */
+  createdBefore?: number;
 }
 
 /**

@@ -32,7 +32,12 @@ export async function nearestHits(
 ): Promise<HitsQuery> {
   const p = new SqlParams();
   // A memory whose vector is still being computed (NULL) is found by full text only, meanwhile.
-  const importance = `AND m.embedding IS NOT NULL ${query.minImportance === undefined ? '' : `AND m.importance >= ${p.add(query.minImportance)}`}`;
+  const importance = [
+    'AND m.embedding IS NOT NULL',
+    query.minImportance === undefined ? '' : `AND m.importance >= ${p.add(query.minImportance)}`,
+    query.createdAfter === undefined ? '' : `AND m.created_at >= ${p.add(query.createdAfter)}`,
+    query.createdBefore === undefined ? '' : `AND m.created_at < ${p.add(query.createdBefore)}`,
+  ].join(' ');
   if (db.vectors === 'pgvector') {
     const distance = `m.embedding OPERATOR(${db.vectorSchema}.<=>) ${decodeEmbeddingSql(db, `${p.add(encodeEmbedding(db, query.embedding))}::text`)}`;
     const visible = visibleTo(scope, now, p);

@@ -16,7 +16,6 @@ import type {
   SearchQuery,
   StoreResult,
 } from '../store.js';
-import { quantize } from '../vector-index.js';
 import type { SqliteDatabase } from './database.js';
 import { NamespaceRanges } from './namespace-ranges.js';
 import { AccessCounts } from './access-counts.js';
@@ -29,8 +28,12 @@ import { VISIBLE, filterClauses } from './sqlite-read-queries.js';
 
 const EXPORT_PAGE = 500;
 const PROGRESS_EVERY = 500;
-/** Neighbours fetched per requested result before visibility filtering; widened if too few survive. */
-const KNN_OVERFETCH = 4;
+/**
+ * Vectors re-scored exactly per requested result, from the best estimates of their codes
+ * (at least MIN_SHORTLIST); widened if too few of them are visible to the reader.
+ */
+const SHORTLIST_PER_RESULT = 10;
+const MIN_SHORTLIST = 100;
 
 export interface SqliteMemoryStoreOptions {
   /** Epoch-millisecond clock; tests move it to expire memories. */
@@ -62,7 +65,9 @@ export class SqliteMemoryStore implements MemoryStore {
     // Built once: better-sqlite3 builds four wrapper functions on every transaction() call.
     this.#transaction = db.transaction((operation: () => unknown) => {
       this.#accesses.writePending();
-      return operation();
+      const result = operation();
+      this.#vectors.beforeCommit();
+      return result;
     });
   }
 
@@ -155,14 +160,12 @@ export class SqliteMemoryStore implements MemoryStore {
 
   async nearest(scope: Scope, query: NearestQuery): Promise<ScoredMemory[]> {
     return guarded(() => {
-      const index = this.#vectors.index(scope.namespace);
-      let k = query.limit * KNN_OVERFETCH + 16;
-      for (;;) {
-        const neighbours = index.search(query.embedding, k);
+      const window = { from: query.createdAfter, to: query.createdBefore };
+      for (let shortlist = Math.max(MIN_SHORTLIST, query.limit * SHORTLIST_PER_RESULT); ; shortlist *= 4) {
+        const { neighbours, exhausted } = this.#vectors.nearest(scope.namespace, query.embedding, shortlist, window);
         const rows = this.#fetchCandidates(scope, { ...query, text: undefined }, [neighbours], 'relevance');
-        // Too few neighbours were visible to this agent: widen, until the namespace is exhausted.
-        if (rows.length >= query.limit || neighbours.length < k) return this.#touch(rows) as ScoredMemory[];
-        k *= 4;
+        // Too few neighbours were visible to this agent: widen, until the window is exhausted.
+        if (rows.length >= query.limit || exhausted) return this.#touch(rows) as ScoredMemory[];
       }
     });
   }
@@ -208,7 +211,7 @@ export class SqliteMemoryStore implements MemoryStore {
     this.#accesses.stop();
     if (this.#accesses.size > 0) this.#write(() => {});
     this.#statements.clear();
-    this.#vectors.clear();
+    this.#vectors.close();
   }
 
   /** Writes one memory; the caller reads it back if it needs it (an import does not). */
@@ -243,7 +246,7 @@ export class SqliteMemoryStore implements MemoryStore {
     });
     this.#text.add(rowid, prepared.content, JSON.stringify(prepared.tags));
     this.#insertTags(rowid, scope.namespace, prepared);
-    if (embedding) this.#vectors.insert(scope.namespace, rowid, quantize(embedding));
+    if (embedding) this.#vectors.insert(scope.namespace, rowid, embedding, prepared.createdAt);
     else this.#vectors.markPending(scope.namespace, rowid);
     return { rowid, created: true };
   }
