@@ -10,7 +10,7 @@
  * vectors' memory, and the int8 vectors this replaced took 25.6 MiB at 100,000 × 256-d
  * and up to 100 ms a dense query (the codes: 8.0 MiB and ~7 ms).
  */
-import { scoreCode, VectorCodes } from './vector-codes.js';
+import { scanCodes, VectorCodes, type EstimateSink } from './vector-codes.js';
 
 /** One int8 vector with the scale that restores it: v[i] ≈ values[i] × scale. */
 export interface QuantizedVector {
@@ -49,6 +49,8 @@ const FIRST_CAPACITY = 64;
 const COMPACT_AFTER = 1024;
 /** Slots are chunk × SLOTS_PER_CHUNK + row. */
 const SLOTS_PER_CHUNK = 2 ** 32;
+/** Vectors scanned per call of scanCodes. */
+const SCAN_SLICE = 2048;
 
 /** Bytes one vector takes: rowid, creation time, factor, code. */
 export function entryBytes(codeBytes: number): number {
@@ -68,7 +70,12 @@ class Chunk {
     public count: number,
     /** Views a stored block's bytes: never grown in place. */
     readonly stored = false,
-  ) {}
+  ) {
+    this.words = new Int32Array(codes.buffer, codes.byteOffset, codes.byteLength / 4);
+  }
+
+  /** The codes as 32-bit words. */
+  readonly words: Int32Array;
 
   get capacity(): number {
     return this.rowids.length;
@@ -240,18 +247,24 @@ export class VectorIndex {
     }
     if (limit <= 0 || this.size === 0 || !query.some((v) => v !== 0)) return [];
     const table = this.#codes.table(query);
-    const words = this.#codes.bytes / 4;
-    const from = window.from ?? -Infinity;
-    const to = window.to ?? Infinity;
+    const wordsPerCode = this.#codes.bytes / 4;
+    const range = { from: window.from ?? -Infinity, to: window.to ?? Infinity };
     const top = new TopK(Math.min(limit, this.size));
     this.#chunks.forEach((chunk, c) => {
-      const { factors, created } = chunk;
-      const codes = new Int32Array(chunk.codes.buffer, chunk.codes.byteOffset, chunk.codes.byteLength / 4);
-      for (let i = 0; i < chunk.count; i++) {
-        const factor = factors[i]!;
-        const createdAt = created[i]!;
-        if (factor === 0 || createdAt < from || createdAt >= to) continue;
-        top.offer(c * SLOTS_PER_CHUNK + i, scoreCode(table, codes, i * words, words) * factor);
+      for (let begin = 0; begin < chunk.count; begin += SCAN_SLICE) {
+        const end = Math.min(chunk.count, begin + SCAN_SLICE);
+        scanCodes(
+          table,
+          chunk.words,
+          wordsPerCode,
+          chunk.factors,
+          chunk.created,
+          range,
+          begin,
+          end,
+          c * SLOTS_PER_CHUNK,
+          top,
+        );
       }
     });
     return top.sorted().map(({ slot, score }) => ({
@@ -296,11 +309,12 @@ export class VectorIndex {
  * beat the k-th best costs one comparison, and scanning allocates nothing per vector (object
  * churn here grew the young generation by ~18 MiB at 100,000 vectors).
  */
-class TopK {
+class TopK implements EstimateSink {
   readonly #k: number;
   readonly #scores: Float64Array;
   readonly #slots: Float64Array;
   #size = 0;
+  floor = -Infinity;
 
   constructor(k: number) {
     this.#k = k;
@@ -311,8 +325,10 @@ class TopK {
   offer(slot: number, score: number): void {
     if (this.#size < this.#k) {
       this.#siftUp(this.#size++, slot, score);
+      if (this.#size === this.#k) this.floor = this.#scores[0]!;
     } else if (score > this.#scores[0]!) {
       this.#siftDown(0, slot, score);
+      this.floor = this.#scores[0]!;
     }
   }
 
