@@ -20,11 +20,16 @@ export interface QuantizedVector {
 
 /** Int8 quantisation by the largest magnitude: keeps cosine within ~0.5 % for unit vectors. */
 export function quantize(vector: Float32Array): QuantizedVector {
+  // Indexed loops: for…of and Math.max made this 4 % of an import's time.
   let max = 0;
-  for (const v of vector) max = Math.max(max, Math.abs(v));
+  for (let i = 0; i < vector.length; i++) {
+    const magnitude = vector[i]! < 0 ? -vector[i]! : vector[i]!;
+    if (magnitude > max) max = magnitude;
+  }
   const scale = max === 0 ? 0 : max / 127;
   const values = new Int8Array(vector.length);
-  if (scale > 0) for (let i = 0; i < vector.length; i++) values[i] = Math.round(vector[i]! / scale);
+  const inverse = scale === 0 ? 0 : 1 / scale;
+  for (let i = 0; i < vector.length; i++) values[i] = Math.round(vector[i]! * inverse);
   return { values, scale };
 }
 
@@ -147,8 +152,8 @@ export class VectorIndex {
     return this.#codes.bytes;
   }
 
-  /** Appends a vector (`values` × `scale`, any scale: codes are of its direction). */
-  add(rowid: number, createdAt: number, values: ArrayLike<number>, scale = 1): void {
+  /** Appends a vector (of any scale: codes are of its direction). */
+  add(rowid: number, createdAt: number, values: ArrayLike<number>): void {
     if (values.length !== this.dimensions) {
       throw new RangeError(`vector has ${values.length} dimensions, the index ${this.dimensions}`);
     }
@@ -156,7 +161,7 @@ export class VectorIndex {
     const slot = chunk.count++;
     chunk.rowids[slot] = rowid;
     chunk.created[slot] = createdAt;
-    chunk.factors[slot] = this.#codes.encode(values, scale, chunk.codes, slot * this.#codes.bytes);
+    chunk.factors[slot] = this.#codes.encode(values, chunk.codes, slot * this.#codes.bytes);
     this.#size++;
   }
 

@@ -88,7 +88,7 @@ export class SqliteVectors {
     );
     this.#since = db
       .prepare(
-        `SELECT v.rowid, v.seq, v.scale, v.vector, m.created_at FROM memory_vectors v
+        `SELECT v.rowid, v.seq, v.vector, m.created_at FROM memory_vectors v
          CROSS JOIN memories m ON m.rowid = v.rowid
          WHERE v.namespace = ? AND v.seq > ? AND v.seq <= ? ORDER BY v.seq`,
       )
@@ -289,12 +289,12 @@ export class SqliteVectors {
   /** Adds the vectors with a seq in (after, upTo] to `index`; returns the last seq read (or `after`). */
   #readSince(namespace: string, after: number, upTo: number, index: VectorIndex): number {
     let last = after;
-    for (const [rowid, seq, scale, vector, createdAt] of this.#since.iterate(
+    for (const [rowid, seq, vector, createdAt] of this.#since.iterate(
       namespace,
       after,
       upTo === Infinity ? Number.MAX_SAFE_INTEGER : upTo,
-    ) as Iterable<[number, number, number, Buffer, number]>) {
-      index.add(rowid, createdAt, new Int8Array(vector.buffer, vector.byteOffset, vector.byteLength), scale);
+    ) as Iterable<[number, number, Buffer, number]>) {
+      index.add(rowid, createdAt, new Int8Array(vector.buffer, vector.byteOffset, vector.byteLength));
       last = seq;
     }
     return last;
