@@ -88,7 +88,11 @@ export function registerMemoryCommands(program: Command, cli: CliContext): void 
       process.once('SIGINT', interrupt);
       let embedded = 0;
       try {
-        await engine.embedPendingMemories((count) => embedding?.update((embedded += count)), abort.signal);
+        const counted = (count: number) => {
+          embedded += count; // not inside embedding?.update(…), which skips its argument without a bar
+          embedding?.update(embedded);
+        };
+        await engine.embedPendingMemories(counted, abort.signal);
       } finally {
         process.off('SIGINT', interrupt);
         embedding?.stop();
