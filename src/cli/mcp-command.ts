@@ -6,6 +6,9 @@ import { createLogger } from '../logging.js';
 import { ROLES, type Role } from '../patterns/definition.js';
 import { packageVersion, type CliContext } from './context.js';
 
+/** Long enough for the client's handshake to be answered first. */
+const WARM_AFTER_MS = 20;
+
 interface McpOptions {
   role: Role;
   rateLimit?: string;
@@ -48,6 +51,8 @@ export function registerMcpCommand(program: Command, cli: CliContext): void {
       stdin.once('end', stop);
       process.once('SIGINT', stop).once('SIGTERM', stop);
       await server.connect(transport);
+      // The agent's first search by meaning would load the vector index: done now instead.
+      setTimeout(() => void engine.store.warm?.(namespace).catch(() => undefined), WARM_AFTER_MS).unref();
       await closed;
       process.off('SIGINT', stop).off('SIGTERM', stop);
       await gateway.close();

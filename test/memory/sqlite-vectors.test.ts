@@ -125,6 +125,16 @@ describe('vector search on SQLite', () => {
     expect(blocks(reader.db)).toEqual([{ firstSeq: 1, count: 2500 }]);
   });
 
+  it('loads a namespace ahead of its first search when warmed (a server at start)', async () => {
+    const writer = openProcess();
+    await importNotes(writer.store, notes(2500));
+    writer.db.exec('DELETE FROM vector_blocks'); // as if from before blocks: loading seals them
+    const server = openProcess();
+    await server.store.warm('team');
+    await server.store.close();
+    expect(blocks(server.db)).toEqual([{ firstSeq: 1, count: 2500 }]);
+  });
+
   it('keeps the vectors of a transaction that rolled back out of the index', async () => {
     const { store } = openProcess();
     await store.store(scope, { content: 'kept note about pooling' }, embedder.embedSync('kept note about pooling'));

@@ -203,6 +203,10 @@ export class SqliteMemoryStore implements MemoryStore {
     });
   }
 
+  async warm(namespace: string): Promise<void> {
+    guarded(() => this.#vectors.warm(namespace));
+  }
+
   async ping(): Promise<void> {
     guarded(() => this.#statement('SELECT 1').get());
   }
