@@ -6,6 +6,7 @@ import { HTTP_DEFAULTS } from '../http/defaults.js';
 import { createLogger } from '../logging.js';
 import { authConfigured, loadAuthSettings } from '../security/auth-config.js';
 import { packageVersion, type CliContext } from './context.js';
+import { keepOldGenerationReserveSmall } from './heap-flags.js';
 
 interface ServeOptions {
   host: string;
@@ -44,6 +45,7 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
       parseCount,
     )
     .action(async (options: ServeOptions) => {
+      keepOldGenerationReserveSmall();
       // Loaded here, not at the top: every other command starts without Fastify and the MCP SDK.
       const { checkBinding, createHttpService } = await import('../http/server.js');
       const { parseRateLimit } = await import('../security/rate-limiter.js');
