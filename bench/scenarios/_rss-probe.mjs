@@ -1,6 +1,10 @@
 // Resident memory of a process that serves a mixed workload from an existing database:
 // run by engine.mjs in a fresh process, so import garbage does not count. Prints JSON.
+import { keepYoungGenerationSmall } from '../../dist/cli/heap-flags.js';
 import { createPatternExecutionEngine } from '../../dist/index.js';
+
+// As the bin does at its start, when asked to (engine.mjs compares both).
+if (process.argv[3] === 'bin-flags') keepYoungGenerationSmall();
 
 const QUERIES = [
   (i) => `recall security term${i.toString(36)}`,

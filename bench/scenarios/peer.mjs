@@ -98,20 +98,39 @@ async function compareAt(size) {
       }
     }
   }
+  // Then searches by meaning (ours only: the peer has none): the first loads the vector index.
+  const hybrid = (q) => ours.client.callTool({ name: 'execute_pattern', arguments: { query: `search for ${q}` } });
+  const hybridTimes = [];
+  for (const q of [...queries, ...queries.map((q, i) => `${q} ${queries[(i * 7 + 3) % queries.length]}`)]) {
+    const started = performance.now();
+    const reply = await hybrid(q);
+    hybridTimes.push(performance.now() - started);
+    if (reply.isError) throw new Error(`search for '${q}' failed: ${JSON.stringify(reply.content)}`);
+  }
+  const firstHybrid = hybridTimes[0];
   const [oursRss, peerRss] = await Promise.all([rss(ours.pid), rss(peer.pid)]);
   await Promise.all([ours.client.close(), peer.client.close()]);
+  // What each server takes on an empty store, started the same way: "over the start" is beside it.
+  const [oursEmpty, peerEmpty] = await Promise.all([
+    emptyRss(CLI, ['--db', join(work, `empty-${size}.db`), '--namespace', NAMESPACE, '--agent', AGENT, 'mcp']),
+    emptyRss(peerEntry, [], { MEMORY_FILE_PATH: join(work, `empty-${size}.jsonl`) }),
+  ]);
 
   const o = summary(oursTimes.sort((a, b) => a - b));
   const p = summary(peerTimes.sort((a, b) => a - b));
+  const h = summary(hybridTimes.slice(1).sort((a, b) => a - b));
   const label = size.toLocaleString('en');
   const rows = [
     [label, 'search p50 ms', fmt(o.p50), fmt(p.p50), `1/${(p.p50 / o.p50).toFixed(0)}`],
     [label, 'search p95 ms', fmt(o.p95), fmt(p.p95), `1/${(p.p95 / o.p95).toFixed(0)}`],
     [label, 'server RSS after search, MiB', mib(oursRss), mib(peerRss), (oursRss / peerRss).toFixed(2)],
+    [label, 'RSS over an empty server, MiB', mib(oursRss - oursEmpty), mib(peerRss - peerEmpty), ''],
+    [label, 'first search by meaning, ms', fmt(firstHybrid), 'n/a', ''],
+    [label, 'search by meaning p50 / p95 ms', `${fmt(h.p50)} / ${fmt(h.p95)}`, 'n/a', ''],
     [label, 'load /s (start-up included)', rate(size, oursLoad), peerLoadMs === null ? 'n/a' : rate(size, peerLoadMs)],
   ];
-  if (peerLoadMs !== null) rows[3].push(`${(peerLoadMs / oursLoad).toFixed(2)}×`);
-  else rows[3].push('');
+  const load = rows.at(-1);
+  load.push(peerLoadMs === null ? '' : `${(peerLoadMs / oursLoad).toFixed(2)}×`);
   return rows;
 }
 
@@ -164,6 +183,14 @@ function timeProcess(args) {
 
 function rate(count, ms) {
   return Math.round(count / (ms / 1000)).toLocaleString('en');
+}
+
+/** RSS of a server just connected to, on an empty store. */
+async function emptyRss(entry, args, env = {}) {
+  const server = await connect(process.execPath, [entry, ...args], env);
+  const bytes = await rss(server.pid);
+  await server.client.close();
+  return bytes;
 }
 
 async function rss(pid) {

@@ -5,6 +5,10 @@ import { HTTP_DEFAULTS } from '../http/defaults.js';
 import { createLogger } from '../logging.js';
 import { ROLES, type Role } from '../patterns/definition.js';
 import { packageVersion, type CliContext } from './context.js';
+import { keepOldGenerationReserveSmall } from './heap-flags.js';
+
+/** Long enough for the client's handshake to be answered first. */
+const WARM_AFTER_MS = 20;
 
 /** How long requests in flight may take to finish once stdin has closed or a signal came. */
 const DRAIN_TIMEOUT_MS = 5_000;
@@ -21,6 +25,7 @@ export function registerMcpCommand(program: Command, cli: CliContext): void {
     .addOption(new Option('--role <role>', 'role of the local agent').choices(ROLES).default('admin'))
     .option('--rate-limit <n/s>', 'per-agent budget, e.g. 600/60 (default: none)')
     .action(async (options: McpOptions) => {
+      keepOldGenerationReserveSmall();
       // Loaded here, not at the top: every other command starts without the MCP SDK.
       const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
       const { createGateway } = await import('../gateway/create-gateway.js');
@@ -66,6 +71,8 @@ export function registerMcpCommand(program: Command, cli: CliContext): void {
       stdin.once('end', stop);
       process.once('SIGINT', stop).once('SIGTERM', stop);
       await server.connect(transport);
+      // The agent's first search by meaning would load the vector index: done now instead.
+      setTimeout(() => void engine.store.warm?.(namespace).catch(() => undefined), WARM_AFTER_MS).unref();
       await closed;
       process.off('SIGINT', stop).off('SIGTERM', stop);
       await gateway.close();

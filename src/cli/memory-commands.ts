@@ -76,11 +76,35 @@ export function registerMemoryCommands(program: Command, cli: CliContext): Comma
         throw changedWhileImporting(file, `${missing} fewer memories on a second reading`, created + updated);
       }
       cli.io.stdout.write(`✓ imported ${checked.memories} memories: ${created} new, ${updated} updated\n`);
-      // A slow embedder's vectors are computed after the rows are in, in batches.
+      if (!engine.embedder.deferred) return;
+      // A slow embedder's vectors (and any an earlier run left) are computed after the rows are
+      // in, in batches; Ctrl-C stops after the batch in progress, and whatever process next
+      // needs them computes the rest.
+      if (created > 0) {
+        cli.io.stdout.write(`  searchable by full text now; computing their vectors with ${engine.embedder.id}\n`);
+      }
       const embedding = progressBar('embedding', created);
+      const abort = new AbortController();
+      const interrupt = () => abort.abort();
+      process.once('SIGINT', interrupt);
       let embedded = 0;
-      await engine.embedPendingMemories((count) => embedding?.update((embedded += count)));
-      embedding?.stop();
+      try {
+        const counted = (count: number) => {
+          embedded += count; // not inside embedding?.update(…), which skips its argument without a bar
+          embedding?.update(embedded);
+        };
+        await engine.embedPendingMemories(counted, abort.signal);
+      } finally {
+        process.off('SIGINT', interrupt);
+        embedding?.stop();
+      }
+      if (abort.signal.aborted) {
+        cli.io.stderr.write(
+          `✗ interrupted after ${embedded} vectors: the memories are in, and the rest get theirs from the next process that needs them (a server in the background, a search by meaning before it answers)\n`,
+        );
+        cli.fail(EXIT.failed);
+        return;
+      }
       if (embedded > 0) cli.io.stdout.write(`✓ embedded ${embedded} memories with ${engine.embedder.id}\n`);
     });
 

@@ -8,6 +8,7 @@ import { DEFAULT_AUDIT_RETENTION_DAYS, parseRetentionDays } from '../security/au
 import { createLogger } from '../logging.js';
 import { authConfigured, loadAuthSettings } from '../security/auth-config.js';
 import { packageVersion, type CliContext } from './context.js';
+import { keepOldGenerationReserveSmall } from './heap-flags.js';
 
 interface ServeOptions {
   host: string;
@@ -61,6 +62,7 @@ export function registerServeCommand(program: Command, cli: CliContext): void {
       parseCount,
     )
     .action(async (options: ServeOptions) => {
+      keepOldGenerationReserveSmall();
       // Loaded here, not at the top: every other command starts without Fastify and the MCP SDK.
       const { checkBinding, createHttpService } = await import('../http/server.js');
       const { parseRateLimit } = await import('../security/rate-limiter.js');

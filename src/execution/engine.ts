@@ -376,9 +376,12 @@ export class PatternExecutionEngine {
     return counts;
   }
 
-  /** Computes, in batches, the vectors still missing (after writes or an import); returns how many. */
-  embedPendingMemories(onBatch?: (count: number) => void): Promise<number> {
-    return this.#vectors.embedPending(undefined, onBatch);
+  /**
+   * Computes, in batches, the vectors still missing (after writes or an import); returns how
+   * many. After `signal` aborts, the batch in progress is the last.
+   */
+  embedPendingMemories(onBatch?: (count: number) => void, signal?: AbortSignal): Promise<number> {
+    return this.#vectors.embedPending(undefined, onBatch, signal);
   }
 
   /**

@@ -88,15 +88,19 @@ export class EmbeddingBacklog {
     return counts;
   }
 
-  /** Computes every pending vector (of one namespace, or all) now; `onBatch` hears how many each batch did. */
-  async embedPending(namespace?: string, onBatch?: (count: number) => void): Promise<number> {
+  /**
+   * Computes every pending vector (of one namespace, or all) now; `onBatch` hears how many each
+   * batch did. Once `signal` aborts it stops after the batch in progress: the rest stay pending.
+   */
+  async embedPending(namespace?: string, onBatch?: (count: number) => void, signal?: AbortSignal): Promise<number> {
     let total = 0;
-    for (;;) {
+    while (!signal?.aborted) {
       const done = await this.#embedBatch(namespace);
       if (done === 0) return total;
       total += done;
       onBatch?.(done);
     }
+    return total;
   }
 
   /** The query's vector, once everything written to the namespace so far has one. */

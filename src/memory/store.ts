@@ -221,6 +221,11 @@ export interface MemoryStore {
   exportAll(namespace?: string): AsyncIterable<Memory>;
   /** Deletes expired memories; returns how many. */
   purgeExpired(): Promise<number>;
+  /**
+   * Optional: loads ahead what the first vector search of a namespace would (an index kept in
+   * process), so a server's first search does not pay for it. Stores without one leave it out.
+   */
+  warm?(namespace: string): Promise<void>;
   /** Throws StoreUnavailableError if the backend cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

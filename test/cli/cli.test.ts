@@ -166,6 +166,20 @@ describe('tmws-patterns CLI', { timeout: 60_000 }, () => {
     );
   });
 
+  it('imports with a slow embedder: the rows first, then their vectors, counted without a terminal', async () => {
+    const dir = tempDir();
+    const input = join(dir, 'in.jsonl');
+    writeFileSync(input, ['{"content":"first fact"}', '{"content":"second fact"}'].join('\n'));
+    const imported = await cli(['--db', join(dir, 'm.db'), '--embedder', 'local', 'memory', 'import', input]);
+    expect(imported).toMatchObject({
+      code: 0,
+      stdout:
+        '✓ imported 2 memories: 2 new, 0 updated\n' +
+        '  searchable by full text now; computing their vectors with use-lite-512-v1\n' +
+        '✓ embedded 2 memories with use-lite-512-v1\n',
+    });
+  });
+
   it('reports an export path that cannot be written clearly', async () => {
     const failed = await cli(['--db', join(tempDir(), 'm.db'), 'memory', 'export', '/etc/passwd/out.jsonl']);
     expect(failed.code).toBe(2);

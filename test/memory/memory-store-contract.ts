@@ -303,6 +303,22 @@ export function registerMemoryStoreContract(backend: string, create: () => Promi
         });
         expect(found.map((m) => m.content)).toEqual(['pooling high']);
       });
+
+      it('keeps to a created-time window: from inclusive, to exclusive', async () => {
+        const day = 86_400_000;
+        const t0 = Date.parse('2026-06-01T00:00:00Z');
+        for (let i = 0; i < 6; i++) await put(alice(), { content: `pooling note ${i}`, createdAt: t0 + i * day });
+        const within = async (window: { createdAfter?: number; createdBefore?: number }) =>
+          (await store.nearest(alice(), { embedding: embedder.embedSync('pooling note'), limit: 10, ...window }))
+            .map((m) => m.content)
+            .sort();
+        expect(await within({ createdAfter: t0 + 2 * day, createdBefore: t0 + 4 * day })).toEqual([
+          'pooling note 2',
+          'pooling note 3',
+        ]);
+        expect(await within({ createdBefore: t0 + day })).toEqual(['pooling note 0']);
+        expect(await within({ createdAfter: t0 + 5 * day })).toEqual(['pooling note 5']);
+      });
     });
 
     describe('expiry', () => {

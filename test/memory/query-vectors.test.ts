@@ -68,6 +68,24 @@ describe('a backlog', () => {
     expect(Math.max(...batches)).toBe(50);
     await engine.close();
   });
+
+  it('stops after the batch in progress once its signal aborts (Ctrl-C): the rest stay pending, and resume', async () => {
+    const inner = deferredHashing();
+    const abort = new AbortController();
+    // The signal aborts while the first batch is being embedded.
+    const embedder: Embedder = {
+      ...inner,
+      batchSize: 50,
+      embedBatch: (texts) => (abort.abort(), inner.embedBatch(texts)),
+    };
+    const engine = await createTestEngine({ embedder, backgroundEmbedding: false });
+    const context = { namespace: 'team', agentId: 'alice' };
+    await engine.importMemories(Array.from({ length: 120 }, (_, i) => ({ ...context, content: `note ${i}` })));
+    expect(await engine.embedPendingMemories(undefined, abort.signal)).toBe(50);
+    expect(await engine.store.pendingEmbeddings('team', 1000)).toHaveLength(70);
+    expect(await engine.embedPendingMemories()).toBe(70);
+    await engine.close();
+  });
 });
 
 describe('an embedder asking for a batch size no backlog can use', () => {

@@ -217,4 +217,28 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       END;
     `,
   },
+  {
+    version: 10,
+    name: 'vector blocks',
+    // Each namespace's vectors get a seq (their write order, never reused: vector_sequences), so
+    // a process catches up with every vector written since it loaded, and their codes are
+    // stored in blocks of consecutive seqs, read in one go when a namespace's index loads.
+    sql: () => `
+      ALTER TABLE memory_vectors ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+      UPDATE memory_vectors SET seq = rowid;
+      DROP INDEX memory_vectors_by_namespace;
+      CREATE INDEX memory_vectors_by_seq ON memory_vectors (namespace, seq);
+      CREATE TABLE vector_sequences (namespace TEXT PRIMARY KEY, last_seq INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO vector_sequences (namespace, last_seq) SELECT namespace, max(seq) FROM memory_vectors GROUP BY namespace;
+      CREATE TABLE vector_blocks (
+        namespace TEXT NOT NULL,
+        first_seq INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL,
+        layout INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (namespace, first_seq)
+      );
+    `,
+  },
 ];

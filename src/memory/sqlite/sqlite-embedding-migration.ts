@@ -92,8 +92,13 @@ export class SqliteEmbeddingMigration implements EmbeddingMigration {
       }
       this.#db.exec(`
         DELETE FROM memory_vectors;
-        INSERT INTO memory_vectors (rowid, namespace, scale, vector)
-          SELECT rowid, namespace, scale, vector FROM memory_vectors_next;
+        DELETE FROM vector_blocks;
+        INSERT INTO memory_vectors (rowid, namespace, seq, scale, vector)
+          SELECT n.rowid, n.namespace, coalesce(s.last_seq, 0) + row_number() OVER (PARTITION BY n.namespace ORDER BY n.rowid),
+            n.scale, n.vector
+          FROM memory_vectors_next n LEFT JOIN vector_sequences s ON s.namespace = n.namespace;
+        INSERT OR REPLACE INTO vector_sequences (namespace, last_seq)
+          SELECT namespace, max(seq) FROM memory_vectors GROUP BY namespace;
         DELETE FROM memory_vectors_next;
         DELETE FROM pending_embeddings;
         DELETE FROM store_meta WHERE key IN ('reembed_target_id', 'reembed_target_dimensions');`);

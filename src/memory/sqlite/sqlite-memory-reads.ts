@@ -8,8 +8,12 @@ import { matchExpression, type SqliteTextSearch } from './sqlite-text-search.js'
 import type { SqliteVectors } from './sqlite-vectors.js';
 import type { Statements } from './statements.js';
 
-/** Neighbours fetched per requested result before visibility filtering; widened if too few survive. */
-const KNN_OVERFETCH = 4;
+/**
+ * Vectors re-scored exactly per requested result, from the best estimates of their codes
+ * (at least MIN_SHORTLIST); widened if too few of them are visible to the reader.
+ */
+const SHORTLIST_PER_RESULT = 10;
+const MIN_SHORTLIST = 100;
 
 export interface SqliteReadParts {
   statements: Statements;
@@ -56,14 +60,17 @@ export class SqliteMemoryReads {
   }
 
   nearest(scope: Scope, query: NearestQuery): ScoredMemory[] {
-    const index = this.#parts.vectors.index(scope.namespace);
-    let k = query.limit * KNN_OVERFETCH + 16;
-    for (;;) {
-      const neighbours = index.search(query.embedding, k);
+    const window = { from: query.createdAfter, to: query.createdBefore };
+    for (let shortlist = Math.max(MIN_SHORTLIST, query.limit * SHORTLIST_PER_RESULT); ; shortlist *= 4) {
+      const { neighbours, exhausted } = this.#parts.vectors.nearest(
+        scope.namespace,
+        query.embedding,
+        shortlist,
+        window,
+      );
       const rows = this.#fetchCandidates(scope, { ...query, text: undefined }, [neighbours], 'relevance');
-      // Too few neighbours were visible to this agent: widen, until the namespace is exhausted.
-      if (rows.length >= query.limit || neighbours.length < k) return this.#touch(rows) as ScoredMemory[];
-      k *= 4;
+      // Too few neighbours were visible to this agent: widen, until the window is exhausted.
+      if (rows.length >= query.limit || exhausted) return this.#touch(rows) as ScoredMemory[];
     }
   }
 

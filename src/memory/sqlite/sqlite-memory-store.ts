@@ -81,7 +81,9 @@ export class SqliteMemoryStore implements MemoryStore {
     // Built once: better-sqlite3 builds four wrapper functions on every transaction() call.
     this.#transaction = db.transaction((operation: () => unknown) => {
       this.#accesses.writePending();
-      return operation();
+      const result = operation();
+      this.#vectors.beforeCommit();
+      return result;
     });
   }
 
@@ -193,6 +195,10 @@ export class SqliteMemoryStore implements MemoryStore {
     return this.#write(() => this.#writes.purgeExpired());
   }
 
+  async warm(namespace: string): Promise<void> {
+    guarded(() => this.#vectors.warm(namespace));
+  }
+
   async ping(): Promise<void> {
     guarded(() => this.#statements.get('SELECT 1').get());
   }
@@ -202,7 +208,7 @@ export class SqliteMemoryStore implements MemoryStore {
     if (this.#accesses.size > 0) this.#write(() => {});
     this.#statements.clear();
     this.#text.close();
-    this.#vectors.clear();
+    this.#vectors.close();
   }
 
   /** A write transaction; the vector index hears of it only once it has committed. */

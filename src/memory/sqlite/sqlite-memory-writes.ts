@@ -9,7 +9,6 @@ import {
   type PreparedMemory,
 } from '../records.js';
 import type { Memory, MemoryChange, MemoryPatch, NewMemory, Scope } from '../store.js';
-import { quantize } from '../vector-index.js';
 import type { AccessCounts } from './access-counts.js';
 import type { NamespaceRanges } from './namespace-ranges.js';
 import { columns, toMemory, type MemoryRow } from './rows.js';
@@ -225,7 +224,8 @@ export class SqliteMemoryWrites {
     });
     this.#parts.text.add(rowid, prepared.content, JSON.stringify(prepared.tags));
     this.#insertTags(rowid, scope.namespace, prepared);
-    if (embedding) this.#parts.vectors.insert(scope.namespace, rowid, quantize(embedding));
+    if (embedding)
+      this.#parts.vectors.insert(scope.namespace, rowid, embedding, lineage.createdAt ?? prepared.createdAt);
     else this.#parts.vectors.markPending(scope.namespace, rowid);
     return rowid;
   }
