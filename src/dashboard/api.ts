@@ -19,6 +19,10 @@ export interface MemorySearch {
   min_importance?: number;
   limit: number;
   mode: 'lexical' | 'hybrid';
+  /** Created at or after / before: ISO, a span back (7d, 24h) or words ("yesterday"). */
+  since?: string;
+  until?: string;
+  timezone?: string;
 }
 
 export interface AuditFilter {

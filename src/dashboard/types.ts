@@ -125,6 +125,8 @@ export interface Explanation {
   };
   candidates: Candidate[];
   winner: { name: string; reason: string; detail: string } | null;
+  /** The created-time window the query names, placed on the calendar now. */
+  window: { from: string | null; to: string | null; description: string; timezone: string } | null;
   pattern: string | null;
   cache_ttl: number;
   required_role: Role | null;

@@ -258,7 +258,10 @@ export class PatternExecutionEngine {
 
   /** Which pattern a query would run in a mode, and why, without running it. */
   explain(query: string, executionMode?: ExecutionMode): Explanation {
-    return describePlan(this.plan(query, { ...(executionMode !== undefined && { executionMode }), trace: true }));
+    return describePlan(
+      this.plan(query, { ...(executionMode !== undefined && { executionMode }), trace: true }),
+      this.#now(),
+    );
   }
 
   /**

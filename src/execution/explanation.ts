@@ -2,7 +2,9 @@ import type { CandidateReport, MatchExplanation } from '../patterns/registry.js'
 import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
 import type { Role } from '../patterns/definition.js';
 import type { RoutingDecision } from '../routing/route-classifier.js';
+import { resolveWindow } from '../time/resolve-window.js';
 import type { ExecutionPlan } from './planner.js';
+import type { WindowReport } from './result.js';
 
 /** What `execute` would do with a query, without doing it: a plan, described. */
 export interface Explanation {
@@ -27,10 +29,14 @@ export interface Explanation {
   cacheTtl: number;
   /** The role running it needs, or null when nothing would run. */
   requiredRole: Role | null;
+  /** The created-time window the run would apply, placed on the calendar now; null when none. */
+  window: WindowReport | null;
+  /** What the pattern would read, without the window's words. */
+  text: string | null;
 }
 
-/** Describes a traced plan; throws the plan's error when the input itself was refused. */
-export function describePlan(plan: ExecutionPlan): Explanation {
+/** Describes a traced plan at `now`; throws the plan's error when the input itself was refused. */
+export function describePlan(plan: ExecutionPlan, now: number): Explanation {
   if (plan.status === 'invalid') throw plan.error;
   const { request, routing, trace } = plan;
   const run = plan.status === 'run' ? plan : undefined;
@@ -53,5 +59,14 @@ export function describePlan(plan: ExecutionPlan): Explanation {
     pattern: run?.pattern.name ?? null,
     cacheTtl: run?.cache.ttlSeconds ?? 0,
     requiredRole: run?.requiredRole ?? null,
+    window: run?.window ? windowReport(run, now) : null,
+    text: run?.text ?? null,
   };
+}
+
+function windowReport(run: Extract<ExecutionPlan, { status: 'run' }>, now: number): WindowReport {
+  const { window, request } = run;
+  const placed = resolveWindow(window!.specs, window!.description, now, request.timezone);
+  const iso = (epoch: number | null) => (epoch === null ? null : new Date(epoch).toISOString());
+  return { from: iso(placed.from), to: iso(placed.to), description: placed.description, timezone: request.timezone };
 }

@@ -211,6 +211,16 @@ export const explanationSchema = z
     pattern: z.string().nullable().describe('What execute would run; null: it would answer PATTERN_NOT_FOUND'),
     cache_ttl: z.number().int(),
     required_role: z.enum(ROLES).nullable(),
+    window: z
+      .object({
+        from: z.string().nullable(),
+        to: z.string().nullable(),
+        description: z.string(),
+        timezone: z.string(),
+      })
+      .nullable()
+      .describe('The created-time window the query names, placed on the calendar now; null when none'),
+    text: z.string().nullable().describe('What the pattern would read, without the window’s words'),
   })
   .describe('Explanation');
 

@@ -138,6 +138,20 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
       'Use pgbouncer in transaction mode for connection pooling',
     );
+
+    // A created-time window: everything here was written today, so nothing is older than yesterday.
+    await page.getByLabel('Minimum importance').fill('');
+    await page.getByLabel('Created until').fill('yesterday');
+    await page.getByLabel('Created until').press('Enter');
+    await expect.poll(() => results.innerText(), POLL).toContain('No memory you may see matches.');
+    await page.getByLabel('Created until').fill('');
+    await page.getByLabel('Created since').fill('1h');
+    await page.getByLabel('Created since').press('Enter');
+    await expect.poll(() => results.locator('li.memory').count(), POLL).toBe(3);
+    expect(await page.locator('section[aria-labelledby="memories-title"] p.muted[aria-live]').innerText()).toMatch(
+      /newest first, created since 1h/,
+    );
+    expect(await results.locator('.attribution').first().innerText()).toBe('listed newest first');
     expect(problems).toEqual([]);
   });
 
@@ -200,7 +214,7 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
     }
     const { page, problems } = await openSignedIn(browser(), server, 'alice', '#patterns');
     const table = page.getByTestId('pattern-table');
-    await table.locator('tbody tr').nth(12).waitFor();
+    await table.locator('tbody tr').nth(24).waitFor();
     expect(await table.locator('thead th').allInnerTexts()).toEqual([
       'Pattern',
       'Type',
@@ -213,16 +227,19 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
       'Role',
     ]);
     const rows = await table.locator('tbody tr').count();
-    expect(rows).toBe(13);
+    expect(rows).toBe(25);
     const tagged = (await table.locator('tbody tr', { hasText: 'recall_by_tag' }).locator('td').allInnerTexts()).map(
       (t) => t.trim(),
     );
     expect(tagged.slice(0, 6)).toEqual(['memory', 'recall_by_tag', '9', '300 s', '2', '50 %']);
     expect(tagged[6]).toMatch(/^\d+(\.\d+)? ms$/);
     expect(tagged[7]).toBe('readonly');
-    const unused = (await table.locator('tbody tr', { hasText: 'store_memory' }).locator('td').allInnerTexts()).map(
-      (t) => t.trim(),
-    );
+    const unused = (
+      await table
+        .locator('tbody tr', { hasText: /^\s*store_memory\b/ })
+        .locator('td')
+        .allInnerTexts()
+    ).map((t) => t.trim());
     expect(unused.slice(0, 8)).toEqual(['memory', 'store', '9', 'never', '0', '–', '–', 'agent']);
 
     await page.getByLabel('Type').selectOption('hybrid');
@@ -237,8 +254,16 @@ describe('the dashboard views', { timeout: 60_000 }, () => {
     expect(text).toMatch(/Why: priority 9 is above 8/);
     expect(text).toMatch(/Routing\s+memory, confidence 100 % \(trigger match\), est\. 90 tokens/);
     expect(text).toContain('tag=security');
-    expect(await result.locator('table.candidates tbody tr').count()).toBe(2);
+    expect(await result.locator('table.candidates tbody tr').count()).toBe(4);
     expect(await result.locator('tr.is-winner td').first().innerText()).toBe('recall_by_tag');
+    expect(await page.getByTestId('explain-window').innerText()).toBe('–');
+
+    // A time window in the words: the explanation places it on the calendar.
+    await page.getByTestId('explain-input').fill('recall perf notes since last Monday');
+    await page.getByTestId('explain-input').press('Enter');
+    await expect
+      .poll(() => page.getByTestId('explain-window').innerText(), POLL)
+      .toMatch(/^“since last Monday”: from \d{4}-\d\d-\d\d \d\d:\d\d UTC \(calendar in .+\)$/);
 
     // A query no trigger matches: the router's decision and why nothing would run.
     await page.getByTestId('explain-input').fill('zzz qqq');

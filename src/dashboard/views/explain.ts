@@ -66,6 +66,13 @@ export class ExplainBox {
   }
 }
 
+/** "since last Monday: from 2026-11-30 00:00 (UTC)". */
+export function windowText(window: NonNullable<Explanation['window']>): string {
+  const at = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+  const bounds = [window.from && `from ${at(window.from)}`, window.to && `until ${at(window.to)}`].filter(Boolean);
+  return `“${window.description}”: ${bounds.join(' ') || 'any time'} UTC (calendar in ${window.timezone})`;
+}
+
 function render(target: HTMLElement, e: Explanation): void {
   const r = e.routing;
   const winner = e.pattern
@@ -110,6 +117,8 @@ function render(target: HTMLElement, e: Explanation): void {
         null,
         params.length === 0 ? '–' : params.map(([k, v]) => h('code', { class: 'param' }, `${k}=${String(v)}`)),
       ),
+      h('dt', null, 'Time window'),
+      h('dd', { 'data-testid': 'explain-window' }, e.window ? windowText(e.window) : '–'),
       h('dt', null, 'Cached for'),
       h('dd', null, e.cache_ttl ? `${e.cache_ttl} s` : 'never'),
       h('dt', null, 'Needs role'),

@@ -24,6 +24,8 @@ export class MemoriesView {
   );
   readonly #tags = h('input', { type: 'text', placeholder: 'security, ops', autocomplete: 'off' });
   readonly #minImportance = h('input', { type: 'number', min: 0, max: 1, step: 0.05, placeholder: '0–1' });
+  readonly #since = h('input', { type: 'text', placeholder: '7d, 2026-12-01, last Monday', autocomplete: 'off' });
+  readonly #until = h('input', { type: 'text', placeholder: 'yesterday, 24h', autocomplete: 'off' });
   readonly #limit = h(
     'select',
     null,
@@ -53,6 +55,8 @@ export class MemoriesView {
         { class: 'filter-row' },
         field('Tags (all of)', this.#tags, 'Comma-separated; full text only'),
         field('Minimum importance', this.#minImportance, 'From 0 to 1'),
+        field('Created since', this.#since, 'A span back, a date or words'),
+        field('Created until', this.#until, 'Before this (a day counts whole)'),
         field('Results', this.#limit, 'At most 100 a search'),
       ),
     );
@@ -84,7 +88,7 @@ export class MemoriesView {
       const elapsed = performance.now() - started;
       this.#status.textContent = `${count(memories.length)} ${memories.length === 1 ? 'memory' : 'memories'} in ${Math.round(elapsed)} ms${
         memories.length === request.limit ? ` (the first ${request.limit}; narrow the search or raise the limit)` : ''
-      }${request.query ? '' : ', by importance'}`;
+      }${request.query ? '' : request.since || request.until ? ', newest first' : ', by importance'}${windowNote(request)}`;
       replace(
         this.#results,
         memories.length === 0
@@ -110,8 +114,12 @@ export class MemoriesView {
       .map((t) => t.trim().toLowerCase())
       .filter((t) => t !== '');
     const minImportance = this.#minImportance.value === '' ? undefined : Number(this.#minImportance.value);
+    const [since, until] = [this.#since.value.trim(), this.#until.value.trim()];
     return {
       ...(query !== '' && { query }),
+      ...(since !== '' && { since }),
+      ...(until !== '' && { until }),
+      ...((since !== '' || until !== '') && { timezone: Intl.DateTimeFormat().resolvedOptions().timeZone }),
       ...(tags.length > 0 && { tags }),
       ...(minImportance !== undefined && { min_importance: minImportance }),
       limit: Number(this.#limit.value),
@@ -140,6 +148,7 @@ export class MemoriesView {
         badge(memory.access_level, `access-${memory.access_level}`),
         h('span', null, 'agent ', h('b', null, memory.agent_id)),
         h('span', null, `importance ${memory.importance.toFixed(2)}`),
+        h('span', { class: 'created' }, `created ${memory.created_at.slice(0, 16).replace('T', ' ')} UTC`),
         memory.score === undefined ? null : h('span', null, `score ${score(memory.score)}`),
         h('span', { class: 'attribution' }, attribution(memory, request)),
       ),
@@ -158,9 +167,15 @@ export class MemoriesView {
   }
 }
 
+/** "created since 7d until yesterday", for the status line. */
+function windowNote(request: MemorySearch): string {
+  const parts = [request.since && `since ${request.since}`, request.until && `until ${request.until}`].filter(Boolean);
+  return parts.length === 0 ? '' : `, created ${parts.join(' ')}`;
+}
+
 /** Why a result is here: its rank in the full-text results and among the vector neighbours, when the search fused both. */
 export function attribution(memory: Memory, request: MemorySearch): string {
-  if (!request.query) return 'listed by importance';
+  if (!request.query) return request.since || request.until ? 'listed newest first' : 'listed by importance';
   if (memory.lexical_rank === undefined && memory.semantic_rank === undefined) return 'full text (BM25)';
   const parts = [
     memory.lexical_rank ? `full text #${memory.lexical_rank}` : 'not in full text',
