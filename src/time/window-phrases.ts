@@ -87,6 +87,10 @@ function* connectivePhrases(text: string): Generator<FoundWindow> {
     const slot = match.index + match[0].length;
     const first = periodAt(text, slot, connective);
     if (!first) continue;
+    // "prod deploys on Friday" is about Fridays; "notes on Friday", "what I wrote on Friday" are a window.
+    if (connective === 'on' && first.period.kind === 'weekday' && !saidOfMemories(text.slice(0, match.index))) {
+      continue;
+    }
     let end = first.end;
     let spec: WindowSpec | undefined;
     const joiner = connective === 'between' ? /^\s+and\s+/i : /^\s*(?:to|until|till|through|-|–)\s*/i;
@@ -221,6 +225,18 @@ function periodAt(text: string, pos: number, context: Connective | 'alone'): Per
     );
   }
   return undefined;
+}
+
+/** Words after which a day names when memories were written, not what they are about. */
+const OF_MEMORIES = new RegExp(
+  String.raw`(?:^|\b(?:notes?|memor(?:y|ies)|entries|items|records|things|everything|anything|something|stuff)\b(?:\s+\S+){0,2}|` +
+    String.raw`\b(?:wrote|written|write|stored|saved|noted|recorded|added|created|logged|said|decided|discussed|agreed|learned|came\s+in|happened)\b(?:\s+\S+)?)\s*$`,
+  'i',
+);
+
+/** Whether the words before a day's name speak of the memories themselves (or there are none). */
+function saidOfMemories(before: string): boolean {
+  return OF_MEMORIES.test(before.trim());
 }
 
 /** "recently", "lately", "recent": the same default as the temporal analysis. */
