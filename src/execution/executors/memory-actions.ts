@@ -80,8 +80,10 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
       return readOutcome(action, { query: text, searchMode: 'lexical', order: orderBy }, listed);
     }
     const limit = Math.min(count ?? limitOf(action), REQUEST_LIMITS.maxLimit);
+    // The sentence encoder reads the words as said (a sentence embeds better than a list of
+    // topic words); full text reads the topic words.
     if (comprehensive(action)) {
-      const found = await hybridSearch(services, action.scope, topic, limit, filters);
+      const found = await hybridSearch(services, action.scope, text, limit, filters);
       return withVectorsFallback(readOutcome(action, { query: text, searchMode: 'hybrid' }, found.memories), found);
     }
     const synonyms = services.lexicon.expansions(topicText(topic));
@@ -93,7 +95,7 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
     if (settled || services.embedder.semantic === false) {
       return readOutcome(action, { query: text, searchMode: 'lexical' }, memories);
     }
-    const fused = await hybridSearch(services, action.scope, topic, limit, filters);
+    const fused = await hybridSearch(services, action.scope, text, limit, filters);
     return withVectorsFallback(readOutcome(action, { query: text, searchMode: 'hybrid' }, fused.memories), fused);
   };
 
