@@ -43,11 +43,14 @@ export function windowFromBounds(bounds: WindowBounds, now: number, zone: string
     specs.push(windows[0]!.spec);
   }
   if (parts.length === 0) return undefined;
-  const words = resolveWindow(specs, parts.join(' '), now, zone);
+  const description = parts.join(' ');
+  // Instants alone ("7d", an ISO date-time) need no calendar: a window that never moves.
+  const words = specs.length === 0 ? undefined : resolveWindow(specs, description, now, zone);
   const window = {
-    ...words,
-    from: from ?? words.from,
-    to: to ?? words.to,
+    from: from ?? words?.from ?? null,
+    to: to ?? words?.to ?? null,
+    description,
+    validUntil: words?.validUntil ?? Infinity,
   };
   if (window.from !== null && window.to !== null && window.from >= window.to) {
     throw new ValidationError(`since: '${bounds.since}' is not before until: '${bounds.until}'`);

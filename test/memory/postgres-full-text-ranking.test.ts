@@ -49,15 +49,21 @@ interface Scored {
   score: number;
 }
 
-/** BM25 over every memory of the namespace alice may read, computed from scratch. */
-async function exhaustive(db: PostgresDatabase, text: string): Promise<Scored[]> {
+interface Window {
+  createdAfter?: number;
+  createdBefore?: number;
+}
+
+/** BM25 over every memory of the namespace alice may read (created in the window, if any), computed from scratch. */
+async function exhaustive(db: PostgresDatabase, text: string, window: Window = {}): Promise<Scored[]> {
   const { rows } = await db.pool.query<{
     id: string;
     agent_id: string;
     access_level: string;
+    created_at: string;
     words: Array<{ lexeme: string; weights: string[] }>;
   }>(
-    `SELECT id, agent_id, access_level, (SELECT json_agg(w) FROM unnest(search) w) AS words
+    `SELECT id, agent_id, access_level, created_at, (SELECT json_agg(w) FROM unnest(search) w) AS words
      FROM ${db.schema}.memories WHERE namespace = $1`,
     [NAMESPACE],
   );
@@ -77,8 +83,12 @@ async function exhaustive(db: PostgresDatabase, text: string): Promise<Scored[]>
       return [lexeme, Math.log(1 + (docs.length - df + 0.5) / (df + 0.5))];
     }),
   );
+  const inWindow = (created: number) =>
+    (window.createdAfter === undefined || created >= window.createdAfter) &&
+    (window.createdBefore === undefined || created < window.createdBefore);
   return docs
     .filter((d) => d.agent_id === 'alice' || d.access_level !== 'private')
+    .filter((d) => inWindow(Number(d.created_at)))
     .map((d) => {
       let score = 0;
       for (const [lexeme, weight] of idf) {
@@ -92,9 +102,9 @@ async function exhaustive(db: PostgresDatabase, text: string): Promise<Scored[]>
 }
 
 /** Same scores in the same places; ids must agree wherever a score is not tied with another. */
-async function expectSameTop(store: MemoryStore, db: PostgresDatabase, text: string, limit = 10) {
-  const expected = (await exhaustive(db, text)).slice(0, limit + 1);
-  const found = await store.search(alice, { text, limit });
+async function expectSameTop(store: MemoryStore, db: PostgresDatabase, text: string, limit = 10, window: Window = {}) {
+  const expected = (await exhaustive(db, text, window)).slice(0, limit + 1);
+  const found = await store.search(alice, { text, limit, ...window });
   expect(found.length, text).toBe(Math.min(limit, expected.length));
   for (const [i, memory] of found.entries()) {
     expect(memory.score, `${text} #${i + 1}`).toBeCloseTo(expected[i]!.score, 9);
@@ -121,6 +131,19 @@ onPostgresBackends('full-text ranking', (backend, fixture) => {
   it('returns the exhaustive BM25 top 10 for common and rare words', async () => {
     for (const text of QUERIES) await expectSameTop(subject.store, db, text);
     await expectSameTop(subject.store, db, 'term0 term1', 40);
+  });
+
+  it('ranks exactly inside a created-time window, narrow (scored from the window) or wide', async () => {
+    // One memory an hour, going back: a day holds 24 of them, a month all.
+    const now = Date.now();
+    await db.pool.query(
+      `UPDATE ${db.schema}.memories SET created_at = $1 - 3600000 * (seq - (SELECT min(seq) FROM ${db.schema}.memories))`,
+      [now],
+    );
+    for (const days of [1, 7, 30]) {
+      const window = { createdAfter: now - days * 86_400_000, createdBefore: now - 3_600_000 };
+      for (const text of QUERIES) await expectSameTop(subject.store, db, text, 10, window);
+    }
   });
 
   it('stays exact after deletions and re-tagging change the counts', async () => {
