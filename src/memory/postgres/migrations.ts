@@ -174,6 +174,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         EXECUTE FUNCTION ${s}.audit_log_keeps_recent();
     `,
   },
+  {
+    version: 9,
+    name: 'postings by created time',
+    sql: postingsByCreatedTime,
+  },
 ];
 
 /**
@@ -189,20 +194,22 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
  * The '' row doubles as the namespace's write lock: every trigger takes it first, so
  * writers of one namespace queue there instead of deadlocking on word rows.
  */
-function rankedFullText({ schema: s }: PostgresMigrationSettings): string {
-  const lockNamespaces = (rows: string) => `
+/** Takes each namespace's '' row first, so writers of one namespace queue there (see rankedFullText). */
+const lockNamespaces = (s: string, rows: string) => `
     INSERT INTO ${s}.memory_term_stats (namespace, term, df)
       SELECT DISTINCT namespace, '', 0 FROM ${rows} ORDER BY namespace ON CONFLICT DO NOTHING;
     PERFORM 1 FROM ${s}.memory_term_stats
       WHERE term = '' AND namespace IN (SELECT namespace FROM ${rows}) ORDER BY namespace FOR UPDATE;`;
-  const addCounts = (deltas: string) => `
+const addCounts = (s: string, deltas: string) => `
     INSERT INTO ${s}.memory_term_stats AS st (namespace, term, df)
       SELECT namespace, term, sum(delta) FROM (${deltas}) d
       GROUP BY namespace, term HAVING sum(delta) <> 0 ORDER BY namespace, term
     ON CONFLICT (namespace, term) DO UPDATE SET df = st.df + excluded.df;`;
-  const memoryAndWords = (rows: string, delta: number) => `
+const memoryAndWords = (rows: string, delta: number) => `
     SELECT namespace, '' AS term, ${delta} AS delta FROM ${rows}
     UNION ALL SELECT r.namespace, w.lexeme, ${delta} FROM ${rows} r, unnest(r.search) w`;
+
+function rankedFullText({ schema: s }: PostgresMigrationSettings): string {
   return `
     CREATE TABLE ${s}.memory_terms (
       seq bigint NOT NULL,
@@ -232,10 +239,10 @@ function rankedFullText({ schema: s }: PostgresMigrationSettings): string {
 
     CREATE FUNCTION ${s}.memory_terms_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      ${lockNamespaces('new_rows')}
+      ${lockNamespaces(s, 'new_rows')}
       INSERT INTO ${s}.memory_terms (seq, namespace, term, impact)
         SELECT r.seq, r.namespace, p.term, p.impact FROM new_rows r, ${s}.bm25_postings(r.search) p;
-      ${addCounts(memoryAndWords('new_rows', 1))}
+      ${addCounts(s, memoryAndWords('new_rows', 1))}
       RETURN NULL;
     END $$;
     CREATE TRIGGER memory_terms_inserted AFTER INSERT ON ${s}.memories
@@ -243,9 +250,9 @@ function rankedFullText({ schema: s }: PostgresMigrationSettings): string {
 
     CREATE FUNCTION ${s}.memory_terms_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      ${lockNamespaces('old_rows')}
+      ${lockNamespaces(s, 'old_rows')}
       DELETE FROM ${s}.memory_terms t USING old_rows r WHERE t.seq = r.seq;
-      ${addCounts(memoryAndWords('old_rows', -1))}
+      ${addCounts(s, memoryAndWords('old_rows', -1))}
       RETURN NULL;
     END $$;
     CREATE TRIGGER memory_terms_deleted AFTER DELETE ON ${s}.memories
@@ -259,8 +266,11 @@ function rankedFullText({ schema: s }: PostgresMigrationSettings): string {
       DELETE FROM ${s}.memory_terms WHERE seq = OLD.seq;
       INSERT INTO ${s}.memory_terms (seq, namespace, term, impact)
         SELECT NEW.seq, NEW.namespace, p.term, p.impact FROM ${s}.bm25_postings(NEW.search) p;
-      ${addCounts(`SELECT NEW.namespace AS namespace, lexeme AS term, -1 AS delta FROM unnest(OLD.search)
-        UNION ALL SELECT NEW.namespace, lexeme, 1 FROM unnest(NEW.search)`)}
+      ${addCounts(
+        s,
+        `SELECT NEW.namespace AS namespace, lexeme AS term, -1 AS delta FROM unnest(OLD.search)
+        UNION ALL SELECT NEW.namespace, lexeme, 1 FROM unnest(NEW.search)`,
+      )}
       RETURN NULL;
     END $$;
     CREATE TRIGGER memory_terms_updated AFTER UPDATE OF search ON ${s}.memories
@@ -272,5 +282,51 @@ function rankedFullText({ schema: s }: PostgresMigrationSettings): string {
     INSERT INTO ${s}.memory_term_stats (namespace, term, df)
       SELECT namespace, term, sum(delta) FROM (${memoryAndWords(`${s}.memories`, 1)}) d GROUP BY namespace, term;
     DROP INDEX ${s}.memories_search;
+  `;
+}
+
+/**
+ * Each posting carries its memory's created time (which never changes), indexed per word in
+ * time order: a windowed search reads only the window's part of each word's list, index only,
+ * instead of the whole list or every memory of the window (see postgres-window-search.ts).
+ */
+function postingsByCreatedTime({ schema: s }: PostgresMigrationSettings): string {
+  return `
+    ALTER TABLE ${s}.memory_terms ADD COLUMN created_at bigint;
+    UPDATE ${s}.memory_terms t SET created_at = m.created_at FROM ${s}.memories m WHERE m.seq = t.seq;
+    ALTER TABLE ${s}.memory_terms ALTER COLUMN created_at SET NOT NULL;
+    CREATE INDEX memory_terms_by_time ON ${s}.memory_terms (namespace, term, created_at) INCLUDE (impact, seq);
+
+    CREATE OR REPLACE FUNCTION ${s}.memory_terms_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      ${lockNamespaces(s, 'new_rows')}
+      INSERT INTO ${s}.memory_terms (seq, namespace, term, impact, created_at)
+        SELECT r.seq, r.namespace, p.term, p.impact, r.created_at FROM new_rows r, ${s}.bm25_postings(r.search) p;
+      ${addCounts(s, memoryAndWords('new_rows', 1))}
+      RETURN NULL;
+    END $$;
+
+    CREATE OR REPLACE FUNCTION ${s}.memory_terms_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM 1 FROM ${s}.memory_term_stats WHERE namespace = NEW.namespace AND term = '' FOR UPDATE;
+      DELETE FROM ${s}.memory_terms WHERE seq = OLD.seq;
+      INSERT INTO ${s}.memory_terms (seq, namespace, term, impact, created_at)
+        SELECT NEW.seq, NEW.namespace, p.term, p.impact, NEW.created_at FROM ${s}.bm25_postings(NEW.search) p;
+      ${addCounts(
+        s,
+        `SELECT NEW.namespace AS namespace, lexeme AS term, -1 AS delta FROM unnest(OLD.search)
+        UNION ALL SELECT NEW.namespace, lexeme, 1 FROM unnest(NEW.search)`,
+      )}
+      RETURN NULL;
+    END $$;
+
+    -- The store never moves a memory in time; an operator's UPDATE may, and the postings follow.
+    CREATE FUNCTION ${s}.memory_terms_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE ${s}.memory_terms SET created_at = NEW.created_at WHERE seq = NEW.seq;
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER memory_terms_moved AFTER UPDATE OF created_at ON ${s}.memories
+      FOR EACH ROW WHEN (OLD.created_at IS DISTINCT FROM NEW.created_at) EXECUTE FUNCTION ${s}.memory_terms_moved();
   `;
 }

@@ -28,7 +28,7 @@ import {
 } from './memory-rows.js';
 import { PostgresChanges } from './postgres-changes.js';
 import { PostgresHistory } from './postgres-history.js';
-import { windowFirstHits } from './postgres-window-search.js';
+import { windowedHits } from './postgres-window-search.js';
 import type { PostgresDatabase } from './postgres-database.js';
 import { PostgresUpserter } from './postgres-upsert.js';
 import { PostgresTextSearch } from './postgres-text-search.js';
@@ -160,7 +160,7 @@ export class PostgresMemoryStore implements MemoryStore {
     const terms = searchTerms(query.text, query.synonyms);
     const now = this.#now();
     if (terms.length > 0) {
-      const windowed = await windowFirstHits(this.#db, scope, terms, query, now);
+      const windowed = await windowedHits(this.#db, scope, terms, query, now);
       if (windowed) return this.#readAndTouch(windowed);
       const hits = await this.#text.hits(
         scope.namespace,
