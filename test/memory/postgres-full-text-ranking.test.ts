@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { PostgresDatabase } from '../../src/memory/postgres/postgres-database.js';
-import type { ImportedMemory, MemoryStore, Scope } from '../../src/memory/store.js';
+import type { ImportedMemory, MemoryFilter, MemoryStore, Scope } from '../../src/memory/store.js';
 import { onPostgresBackends } from './postgres-backends.js';
 import type { StoreUnderTest } from './memory-store-contract.js';
 
@@ -16,6 +16,9 @@ const B = 0.75;
 const AVERAGE_WORDS = 12;
 /** Most words common (hundreds of matches, past the first round's depth), a few rare. */
 const QUERIES = ['term0', 'term1 term2', 'term0 term250', 'term3 term7 term12', 'term5 term5 term40 term90'];
+/** Two and three words that are each in a fifth to four fifths of the memories. */
+const COMMON = ['term0 term1', 'term1 term2', 'term0 term2 term4', 'term1 term3 term5'];
+const START = Date.parse('2026-01-01T00:00:00Z');
 
 function random(seed: number): () => number {
   let state = seed;
@@ -40,7 +43,9 @@ function corpus(size: number, namespace: string): ImportedMemory[] {
     agentId: i % 3 === 0 ? 'bob' : 'alice',
     accessLevel: i % 6 === 0 ? 'private' : 'team',
     content: Array.from({ length: 3 + Math.floor(next() * 12) }, word).join(' ') + ` note${i}`,
-    tags: next() < 0.3 ? [word()] : [],
+    tags: next() < 0.3 ? [word(), ...(i % 4 === 0 ? ['ops'] : [])] : i % 4 === 0 ? ['ops'] : [],
+    importance: (i % 10) / 10,
+    createdAt: START + i * 60_000,
   }));
 }
 
@@ -49,24 +54,27 @@ interface Scored {
   score: number;
 }
 
-interface Window {
-  createdAfter?: number;
-  createdBefore?: number;
-}
-
-/** BM25 over every memory of the namespace alice may read (created in the window, if any), computed from scratch. */
-async function exhaustive(db: PostgresDatabase, text: string, window: Window = {}): Promise<Scored[]> {
+/** BM25 over every memory of the namespace alice may read and the filter keeps, computed from scratch. */
+async function exhaustive(db: PostgresDatabase, text: string, filter: MemoryFilter = {}): Promise<Scored[]> {
   const { rows } = await db.pool.query<{
     id: string;
     agent_id: string;
     access_level: string;
+    tags: string[];
+    importance: number;
     created_at: string;
     words: Array<{ lexeme: string; weights: string[] }>;
   }>(
-    `SELECT id, agent_id, access_level, created_at, (SELECT json_agg(w) FROM unnest(search) w) AS words
+    `SELECT id, agent_id, access_level, tags, importance, created_at, (SELECT json_agg(w) FROM unnest(search) w) AS words
      FROM ${db.schema}.memories WHERE namespace = $1`,
     [NAMESPACE],
   );
+  const kept = (d: (typeof rows)[number]) =>
+    (filter.createdAfter === undefined || Number(d.created_at) >= filter.createdAfter) &&
+    (filter.createdBefore === undefined || Number(d.created_at) < filter.createdBefore) &&
+    (filter.minImportance === undefined || d.importance >= filter.minImportance) &&
+    (!filter.ownOnly || d.agent_id === 'alice') &&
+    (filter.tags ?? []).every((tag) => d.tags.includes(tag));
   const { rows: query } = await db.pool.query<{ lexeme: string }>(
     `SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', $1))`,
     [text],
@@ -83,12 +91,8 @@ async function exhaustive(db: PostgresDatabase, text: string, window: Window = {
       return [lexeme, Math.log(1 + (docs.length - df + 0.5) / (df + 0.5))];
     }),
   );
-  const inWindow = (created: number) =>
-    (window.createdAfter === undefined || created >= window.createdAfter) &&
-    (window.createdBefore === undefined || created < window.createdBefore);
   return docs
-    .filter((d) => d.agent_id === 'alice' || d.access_level !== 'private')
-    .filter((d) => inWindow(Number(d.created_at)))
+    .filter((d) => (d.agent_id === 'alice' || d.access_level !== 'private') && kept(d))
     .map((d) => {
       let score = 0;
       for (const [lexeme, weight] of idf) {
@@ -102,14 +106,38 @@ async function exhaustive(db: PostgresDatabase, text: string, window: Window = {
 }
 
 /** Same scores in the same places; ids must agree wherever a score is not tied with another. */
-async function expectSameTop(store: MemoryStore, db: PostgresDatabase, text: string, limit = 10, window: Window = {}) {
-  const expected = (await exhaustive(db, text, window)).slice(0, limit + 1);
-  const found = await store.search(alice, { text, limit, ...window });
+async function expectSameTop(
+  store: MemoryStore,
+  db: PostgresDatabase,
+  text: string,
+  limit = 10,
+  filter?: MemoryFilter,
+) {
+  const expected = (await exhaustive(db, text, filter)).slice(0, limit + 1);
+  const found = await store.search(alice, { text, limit, ...filter });
   expect(found.length, text).toBe(Math.min(limit, expected.length));
   for (const [i, memory] of found.entries()) {
     expect(memory.score, `${text} #${i + 1}`).toBeCloseTo(expected[i]!.score, 9);
     const tied = expected.filter((e) => Math.abs(e.score - expected[i]!.score) < 1e-9).length > 1;
     if (!tied) expect(memory.id, `${text} #${i + 1}`).toBe(expected[i]!.id);
+  }
+}
+
+/** Starts a new text epoch (a search finds over 128 changes) and waits until it has begun. */
+async function newEpoch(store: MemoryStore, db: PostgresDatabase): Promise<void> {
+  const changes = async () =>
+    Number(
+      (
+        await db.pool.query<{ n: string }>(
+          `SELECT count(*) AS n FROM ${db.schema}.memory_terms_changed WHERE namespace = $1`,
+          [NAMESPACE],
+        )
+      ).rows[0]!.n,
+    );
+  await store.search(alice, { text: 'term0', limit: 1 });
+  for (let waited = 0; (await changes()) > 0; waited += 50) {
+    expect(waited).toBeLessThan(10_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -172,16 +200,81 @@ onPostgresBackends('full-text ranking', (backend, fixture) => {
   if (backend === 'postgres')
     it('indexes the memories of a store made before ranked full text when it is opened', async () => {
       const s = db.schema;
-      // Back to version 5: no postings, counts or triggers; a GIN index on the tsvector.
+      // Back before version 6: no postings, counts, changes or triggers; a GIN index on the tsvector.
       await db.pool.query(`
-      DROP TABLE ${s}.memory_terms, ${s}.memory_term_stats;
-      DROP FUNCTION ${s}.memory_terms_inserted, ${s}.memory_terms_deleted, ${s}.memory_terms_updated CASCADE;
+      DROP TABLE ${s}.memory_terms, ${s}.memory_term_stats, ${s}.memory_terms_changed;
+      DROP FUNCTION ${s}.memory_terms_inserted, ${s}.memory_terms_deleted, ${s}.memory_terms_updated,
+        ${s}.memory_terms_moved CASCADE;
       DROP FUNCTION ${s}.bm25_postings;
       CREATE INDEX memories_search ON ${s}.memories USING gin (search);
-      DELETE FROM ${s}.schema_migrations WHERE version = 6;`);
+      DELETE FROM ${s}.schema_migrations WHERE version IN (6, 9, 10);`);
       await fixture.reopen({});
       for (const text of QUERIES) await expectSameTop(subject.store, db, text);
     });
+
+  it('returns the exhaustive top 10 of two and three common words, windows and filters applied inside it', async () => {
+    const filters: MemoryFilter[] = [
+      {},
+      { createdAfter: START + 300 * 60_000, createdBefore: START + 420 * 60_000 },
+      { createdBefore: START + 40 * 60_000 },
+      { ownOnly: true },
+      { tags: ['ops'] },
+      { minImportance: 0.8 },
+      { minImportance: 0.5, createdAfter: START + 1000 * 60_000, ownOnly: true },
+    ];
+    for (const text of COMMON) for (const filter of filters) await expectSameTop(subject.store, db, text, 10, filter);
+  });
+
+  it('stays exact as memories change between searches that reuse the heads they read', async () => {
+    await newEpoch(subject.store, db);
+    for (const text of COMMON) await expectSameTop(subject.store, db, text);
+    // A few changes (each search looks them up): re-worded, deleted and new memories.
+    const top = await subject.store.search(alice, { text: 'term0 term1', limit: 40 });
+    for (const memory of top.slice(0, 10)) await subject.store.delete(alice, memory.id);
+    for (const [i, memory] of top.slice(10, 20).entries()) {
+      await subject.store.update(alice, memory.id, { content: `term2 term4 term2 changed${i}` });
+    }
+    const strong = Array.from({ length: 20 }, (_, i) => ({
+      namespace: NAMESPACE,
+      agentId: 'alice',
+      accessLevel: 'team' as const,
+      content: `term0 term1 term3 extra${i}`,
+    }));
+    await subject.store.importMany(
+      strong,
+      strong.map(() => null),
+    );
+    for (const text of COMMON) await expectSameTop(subject.store, db, text);
+    // Many changes: searches read afresh, and a new epoch starts.
+    await subject.store.importMany(
+      corpus(400, NAMESPACE).map((m, i) => ({ ...m, content: `${m.content} more${i}` })),
+      Array.from({ length: 400 }, () => null),
+    );
+    for (const text of COMMON) await expectSameTop(subject.store, db, text);
+    await newEpoch(subject.store, db);
+    for (const text of COMMON) await expectSameTop(subject.store, db, text);
+  });
+
+  it('ranks equal scores newest first', async () => {
+    const same = Array.from({ length: 15 }, (_, i) => ({
+      namespace: NAMESPACE,
+      agentId: 'alice',
+      accessLevel: 'team' as const,
+      content: `zeta tied memory${i}`,
+    }));
+    await subject.store.importMany(
+      same,
+      same.map(() => null),
+    );
+    const found = await subject.store.search(alice, { text: 'zeta', limit: 10 });
+    expect(found.map((m) => m.content)).toEqual(
+      same
+        .slice(5)
+        .reverse()
+        .map((m) => m.content),
+    );
+    expect(new Set(found.map((m) => m.score)).size).toBe(1);
+  });
 
   it('matches nothing for words no memory of the namespace holds', async () => {
     expect(await subject.store.search(alice, { text: 'nowhere', limit: 5 })).toEqual([]);

@@ -45,7 +45,7 @@ export function postgresStoreFixture(
         advance: (ms) => void (now += ms),
         cleanup: async () => {
           await db.pool.query(
-            `TRUNCATE ${db.schema}.memories, ${db.schema}.memory_terms, ${db.schema}.memory_term_stats, ${db.schema}.memory_history CASCADE`,
+            `TRUNCATE ${db.schema}.memories, ${db.schema}.memory_terms, ${db.schema}.memory_term_stats, ${db.schema}.memory_terms_changed, ${db.schema}.memory_history CASCADE`,
           );
         },
       };

@@ -158,7 +158,42 @@ describe('SQLite in-process full-text index', { timeout: 120_000 }, () => {
     for (const m of await other.store.search(theirs, { text: 'pgbouncer', limit: 3 })) {
       await other.store.update(theirs, m.id, { accessLevel: 'team', tags: ['pgbouncer'] });
     }
+    // Only the access level changes (content and tags as they were): private memories of theirs become readable.
+    const hidden = (await other.store.search(theirs, { text: 'cache latency', limit: 200 })).filter(
+      (m) => m.accessLevel === 'private',
+    );
+    expect(hidden.length).toBeGreaterThan(5);
+    for (const m of hidden.slice(0, 30)) await other.store.update(theirs, m.id, { accessLevel: 'public' });
     await expectExact(db, store);
+    other.db.close();
+    db.close();
+  });
+
+  it('keeps the last 10,000 changes; an index further behind builds anew', async () => {
+    const path = join(tempDir(), 'behind.db');
+    const { db, store } = open(path);
+    const first = notes(500);
+    await store.importMany(
+      first,
+      first.map(() => null),
+    );
+    const behind = new SqliteTextIndexes(db);
+    const range = new NamespaceRanges(db).find('default')!;
+    expect(behind.current('default', range)?.size).toBe(500);
+    const other = open(path);
+    const more = notes(11_000, 500);
+    await other.store.importMany(
+      more,
+      more.map(() => null),
+    );
+    const kept = db.prepare('SELECT count(*) FROM memory_text_changes').pluck().get() as number;
+    expect(kept).toBeGreaterThanOrEqual(10_000);
+    expect(kept).toBeLessThanOrEqual(11_000);
+    for (let i = 0; i < 200 && behind.current('default', range) === null; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(behind.current('default', range)?.size).toBe(11_500);
+    behind.close();
     other.db.close();
     db.close();
   });

@@ -1,17 +1,33 @@
-import { BLOCK, type SealedPostings } from './postings.js';
+import { BLOCK, type BlockRange, type SealedPostings } from './postings.js';
 
 export const END = 0xffffffff;
 
+/** A walk over postings in doc order. */
+export interface Cursor {
+  doc: number;
+  frequency: number;
+  /** The most the current block's documents can score before IDF, or -1 without a bound. */
+  blockMaxFactor(averageLength: number): number;
+  next(): void;
+  /** Moves to the first posting with doc ≥ target. */
+  seek(target: number): void;
+  /** Leaves the current block without reading the rest of it. */
+  skipBlock(): void;
+}
+const NONE: BlockRange = [0, 0, 0];
+
 /**
- * Walks one term's postings in doc order: its sealed blocks, then the postings added since
- * (pairs of doc and frequency). Each sealed block is decoded when first entered; a block can
- * be skipped whole when its bound (largest frequency, shortest document) cannot make the top k.
+ * Walks a term's sealed postings in doc order (a short term's all at once; a long term's, or
+ * one layer of it, a block at a time, each block decoded when first entered), then the postings
+ * added since (pairs of doc and frequency code), if given. A block can be skipped whole when
+ * its bound (largest factor) cannot make the top k.
  */
-export class PostingCursor {
+export class PostingCursor implements Cursor {
   doc = END;
   frequency = 0;
   readonly #sealed: SealedPostings;
   readonly #recent: readonly number[];
+  readonly #range: BlockRange;
   readonly #firstBlock: number;
   readonly #endBlock: number;
   #block: number;
@@ -19,30 +35,38 @@ export class PostingCursor {
   #frequencies = new Uint32Array(BLOCK);
   #count = 0;
   #at = 0;
-  /** Position in #recent once the sealed blocks are done, else -1. */
+  /** Position in #recent once the sealed postings are done, else -1. */
   #recentAt = -1;
+  #pendingDecode = false;
 
-  constructor(sealed: SealedPostings, term: number, recent: readonly number[]) {
+  /** `range`: a long term's blocks (or one layer's); a number: a short term, decoded whole. */
+  constructor(sealed: SealedPostings, range: BlockRange | number, recent: readonly number[]) {
     this.#sealed = sealed;
     this.#recent = recent;
-    [this.#firstBlock, this.#endBlock] = sealed.blocksOf(term);
+    this.#range = typeof range === 'number' ? NONE : range;
+    [this.#firstBlock, this.#endBlock] = this.#range;
+    if (typeof range === 'number') {
+      // A short term: its postings are one implicit block.
+      this.#block = this.#endBlock;
+      this.#count = sealed.decodeShort(range, this.#docs, this.#frequencies);
+      if (this.#count > 0) {
+        this.doc = this.#docs[0]!;
+        this.frequency = this.#frequencies[0]!;
+      } else this.#toRecent();
+      return;
+    }
     this.#block = this.#firstBlock - 1;
     this.#nextBlock();
   }
 
   /**
    * The most the current block's documents can score before IDF at this average length
-   * (see postings.ts), or -1 in the recent part, which has no bound of its own.
+   * (see postings.ts), or -1 where there is no bound of its own (a short term, the recent part).
    */
   blockMaxFactor(averageLength: number): number {
-    if (this.#recentAt >= 0) return -1;
+    if (this.#recentAt >= 0 || this.#block >= this.#endBlock) return -1;
     const sealed = this.#sealed;
     return sealed.blockMaxFactor[this.#block]! * Math.max(1, averageLength / sealed.averageLength);
-  }
-
-  /** The last doc of the current block (or END in the recent part). */
-  get blockLastDoc(): number {
-    return this.#recentAt < 0 ? this.#sealed.blockLastDoc[this.#block]! : END;
   }
 
   next(): void {
@@ -52,15 +76,17 @@ export class PostingCursor {
     } else if (++this.#at < this.#count) {
       this.doc = this.#docs[this.#at]!;
       this.frequency = this.#frequencies[this.#at]!;
-    } else {
+    } else if (this.#block < this.#endBlock) {
       this.#nextBlock();
+    } else {
+      this.#toRecent();
     }
   }
 
   /** Moves to the first posting with doc ≥ target. */
   seek(target: number): void {
     if (this.doc >= target) return;
-    if (this.#recentAt < 0) {
+    if (this.#recentAt < 0 && this.#block < this.#endBlock) {
       while (this.#block < this.#endBlock && this.#sealed.blockLastDoc[this.#block]! < target) this.#nextBlock(false);
       if (this.#recentAt < 0) {
         this.#decodeIfNeeded();
@@ -75,10 +101,8 @@ export class PostingCursor {
 
   /** Leaves the current sealed block without reading the rest of it. */
   skipBlock(): void {
-    if (this.#recentAt < 0) this.#nextBlock();
+    if (this.#recentAt < 0 && this.#block < this.#endBlock) this.#nextBlock();
   }
-
-  #pendingDecode = false;
 
   #nextBlock(decode = true): void {
     this.#block++;
@@ -88,16 +112,20 @@ export class PostingCursor {
       if (decode) this.#decodeIfNeeded();
       return;
     }
-    this.#recentAt = 0;
-    this.#loadRecent();
+    this.#toRecent();
   }
 
   #decodeIfNeeded(): void {
     if (!this.#pendingDecode) return;
     this.#pendingDecode = false;
-    this.#count = this.#sealed.decode(this.#block, this.#firstBlock, this.#docs, this.#frequencies);
+    this.#count = this.#sealed.decodeBlock(this.#block, this.#range, this.#docs, this.#frequencies);
     this.doc = this.#docs[0]!;
     this.frequency = this.#frequencies[0]!;
+  }
+
+  #toRecent(): void {
+    this.#recentAt = 0;
+    this.#loadRecent();
   }
 
   #loadRecent(): void {
@@ -108,5 +136,99 @@ export class PostingCursor {
       this.doc = END;
       this.frequency = 0;
     }
+  }
+}
+
+/** The postings of two disjoint cursors (a layered term's layers) in one doc order. */
+export class MergedCursor implements Cursor {
+  doc = END;
+  frequency = 0;
+  readonly #a: Cursor;
+  readonly #b: Cursor;
+
+  constructor(a: Cursor, b: Cursor) {
+    this.#a = a;
+    this.#b = b;
+    this.#settle();
+  }
+
+  blockMaxFactor(): number {
+    return -1;
+  }
+
+  next(): void {
+    if (this.#a.doc === this.doc) this.#a.next();
+    else this.#b.next();
+    this.#settle();
+  }
+
+  seek(target: number): void {
+    this.#a.seek(target);
+    this.#b.seek(target);
+    this.#settle();
+  }
+
+  skipBlock(): void {}
+
+  #settle(): void {
+    const from = this.#a.doc <= this.#b.doc ? this.#a : this.#b;
+    this.doc = from.doc;
+    this.frequency = from.frequency;
+  }
+}
+
+/**
+ * The postings of a cursor that fall in stretches of doc ids (created-zones.ts): between two
+ * stretches it seeks, so the blocks in between are never decoded. Block bounds are the inner
+ * cursor's (those of a whole block bound the part of it inside a stretch).
+ */
+export class StretchedCursor implements Cursor {
+  doc = END;
+  frequency = 0;
+  readonly #inner: Cursor;
+  /** Flat `[start, end)` pairs, ascending. */
+  readonly #stretches: Uint32Array;
+  #at = 0;
+
+  constructor(inner: Cursor, stretches: Uint32Array) {
+    this.#inner = inner;
+    this.#stretches = stretches;
+    this.#settle();
+  }
+
+  blockMaxFactor(averageLength: number): number {
+    return this.#inner.blockMaxFactor(averageLength);
+  }
+
+  next(): void {
+    this.#inner.next();
+    this.#settle();
+  }
+
+  seek(target: number): void {
+    this.#inner.seek(target);
+    this.#settle();
+  }
+
+  skipBlock(): void {
+    this.#inner.skipBlock();
+    this.#settle();
+  }
+
+  #settle(): void {
+    const inner = this.#inner;
+    const stretches = this.#stretches;
+    while (inner.doc !== END) {
+      while (this.#at < stretches.length && stretches[this.#at + 1]! <= inner.doc) this.#at += 2;
+      if (this.#at >= stretches.length) break;
+      if (inner.doc >= stretches[this.#at]!) {
+        this.doc = inner.doc;
+        this.frequency = inner.frequency;
+        return;
+      }
+      inner.seek(stretches[this.#at]!);
+    }
+    this.doc = END;
+    this.frequency = 0;
   }
 }

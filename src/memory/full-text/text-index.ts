@@ -5,15 +5,20 @@
  * what a reader's visibility and filters need (owner, access level, importance, creation
  * time), so top-k search (text-top-k.ts) skips what the reader may not see instead of
  * ranking it. Scores are FTS5's bm25() with weights 1 (content) and 0.5 (tags), over the
- * namespace's statistics.
+ * namespace's statistics. Everything sits in typed arrays (terms in term-dictionary.ts,
+ * rowids in docs-by-key.ts), about 110 bytes a memory of the bench corpus.
  *
  * Written by hand: no JavaScript full-text library ranks exactly as FTS5 does with FTS5's
  * tokens, keeps a visibility filter inside its top-k, and fits typed arrays at this size.
  */
 import { fts5Tokens } from './fts5-tokens.js';
 import { termFactor } from './bm25.js';
-import { END, PostingCursor } from './posting-cursor.js';
-import { SealedPostings, SealedPostingsWriter } from './postings.js';
+import { DocsByKey } from './docs-by-key.js';
+import { CreatedTimeZones } from './created-zones.js';
+import { END, MergedCursor, PostingCursor, type Cursor } from './posting-cursor.js';
+import { BLOCK, SealedPostings, SealedPostingsWriter } from './postings.js';
+import { TermDictionary } from './term-dictionary.js';
+import { grown, trimmed } from './typed-arrays.js';
 
 const NO_POSTINGS: readonly number[] = [];
 
@@ -33,46 +38,44 @@ export interface IndexedDocument {
 
 /** Recent postings beyond which (or dead documents beyond which) the index is sealed anew. */
 const RESEAL_MIN = 50_000;
+/** Terms with more postings than this keep their live document count between removals. */
+const COUNTED_DF = BLOCK;
 
-function grown<T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(array: T, needed: number): T {
-  if (needed <= array.length) return array;
-  const copy = new (array.constructor as new (length: number) => T)(
-    Math.max(needed, Math.ceil(array.length * 1.5), 64),
-  );
-  copy.set(array);
-  return copy;
-}
+
 
 export class TextIndex {
+  /** The namespace's first rowid: documents keep their rowid's offset from it (32 bits). */
+  readonly base: number;
   /** Per document (dense ids, in the order added). */
-  rowids = new Float64Array(0);
+  keys = new Uint32Array(0);
   lengths = new Uint32Array(0);
   agents = new Uint32Array(0);
   access = new Uint8Array(0);
   importance = new Float64Array(0);
   createdAt = new Float64Array(0);
   documents = 0;
-  /** Per term. */
-  readonly terms = new Map<string, number>();
-  maxFrequency = new Uint32Array(0);
-  minLength = new Uint32Array(0);
-  #df = new Int32Array(0);
-  #dfRemovals = new Int32Array(0);
+  readonly terms = new TermDictionary();
   sealed = SealedPostings.empty();
   /** Postings since the last seal: term → [doc, frequency, doc, frequency, …]. */
   recent = new Map<number, number[]>();
   #recentPostings = 0;
   readonly agentIds = new Map<string, number>();
-  readonly #byRowid = new Map<number, number>();
+  readonly #byKey = new DocsByKey();
+  readonly #zones = new CreatedTimeZones();
+  /** Live document counts of long lists, valid while no document was removed since (`removals`). */
+  readonly #counted = new Map<number, { df: number; removals: number }>();
   #live = 0;
   #liveTokens = 0;
   #dead = 0;
-  /** Removals so far: a term's document frequency counted before the last one is recounted. */
   #removals = 0;
   /** Changes so far (add or remove), for caches of derived results. */
   version = 0;
   /** Postings of phrases recently searched for, valid while `version` is unchanged. */
   readonly phraseCache = new Map<string, { version: number; docs: number[]; frequencies: number[] }>();
+
+  constructor(base = 0) {
+    this.base = base;
+  }
 
   get size(): number {
     return this.#live;
@@ -83,7 +86,16 @@ export class TextIndex {
   }
 
   has(rowid: number): boolean {
-    return this.#byRowid.has(rowid);
+    return this.#byKey.get(rowid - this.base, this.keys) >= 0;
+  }
+
+  /** The document of a rowid, or -1. */
+  docOf(rowid: number): number {
+    return this.#byKey.get(rowid - this.base, this.keys);
+  }
+
+  rowid(doc: number): number {
+    return this.base + this.keys[doc]!;
   }
 
   add(document: IndexedDocument): void {
@@ -97,12 +109,12 @@ export class TextIndex {
       [document.tags, 1],
     ] as const) {
       for (const token of fts5Tokens(text)) {
-        const term = this.#termId(token);
+        const term = this.terms.add(token);
         frequencies.set(term, (frequencies.get(term) ?? 0) + weight);
         length++;
       }
     }
-    this.rowids[doc] = document.rowid;
+    this.keys[doc] = document.rowid - this.base;
     this.lengths[doc] = length;
     let agent = this.agentIds.get(document.agentId);
     if (agent === undefined) this.agentIds.set(document.agentId, (agent = this.agentIds.size));
@@ -114,12 +126,11 @@ export class TextIndex {
       let list = this.recent.get(term);
       if (!list) this.recent.set(term, (list = []));
       list.push(doc, frequency);
-      this.#df[term]!++;
-      if (frequency > this.maxFrequency[term]!) this.maxFrequency[term] = frequency;
-      if (length < this.minLength[term]!) this.minLength[term] = length;
+      const counted = this.#counted.get(term);
+      if (counted) counted.df++;
     }
     this.#recentPostings += frequencies.size;
-    this.#byRowid.set(document.rowid, doc);
+    this.#byKey.add(doc, this.keys);
     this.#live++;
     this.#liveTokens += length;
     this.version++;
@@ -128,9 +139,9 @@ export class TextIndex {
 
   /** Forgets a document; false if it was not indexed. */
   remove(rowid: number): boolean {
-    const doc = this.#byRowid.get(rowid);
-    if (doc === undefined) return false;
-    this.#byRowid.delete(rowid);
+    const doc = this.docOf(rowid);
+    if (doc < 0) return false;
+    this.#byKey.delete(rowid - this.base, this.keys);
     this.access[doc] = DEAD;
     this.#live--;
     this.#liveTokens -= this.lengths[doc]!;
@@ -141,141 +152,179 @@ export class TextIndex {
     return true;
   }
 
+  /** The stretches of doc order that may hold the documents created in `[from, to)` (created-zones.ts). */
+  createdStretches(from?: number, to?: number): Uint32Array | null {
+    return this.#zones.stretches(this.createdAt, this.documents, this.sealed, from, to);
+  }
+
   isLive(doc: number): boolean {
     return this.access[doc] !== DEAD;
   }
 
   /** The term's id, or undefined if no document ever held it. */
   term(token: string): number | undefined {
-    return this.terms.get(token);
+    const id = this.terms.id(token);
+    return id < 0 ? undefined : id;
   }
 
-  /** Live documents holding the term (recounted from its postings after removals). */
+  /** Live documents holding the term (counted from its postings; long lists' counts kept between removals). */
   documentFrequency(term: number): number {
-    if (this.#dfRemovals[term] !== this.#removals) {
-      let df = 0;
-      for (const cursor = this.cursor(term); cursor.doc !== END; cursor.next()) {
-        if (this.access[cursor.doc] !== DEAD) df++;
-      }
-      this.#df[term] = df;
-      this.#dfRemovals[term] = this.#removals;
+    const counted = this.#counted.get(term);
+    if (counted && counted.removals === this.#removals) return counted.df;
+    let df = 0;
+    let all = 0;
+    for (const cursor = this.cursor(term); cursor.doc !== END; cursor.next()) {
+      all++;
+      if (this.access[cursor.doc] !== DEAD) df++;
     }
-    return this.#df[term]!;
+    if (all > COUNTED_DF) this.#counted.set(term, { df, removals: this.#removals });
+    return df;
   }
 
   /** The most the term can contribute before IDF in any live document (see postings.ts). */
   maxFactor(term: number): number {
-    const sealed = this.sealed;
-    const [first, end] = sealed.blocksOf(term);
-    let max = 0;
-    for (let block = first; block < end; block++) max = Math.max(max, sealed.blockMaxFactor[block]!);
-    max *= Math.max(1, this.averageLength / sealed.averageLength);
-    // Postings since the sealing: bounded by the term's largest frequency and shortest document.
-    if (this.recent.has(term))
-      max = Math.max(max, termFactor(this.maxFrequency[term]!, this.minLength[term]!, this.averageLength));
-    return max;
+    return Math.max(...this.layerBounds(term));
   }
 
-  cursor(term: number): PostingCursor {
-    return new PostingCursor(this.sealed, term, this.recent.get(term) ?? NO_POSTINGS);
+  /** The term's postings in doc order. */
+  cursor(term: number): Cursor {
+    const [first, ...rest] = this.layers(term);
+    return rest.reduce<Cursor>((merged, layer) => new MergedCursor(merged, layer), first!);
+  }
+
+  /**
+   * The term's postings as disjoint lists in doc order: a layered term's layers, best first,
+   * those added since with the first (see postings.ts); any other term's all together.
+   */
+  layers(term: number): PostingCursor[] {
+    const recent = this.recent.get(term) ?? NO_POSTINGS;
+    const ranges = this.sealed.blocksOf(term);
+    if (ranges.length === 0) return [new PostingCursor(this.sealed, term, recent)];
+    return ranges.map((range, i) => new PostingCursor(this.sealed, range, i === 0 ? recent : NO_POSTINGS));
+  }
+
+  /** The most each of the term's layers can contribute before IDF in a live document. */
+  layerBounds(term: number): number[] {
+    const sealed = this.sealed;
+    const averageLength = this.averageLength;
+    const recent = this.recent.get(term) ?? NO_POSTINGS;
+    let recentMax = 0;
+    for (let i = 0; i < recent.length; i += 2) {
+      recentMax = Math.max(recentMax, termFactor(recent[i + 1]!, this.lengths[recent[i]!]!, averageLength));
+    }
+    const ranges = sealed.blocksOf(term);
+    if (ranges.length === 0) {
+      let max = recentMax;
+      const docs = new Uint32Array(BLOCK);
+      const codes = new Uint32Array(BLOCK);
+      const n = sealed.decodeShort(term, docs, codes);
+      for (let i = 0; i < n; i++) max = Math.max(max, termFactor(codes[i]!, this.lengths[docs[i]!]!, averageLength));
+      return [max];
+    }
+    const scale = Math.max(1, averageLength / sealed.averageLength);
+    return ranges.map((range, i) => Math.max(sealed.maxFactor(range) * scale, i === 0 ? recentMax : 0));
   }
 
   /**
    * Rewrites the postings into one sealed segment without the dead documents, renumbering
-   * the live ones densely (their order kept).
+   * the live ones densely (their order kept), and gives back the arrays' spare room.
    */
   seal(): void {
     const renumber = new Int32Array(this.documents);
+    const liveDocs = new Uint32Array(this.#live);
     let live = 0;
     for (let doc = 0; doc < this.documents; doc++) {
       renumber[doc] = this.access[doc] === DEAD ? -1 : live;
       if (this.access[doc] !== DEAD) {
-        this.rowids[live] = this.rowids[doc]!;
+        this.keys[live] = this.keys[doc]!;
         this.lengths[live] = this.lengths[doc]!;
         this.agents[live] = this.agents[doc]!;
         this.access[live] = this.access[doc]!;
         this.importance[live] = this.importance[doc]!;
         this.createdAt[live] = this.createdAt[doc]!;
-        this.#byRowid.set(this.rowids[live]!, live);
+        liveDocs[live] = live;
         live++;
       }
     }
+    this.documents = live;
+    this.#trim();
+    this.#byKey.rebuild(this.keys, liveDocs);
     const termCount = this.terms.size;
     const writer = new SealedPostingsWriter(termCount, this.averageLength);
-    const docs = new Uint32Array(128);
-    const frequencies = new Uint32Array(128);
+    const list = { docs: new Uint32Array(BLOCK), codes: new Uint32Array(BLOCK) };
+    const block = { docs: new Uint32Array(BLOCK), codes: new Uint32Array(BLOCK) };
     for (let term = 0; term < termCount; term++) {
-      writer.startTerm(term);
-      let df = 0;
-      const [first, end] = this.sealed.blocksOf(term);
-      for (let block = first; block < end; block++) {
-        const n = this.sealed.decode(block, first, docs, frequencies);
-        for (let i = 0; i < n; i++) {
-          const doc = renumber[docs[i]!]!;
-          if (doc >= 0) {
-            writer.add(doc, frequencies[i]!, this.lengths[doc]!);
-            df++;
-          }
-        }
-      }
-      const recent = this.recent.get(term) ?? [];
-      for (let i = 0; i < recent.length; i += 2) {
-        const doc = renumber[recent[i]!]!;
-        if (doc >= 0) {
-          writer.add(doc, recent[i + 1]!, this.lengths[doc]!);
-          df++;
-        }
-      }
-      this.#df[term] = df;
-      this.#dfRemovals[term] = this.#removals;
+      const n = this.#collect(term, renumber, list, block);
+      if (n > 0) writer.write(term, list.docs, list.codes, n, this.lengths);
+      if (n > COUNTED_DF) this.#counted.set(term, { df: n, removals: this.#removals });
+      else this.#counted.delete(term);
     }
     this.sealed = writer.finish();
     this.recent = new Map();
     this.#recentPostings = 0;
-    this.documents = live;
     this.#dead = 0;
+    this.terms.trim();
     this.version++;
   }
 
-  /** Bytes held in typed arrays (the maps of terms, rowids and recent postings come on top). */
+  /** A term's live postings, renumbered, into `list` (grown as needed); returns their count. */
+  #collect(
+    term: number,
+    renumber: Int32Array,
+    list: { docs: Uint32Array; codes: Uint32Array },
+    { docs, codes }: { docs: Uint32Array; codes: Uint32Array },
+  ): number {
+    let n = 0;
+    const keep = (doc: number, code: number) => {
+      const renumbered = renumber[doc]!;
+      if (renumbered < 0) return;
+      if (n === list.docs.length) [list.docs, list.codes] = [grown(list.docs, n + 1), grown(list.codes, n + 1)];
+      list.docs[n] = renumbered;
+      list.codes[n++] = code;
+    };
+    if (this.sealed.blocksOf(term).length === 0) {
+      // Most terms: a short list, decoded without a cursor.
+      const count = this.sealed.decodeShort(term, docs, codes);
+      for (let i = 0; i < count; i++) keep(docs[i]!, codes[i]!);
+      const recent = this.recent.get(term) ?? NO_POSTINGS;
+      for (let i = 0; i < recent.length; i += 2) keep(recent[i]!, recent[i + 1]!);
+    } else {
+      for (const cursor = this.cursor(term); cursor.doc !== END; cursor.next()) keep(cursor.doc, cursor.frequency);
+    }
+    return n;
+  }
+
+  /** Bytes held in typed arrays (the recent postings and small maps come on top). */
   get byteLength(): number {
     return (
       this.sealed.byteLength +
-      this.rowids.byteLength +
+      this.terms.byteLength +
+      this.#byKey.byteLength +
+      this.keys.byteLength +
       this.lengths.byteLength +
       this.agents.byteLength +
       this.access.byteLength +
       this.importance.byteLength +
-      this.createdAt.byteLength +
-      this.maxFrequency.byteLength +
-      this.minLength.byteLength +
-      this.#df.byteLength +
-      this.#dfRemovals.byteLength
+      this.createdAt.byteLength
     );
   }
 
-  #termId(token: string): number {
-    let term = this.terms.get(token);
-    if (term === undefined) {
-      term = this.terms.size;
-      this.terms.set(token, term);
-      const n = term + 1;
-      this.maxFrequency = grown(this.maxFrequency, n);
-      this.minLength = grown(this.minLength, n);
-      this.#df = grown(this.#df, n);
-      this.#dfRemovals = grown(this.#dfRemovals, n);
-      this.minLength[term] = 0xffffffff;
-      this.#dfRemovals[term] = this.#removals;
-    }
-    return term;
-  }
-
   #reserve(n: number): void {
-    this.rowids = grown(this.rowids, n);
+    this.keys = grown(this.keys, n);
     this.lengths = grown(this.lengths, n);
     this.agents = grown(this.agents, n);
     this.access = grown(this.access, n);
     this.importance = grown(this.importance, n);
     this.createdAt = grown(this.createdAt, n);
+  }
+
+  #trim(): void {
+    const n = this.documents;
+    this.keys = trimmed(this.keys, n);
+    this.lengths = trimmed(this.lengths, n);
+    this.agents = trimmed(this.agents, n);
+    this.access = trimmed(this.access, n);
+    this.importance = trimmed(this.importance, n);
+    this.createdAt = trimmed(this.createdAt, n);
   }
 }

@@ -1,64 +1,40 @@
 /**
- * Exact top-k BM25 over a TextIndex without scoring every match: MaxScore (terms whose
- * combined upper bound cannot reach the k-th score are only probed for documents the others
- * found), and when one list is left to drive, whole blocks whose bound cannot reach it are
- * skipped (block-max). Documents the reader may not see, or the filters reject, are passed
- * over before they are scored, so the k returned are the best the reader may see.
+ * Exact top-k BM25 over a TextIndex without scoring every match: MaxScore over the query's
+ * lists in doc order (lists whose combined upper bound cannot reach the k-th score are only
+ * probed for documents the others found), and when one list is left to drive, whole blocks
+ * whose bound cannot reach it are skipped (block-max). A common word's list comes in layers
+ * (postings.ts), each with a far lower bound than the one before: as soon as the k-th score
+ * passes what the lower layers can add, only the top layers (a few percent of the postings)
+ * drive, and the lower layers are looked up for the documents those find.
+ *
+ * Documents the reader may not see, or the filters reject, are passed over before they are
+ * scored, so the k returned are the best the reader may see. Equal scores go to the newer
+ * memory (the higher rowid).
  */
 import { termFactor } from './bm25.js';
+import { TopK } from './top-k-heap.js';
 import { END } from './posting-cursor.js';
-import { fts5Tokens } from './fts5-tokens.js';
-import { ACCESS_CODES, type TextIndex } from './text-index.js';
+import type { TextIndex } from './text-index.js';
+import {
+  cursorOf,
+  queryLists,
+  queryTerms,
+  visibility,
+  windowStretches,
+  type TextFilter,
+  type TextHit,
+  type TextSource,
+} from './text-query.js';
+
+export type { TextFilter, TextHit, TextSource } from './text-query.js';
 
 /**
  * A sum of n doubles taken in another order may differ by a few units in the last place: a
- * bound of n terms must stay below the k-th score by this much × n − 1 to prune.
+ * bound of n terms must stay below the k-th score by this much × n to prune.
  */
 const ROUNDING = 4 * Number.EPSILON;
 
-export interface TextHit {
-  rowid: number;
-  /** FTS5's bm25() with weights 1 and 0.5, negated (higher is better). */
-  score: number;
-}
-
-/** Who reads and what they asked to keep: applied inside the top-k. */
-export interface TextFilter {
-  /** The reading agent; null sees every memory of the namespace (admin). */
-  agentId: string | null;
-  /** Only the reading agent's own memories. */
-  ownOnly?: boolean;
-  minImportance?: number;
-  /** Creation time window, epoch ms: from inclusive, to exclusive. */
-  from?: number;
-  to?: number;
-  /** Rowids that pass (the memories carrying every required tag); undefined: all. */
-  allowed?: ReadonlySet<number>;
-}
-
-/** The texts of memories by rowid, to check phrases (a phrase needs its words in order). */
-export type TextSource = (rowids: readonly number[]) => Map<number, { content: string; tags: string }>;
-
-interface Cursor {
-  doc: number;
-  frequency: number;
-  blockMaxFactor(averageLength: number): number;
-  next(): void;
-  seek(target: number): void;
-  skipBlock(): void;
-}
-
-interface QueryTerm {
-  cursor: Cursor;
-  idf: number;
-  upperBound: number;
-}
-
-/**
- * The best k matches the filter lets through, best first. Equal scores go to the document
- * indexed first, so a later one that can at most tie is never read (blocks of equally short
- * memories are skipped whole).
- */
+/** The best k matches the filter lets through, best first. */
 export function topK(
   index: TextIndex,
   phrases: readonly string[],
@@ -66,60 +42,90 @@ export function topK(
   filter: TextFilter,
   source: TextSource,
 ): TextHit[] {
-  const terms = queryTerms(index, phrases, source).sort((a, b) => a.upperBound - b.upperBound);
+  const terms = queryTerms(index, phrases, source);
   if (terms.length === 0 || k <= 0) return [];
+  const lists = queryLists(index, terms, windowStretches(index, filter)).sort((a, b) => a.upperBound - b.upperBound);
   const visible = visibility(index, filter);
-  const score = scorer(index);
+  const { lengths, keys } = index;
+  const averageLength = index.averageLength;
+  const m = lists.length;
+  // prefix[i]: the most lists 0 … i-1 can add together. A word's layers are disjoint, so each
+  // word adds at most its largest layer bound among them.
   const prefix = [0];
-  for (const t of terms) prefix.push(prefix[prefix.length - 1]! + t.upperBound);
-  const heap = new HitHeap(k);
+  const largest = new Float64Array(terms.length);
+  for (const { group, upperBound } of lists) {
+    const more = Math.max(0, upperBound - largest[group]!);
+    largest[group] = Math.max(largest[group]!, upperBound);
+    prefix.push(prefix[prefix.length - 1]! + more);
+  }
+  const heap = new TopK(k);
   let firstEssential = 0;
-  const m = terms.length;
-  // Whether a bound summed over n terms cannot beat the k-th score.
-  const pruned = (bound: number, n: number) => heap.full && bound + (n - 1) * ROUNDING * heap.minScore <= heap.minScore;
+  // Whether a bound summed over n lists stays below the k-th score (a tie may still win: newer).
+  const pruned = (bound: number, n: number) => heap.full && bound + n * ROUNDING * heap.minScore < heap.minScore;
+  // The query terms a document was found in so far (a word's other layer cannot hold it).
+  let found = 0;
+  /** Adds the non-essential lists' factors to a document's score, unless it cannot make the top k. */
+  const complete = (doc: number, essential: number): void => {
+    const length = lengths[doc]!;
+    let total = essential;
+    for (let i = firstEssential - 1; i >= 0; i--) {
+      if (pruned(total + prefix[i + 1]!, m)) return;
+      const { cursor, idf, group } = lists[i]!;
+      if (group < 31 && found & (1 << group)) continue;
+      cursor.seek(doc);
+      if (cursor.doc === doc) {
+        total += idf * termFactor(cursor.frequency, length, averageLength);
+        found |= 1 << group;
+      }
+    }
+    heap.offer(total, keys[doc]!);
+  };
   for (;;) {
     while (firstEssential < m && pruned(prefix[firstEssential + 1]!, firstEssential + 1)) firstEssential++;
     if (firstEssential === m) break;
-    let doc = END;
-    for (let i = firstEssential; i < m; i++) doc = Math.min(doc, terms[i]!.cursor.doc);
-    if (doc === END) break;
-    if (firstEssential === m - 1 && heap.full) {
-      const { cursor, idf } = terms[m - 1]!;
-      const factor = cursor.blockMaxFactor(index.averageLength);
-      if (factor >= 0) {
-        const bound = idf * factor + prefix[m - 1]!;
-        if (pruned(bound, m)) {
-          cursor.skipBlock();
-          continue;
+    if (firstEssential === m - 1) {
+      // One list drives: its postings are scored on their own first, and only those that could
+      // still make the top k are checked for visibility and looked up in the other lists.
+      const { cursor, idf, group } = lists[m - 1]!;
+      const others = prefix[m - 1]!;
+      while (cursor.doc !== END && !pruned(prefix[m]!, m)) {
+        if (heap.full) {
+          const factor = cursor.blockMaxFactor(averageLength);
+          if (factor >= 0 && pruned(idf * factor + others, m)) {
+            cursor.skipBlock();
+            continue;
+          }
         }
+        const doc = cursor.doc;
+        const score = idf * termFactor(cursor.frequency, lengths[doc]!, averageLength);
+        cursor.next();
+        if (pruned(score + others, m) || !visible(doc)) continue;
+        found = group < 31 ? 1 << group : 0;
+        complete(doc, score);
       }
+      break;
     }
+    let doc = END;
+    for (let i = firstEssential; i < m; i++) doc = Math.min(doc, lists[i]!.cursor.doc);
+    if (doc === END) break;
     if (!visible(doc)) {
-      for (let i = firstEssential; i < m; i++) if (terms[i]!.cursor.doc === doc) terms[i]!.cursor.next();
+      for (let i = firstEssential; i < m; i++) if (lists[i]!.cursor.doc === doc) lists[i]!.cursor.next();
       continue;
     }
-    const length = index.lengths[doc]!;
+    const length = lengths[doc]!;
     let total = 0;
+    found = 0;
     for (let i = firstEssential; i < m; i++) {
-      const { cursor, idf } = terms[i]!;
+      const { cursor, idf, group } = lists[i]!;
       if (cursor.doc === doc) {
-        total += idf * score(cursor.frequency, length);
+        total += idf * termFactor(cursor.frequency, length, averageLength);
+        if (group < 31) found |= 1 << group;
         cursor.next();
       }
     }
-    let complete = true;
-    for (let i = firstEssential - 1; i >= 0; i--) {
-      if (pruned(total + prefix[i + 1]!, m)) {
-        complete = false;
-        break;
-      }
-      const { cursor, idf } = terms[i]!;
-      cursor.seek(doc);
-      if (cursor.doc === doc) total += idf * score(cursor.frequency, length);
-    }
-    if (complete) heap.offer(total, doc);
+    complete(doc, total);
   }
-  return heap.sorted().map(({ doc, score }) => ({ rowid: index.rowids[doc]!, score }));
+  return heap.sorted().map(({ id, score }) => ({ rowid: index.base + id, score }));
 }
 
 /** Every match the filter lets through, scored, in no particular order (for other orders). */
@@ -130,216 +136,22 @@ export function allMatches(
   source: TextSource,
 ): TextHit[] {
   const terms = queryTerms(index, phrases, source);
+  const stretches = windowStretches(index, filter);
+  const cursors = terms.map((term) => cursorOf(index, term, stretches));
   const visible = visibility(index, filter);
-  const score = scorer(index);
+  const averageLength = index.averageLength;
   const hits: TextHit[] = [];
   for (;;) {
     let doc = END;
-    for (const t of terms) doc = Math.min(doc, t.cursor.doc);
+    for (const cursor of cursors) doc = Math.min(doc, cursor.doc);
     if (doc === END) return hits;
     const pass = visible(doc);
     let total = 0;
-    for (const { cursor, idf } of terms) {
+    for (const [i, cursor] of cursors.entries()) {
       if (cursor.doc !== doc) continue;
-      if (pass) total += idf * score(cursor.frequency, index.lengths[doc]!);
+      if (pass) total += terms[i]!.idf * termFactor(cursor.frequency, index.lengths[doc]!, averageLength);
       cursor.next();
     }
-    if (pass) hits.push({ rowid: index.rowids[doc]!, score: total });
+    if (pass) hits.push({ rowid: index.rowid(doc), score: total });
   }
-}
-
-function scorer(index: TextIndex): (frequencyCode: number, length: number) => number {
-  const averageLength = index.averageLength;
-  return (code, length) => termFactor(code, length, averageLength);
-}
-
-function visibility(index: TextIndex, filter: TextFilter): (doc: number) => boolean {
-  const agent = filter.agentId === null ? -1 : (index.agentIds.get(filter.agentId) ?? -2);
-  const { minImportance, from, to, allowed, ownOnly } = filter;
-  return (doc) => {
-    const access = index.access[doc]!;
-    if (access === 0) return false;
-    if (ownOnly && agent !== -1 && index.agents[doc] !== agent) return false;
-    // Shared memories pass here; the store checks the sharing list of those it returns.
-    if (agent !== -1 && access === ACCESS_CODES.private && index.agents[doc] !== agent) return false;
-    if (minImportance !== undefined && index.importance[doc]! < minImportance) return false;
-    if (from !== undefined && index.createdAt[doc]! < from) return false;
-    if (to !== undefined && index.createdAt[doc]! >= to) return false;
-    return allowed === undefined || allowed.has(index.rowids[doc]!);
-  };
-}
-
-/** Each phrase of the query (a word, or several in a row) with its cursor, IDF and bound. */
-function queryTerms(index: TextIndex, phrases: readonly string[], source: TextSource): QueryTerm[] {
-  const n = index.size;
-  const score = scorer(index);
-  const out: QueryTerm[] = [];
-  for (const phrase of phrases) {
-    const tokens = fts5Tokens(phrase);
-    if (tokens.length === 0) continue;
-    let cursor: Cursor;
-    let df: number;
-    let maxFactor = 0;
-    if (tokens.length === 1) {
-      const term = index.term(tokens[0]!);
-      if (term === undefined) continue;
-      df = index.documentFrequency(term);
-      cursor = index.cursor(term);
-      maxFactor = index.maxFactor(term);
-    } else {
-      const list = phrasePostings(index, tokens, source);
-      df = list.docs.length;
-      cursor = new ListCursor(list.docs, list.frequencies);
-      list.docs.forEach(
-        (doc, i) => (maxFactor = Math.max(maxFactor, score(list.frequencies[i]!, index.lengths[doc]!))),
-      );
-    }
-    if (df === 0) continue;
-    // FTS5's IDF, floored at 1e-6 for words in more than half the documents.
-    let idf = Math.log((n - df + 0.5) / (df + 0.5));
-    if (idf <= 0) idf = 1e-6;
-    out.push({ cursor, idf, upperBound: idf * maxFactor });
-  }
-  return out;
-}
-
-/** The live documents holding the phrase's tokens in a row, within one column, and how often. */
-function phrasePostings(
-  index: TextIndex,
-  tokens: readonly string[],
-  source: TextSource,
-): { docs: number[]; frequencies: number[] } {
-  const key = tokens.join(' ');
-  const cached = index.phraseCache.get(key);
-  if (cached && cached.version === index.version) return cached;
-  const result = { version: index.version, docs: [] as number[], frequencies: [] as number[] };
-  const termIds = tokens.map((t) => index.term(t));
-  if (termIds.every((t): t is number => t !== undefined)) {
-    const cursors = termIds.map((t) => index.cursor(t));
-    const candidates: number[] = [];
-    for (let doc = 0; doc !== END;) {
-      let agreed = true;
-      for (const cursor of cursors) {
-        cursor.seek(doc);
-        if (cursor.doc !== doc) {
-          doc = cursor.doc;
-          agreed = false;
-          break;
-        }
-      }
-      if (!agreed) continue;
-      if (index.isLive(doc)) candidates.push(doc);
-      doc++;
-    }
-    const texts = source(candidates.map((d) => index.rowids[d]!));
-    for (const doc of candidates) {
-      const text = texts.get(index.rowids[doc]!);
-      if (!text) continue;
-      const frequency = 2 * occurrences(fts5Tokens(text.content), tokens) + occurrences(fts5Tokens(text.tags), tokens);
-      if (frequency > 0) {
-        result.docs.push(doc);
-        result.frequencies.push(frequency);
-      }
-    }
-  }
-  if (index.phraseCache.size >= 64) index.phraseCache.clear();
-  index.phraseCache.set(key, result);
-  return result;
-}
-
-function occurrences(haystack: readonly string[], phrase: readonly string[]): number {
-  let n = 0;
-  outer: for (let i = 0; i + phrase.length <= haystack.length; i++) {
-    for (let j = 0; j < phrase.length; j++) if (haystack[i + j] !== phrase[j]) continue outer;
-    n++;
-  }
-  return n;
-}
-
-class ListCursor implements Cursor {
-  doc: number;
-  frequency: number;
-  #at = 0;
-  constructor(
-    readonly docs: readonly number[],
-    readonly frequencies: readonly number[],
-  ) {
-    this.doc = docs[0] ?? END;
-    this.frequency = frequencies[0] ?? 0;
-  }
-  next(): void {
-    this.#at++;
-    this.doc = this.docs[this.#at] ?? END;
-    this.frequency = this.frequencies[this.#at] ?? 0;
-  }
-  seek(target: number): void {
-    while (this.doc < target) this.next();
-  }
-  blockMaxFactor(): number {
-    return -1;
-  }
-  skipBlock(): void {}
-}
-
-/** The k best (score, doc) pairs seen, in a min-heap; ties go to the lower doc. */
-class HitHeap {
-  readonly #k: number;
-  readonly #scores: Float64Array;
-  readonly #docs: Float64Array;
-  #size = 0;
-  constructor(k: number) {
-    this.#k = k;
-    this.#scores = new Float64Array(k);
-    this.#docs = new Float64Array(k);
-  }
-  get full(): boolean {
-    return this.#size === this.#k;
-  }
-  get minScore(): number {
-    return this.#scores[0]!;
-  }
-  offer(score: number, doc: number): void {
-    let i: number;
-    if (this.#size < this.#k) {
-      i = this.#size++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!below(score, doc, this.#scores[parent]!, this.#docs[parent]!)) break;
-        this.#move(parent, i);
-        i = parent;
-      }
-    } else {
-      if (below(score, doc, this.#scores[0]!, this.#docs[0]!)) return;
-      i = 0;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= this.#size) break;
-        const right = child + 1;
-        if (
-          right < this.#size &&
-          below(this.#scores[right]!, this.#docs[right]!, this.#scores[child]!, this.#docs[child]!)
-        )
-          child = right;
-        if (!below(this.#scores[child]!, this.#docs[child]!, score, doc)) break;
-        this.#move(child, i);
-        i = child;
-      }
-    }
-    this.#scores[i] = score;
-    this.#docs[i] = doc;
-  }
-  sorted(): Array<{ doc: number; score: number }> {
-    const hits: Array<{ doc: number; score: number }> = [];
-    for (let i = 0; i < this.#size; i++) hits.push({ doc: this.#docs[i]!, score: this.#scores[i]! });
-    return hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
-  }
-  #move(from: number, to: number): void {
-    this.#scores[to] = this.#scores[from]!;
-    this.#docs[to] = this.#docs[from]!;
-  }
-}
-
-/** Whether (score, doc) ranks below (otherScore, otherDoc). */
-function below(score: number, doc: number, otherScore: number, otherDoc: number): boolean {
-  return score < otherScore || (score === otherScore && doc > otherDoc);
 }

@@ -254,7 +254,7 @@ export class PostgresMemoryStore implements MemoryStore {
   async #readAndTouch({ sql, params: p }: HitsQuery): Promise<ScoredMemory[]> {
     const s = this.#db.schema;
     const now = p.add(this.#now());
-    const { rows } = await this.#db.pool.query<MemoryRow & { rank: string }>(
+    const { rows } = await this.#db.pool.prepared<MemoryRow & { rank: string }>(
       `WITH hits AS MATERIALIZED (${sql}),
          ranked AS (SELECT seq, score, row_number() OVER () AS rank FROM hits),
          locked AS (SELECT seq FROM ${s}.memories WHERE seq IN (SELECT seq FROM ranked) ORDER BY seq FOR UPDATE),

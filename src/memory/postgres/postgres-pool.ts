@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { StoreUnavailableError, ValidationError } from '../../errors.js';
@@ -55,6 +56,16 @@ export class PostgresPool {
   /** Runs one statement on a pooled connection (again, if PostgreSQL aborted it to break a deadlock). */
   async query<R extends QueryRow = QueryRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
     return retryConflicts(() => this.withClient((client) => client.query<R>(text, values)));
+  }
+
+  /**
+   * Like query, as a named prepared statement: each connection parses and plans it once, then
+   * only binds (a hot path's statements cost 0.5–2 ms of planning each otherwise). For
+   * statements whose text comes from a small set; every distinct text stays prepared on each
+   * connection until it closes.
+   */
+  async prepared<R extends QueryRow = QueryRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+    return retryConflicts(() => this.withClient((client) => client.query<R>(preparedStatement(text, values))));
   }
 
   /**
@@ -123,6 +134,19 @@ export class PostgresPool {
       }
     }
   }
+}
+
+const statementNames = new Map<string, string>();
+
+/** A named query: the name is a digest of the text, so one name never stands for two texts. */
+export function preparedStatement(text: string, values: unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `tmws_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+    if (statementNames.size >= 1000) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
 }
 
 /** SQLSTATEs after which PostgreSQL has rolled the whole transaction back and a retry may succeed. */

@@ -1,17 +1,32 @@
+import { ImpactRanking } from '../full-text/impact-ranking.js';
 import type { SearchQuery } from '../store.js';
 import { SqlParams } from './memory-rows.js';
 import type { PostgresDatabase } from './postgres-database.js';
+import { PostgresTextHeads, type PostingHead } from './postgres-text-heads.js';
 import type { HitsQuery } from './postgres-vectors.js';
 
-/** Postings read per word in the first round of the threshold algorithm. */
-const FIRST_DEPTH = 64;
+/** Postings first read of each word's list; each further read doubles what is read. */
+const FIRST_DEPTH = 256;
+/** Memories one check looks up (their visibility, and the impacts of the words not yet read). */
+const CHECK_AT_MOST = 64;
+/** Memories that may rank beyond which reading further down the lists beats checking them. */
+const READ_ON_ABOVE = 256;
+/** Memories one check looks up at most, however few of those checked so far the reader may see. */
+const MAX_CHECK = 1024;
 /**
- * A second round is worth it only when it reads some word's list to its end (a rare word:
- * its memories are then all scored, and the bound drops to the common words' share).
+ * Of this many checked, fewer than this share visible: the filters are selective (the k-th
+ * visible score lies far down the lists), and the database, starting from the filters, answers.
  */
-const SECOND_DEPTH_MAX = 1024;
-/** Scores and bounds are sums of the same doubles in a different order. */
-const EPSILON = 1e-9;
+const FEW_VISIBLE_AFTER = 64;
+const FEW_VISIBLE = 1 / 8;
+/** Rounds (reads and lookups) before summing whole lists is the cheaper way. */
+const MAX_ROUNDS = 16;
+/** Changed memories a search looks up itself; beyond, a new epoch starts (see migration 8). */
+const MAX_CHANGED = 128;
+/** Changes forgotten by a new epoch beyond which the table is vacuumed at once. */
+const VACUUM_AFTER = 1000;
+/** Heads of posting lists kept per process (16 bytes a posting). */
+const HEADS_BUDGET_BYTES = 8 * 2 ** 20;
 
 interface QueryWord {
   term: string;
@@ -23,29 +38,32 @@ interface QueryWord {
 /** Adds the scope's visibility rule and the query's filters on `m` (memories) to `p`. */
 export type Conditions = (p: SqlParams) => string;
 
-type Hit = { seq: string; score: number };
+type Hit = { seq: string | number; score: number };
 
-interface Round {
-  hits: Hit[];
-  /** Per word: postings read and the impact of the last one read. */
-  heads: Map<string, { taken: number; last: number }>;
+interface Snapshot {
+  words: QueryWord[];
+  /** The namespace's text epoch, or null when too many memories changed in it to look them up. */
+  epoch: string | null;
+  /** Memories changed in the epoch: their impacts per word (0: the memory lacks it). */
+  changed: Map<number, Float64Array>;
 }
 
 /**
- * Top-k BM25 over the postings kept by migration 6, without scoring every match. A round
- * reads the highest-impact postings of every query word, scores the memories found exactly
- * (all their query words), and stops once the k-th visible score reaches what any memory not
- * yet seen could score: the sum over words of IDF × the last impact read (the threshold
- * algorithm). One word settles in the first round; a rare word beside common ones in a second
- * that reads the rare word's list to its end. Several words that are each common would need
- * thousands of candidates looked up one by one, so their whole lists are summed instead in one
- * index-only pass. Equal scores may come in another order than an exhaustive ranking gives.
+ * Top-k BM25 over the postings kept by migration 6, without scoring every match: each word's
+ * list is read best impact first (heads kept per process for the namespace's text epoch, see
+ * PostgresTextHeads), and the memories most likely to rank are looked up (their other words'
+ * impacts and their visibility) until no memory left unread or unchecked can reach the k-th
+ * visible score (full-text/impact-ranking.ts). Ties go to the newer memory. Other orders, and
+ * searches that would need most of every list anyway, sum whole lists instead.
  */
 export class PostgresTextSearch {
   readonly #db: PostgresDatabase;
+  readonly #heads: PostgresTextHeads;
+  readonly #newEpochs = new Set<string>();
 
   constructor(db: PostgresDatabase) {
     this.#db = db;
+    this.#heads = new PostgresTextHeads(db, HEADS_BUDGET_BYTES);
   }
 
   /** A `(seq, score)` statement of the best matches in the query's order, or null if no word occurs. */
@@ -55,13 +73,14 @@ export class PostgresTextSearch {
     query: SearchQuery,
     conditions: Conditions,
   ): Promise<HitsQuery | null> {
-    const words = await this.#queryWords(namespace, terms);
-    if (words.length === 0) return null;
+    const snapshot = await this.#snapshot(namespace, terms);
+    if (snapshot.words.length === 0) return null;
+    if (snapshot.epoch === null) this.#startEpoch(namespace);
     const found =
       (query.orderBy ?? 'relevance') === 'relevance'
-        ? await this.#threshold(namespace, words, query, conditions)
+        ? await this.#ranked(namespace, snapshot, query.limit, conditions)
         : null;
-    const hits = found ?? (await this.#exhaustive(namespace, words, query, conditions));
+    const hits = found ?? (await this.#exhaustive(namespace, snapshot.words, query, conditions));
     const p = new SqlParams();
     const seqs = p.add(hits.map((h) => h.seq));
     const scores = p.add(hits.map((h) => h.score));
@@ -71,82 +90,156 @@ export class PostgresTextSearch {
     };
   }
 
-  /** The best matches by relevance if a round settles them, else null. */
-  async #threshold(
-    namespace: string,
-    words: readonly QueryWord[],
-    query: SearchQuery,
-    conditions: Conditions,
-  ): Promise<Hit[] | null> {
-    const first = await this.#round(namespace, words, FIRST_DEPTH, query, conditions);
-    if (settled(first, words, FIRST_DEPTH, query.limit)) return first.hits;
-    const rarest = Math.min(...words.map((w) => w.df).filter((df) => df > FIRST_DEPTH));
-    if (rarest > SECOND_DEPTH_MAX) return null;
-    const second = await this.#round(namespace, words, rarest, query, conditions);
-    return settled(second, words, rarest, query.limit) ? second.hits : null;
-  }
-
-  /** The query's distinct stemmed words that occur in the namespace, with their IDF. */
-  async #queryWords(namespace: string, terms: readonly string[]): Promise<QueryWord[]> {
+  /**
+   * The query's distinct stemmed words that occur in the namespace (in a fixed order, which
+   * scores are summed in), with their IDF; the namespace's epoch and the memories changed in it.
+   */
+  async #snapshot(namespace: string, terms: readonly string[]): Promise<Snapshot> {
     const s = this.#db.schema;
-    const { rows } = await this.#db.pool.query<{ term: string; df: number; docs: number }>(
-      `SELECT w.term, st.df, docs.df AS docs
-       FROM (SELECT DISTINCT lexeme AS term FROM unnest(to_tsvector('english', $2))) w
-       JOIN ${s}.memory_term_stats st ON st.namespace = $1 AND st.term = w.term
-       CROSS JOIN (SELECT df FROM ${s}.memory_term_stats WHERE namespace = $1 AND term = '') docs
-       WHERE st.df > 0`,
-      [namespace, terms.join(' ')],
+    const { rows } = await this.#db.pool.prepared<{ kind: string; term: string | null; value: number; seq: string }>(
+      `WITH w AS (SELECT DISTINCT lexeme AS term FROM unnest(to_tsvector('english', $2))),
+         changes AS (SELECT count(*) AS n FROM (SELECT 1 FROM ${s}.memory_terms_changed WHERE namespace = $1 LIMIT $3 + 1) c)
+       SELECT 'w' AS kind, st.term, st.df::float8 AS value, NULL::bigint AS seq
+         FROM w JOIN ${s}.memory_term_stats st ON st.namespace = $1 AND st.term = w.term WHERE st.df > 0
+       UNION ALL SELECT 'n', NULL, st.df, st.epoch FROM ${s}.memory_term_stats st WHERE st.namespace = $1 AND st.term = ''
+       UNION ALL SELECT 'c', NULL, n, NULL FROM changes
+       UNION ALL SELECT 'f', t.term, t.impact, c.seq FROM ${s}.memory_terms_changed c
+         LEFT JOIN ${s}.memory_terms t ON t.seq = c.seq AND t.term IN (SELECT term FROM w)
+         WHERE c.namespace = $1 AND (SELECT n FROM changes) <= $3`,
+      [namespace, terms.join(' '), MAX_CHANGED],
     );
-    return rows.map(({ term, df, docs }) => ({ term, df, idf: Math.log(1 + (docs - df + 0.5) / (df + 0.5)) }));
+    let docs = 0;
+    let epoch: string | null = null;
+    let changes = 0;
+    const found: Array<{ term: string; df: number }> = [];
+    for (const row of rows) {
+      if (row.kind === 'w') found.push({ term: row.term!, df: row.value });
+      else if (row.kind === 'n') [docs, epoch] = [row.value, row.seq];
+      else if (row.kind === 'c') changes = Number(row.value);
+    }
+    const words = found
+      .sort((a, b) => (a.term < b.term ? -1 : 1))
+      .map(({ term, df }) => ({ term, df, idf: Math.log(1 + (docs - df + 0.5) / (df + 0.5)) }));
+    const changed = new Map<number, Float64Array>();
+    for (const row of rows) {
+      if (row.kind !== 'f') continue;
+      const seq = Number(row.seq);
+      let impacts = changed.get(seq);
+      if (!impacts) changed.set(seq, (impacts = new Float64Array(words.length)));
+      const at = words.findIndex((w) => w.term === row.term);
+      if (at >= 0) impacts[at] = row.value;
+    }
+    return { words, epoch: changes > MAX_CHANGED ? null : epoch, changed };
   }
 
-  async #round(
-    namespace: string,
-    words: readonly QueryWord[],
-    depth: number,
-    query: SearchQuery,
+  /** The best visible matches by relevance, or null if finding them exactly would read most of every list. */
+  async #ranked(namespace: string, snapshot: Snapshot, limit: number, conditions: Conditions): Promise<Hit[] | null> {
+    const { words, epoch, changed } = snapshot;
+    const ranking = new ImpactRanking(
+      words.map((w) => w.idf),
+      limit,
+      4096 * words.length,
+    );
+    for (const [seq, impacts] of changed) ranking.know(seq, impacts);
+    const terms = words.map((w) => w.term);
+    const depths = words.map((w) => Math.min(FIRST_DEPTH, w.df + changed.size));
+    let heads: PostingHead[] = await this.#heads.ensure(namespace, epoch, terms, depths);
+    const fed = words.map(() => 0);
+    let checked = 0;
+    let visible = 0;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      for (const [i, head] of heads.entries()) {
+        const to = Math.min(head.count, depths[i]!);
+        for (let at = fed[i]!; at < to; at++) ranking.post(i, head.seqs[at]!, head.impacts[at]!);
+        if (head.ended && to === head.count) ranking.end(i);
+        else if (to > 0) ranking.bound(i, head.impacts[to - 1]!);
+        fed[i] = to;
+      }
+      // A filter letting few through (a narrow window, a rare tag): check more at once, or
+      // leave it to the database, which can start from the filter's index.
+      const rate = checked === 0 ? 1 : visible / checked;
+      if (checked >= FEW_VISIBLE_AFTER && rate < FEW_VISIBLE) return null;
+      const checkAtMost = Math.min(MAX_CHECK, Math.max(CHECK_AT_MOST, Math.ceil((limit + 1) / rate)));
+      const step = ranking.next(checkAtMost, Math.max(READ_ON_ABOVE, 2 * checkAtMost), rate < 1, rate);
+      if (step.kind === 'settled') return step.hits.map((h) => ({ seq: h.id, score: h.score }));
+      if (step.kind === 'deepen') {
+        for (const [i, head] of heads.entries()) if (!(head.ended && fed[i] === head.count)) depths[i]! *= 2;
+        heads = await this.#heads.ensure(namespace, epoch, terms, depths, heads);
+      } else {
+        checked += step.ids.length;
+        visible += await this.#check(terms, step.ids, ranking, conditions);
+      }
+    }
+    return null;
+  }
+
+  /** Looks up the memories' impacts for every word and whether the reader may see them. */
+  /** Looks up whether the reader may see these memories, and the impacts of the words not yet read for each. */
+  async #check(
+    terms: readonly string[],
+    seqs: number[],
+    ranking: ImpactRanking,
     conditions: Conditions,
-  ): Promise<Round> {
+  ): Promise<number> {
     const s = this.#db.schema;
+    const probes = seqs.flatMap((seq) => ranking.missing(seq).map((t) => [seq, terms[t]!] as const));
     const p = new SqlParams();
-    const ns = p.add(namespace);
-    const q = queryWordsTable(words, p);
-    const { rows } = await this.#db.pool.query<{
-      seq: string | null;
-      score: number;
-      term: string | null;
-      taken: number;
-    }>(
-      `WITH heads AS MATERIALIZED (
-         SELECT q.term, h.seq, h.impact FROM ${q} CROSS JOIN LATERAL (
-           SELECT seq, impact FROM ${s}.memory_terms t WHERE t.namespace = ${ns} AND t.term = q.term
-           ORDER BY impact DESC, seq DESC LIMIT ${p.add(depth)}) h),
-       scored AS (
-         SELECT c.seq, sum(q.idf * t.impact) AS score
-         FROM (SELECT DISTINCT seq FROM heads) c
-         JOIN ${s}.memory_terms t ON t.seq = c.seq JOIN ${q} ON q.term = t.term
-         GROUP BY c.seq),
-       best AS (
-         SELECT sc.seq, sc.score FROM scored sc JOIN ${s}.memories m ON m.seq = sc.seq
-         WHERE ${conditions(p)} ORDER BY sc.score DESC, sc.seq DESC LIMIT ${p.add(query.limit)})
-       SELECT seq, score, NULL AS term, 0 AS taken FROM best
+    const candidates = p.add(seqs);
+    const probeSeqs = p.add(probes.map(([seq]) => seq));
+    const probeTerms = p.add(probes.map(([, term]) => term));
+    const { rows } = await this.#db.pool.prepared<{ seq: string; term: string | null; impact: number | null }>(
+      `WITH visible AS MATERIALIZED (
+         SELECT c.seq FROM unnest(${candidates}::bigint[]) AS c(seq) JOIN ${s}.memories m ON m.seq = c.seq
+         WHERE ${conditions(p)})
+       SELECT seq, NULL AS term, NULL::float8 AS impact FROM visible
        UNION ALL
-       SELECT NULL, min(impact), term, count(*)::int FROM heads GROUP BY term`,
+       SELECT t.seq, t.term, t.impact FROM unnest(${probeSeqs}::bigint[], ${probeTerms}::text[]) AS w(seq, term)
+       JOIN ${s}.memory_terms t ON t.seq = w.seq AND t.term = w.term
+       WHERE w.seq IN (SELECT seq FROM visible)`,
       p.values,
     );
-    const round: Round = { hits: [], heads: new Map() };
+    const found = new Map<number, Float64Array>();
     for (const row of rows) {
-      if (row.term === null) round.hits.push({ seq: row.seq!, score: row.score });
-      else round.heads.set(row.term, { taken: row.taken, last: row.score });
+      const seq = Number(row.seq);
+      let impacts = found.get(seq);
+      if (!impacts) found.set(seq, (impacts = new Float64Array(terms.length).fill(NaN)));
+      if (row.term !== null) impacts[terms.indexOf(row.term)] = row.impact!;
     }
-    return round;
+    for (const seq of seqs) ranking.record(seq, found.get(seq) ?? null);
+    return found.size;
+  }
+
+  /**
+   * Starts a new text epoch for the namespace (in the background): under the namespace's
+   * write lock, so no writer is between its postings and its change row, the epoch goes up
+   * and the changes are forgotten; heads read in the old epoch are not used again.
+   */
+  #startEpoch(namespace: string): void {
+    if (this.#newEpochs.has(namespace)) return;
+    this.#newEpochs.add(namespace);
+    const s = this.#db.schema;
+    void this.#db.pool
+      .transaction(async (client) => {
+        await client.query(`UPDATE ${s}.memory_term_stats SET epoch = epoch + 1 WHERE namespace = $1 AND term = ''`, [
+          namespace,
+        ]);
+        return (await client.query(`DELETE FROM ${s}.memory_terms_changed WHERE namespace = $1`, [namespace])).rowCount;
+      })
+      .then(async (forgotten) => {
+        this.#heads.forget(namespace);
+        // Every search reads this table: thousands of dead rows would slow each one (~5 ms for
+        // 100,000) until autovacuum came round.
+        if ((forgotten ?? 0) >= VACUUM_AFTER) await this.#db.pool.query(`VACUUM ${s}.memory_terms_changed`);
+      })
+      // A failed start is retried by the next search that finds too many changes.
+      .catch(() => undefined)
+      .finally(() => this.#newEpochs.delete(namespace));
   }
 
   /**
    * Every posting of the words summed per memory; the visible best in the query's order. By
    * relevance, only a shortlist of the best scores is sorted (a top-N heap) and checked for
-   * visibility, and everything only if too few of those are visible. Other orders need every
-   * match's row.
+   * visibility, and all the memories the filters keep only if too few of those pass.
    */
   async #exhaustive(
     namespace: string,
@@ -156,23 +249,37 @@ export class PostgresTextSearch {
   ): Promise<Hit[]> {
     const s = this.#db.schema;
     const order = query.orderBy ?? 'relevance';
-    const attempt = async (shortlist: number | null): Promise<Hit[]> => {
+    const run = async (sql: string, p: SqlParams): Promise<Hit[]> =>
+      (await this.#db.pool.prepared<Hit>(`${sql} LIMIT ${p.add(query.limit)}`, p.values)).rows;
+    // The memories the filters keep, then their postings: from a narrow window's or a rare
+    // tag's index when the filters keep few, by a hash join of the whole lists when they keep many.
+    const filtered = (p: SqlParams) =>
+      `WITH kept AS MATERIALIZED (SELECT m.seq FROM ${s}.memories m WHERE ${conditions(p)})
+       SELECT t.seq, sum(q.idf * t.impact) AS score
+       FROM ${queryWordsTable(words, p)} JOIN ${s}.memory_terms t ON t.namespace = ${p.add(namespace)} AND t.term = q.term
+       WHERE t.seq IN (SELECT seq FROM kept) GROUP BY t.seq`;
+    if (order !== 'relevance') {
       const p = new SqlParams();
-      const scored = `SELECT t.seq, sum(q.idf * t.impact) AS score
-        FROM ${queryWordsTable(words, p)} JOIN ${s}.memory_terms t ON t.namespace = ${p.add(namespace)} AND t.term = q.term
-        GROUP BY t.seq`;
-      const sql =
-        order === 'relevance'
-          ? `SELECT sc.seq, sc.score FROM (${scored} ORDER BY score DESC, seq DESC LIMIT ${p.add(shortlist)}) sc
-             WHERE EXISTS (SELECT 1 FROM ${s}.memories m WHERE m.seq = sc.seq AND ${conditions(p)})`
-          : `SELECT sc.seq, sc.score FROM (${scored}) sc JOIN ${s}.memories m ON m.seq = sc.seq WHERE ${conditions(p)}
-             ORDER BY ${ORDERS[order]}`;
-      const { rows } = await this.#db.pool.query<Hit>(`${sql} LIMIT ${p.add(query.limit)}`, p.values);
-      return rows;
-    };
-    if (order !== 'relevance') return attempt(null);
-    const hits = await attempt(query.limit * 10 + 100);
-    return hits.length < query.limit ? attempt(null) : hits;
+      return run(
+        `SELECT sc.seq, sc.score FROM (${filtered(p)}) sc JOIN ${s}.memories m ON m.seq = sc.seq ORDER BY ${ORDERS[order]}, sc.seq DESC`,
+        p,
+      );
+    }
+    // By relevance, first the best scores of all (a shortlist checked for visibility): enough
+    // unless the filters keep few.
+    const p = new SqlParams();
+    const scored = `SELECT t.seq, sum(q.idf * t.impact) AS score
+      FROM ${queryWordsTable(words, p)} JOIN ${s}.memory_terms t ON t.namespace = ${p.add(namespace)} AND t.term = q.term
+      GROUP BY t.seq ORDER BY score DESC, seq DESC LIMIT ${p.add(query.limit * 10 + 100)}`;
+    const hits = await run(
+      `SELECT sc.seq, sc.score FROM (${scored}) sc
+       WHERE EXISTS (SELECT 1 FROM ${s}.memories m WHERE m.seq = sc.seq AND ${conditions(p)})
+       ORDER BY sc.score DESC, sc.seq DESC`,
+      p,
+    );
+    if (hits.length === query.limit) return hits;
+    const all = new SqlParams();
+    return run(`${filtered(all)} ORDER BY score DESC, seq DESC`, all);
   }
 }
 
@@ -187,23 +294,4 @@ const ORDERS: Readonly<Record<Exclude<NonNullable<SearchQuery['orderBy']>, 'rele
 /** The query words and their IDF as a table `q(term, idf)`. */
 function queryWordsTable(words: readonly QueryWord[], p: SqlParams): string {
   return `unnest(${p.add(words.map((w) => w.term))}::text[], ${p.add(words.map((w) => w.idf))}::float8[]) AS q(term, idf)`;
-}
-
-/**
- * Whether no memory left unread can outrank the k-th hit: a memory not among any word's
- * heads scores at most the last impact read of each word whose list goes on (0 for a list
- * read to its end, whose memories have all been seen).
- */
-function settled(round: Round, words: readonly QueryWord[], depth: number, limit: number): boolean {
-  let threshold = 0;
-  let exhausted = true;
-  for (const { term, idf } of words) {
-    const head = round.heads.get(term);
-    if (head === undefined || head.taken < depth) continue;
-    exhausted = false;
-    threshold += idf * head.last;
-  }
-  if (exhausted) return true;
-  const kth = round.hits[limit - 1];
-  return kth !== undefined && kth.score >= threshold - EPSILON;
 }

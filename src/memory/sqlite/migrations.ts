@@ -241,4 +241,17 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: 'full-text changes written by the store',
+    // Any trigger on memories runs its row in a savepoint, at which FTS5 (written in the same
+    // transaction) flushes its pending terms: the three triggers made an import of 10,000 take
+    // 1.15 s instead of 0.80. The store's full-text writes log the change instead
+    // (sqlite/sqlite-text-search.ts), in the same transaction, and keep the last 10,000.
+    sql: () => `
+      DROP TRIGGER memory_text_inserted;
+      DROP TRIGGER memory_text_deleted;
+      DROP TRIGGER memory_text_updated;
+    `,
+  },
 ];

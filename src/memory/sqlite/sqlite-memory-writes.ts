@@ -241,7 +241,7 @@ export class SqliteMemoryWrites {
     if (values.tags !== storedTags) {
       this.#parts.text.remove(rowid);
       this.#parts.text.add(rowid, prepared.content, values.tags);
-    }
+    } else this.#parts.text.changed(rowid);
     this.#sql('DELETE FROM memory_tags WHERE memory_rowid = ?').run(rowid);
     this.#insertTags(rowid, namespace, prepared);
   }

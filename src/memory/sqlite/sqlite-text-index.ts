@@ -32,7 +32,7 @@ type Row = {
 
 /**
  * The in-process full-text index of each namespace (full-text/text-index.ts), built from the
- * memories table on its first search and kept current from memory_text_changes (migration 7),
+ * memories table on its first search and kept current from memory_text_changes (migration 8),
  * which records this process's writes and every other process's alike. A search finds it
  * current after at most SYNC_ROWS rows of catching up; a larger build or catch-up goes on in
  * the background, a step at a time, and FTS5 answers meanwhile.
@@ -68,7 +68,7 @@ export class SqliteTextIndexes {
   current(namespace: string, range: RowidRange): TextIndex | null {
     let loaded = this.#loaded.get(namespace);
     if (!loaded) {
-      loaded = { index: new TextIndex(), range, seq: 0, building: null, background: null };
+      loaded = { index: new TextIndex(range.lo), range, seq: 0, building: null, background: null };
       this.#loaded.set(namespace, loaded);
       this.#startBuild(loaded);
     }
@@ -134,7 +134,7 @@ export class SqliteTextIndexes {
   }
 
   #startBuild(loaded: Loaded): void {
-    loaded.index = new TextIndex();
+    loaded.index = new TextIndex(loaded.range.lo);
     loaded.building = { after: loaded.range.lo, fromSeq: this.#lastSeq.get() as number };
   }
 
@@ -157,7 +157,7 @@ export class SqliteTextIndexes {
     if (last === loaded.seq) return true;
     const first = (this.#firstSeq.get() as number | null) ?? last + 1;
     if (first > loaded.seq + 1) {
-      // Changes it has not seen were dropped (see migration 7): build anew.
+      // Changes it has not seen were dropped (only the last 10,000 are kept): build anew.
       this.#startBuild(loaded);
       return false;
     }

@@ -17,16 +17,24 @@ export interface TextCandidate {
  */
 const FIRST_PAGE = 50;
 
+/** Changes kept in memory_text_changes: a process further behind builds its index anew. */
+const CHANGES_KEPT = 10_000;
+/** Every this many changes, the older ones are dropped. */
+const TRIM_EVERY = 1000;
+
 /**
  * The FTS5 index of the memories (content and tags), written by the store inside its own
- * transactions (not by triggers, see migration 6), and searched while a namespace's
- * in-process index (sqlite-text-index.ts) is still being built: topic words become ranked
- * candidates of one namespace (a rowid range) with FTS5's BM25 (content weighted 1, tags 0.5),
- * exact, though FTS5 scores every match to find them (~1.4 µs each here).
+ * transactions (not by triggers, see migrations 6 and 9) with a row in memory_text_changes
+ * for each change, from which every process's in-process index (sqlite-text-index.ts) catches
+ * up; and searched while a namespace's in-process index is still being built: topic words
+ * become ranked candidates of one namespace (a rowid range) with FTS5's BM25 (content weighted
+ * 1, tags 0.5), exact, though FTS5 scores every match to find them (~1.4 µs each here).
  */
 export class SqliteTextSearch {
   readonly #insert: Statement;
   readonly #delete: Statement;
+  readonly #logChange: Statement;
+  readonly #trimChanges: Statement;
   readonly #page: Statement;
   readonly #all: Statement;
   readonly #indexes: SqliteTextIndexes;
@@ -35,6 +43,8 @@ export class SqliteTextSearch {
     this.#indexes = new SqliteTextIndexes(db);
     this.#insert = db.prepare('INSERT INTO memories_fts (rowid, content, tags) VALUES (?, ?, ?)');
     this.#delete = db.prepare('DELETE FROM memories_fts WHERE rowid = ?');
+    this.#logChange = db.prepare('INSERT INTO memory_text_changes (memory_rowid) VALUES (?)');
+    this.#trimChanges = db.prepare('DELETE FROM memory_text_changes WHERE seq <= ?');
     const matches = `SELECT rowid, -bm25(memories_fts, 1.0, 0.5) AS score FROM memories_fts
        WHERE memories_fts MATCH @match AND rowid BETWEEN @lo AND @hi`;
     this.#page = db.prepare(`${matches} ORDER BY score DESC, rowid DESC LIMIT @size OFFSET @offset`);
@@ -44,11 +54,22 @@ export class SqliteTextSearch {
   /** Inside a write transaction: indexes a memory's content and tags (a JSON array). */
   add(rowid: number, content: string, tags: string): void {
     this.#insert.run(rowid, content, tags);
+    this.changed(rowid);
   }
 
   /** Inside a write transaction. */
   remove(rowid: number): void {
     this.#delete.run(rowid);
+    this.changed(rowid);
+  }
+
+  /**
+   * Inside a write transaction: what an in-process index keeps of a memory changed (its
+   * access level, importance, …; add and remove say so themselves).
+   */
+  changed(rowid: number): void {
+    const seq = Number(this.#logChange.run(rowid).lastInsertRowid);
+    if (seq % TRIM_EVERY === 0) this.#trimChanges.run(seq - CHANGES_KEPT);
   }
 
   /**
