@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { launchChromium } from '../../scripts/chromium.mjs';
+import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.mjs';
 import { manualClock, onCleanup } from '../helpers/engine.js';
 import { apiKeysFor, call, startTestServer, type TestServer } from '../helpers/server.js';
+
+/** Without Chromium the browser suites skip outside CI (test/setup/services.ts says how to enable them). */
+export const CHROMIUM_AVAILABLE = existsSync(CHROMIUM_PATH);
 
 /** expect.poll's default second is short for a browser on a busy shared machine. */
 export const POLL = { timeout: 15_000, interval: 100 };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server.js';
-import { openDashboard, signIn, startDashboardServer, useBrowser } from './dashboard-fixture.js';
+import { CHROMIUM_AVAILABLE, openDashboard, signIn, startDashboardServer, useBrowser } from './dashboard-fixture.js';
 
 const browser = useBrowser();
 
-describe('signing in to the dashboard', { timeout: 60_000 }, () => {
+describe.skipIf(!CHROMIUM_AVAILABLE)('signing in to the dashboard', { timeout: 60_000 }, () => {
   it('asks for a key, shows nothing without one, and answers 401 to the data endpoints the page uses', async () => {
     const server = await startDashboardServer();
     const { page, problems } = await openDashboard(browser(), server.base);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { POLL, openSignedIn, startDashboardServer, useBrowser } from './dashboard-fixture.js';
+import { CHROMIUM_AVAILABLE, POLL, openSignedIn, startDashboardServer, useBrowser } from './dashboard-fixture.js';
 
 const browser = useBrowser();
 
-describe('two agents side by side', { timeout: 60_000 }, () => {
+describe.skipIf(!CHROMIUM_AVAILABLE)('two agents side by side', { timeout: 60_000 }, () => {
   it("never show each other's private memories or another namespace's figures", async () => {
     const server = await startDashboardServer();
     const secret = 'alice private: kubernetes token rotation runbook';

@@ -1,6 +1,13 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { POLL, openSignedIn, startDashboardServer, useBrowser, type DashboardServer } from './dashboard-fixture.js';
+import {
+  CHROMIUM_AVAILABLE,
+  POLL,
+  openSignedIn,
+  startDashboardServer,
+  useBrowser,
+  type DashboardServer,
+} from './dashboard-fixture.js';
 
 const browser = useBrowser();
 
@@ -54,7 +61,7 @@ async function storeMemories(server: DashboardServer): Promise<Record<string, st
   return ids;
 }
 
-describe('the dashboard views', { timeout: 60_000 }, () => {
+describe.skipIf(!CHROMIUM_AVAILABLE)('the dashboard views', { timeout: 60_000 }, () => {
   it('draws the overview charts from the stats, with figures of the caller', async () => {
     const server = await startDashboardServer();
     for (const query of ['recall memories', 'recall memories', 'check health', 'calculate 1 / 0']) {
