@@ -13,7 +13,7 @@ const LAYERS = [
   ['mcp'],
   ['gateway'], // what HTTP and MCP share: one guarded operation per capability
   ['security'],
-  ['index.ts', 'create-engine.ts', 'open-memory-store.ts'], // the library's entry, and the places that pick backends
+  ['index.ts', 'create-engine.ts', 'open-memory-store.ts', 'testing'], // the entries (tmws-patterns, …/testing), and the places that pick backends
   ['execution'], // plan, run, account
   ['routing'],
   ['patterns', 'memory', 'embeddings', 'cache'], // the pattern registry, and the ports with their backends

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MemorySharedCacheTier } from '../../src/cache/memory-shared-cache-tier.js';
+import { MemorySharedCacheTier } from '../../src/testing/index.js';
 import { createPatternExecutionEngine, openMemoryStore, type Memory } from '../../src/index.js';
 import { onCleanup, tempDir } from '../helpers/engine.js';
 
