@@ -17,6 +17,7 @@ export type {
   MemoryUpdate,
 } from './execution/memory-operations.js';
 export type { MemoryImport } from './execution/memory-import.js';
+export type { ImportOptions, ImportSource } from './execution/batched-import.js';
 export type { PatternList } from './execution/pattern-operations.js';
 export type { Explanation } from './execution/explanation.js';
 export type { ExecutionResult, ExecutionMetadata } from './execution/result.js';

@@ -27,8 +27,8 @@ import { infrastructureActions } from './executors/infrastructure-actions.js';
 import { memoryActions } from './executors/memory-actions.js';
 import { memoryChangeActions } from './executors/memory-change-actions.js';
 import { memoryListingActions } from './executors/memory-listing-actions.js';
+import { importInBatches, type ImportOptions, type ImportSource } from './batched-import.js';
 import { describePlan, type Explanation } from './explanation.js';
-import { validMemoryImport, type MemoryImport } from './memory-import.js';
 import {
   MemoryOperations,
   type MemoryInput,
@@ -365,18 +365,21 @@ export class PatternExecutionEngine {
   }
 
   /**
-   * Imports memories, all or nothing, after checking every one (ValidationError naming each
-   * bad record, nothing written); invalidates the namespaces touched. A slow embedder's
-   * vectors follow: see embedPendingMemories().
+   * Imports memories from an array or an (async) iterable, in bounded memory: every record is
+   * checked first (a ValidationError naming each bad one, nothing written), then they go in a
+   * transaction per batch (see importInBatches), invalidating the namespaces touched. A slow
+   * embedder's vectors follow: see embedPendingMemories().
    */
-  async importMemories(
-    memories: readonly MemoryImport[],
-    onProgress?: (done: number) => void,
+  importMemories(
+    memories: ImportSource,
+    options: ImportOptions | ((done: number) => void) = {},
   ): Promise<{ created: number; updated: number }> {
-    const valid = validMemoryImport(memories);
-    const counts = await this.#vectors.importMany(valid, onProgress);
-    for (const namespace of new Set(valid.map((m) => m.namespace))) await this.#cache.invalidateNamespace(namespace);
-    return counts;
+    const opts = typeof options === 'function' ? { onProgress: options } : options;
+    return importInBatches(memories, opts, async (batch, onProgress) => {
+      const counts = await this.#vectors.importMany(batch, onProgress);
+      for (const namespace of new Set(batch.map((m) => m.namespace))) await this.#cache.invalidateNamespace(namespace);
+      return counts;
+    });
   }
 
   /**
