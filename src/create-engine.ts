@@ -6,7 +6,7 @@ import type { SharedCacheTier } from './cache/shared-cache-tier.js';
 import { cacheSettingsSchema, lexiconFile, resolveConfig } from './config.js';
 import { createEmbedder, isEmbedder, type EmbedderSpec } from './embeddings/create-embedder.js';
 import type { Embedder } from './embeddings/embedder.js';
-import { loadLexicon } from './embeddings/lexicon.js';
+import { loadLexicon } from './lexicon/lexicon.js';
 import { MAX_MODEL_THREADS } from './embeddings/local-embedder.js';
 import { HybridDecisionRouter } from './execution/decision-router.js';
 import { PatternExecutionEngine, type CachedExecution } from './execution/engine.js';

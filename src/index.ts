@@ -67,7 +67,7 @@ export { LocalEmbedder, type LocalEmbedderOptions } from './embeddings/local-emb
 export { OpenAIEmbedder, type OpenAIEmbedderOptions } from './embeddings/openai-embedder.js';
 export { EmbeddingProviderError } from './embeddings/embedding-provider-error.js';
 export { createEmbedder, type EmbedderSpec, type OpenAIEmbedderSpec } from './embeddings/create-embedder.js';
-export { Lexicon, loadLexicon, type LexiconSource } from './embeddings/lexicon.js';
+export { Lexicon, loadLexicon, type LexiconSource } from './lexicon/lexicon.js';
 export type {
   AccessLevel,
   EmbeddingInput,

@@ -17,6 +17,7 @@ const LAYERS = [
   ['execution'], // plan, run, account
   ['routing'],
   ['patterns', 'memory', 'embeddings', 'cache'], // the pattern registry, and the ports with their backends
+  ['lexicon'], // the vocabulary that widens full text and shapes what the encoder sees
   ['config.ts', 'errors.ts', 'logging.ts', 'text.ts', 'validation.ts', 'deep-freeze.ts', 'json-limits.ts', 'time'], // time: the words of time windows
 ] as const;
 
