@@ -9,7 +9,7 @@ const client = new Client({ name: 'ci-smoke', version: '1.0.0' });
 await client.connect(transport);
 const { tools } = await client.listTools();
 console.log(`ci: tools/list from the installed bin: ${tools.map((tool) => tool.name).join(', ')}`);
-if (tools.length !== 10) throw new Error(`expected 10 tools, got ${tools.length}`);
+if (tools.length !== 12) throw new Error(`expected 12 tools, got ${tools.length}`);
 const result = await client.callTool({ name: 'search_memories', arguments: { query: 'health', mode: 'hybrid' } });
 if (result.isError) throw new Error(`search_memories failed: ${JSON.stringify(result.content)}`);
 await client.close();

@@ -88,7 +88,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const cacheSettingsSchema = z.strictObject({
   /** Upper bound in seconds on in-process cache entries; each pattern's TTL applies when omitted. */
   localTtl: z.number().int().positive().optional(),
-  /** Upper bound in seconds on shared (Redis) cache entries. @default 3600 */
+  /** Upper bound in seconds on shared (Redis) cache entries: the built-in tier's `maxTtl`. @default 3600 */
   redisTtl: z.number().int().positive().optional(),
   /** Most results kept in process. @default 1000 */
   maxLocalSize: z.number().int().positive().max(10_000_000).optional(),

@@ -1,16 +1,22 @@
 import { z } from 'zod';
 import { LocalResultCache } from './cache/local-result-cache.js';
+import { openRedisCacheTier, redisKeyPrefixSchema } from './cache/open-redis-cache-tier.js';
 import type { ResultCache } from './cache/result-cache.js';
-import { cacheSettingsSchema, configuredEmbedder, lexiconFile, parseDatabaseUrl, resolveConfig } from './config.js';
-import { createEmbedder, embedderFor, isEmbedder, type EmbedderSpec } from './embeddings/create-embedder.js';
-import { loadLexicon } from './embeddings/lexicon.js';
+import type { SharedCacheTier } from './cache/shared-cache-tier.js';
+import { cacheSettingsSchema, lexiconFile, resolveConfig } from './config.js';
+import { createEmbedder, isEmbedder, type EmbedderSpec } from './embeddings/create-embedder.js';
+import type { Embedder } from './embeddings/embedder.js';
+import { loadLexicon } from './lexicon/lexicon.js';
 import { MAX_MODEL_THREADS } from './embeddings/local-embedder.js';
 import { HybridDecisionRouter } from './execution/decision-router.js';
 import { PatternExecutionEngine, type CachedExecution } from './execution/engine.js';
 import { ToolRegistry, type ToolHandler } from './execution/tools.js';
 import { createLogger, type Logger } from './logging.js';
-import { openStore } from './memory/open-store.js';
+import type { AuditLog } from './memory/audit-log.js';
+import type { ExecutionLog } from './memory/execution-log.js';
 import { postgresSettingsSchema, type PostgresSettingsInput } from './memory/postgres/postgres-settings.js';
+import type { MemoryStore } from './memory/store.js';
+import { embedderOptionSchema, isFunction, loggerOptionSchema, openMemoryStore } from './open-memory-store.js';
 import { loadBuiltinCatalog } from './patterns/catalog.js';
 import { PatternDefinition, type PatternConfig } from './patterns/definition.js';
 import { PatternFiles } from './patterns/pattern-files.js';
@@ -18,14 +24,30 @@ import { PatternRegistry } from './patterns/registry.js';
 import { parseOrThrow } from './validation.js';
 
 export interface EngineOptions extends z.input<typeof cacheSettingsSchema> {
+  /**
+   * A memory store you opened (openMemoryStore, or your own MemoryStore): yours to close, after
+   * the engine. Needs `embedder`, the one its vectors come from. Excludes `databaseUrl` and `postgres`.
+   * @default the built-in store `databaseUrl` names, opened and closed by the engine
+   */
+  store?: MemoryStore;
   /** SQLite file path, ':memory:', or postgres://… @default TMWS_DATABASE_URL, else memories.db in the user's data directory */
   databaseUrl?: string;
-  /** redis://… for the shared cache tier. @default TMWS_REDIS_URL; none = in-process cache only */
-  redisUrl?: string;
-  /** Prefix of every Redis key, so deployments sharing a Redis stay apart. @default 'tmws' */
-  redisKeyPrefix?: string;
   /** PostgreSQL pool and schema settings (also accepted as URL parameters). See docs/scaling.md. */
   postgres?: PostgresSettingsInput;
+  /** Where executions are accounted durably. @default the built-in store's; none with a `store` of yours */
+  executionLog?: ExecutionLog;
+  /** Where the edges (HTTP, MCP) record who did what. @default the built-in store's; none with a `store` of yours */
+  auditLog?: AuditLog;
+  /**
+   * A shared cache tier (L2) you opened (openRedisCacheTier, or your own SharedCacheTier): yours
+   * to close, after the engine. Excludes `redisUrl`, `redisTtl` and `redisKeyPrefix`.
+   * @default Redis at `redisUrl`, opened and closed by the engine
+   */
+  sharedCache?: SharedCacheTier;
+  /** redis://… for the built-in shared cache tier. @default TMWS_REDIS_URL; none = in-process cache only */
+  redisUrl?: string;
+  /** Prefix of every Redis key, so deployments sharing a Redis stay apart (the built-in tier's `keyPrefix`). @default 'tmws' */
+  redisKeyPrefix?: string;
   /** Pattern configs or definitions, or a YAML/JSON file or directory of them. @default the built-in catalog */
   patterns?: ReadonlyArray<PatternConfig | PatternDefinition> | string;
   /** Reload the pattern files when they change (when `patterns` is a path). See engine.reloadPatterns(). @default false */
@@ -65,111 +87,110 @@ export interface EngineOptions extends z.input<typeof cacheSettingsSchema> {
   clock?: () => number;
 }
 
-const isFunction = (value: unknown): boolean => typeof value === 'function';
+const implementing = <T>(port: string, methods: readonly string[]) =>
+  z.custom<T>(
+    (v) => typeof v === 'object' && v !== null && methods.every((m) => isFunction((v as Record<string, unknown>)[m])),
+    `must implement ${port} (${methods.join(', ')})`,
+  );
 
-const optionsSchema = cacheSettingsSchema.extend({
-  databaseUrl: z.string().min(1).optional(),
-  redisUrl: z.string().min(1).optional(),
-  redisKeyPrefix: z
-    .string()
-    .regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, _ . or -')
-    .optional(),
-  postgres: postgresSettingsSchema.optional(),
-  patterns: z.union([z.string().min(1), z.array(z.unknown())]).optional(),
-  watchPatterns: z.boolean().optional(),
-  embedder: z
-    .union([
-      z.enum(['local', 'hashing', 'database']),
-      z.strictObject({
-        provider: z.literal('openai'),
-        url: z.string().min(1),
-        model: z.string().min(1),
-        apiKey: z.string().min(1).optional(),
-        dimensions: z.number().int().positive().optional(),
-        batchSize: z.number().int().min(1).max(2048).optional(),
-        timeoutMs: z.number().int().positive().optional(),
-        maxRetries: z.number().int().min(0).max(10).optional(),
-        backoffMs: z.number().int().min(0).optional(),
-      }),
-      z.custom<EmbedderSpec>(
-        isEmbedder,
-        "must be 'local', 'hashing', an openai provider or implement embed() and embedBatch()",
-      ),
-    ])
-    .optional(),
-  backgroundEmbedding: z.boolean().optional(),
-  localEmbedderThreads: z.number().int().min(1).max(MAX_MODEL_THREADS).optional(),
-  lexicon: z.string().min(1).optional(),
-  logger: z
-    .custom<Logger>(
-      (v) => typeof v === 'object' && v !== null && isFunction((v as Logger).warn),
-      'must be a pino logger',
-    )
-    .optional(),
-  routingThreshold: z.number().min(0).max(1).optional(),
-  recordExecutions: z.boolean().optional(),
-  tools: z.record(z.string(), z.custom<ToolHandler>(isFunction, 'must be a function')).optional(),
-  historyRetentionDays: z.number().int().min(0).max(36_500).optional(),
-  clock: z.custom<() => number>(isFunction, 'must be a function').optional(),
-});
+const optionsSchema = cacheSettingsSchema
+  .extend({
+    databaseUrl: z.string().min(1).optional(),
+    store: implementing<MemoryStore>('MemoryStore', [
+      'store',
+      'importMany',
+      'get',
+      'search',
+      'nearest',
+      'ping',
+      'close',
+    ]).optional(),
+    redisUrl: z.string().min(1).optional(),
+    redisKeyPrefix: redisKeyPrefixSchema.optional(),
+    sharedCache: implementing<SharedCacheTier>('SharedCacheTier', [
+      'get',
+      'set',
+      'generation',
+      'bumpGeneration',
+      'claimFill',
+      'ping',
+      'close',
+    ]).optional(),
+    auditLog: implementing<AuditLog>('AuditLog', ['append', 'query']).optional(),
+    executionLog: implementing<ExecutionLog>('ExecutionLog', ['append', 'summary']).optional(),
+    postgres: postgresSettingsSchema.optional(),
+    patterns: z.union([z.string().min(1), z.array(z.unknown())]).optional(),
+    watchPatterns: z.boolean().optional(),
+    embedder: embedderOptionSchema.optional(),
+    backgroundEmbedding: z.boolean().optional(),
+    localEmbedderThreads: z.number().int().min(1).max(MAX_MODEL_THREADS).optional(),
+    lexicon: z.string().min(1).optional(),
+    logger: loggerOptionSchema.optional(),
+    routingThreshold: z.number().min(0).max(1).optional(),
+    recordExecutions: z.boolean().optional(),
+    tools: z.record(z.string(), z.custom<ToolHandler>(isFunction, 'must be a function')).optional(),
+    historyRetentionDays: z.number().int().min(0).max(36_500).optional(),
+    clock: z.custom<() => number>(isFunction, 'must be a function').optional(),
+  })
+  .refine((o) => !o.store || (o.databaseUrl === undefined && o.postgres === undefined), {
+    error: 'give either a store you opened or databaseUrl/postgres, not both',
+    path: ['store'],
+  })
+  .refine((o) => !o.store || (o.embedder !== undefined && o.embedder !== 'database'), {
+    error: 'needs the embedder its vectors come from (options.embedder; openMemoryStore returns it)',
+    path: ['store'],
+  })
+  .refine(
+    (o) => !o.sharedCache || (o.redisUrl === undefined && o.redisTtl === undefined && o.redisKeyPrefix === undefined),
+    {
+      error:
+        'give either a shared tier you opened or redisUrl/redisTtl/redisKeyPrefix, not both (set those on your tier)',
+      path: ['sharedCache'],
+    },
+  );
 
-/** Wires a ready engine: store, cache, patterns, router. The only place concrete backends are chosen. */
+/**
+ * Wires a ready engine: store, cache, patterns, router. The only place concrete backends are
+ * chosen: the built-ins are opened (and closed with the engine) only where the caller passed
+ * no instance of its own; an instance passed in is its caller's to close, after the engine.
+ */
 export async function createPatternExecutionEngine(options: EngineOptions = {}): Promise<PatternExecutionEngine> {
   const opts = parseOrThrow(optionsSchema, options, 'options');
   const config = resolveConfig(opts);
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const spec = opts.embedder === 'database' ? undefined : (opts.embedder ?? configuredEmbedder(undefined));
-  const builtin = { localThreads: opts.localEmbedderThreads };
-  const configured = spec === undefined ? undefined : await createEmbedder(spec as EmbedderSpec, builtin);
   const lexicon = await loadLexicon(opts.lexicon ?? lexiconFile());
   const { registry, patternFiles } = await openPatterns(opts.patterns);
   const router = new HybridDecisionRouter(registry, { confidenceThreshold: opts.routingThreshold ?? 0.5 });
   const tools = new ToolRegistry();
   for (const [name, handler] of Object.entries(opts.tools ?? {})) tools.register(name, handler);
 
-  const opened = await openStore(parseDatabaseUrl(config.databaseUrl), {
-    embedder: configured ?? ((recorded) => embedderFor(recorded, builtin)),
-    now: opts.clock,
-    logger,
-    postgres: opts.postgres,
-  });
-  let cache: ResultCache<CachedExecution>;
-  try {
-    cache = await createResultCache(config.redisUrl, {
-      logger,
-      ...(opts.maxLocalSize !== undefined && { maxLocalSize: opts.maxLocalSize }),
-      ...(opts.localTtl !== undefined && { localTtl: opts.localTtl }),
-      ...(opts.redisTtl !== undefined && { redisTtl: opts.redisTtl }),
-      ...(opts.redisKeyPrefix !== undefined && { keyPrefix: opts.redisKeyPrefix }),
-    });
-  } catch (error) {
-    await opened.close(); // nothing else holds the store yet
-    throw error;
-  }
+  // Closed by the engine in reverse order: the store (and an embedder made for it) last.
+  const closers: Array<() => Promise<void>> = [];
   let stopWatching: (() => void) | undefined;
-  // Closed by the engine in reverse order: the embedder's thread first, the store last.
-  const closers = [
-    opened.close,
-    () => cache.close(),
-    async () => stopWatching?.(),
-    // An embedder the caller passed in is the caller's to close; one made here is ours.
-    async () => (isEmbedder(opts.embedder) ? undefined : opened.embedder.close?.()),
-  ];
   try {
+    const backend = await openBackend(opts, config.databaseUrl, logger);
+    closers.push(...backend.closers);
+    const cache = await createResultCache(opts, config.redisUrl, logger);
+    closers.push(
+      () => cache.close(),
+      async () => stopWatching?.(),
+    );
     if (opts.watchPatterns && patternFiles) stopWatching = await patternFiles.watch(logger);
+    const executionLog = opts.executionLog ?? backend.executionLog;
+    const auditLog = opts.auditLog ?? backend.auditLog;
     return new PatternExecutionEngine({
       registry,
       router,
-      store: opened.store,
-      embedder: opened.embedder,
+      store: backend.store,
+      embedder: backend.embedder,
       lexicon,
       backgroundEmbedding: opts.backgroundEmbedding ?? true,
       cache,
       logger,
       tools,
       ...(patternFiles && { patternFiles }),
-      ...(opts.recordExecutions !== false && { executionLog: opened.executionLog }),
-      auditLog: opened.auditLog,
+      ...(opts.recordExecutions !== false && executionLog && { executionLog }),
+      ...(auditLog && { auditLog }),
       historyRetentionDays: config.historyRetentionDays,
       ...(opts.clock && { now: opts.clock }),
       closers,
@@ -181,26 +202,58 @@ export async function createPatternExecutionEngine(options: EngineOptions = {}):
   }
 }
 
+type ParsedOptions = z.output<typeof optionsSchema>;
+
+interface Backend {
+  store: MemoryStore;
+  embedder: Embedder;
+  auditLog?: AuditLog;
+  executionLog?: ExecutionLog;
+  /** What was opened here for the engine, to close with it. */
+  closers: Array<() => Promise<void>>;
+}
+
+/** The caller's store with its embedder, or the built-in one `databaseUrl` names. */
+async function openBackend(opts: ParsedOptions, databaseUrl: string, logger: Logger): Promise<Backend> {
+  if (opts.store) {
+    // The schema ensured an embedder was given; one named by a spec is made here, so closed here.
+    const embedder = await createEmbedder(opts.embedder as EmbedderSpec, { localThreads: opts.localEmbedderThreads });
+    const closers = isEmbedder(opts.embedder) ? [] : [async () => embedder.close?.()];
+    return { store: opts.store, embedder, closers };
+  }
+  const opened = await openMemoryStore(databaseUrl, {
+    ...(opts.embedder !== undefined && { embedder: opts.embedder }),
+    ...(opts.localEmbedderThreads !== undefined && { localEmbedderThreads: opts.localEmbedderThreads }),
+    ...(opts.postgres !== undefined && { postgres: opts.postgres }),
+    ...(opts.clock !== undefined && { clock: opts.clock }),
+    logger,
+  });
+  return { ...opened, closers: [opened.close] };
+}
+
 /**
- * With Redis: L1 over a shared L2 that every instance sees; without: the in-process L1 alone.
- * The Redis modules load on demand, so the embedded default does not pay for ioredis.
+ * L1 over a shared L2 that every instance sees (the caller's tier, or Redis at `redisUrl`);
+ * without either, the in-process L1 alone.
  */
 async function createResultCache(
+  opts: ParsedOptions,
   redisUrl: string | undefined,
-  settings: { maxLocalSize?: number; localTtl?: number; redisTtl?: number; keyPrefix?: string; logger: Logger },
+  logger: Logger,
 ): Promise<ResultCache<CachedExecution>> {
-  const { keyPrefix, logger, redisTtl, ...localSettings } = settings;
-  if (!redisUrl) return new LocalResultCache<CachedExecution>(localSettings);
-  const [{ RedisCacheTier }, { TieredResultCache }] = await Promise.all([
-    import('./cache/redis-cache-tier.js'),
-    import('./cache/tiered-result-cache.js'),
-  ]);
-  const l2 = await RedisCacheTier.connect(redisUrl, { logger, ...(keyPrefix !== undefined && { keyPrefix }) });
-  return new TieredResultCache<CachedExecution>(l2, {
-    ...localSettings,
-    logger,
-    ...(redisTtl !== undefined && { redisTtl }),
-  });
+  const local = {
+    ...(opts.maxLocalSize !== undefined && { maxLocalSize: opts.maxLocalSize }),
+    ...(opts.localTtl !== undefined && { localTtl: opts.localTtl }),
+  };
+  if (!opts.sharedCache && !redisUrl) return new LocalResultCache<CachedExecution>(local);
+  const { TieredResultCache } = await import('./cache/tiered-result-cache.js');
+  const l2 =
+    opts.sharedCache ??
+    (await openRedisCacheTier(redisUrl!, {
+      logger,
+      ...(opts.redisKeyPrefix !== undefined && { keyPrefix: opts.redisKeyPrefix }),
+      ...(opts.redisTtl !== undefined && { maxTtl: opts.redisTtl }),
+    }));
+  return new TieredResultCache<CachedExecution>(l2, { ...local, logger, closeSharedTier: !opts.sharedCache });
 }
 
 /** A path is remembered (as PatternFiles) so the engine can reload it. */

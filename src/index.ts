@@ -3,6 +3,9 @@
  * Public API. Every export here is a commitment: add one deliberately.
  */
 export { createPatternExecutionEngine, type EngineOptions } from './create-engine.js';
+export { openMemoryStore, type MemoryStoreOptions, type OpenedMemoryStore } from './open-memory-store.js';
+export { openRedisCacheTier, type RedisCacheTierOptions } from './cache/open-redis-cache-tier.js';
+export type { SharedCacheTier, SharedEntry, FillState } from './cache/shared-cache-tier.js';
 export type { PostgresSettingsInput } from './memory/postgres/postgres-settings.js';
 export { PatternExecutionEngine, type EngineStats, type NamespaceStats, type PlanOptions } from './execution/engine.js';
 export type { CachePolicy, ExecutionPlan, PlanTrace, RunPlan } from './execution/planner.js';
@@ -14,6 +17,7 @@ export type {
   MemoryUpdate,
 } from './execution/memory-operations.js';
 export type { MemoryImport } from './execution/memory-import.js';
+export type { ImportOptions, ImportSource } from './execution/batched-import.js';
 export type { PatternList } from './execution/pattern-operations.js';
 export type { Explanation } from './execution/explanation.js';
 export type { ExecutionResult, ExecutionMetadata } from './execution/result.js';
@@ -63,18 +67,29 @@ export { LocalEmbedder, type LocalEmbedderOptions } from './embeddings/local-emb
 export { OpenAIEmbedder, type OpenAIEmbedderOptions } from './embeddings/openai-embedder.js';
 export { EmbeddingProviderError } from './embeddings/embedding-provider-error.js';
 export { createEmbedder, type EmbedderSpec, type OpenAIEmbedderSpec } from './embeddings/create-embedder.js';
-export { Lexicon, loadLexicon, type LexiconSource } from './embeddings/lexicon.js';
+export { Lexicon, loadLexicon, type LexiconSource } from './lexicon/lexicon.js';
 export type {
   AccessLevel,
+  EmbeddingInput,
+  EmbeddingMigration,
   Memory,
+  MemoryChange,
+  MemoryFilter,
+  MemoryPatch,
   MemoryStore,
+  MemoryVersion,
+  NearestQuery,
   NewMemory,
   ImportedMemory,
+  PendingEmbedding,
   Scope,
   ScoredMemory,
   SearchQuery,
+  StoreResult,
+  TagCount,
 } from './memory/store.js';
 export type { AuditEntry, AuditLog, AuditQuery, AuditRecord } from './memory/audit-log.js';
+export type { ExecutionLog, ExecutionRecord, ExecutionSummary, PatternSummary } from './memory/execution-log.js';
 
 export {
   ERROR_CODES,

@@ -10,6 +10,8 @@ export interface RedisCacheTierOptions {
   commandTimeoutMs?: number;
   /** @default 1000 */
   connectTimeoutMs?: number;
+  /** Upper bound in seconds on an entry's life in Redis (the engine's `redisTtl`). @default 3600 */
+  maxTtl?: number;
   logger?: Logger;
 }
 
@@ -35,6 +37,7 @@ return {redis.call('EXISTS', KEYS[2]) == 1 and 0 or 2}`;
  * the background.
  */
 export class RedisCacheTier implements SharedCacheTier {
+  readonly maxTtlMs: number;
   readonly #redis: Redis;
   readonly #prefix: string;
 
@@ -52,6 +55,7 @@ export class RedisCacheTier implements SharedCacheTier {
 
   private constructor(url: string, options: RedisCacheTierOptions) {
     this.#prefix = options.keyPrefix ?? 'tmws';
+    this.maxTtlMs = (options.maxTtl ?? 3600) * 1000;
     this.#redis = new Redis(url, {
       lazyConnect: true,
       enableOfflineQueue: false,

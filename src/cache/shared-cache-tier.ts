@@ -2,7 +2,8 @@
  * @module cache/shared-cache-tier
  * The port of the shared cache tier (L2): what TieredResultCache needs from a store that
  * every instance of a deployment sees. Implementations: RedisCacheTier (many machines) and
- * MemorySharedCacheTier (one process); both pass test/cache/shared-cache-tier-contract.ts.
+ * MemorySharedCacheTier (one process, in tmws-patterns/testing); both pass sharedCacheTierSuite
+ * (src/testing), as any other implementation should.
  * Every method may reject when the store cannot be reached: the tiered cache degrades to
  * its in-process tier then, so implementations fail fast rather than wait.
  */
@@ -17,6 +18,11 @@ export interface SharedEntry<T> {
 export type FillState<T> = { kind: 'filled'; entry: SharedEntry<T> } | { kind: 'pending' } | { kind: 'abandoned' };
 
 export interface SharedCacheTier {
+  /**
+   * Milliseconds an entry may live in this tier at most; the tiered cache keeps no copy of
+   * a shared entry longer. @default 3,600,000 (one hour)
+   */
+  readonly maxTtlMs?: number;
   /** The entry under `key`, a copy (values travel as JSON), or undefined. */
   get<T>(key: string): Promise<SharedEntry<T> | undefined>;
   /** Stores the entry for `ttlMs` and releases the fill lock on the key if `fillToken` holds it. */

@@ -13,8 +13,8 @@ export interface TieredResultCacheOptions {
   maxLocalSize?: number;
   /** Upper bound in seconds on L1 entries. @default none (the pattern's TTL) */
   localTtl?: number;
-  /** Upper bound in seconds on shared (L2) entries. @default 3600 */
-  redisTtl?: number;
+  /** Close the shared tier with this cache: false when whoever opened the tier closes it. @default true */
+  closeSharedTier?: boolean;
   /** How long one instance may hold the right to compute a missing key. @default 5000 */
   fillLockMs?: number;
   /** How long others wait for that value before computing it themselves. @default 3000 */
@@ -30,6 +30,8 @@ export interface TieredResultCacheOptions {
 }
 
 const FILL_POLL_MS = 15;
+/** How long an entry lives in the shared tier at most, when the tier does not say (SharedCacheTier.maxTtlMs). */
+const DEFAULT_SHARED_TTL_MS = 3_600_000;
 /** What a Redis operation yields when Redis did not answer (as opposed to answering "nothing"). */
 const UNAVAILABLE = Symbol('unavailable');
 
@@ -52,6 +54,7 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
   readonly #breaker: CircuitBreaker;
   readonly #logger: Logger | undefined;
   readonly #maxSharedTtlMs: number;
+  readonly #closeSharedTier: boolean;
   readonly #fillLockMs: number;
   readonly #fillWaitMs: number;
   readonly #lookups = new SingleFlight<CacheHit<T> | undefined>();
@@ -79,7 +82,8 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
     this.#retryAfterMs = options.retryAfterMs ?? 1000;
     this.#breaker = new CircuitBreaker(this.#retryAfterMs);
     this.#revocationBoundMs = options.revocationBoundMs ?? 2000;
-    this.#maxSharedTtlMs = (options.redisTtl ?? 3600) * 1000;
+    this.#maxSharedTtlMs = l2.maxTtlMs ?? DEFAULT_SHARED_TTL_MS;
+    this.#closeSharedTier = options.closeSharedTier ?? true;
     this.#fillLockMs = options.fillLockMs ?? 5000;
     this.#fillWaitMs = options.fillWaitMs ?? 3000;
   }
@@ -179,7 +183,7 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
     for (const { timer } of this.#fills.values()) clearTimeout(timer);
     this.#fills.clear();
     await this.#l1.close();
-    await this.#l2.close();
+    if (this.#closeSharedTier) await this.#l2.close();
   }
 
   async #lookupShared(key: string): Promise<CacheHit<T> | undefined> {

@@ -8,13 +8,9 @@ import { checkedBatchSize } from '../embeddings/embedder.js';
 import { BATCH_JOB_MODEL_THREADS } from '../embeddings/local-embedder.js';
 import { ValidationError } from '../errors.js';
 import { EXIT, type CliContext, type CliIo } from './context.js';
-import {
-  changedWhileImporting,
-  checkedImportBatch,
-  checkImportFile,
-  IMPORT_BATCH,
-  readImportBatches,
-} from './import-file.js';
+import { IMPORT_BATCH } from '../execution/batched-import.js';
+import type { ImportIssue } from '../execution/memory-import.js';
+import { checkedImportBatch, MAX_REPORTED_ERRORS, readImportFile, type ImportFile } from './import-file.js';
 
 /**
  * The memory commands match no commands, so their engine opens without patterns: parsing and
@@ -41,41 +37,34 @@ export function registerMemoryCommands(program: Command, cli: CliContext): Comma
     )
     .action(async (file: string, options: { batchSize: number }) => {
       const { namespace, agent } = cli.globals();
-      const size = checkedImportBatch(options.batchSize);
-      const defaults = { namespace, agentId: agent };
-      // First every line is checked, one batch in memory at a time: a bad line imports nothing.
-      const checked = await checkImportFile(file, defaults, size);
-      if (checked.errors.length > 0) {
-        for (const { line, message } of checked.errors) cli.io.stderr.write(`${file}:${line}: ${message}\n`);
-        if (checked.errorCount > checked.errors.length)
-          cli.io.stderr.write(`… and ${checked.errorCount - checked.errors.length} more\n`);
-        cli.io.stderr.write(`✗ ${checked.errorCount} bad line(s) of ${checked.lines}; nothing was imported\n`);
-        cli.fail(EXIT.usage);
-        return;
-      }
+      const batchSize = checkedImportBatch(options.batchSize);
       // A batch job with nothing else to serve: the local model may take every core.
       const engine = await cli.openEngine({ ...NO_PATTERNS, localEmbedderThreads: BATCH_JOB_MODEL_THREADS });
       const progressBar = await progressBars(cli.io.stderr);
-      const bar = progressBar('importing', checked.memories);
-      let [created, updated] = [0, 0];
-      // A file of one batch is imported from the first reading, in one transaction; a larger
-      // one is read again, a transaction per batch, so memory stays bounded by the batch.
-      const batches =
-        checked.memories === 0 ? [] : checked.only ? [checked.only] : readImportBatches(file, defaults, size);
-      for await (const { memories, errors } of batches) {
-        const [error, done] = [errors[0], created + updated];
-        if (error) throw changedWhileImporting(file, `line ${error.line}: ${error.message}`, done);
-        if (memories.length === 0) continue;
-        const counts = await engine.importMemories(memories, (n) => bar?.update(done + n));
-        created += counts.created;
-        updated += counts.updated;
+      const input = readImportFile(file);
+      let bar: SingleBar | undefined;
+      let total = 0;
+      let created: number;
+      let updated: number;
+      try {
+        // The engine checks every line first (a bad one imports nothing), then imports in batches.
+        ({ created, updated } = await engine.importMemories(input.records, {
+          batchSize,
+          defaults: { namespace, agentId: agent },
+          onProgress: (done, of) => {
+            if (total === 0) bar = progressBar('importing', (total = of));
+            bar?.update(done);
+          },
+        }));
+      } catch (error) {
+        bar?.stop();
+        if (!(error instanceof ValidationError) || !error.details?.['invalid']) throw error;
+        reportBadLines(cli, file, input, error);
+        cli.fail(EXIT.usage);
+        return;
       }
       bar?.stop();
-      const missing = checked.memories - created - updated;
-      if (missing > 0) {
-        throw changedWhileImporting(file, `${missing} fewer memories on a second reading`, created + updated);
-      }
-      cli.io.stdout.write(`✓ imported ${checked.memories} memories: ${created} new, ${updated} updated\n`);
+      cli.io.stdout.write(`✓ imported ${created + updated} memories: ${created} new, ${updated} updated\n`);
       if (!engine.embedder.deferred) return;
       // A slow embedder's vectors (and any an earlier run left) are computed after the rows are
       // in, in batches; Ctrl-C stops after the batch in progress, and whatever process next
@@ -173,6 +162,16 @@ export function registerMemoryCommands(program: Command, cli: CliContext): Comma
       }
     });
   return memory;
+}
+
+/** The first bad lines by number, how many more, and that nothing was imported. */
+function reportBadLines(cli: CliContext, file: string, input: ImportFile, error: ValidationError): void {
+  const issues = error.details!['issues'] as ImportIssue[];
+  const invalid = error.details!['invalid'] as number;
+  const shown = issues.slice(0, MAX_REPORTED_ERRORS);
+  for (const { index, message } of shown) cli.io.stderr.write(`${file}:${input.lineOf(index)}: ${message}\n`);
+  if (invalid > shown.length) cli.io.stderr.write(`… and ${invalid - shown.length} more\n`);
+  cli.io.stderr.write(`✗ ${invalid} bad line(s) of ${input.lines()}; nothing was imported\n`);
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { CacheHealth, ResultCache } from '../cache/result-cache.js';
 import type { Embedder } from '../embeddings/embedder.js';
-import { Lexicon } from '../embeddings/lexicon.js';
+import { Lexicon } from '../lexicon/lexicon.js';
 import { StoreUnavailableError, ValidationError, toServiceError, type PatternServiceError } from '../errors.js';
 import type { AuditLog } from '../memory/audit-log.js';
 import { EmbeddingBacklog } from '../memory/embedding-backlog.js';
@@ -27,8 +27,8 @@ import { infrastructureActions } from './executors/infrastructure-actions.js';
 import { memoryActions } from './executors/memory-actions.js';
 import { memoryChangeActions } from './executors/memory-change-actions.js';
 import { memoryListingActions } from './executors/memory-listing-actions.js';
+import { importInBatches, type ImportOptions, type ImportSource } from './batched-import.js';
 import { describePlan, type Explanation } from './explanation.js';
-import { validMemoryImport, type MemoryImport } from './memory-import.js';
 import {
   MemoryOperations,
   type MemoryInput,
@@ -101,7 +101,7 @@ export class PatternExecutionEngine {
   readonly #closers: Array<() => Promise<void>>;
   readonly #patternFiles: PatternFiles | undefined;
   readonly #memories: MemoryOperations;
-  readonly #vectors: EmbeddingBacklog;
+  readonly #embeddingBacklog: EmbeddingBacklog;
   readonly #patterns: PatternOperations;
   readonly #accounting: ExecutionAccounting;
   readonly #statistics: EngineStatistics;
@@ -142,7 +142,7 @@ export class PatternExecutionEngine {
     this.#historyRetentionMs = (deps.historyRetentionDays ?? DEFAULT_HISTORY_RETENTION_DAYS) * DAY_MS;
     this.#patternFiles = deps.patternFiles;
     const lexicon = deps.lexicon ?? Lexicon.builtin();
-    this.#vectors = new EmbeddingBacklog(this.store, this.embedder, {
+    this.#embeddingBacklog = new EmbeddingBacklog(this.store, this.embedder, {
       background: deps.backgroundEmbedding ?? true,
       prepare: (text) => lexicon.forEmbedding(text),
       logger: deps.logger,
@@ -150,7 +150,7 @@ export class PatternExecutionEngine {
     const services: ActionServices = {
       store: this.store,
       embedder: this.embedder,
-      vectors: this.#vectors,
+      vectors: this.#embeddingBacklog,
       lexicon,
       registry: this.registry,
       tools: this.tools,
@@ -365,18 +365,21 @@ export class PatternExecutionEngine {
   }
 
   /**
-   * Imports memories, all or nothing, after checking every one (ValidationError naming each
-   * bad record, nothing written); invalidates the namespaces touched. A slow embedder's
-   * vectors follow: see embedPendingMemories().
+   * Imports memories from an array or an (async) iterable, in bounded memory: every record is
+   * checked first (a ValidationError naming each bad one, nothing written), then they go in a
+   * transaction per batch (see importInBatches), invalidating the namespaces touched. A slow
+   * embedder's vectors follow: see embedPendingMemories().
    */
-  async importMemories(
-    memories: readonly MemoryImport[],
-    onProgress?: (done: number) => void,
+  importMemories(
+    memories: ImportSource,
+    options: ImportOptions | ((done: number) => void) = {},
   ): Promise<{ created: number; updated: number }> {
-    const valid = validMemoryImport(memories);
-    const counts = await this.#vectors.importMany(valid, onProgress);
-    for (const namespace of new Set(valid.map((m) => m.namespace))) await this.#cache.invalidateNamespace(namespace);
-    return counts;
+    const opts = typeof options === 'function' ? { onProgress: options } : options;
+    return importInBatches(memories, opts, async (batch, onProgress) => {
+      const counts = await this.#embeddingBacklog.importMany(batch, onProgress);
+      for (const namespace of new Set(batch.map((m) => m.namespace))) await this.#cache.invalidateNamespace(namespace);
+      return counts;
+    });
   }
 
   /**
@@ -384,7 +387,7 @@ export class PatternExecutionEngine {
    * many. After `signal` aborts, the batch in progress is the last.
    */
   embedPendingMemories(onBatch?: (count: number) => void, signal?: AbortSignal): Promise<number> {
-    return this.#vectors.embedPending(undefined, onBatch, signal);
+    return this.#embeddingBacklog.embedPending(undefined, onBatch, signal);
   }
 
   /**
@@ -392,7 +395,7 @@ export class PatternExecutionEngine {
    * This engine keeps its old embedder: open a new one afterwards.
    */
   reembedMemories(target: Embedder, options?: ReembedOptions) {
-    return reembed(this.store, target, { prepare: (text) => this.#vectors.prepare(text), ...options });
+    return reembed(this.store, target, { prepare: (text) => this.#embeddingBacklog.prepare(text), ...options });
   }
 
   /** Every live memory of a namespace (all namespaces if omitted). */
@@ -403,7 +406,7 @@ export class PatternExecutionEngine {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#vectors.close();
+    await this.#embeddingBacklog.close();
     await this.#accounting.close();
     for (const close of this.#closers.reverse()) {
       try {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PatternServiceError, ValidationError } from '../errors.js';
+import { PatternServiceError } from '../errors.js';
 import { ACCESS_LEVELS, type ImportedMemory } from '../memory/store.js';
 import { formatZodError } from '../validation.js';
 import { checkJsonObject, identifier, REQUEST_LIMITS, tag } from './request.js';
@@ -69,9 +69,6 @@ export interface ImportDefaults {
   agentId?: string;
 }
 
-/** Arrays this module checked: importing one does not check it again. */
-const checked = new WeakSet<readonly ImportedMemory[]>();
-
 /**
  * Checks every record (all of them, so every problem can be reported at once) and converts
  * the good ones to what the store takes. Nothing is imported while `issues` is not empty.
@@ -111,21 +108,7 @@ export function checkMemoryImport(
       ...(expiresAt != null && { expiresAt: epoch(expiresAt) }),
     });
   });
-  if (issues.length === 0) checked.add(Object.freeze(memories));
   return { memories, issues };
-}
-
-/** What the engine imports: `records` checked (once), or a ValidationError naming every bad record. */
-export function validMemoryImport(records: readonly unknown[]): readonly ImportedMemory[] {
-  if (!Array.isArray(records)) throw new ValidationError('memories: expected an array of memories to import');
-  if (checked.has(records as readonly ImportedMemory[])) return records as readonly ImportedMemory[];
-  const { memories, issues } = checkMemoryImport(records);
-  if (issues.length === 0) return memories;
-  const shown = issues.slice(0, 5).map((i) => `memories[${i.index}]: ${i.message}`);
-  throw new ValidationError(
-    `${issues.length} of ${records.length} memories are invalid; nothing was imported: ${shown.join('; ')}${issues.length > 5 ? '; …' : ''}`,
-    { details: { issues } },
-  );
 }
 
 const FIELDS = new Set(Object.keys(importedMemorySchema.shape));

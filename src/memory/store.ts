@@ -1,7 +1,7 @@
 /**
  * @module memory/store
  * The MemoryStore port. Every backend (SQLite, PostgreSQL) implements it and passes the
- * same contract suite (test/memory/memory-store-contract.ts).
+ * same contract suite (memoryStoreSuite, exported as tmws-patterns/testing).
  */
 
 export const ACCESS_LEVELS = ['private', 'team', 'shared', 'public'] as const;

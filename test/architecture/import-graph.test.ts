@@ -13,10 +13,11 @@ const LAYERS = [
   ['mcp'],
   ['gateway'], // what HTTP and MCP share: one guarded operation per capability
   ['security'],
-  ['index.ts', 'create-engine.ts'], // the library's entry, and the one place that picks backends
+  ['index.ts', 'create-engine.ts', 'open-memory-store.ts', 'testing'], // the entries (tmws-patterns, …/testing), and the places that pick backends
   ['execution'], // plan, run, account
   ['routing'],
   ['patterns', 'memory', 'embeddings', 'cache'], // the pattern registry, and the ports with their backends
+  ['lexicon'], // the vocabulary that widens full text and shapes what the encoder sees
   ['config.ts', 'errors.ts', 'logging.ts', 'text.ts', 'validation.ts', 'deep-freeze.ts', 'json-limits.ts', 'time'], // time: the words of time windows
 ] as const;
 

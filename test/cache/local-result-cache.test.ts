@@ -1,7 +1,10 @@
 import { LocalResultCache } from '../../src/cache/local-result-cache.js';
-import { registerResultCacheContract } from './result-cache-contract.js';
+import { resultCacheSuite } from '../../src/testing/index.js';
 
-registerResultCacheContract('local (L1 only)', async () => {
-  const cache = new LocalResultCache<{ n: number }>();
-  return { cache, cleanup: () => cache.close() };
+resultCacheSuite({
+  name: 'local (L1 only)',
+  open: async () => {
+    const cache = new LocalResultCache<{ n: number }>();
+    return { cache, cleanup: () => cache.close() };
+  },
 });

@@ -1,10 +1,9 @@
 import { describe } from 'vitest';
+import { sharedCacheTierSuite, tieredResultCacheSuite } from '../../src/testing/index.js';
 import { TEST_REDIS_URL } from '../helpers/services.js';
-import { registerSharedCacheTierContract } from './shared-cache-tier-contract.js';
 import { redisBackend } from './shared-tier-backends.js';
-import { registerTieredResultCacheSuite } from './tiered-result-cache-suite.js';
 
 describe.skipIf(!TEST_REDIS_URL)('Redis', () => {
-  registerSharedCacheTierContract('redis', redisBackend(TEST_REDIS_URL!));
-  registerTieredResultCacheSuite('Redis', redisBackend(TEST_REDIS_URL!));
+  sharedCacheTierSuite({ name: 'redis', backend: redisBackend(TEST_REDIS_URL!) });
+  tieredResultCacheSuite({ name: 'Redis', backend: redisBackend(TEST_REDIS_URL!) });
 });

@@ -1,26 +1,7 @@
-import { MemorySharedCacheTier } from '../../src/cache/memory-shared-cache-tier.js';
 import { RedisCacheTier } from '../../src/cache/redis-cache-tier.js';
 import type { SharedCacheTier } from '../../src/cache/shared-cache-tier.js';
+import { MemorySharedCacheTier, type SharedTierBackend } from '../../src/testing/index.js';
 import { clearRedisPrefix, startDisposableRedis, uniqueName } from '../helpers/services.js';
-
-/** One deployment's shared tier: each connect() is another instance's connection to the same data. */
-export interface SharedTierDeployment {
-  connect(): Promise<SharedCacheTier>;
-  cleanup(): Promise<void>;
-}
-
-/** A deployment whose server the test may stop, and start again empty (as Redis without persistence). */
-export interface DisposableSharedTier {
-  connect(): Promise<SharedCacheTier>;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-}
-
-/** How a backend's spec gives the shared-tier suites their deployments. */
-export interface SharedTierBackend {
-  deployment(): Promise<SharedTierDeployment>;
-  disposable(): Promise<DisposableSharedTier>;
-}
 
 export function redisBackend(url: string): SharedTierBackend {
   return {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { registerMemoryStoreContract } from './memory-store-contract.js';
+import { memoryStoreSuite } from '../../src/testing/index.js';
 import { pgliteFixture } from './postgres-backends.js';
 
 // PGlite bundles pgvector, so this runs the same store through the HNSW path, always.
 describe('PGlite store (pgvector)', () => {
   const fixture = pgliteFixture();
 
-  registerMemoryStoreContract('pglite', fixture.create);
+  memoryStoreSuite({ name: 'pglite', open: fixture.create });
 
   it('indexes vectors with HNSW', async () => {
     const db = await fixture.database();

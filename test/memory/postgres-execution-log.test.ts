@@ -1,13 +1,16 @@
 import { PostgresExecutionLog } from '../../src/memory/postgres/postgres-execution-log.js';
-import { registerExecutionLogContract } from './execution-log-contract.js';
+import { executionLogSuite } from '../../src/testing/index.js';
 import { onPostgresBackends } from './postgres-backends.js';
 
 onPostgresBackends('execution log', (backend, fixture) =>
-  registerExecutionLogContract(backend, async () => {
-    const db = await fixture.database();
-    return {
-      log: new PostgresExecutionLog(db),
-      cleanup: async () => void (await db.pool.query(`TRUNCATE ${db.schema}.executions`)),
-    };
+  executionLogSuite({
+    name: backend,
+    open: async () => {
+      const db = await fixture.database();
+      return {
+        log: new PostgresExecutionLog(db),
+        cleanup: async () => void (await db.pool.query(`TRUNCATE ${db.schema}.executions`)),
+      };
+    },
   }),
 );

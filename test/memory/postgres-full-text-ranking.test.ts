@@ -6,7 +6,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { PostgresDatabase } from '../../src/memory/postgres/postgres-database.js';
 import type { ImportedMemory, MemoryFilter, MemoryStore, Scope } from '../../src/memory/store.js';
 import { onPostgresBackends } from './postgres-backends.js';
-import type { StoreUnderTest } from './memory-store-contract.js';
+import type { StoreUnderTest } from '../../src/testing/index.js';
 
 const NAMESPACE = 'ranking';
 const alice: Scope = { namespace: NAMESPACE, agentId: 'alice' };

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { HashingEmbedder } from '../../src/embeddings/hashing-embedder.js';
 import { TEST_POSTGRES_URL } from '../helpers/services.js';
-import { registerMemoryStoreContract } from './memory-store-contract.js';
+import { memoryStoreSuite } from '../../src/testing/index.js';
 import { postgresStoreFixture } from './postgres-store-fixture.js';
 
 // Vectors as float32 bytea with a bounded exact scan: what runs where pgvector is missing
@@ -11,7 +11,7 @@ describe.skipIf(!TEST_POSTGRES_URL)('PostgreSQL store', () => {
   const fixture = postgresStoreFixture(() => TEST_POSTGRES_URL!, { vectors: 'array' });
   afterAll(() => fixture.teardown());
 
-  registerMemoryStoreContract('postgres', fixture.create);
+  memoryStoreSuite({ name: 'postgres', open: fixture.create });
 
   it('records its vector layout and refuses to reopen with another', async () => {
     const db = await fixture.database();

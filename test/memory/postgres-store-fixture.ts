@@ -4,7 +4,7 @@ import { openPostgresDatabase, type PostgresDatabase } from '../../src/memory/po
 import { PostgresMemoryStore } from '../../src/memory/postgres/postgres-memory-store.js';
 import { resolvePostgresSettings, type PostgresSettingsInput } from '../../src/memory/postgres/postgres-settings.js';
 import { uniqueName } from '../helpers/services.js';
-import type { StoreUnderTest } from './memory-store-contract.js';
+import type { StoreUnderTest } from '../../src/testing/index.js';
 
 /**
  * One schema per test file (so concurrent runs never collide), opened on first use; each test

@@ -1,9 +1,12 @@
 import { HashingEmbedder } from '../../src/embeddings/hashing-embedder.js';
 import { openSqliteDatabase } from '../../src/memory/sqlite/database.js';
 import { SqliteExecutionLog } from '../../src/memory/sqlite/sqlite-execution-log.js';
-import { registerExecutionLogContract } from './execution-log-contract.js';
+import { executionLogSuite } from '../../src/testing/index.js';
 
-registerExecutionLogContract('sqlite', async () => {
-  const db = openSqliteDatabase({ path: ':memory:', embedder: new HashingEmbedder() });
-  return { log: new SqliteExecutionLog(db), cleanup: async () => void db.close() };
+executionLogSuite({
+  name: 'sqlite',
+  open: async () => {
+    const db = openSqliteDatabase({ path: ':memory:', embedder: new HashingEmbedder() });
+    return { log: new SqliteExecutionLog(db), cleanup: async () => void db.close() };
+  },
 });

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Embedder } from '../../embeddings/embedder.js';
-import type { Lexicon } from '../../embeddings/lexicon.js';
+import type { Lexicon } from '../../lexicon/lexicon.js';
 import type { EmbeddingBacklog } from '../../memory/embedding-backlog.js';
 import type { MemoryStore, Scope } from '../../memory/store.js';
 import type { ActionName } from '../../patterns/actions.js';

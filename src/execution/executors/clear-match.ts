@@ -12,7 +12,7 @@
  * memory that fits better than the agent's own blocks a wrong deletion instead of being
  * skipped. A clear match that is not the agent's own is refused by the caller.
  */
-import type { Lexicon } from '../../embeddings/lexicon.js';
+import type { Lexicon } from '../../lexicon/lexicon.js';
 import type { Memory } from '../../memory/store.js';
 import { stem, topicWords, words } from '../../text.js';
 

@@ -1,13 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ResultCache } from '../../src/cache/result-cache.js';
+import type { ResultCache } from '../cache/result-cache.js';
+import type { CacheUnderTest } from './subjects.js';
 
-export interface CacheUnderTest {
-  cache: ResultCache<{ n: number }>;
-  cleanup(): Promise<void>;
+export interface ResultCacheSuiteOptions {
+  name: string;
+  /** An empty cache for one test. */
+  open: () => Promise<CacheUnderTest>;
 }
 
 /** What every ResultCache must do, whatever its tiers. Each backend's spec calls this with a factory. */
-export function registerResultCacheContract(name: string, create: () => Promise<CacheUnderTest>): void {
+export function resultCacheSuite({ name, open: create }: ResultCacheSuiteOptions): void {
   describe(`ResultCache contract: ${name}`, () => {
     let subject: CacheUnderTest;
     let cache: ResultCache<{ n: number }>;

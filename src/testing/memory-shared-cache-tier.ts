@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { generationBase, type FillState, type SharedCacheTier, type SharedEntry } from './shared-cache-tier.js';
+import { generationBase, type FillState, type SharedCacheTier, type SharedEntry } from '../cache/shared-cache-tier.js';
 
 /** Fill locks are normally set or released; past this many, expired ones are swept so none linger. */
 const SWEEP_FILLS_AT = 1000;
@@ -14,7 +14,7 @@ export interface MemorySharedCacheTierOptions {
  * one process (one object shared between them is one deployment). Values are kept as JSON,
  * so they come back as copies exactly as from Redis; entries and fill locks expire with
  * their TTL. It never fails on its own, so the tiered cache's behaviour can be tested
- * without a server (test/cache/).
+ * without a server, and a shared tier of its own given to an engine under test.
  */
 export class MemorySharedCacheTier implements SharedCacheTier {
   readonly #entries: LRUCache<string, string>;

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ExecutionLog, ExecutionRecord } from '../../src/memory/execution-log.js';
+import type { ExecutionRecord } from '../memory/execution-log.js';
+import type { ExecutionLogUnderTest } from './subjects.js';
 
-export interface ExecutionLogUnderTest {
-  log: ExecutionLog;
-  /** Removes what the test appended (the log has no delete of its own). */
-  cleanup(): Promise<void>;
+export interface ExecutionLogSuiteOptions {
+  name: string;
+  /** A log for one test, starting empty. */
+  open: () => Promise<ExecutionLogUnderTest>;
 }
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -32,7 +33,7 @@ function record(overrides: Partial<ExecutionRecord> = {}): ExecutionRecord {
  * stats` reads across processes. Each backend's spec calls this with a factory whose log
  * starts empty.
  */
-export function registerExecutionLogContract(backend: string, create: () => Promise<ExecutionLogUnderTest>): void {
+export function executionLogSuite({ name: backend, open: create }: ExecutionLogSuiteOptions): void {
   describe(`ExecutionLog contract: ${backend}`, () => {
     let subject: ExecutionLogUnderTest;
     beforeEach(async () => {

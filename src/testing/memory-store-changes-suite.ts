@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HashingEmbedder } from '../../src/embeddings/hashing-embedder.js';
-import type { MemoryStore, NewMemory, Scope } from '../../src/memory/store.js';
-import type { StoreUnderTest } from './memory-store-contract.js';
+import { HashingEmbedder } from '../embeddings/hashing-embedder.js';
+import type { MemoryStore, NewMemory, Scope } from '../memory/store.js';
+import type { StoreUnderTest } from './subjects.js';
 
 const DAY = 86_400_000;
 
 /**
  * What every MemoryStore must do for the agent commands: created-time windows, owner-only
  * reads, counts and tag counts, and changes that keep their history (update with content,
- * delete many, tag rename, restore, pruning). Registered by registerMemoryStoreContract.
+ * delete many, tag rename, restore, pruning). Registered by memoryStoreSuite.
  */
-export function registerMemoryChangesContract(backend: string, create: () => Promise<StoreUnderTest>): void {
+export function memoryStoreChangesSuite(backend: string, create: () => Promise<StoreUnderTest>): void {
   describe(`MemoryStore contract, windows and changes: ${backend}`, () => {
     const embedder = new HashingEmbedder();
     let subject: StoreUnderTest;

@@ -1,10 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SharedCacheTier } from '../../src/cache/shared-cache-tier.js';
-import type { SharedTierBackend, SharedTierDeployment } from './shared-tier-backends.js';
+import type { SharedCacheTier } from '../cache/shared-cache-tier.js';
+import type { SharedTierBackend, SharedTierDeployment } from './subjects.js';
+
+export interface SharedCacheTierSuiteOptions {
+  name: string;
+  backend: SharedTierBackend;
+}
 
 /** What every SharedCacheTier must do. Each backend's spec calls this with its deployments. */
-export function registerSharedCacheTierContract(name: string, backend: SharedTierBackend): void {
+export function sharedCacheTierSuite({ name, backend }: SharedCacheTierSuiteOptions): void {
   describe(`SharedCacheTier contract: ${name}`, () => {
     let deployment: SharedTierDeployment;
     let tier: SharedCacheTier;

@@ -1,18 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditEntry, AuditLog } from '../../src/memory/audit-log.js';
+import type { AuditEntry } from '../memory/audit-log.js';
+import type { AuditLogUnderTest } from './subjects.js';
 
-export interface AuditLogUnderTest {
-  log: AuditLog;
-  /** Change and remove appended entries behind the port's back; each must throw. */
-  tamper?: { update(): Promise<void>; remove(): Promise<void> };
-  cleanup(): Promise<void>;
+export interface AuditLogSuiteOptions {
+  name: string;
+  /** A log for one test; entries carry a unique namespace per test. */
+  open: () => Promise<AuditLogUnderTest>;
 }
 
 /**
  * The behaviour every AuditLog must share. Entries carry a unique namespace per test, so
  * backends on a shared server stay isolated; the factory's cleanup removes its own data.
  */
-export function registerAuditLogContract(backend: string, create: () => Promise<AuditLogUnderTest>): void {
+export function auditLogSuite({ name: backend, open: create }: AuditLogSuiteOptions): void {
   describe(`AuditLog contract: ${backend}`, () => {
     let subject: AuditLogUnderTest;
     let ns: string;
