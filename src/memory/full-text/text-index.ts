@@ -41,8 +41,6 @@ const RESEAL_MIN = 50_000;
 /** Terms with more postings than this keep their live document count between removals. */
 const COUNTED_DF = BLOCK;
 
-
-
 export class TextIndex {
   /** The namespace's first rowid: documents keep their rowid's offset from it (32 bits). */
   readonly base: number;

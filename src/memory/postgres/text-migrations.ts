@@ -110,7 +110,8 @@ ${functions.inserted}${functions.updated}
  * touch are also listed in memory_terms_changed (migration 10).
  */
 function triggerFunctions(s: string, create: string, { track, createdAt }: { track: boolean; createdAt: boolean }) {
-  const time = (from: string) => (createdAt ? { column: ', created_at', value: `, ${from}.created_at` } : { column: '', value: '' });
+  const time = (from: string) =>
+    createdAt ? { column: ', created_at', value: `, ${from}.created_at` } : { column: '', value: '' };
   const changed = (rows: string) =>
     track
       ? `
