@@ -84,6 +84,7 @@ export {
   UnsafePatternError,
   PayloadTooLargeError,
   NotFoundError,
+  PatternNotFoundError,
   MemoryNotFoundError,
   UnknownPatternError,
   ToolNotFoundError,
