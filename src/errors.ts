@@ -93,7 +93,14 @@ export class PayloadTooLargeError extends ValidationError {
   static override readonly code: ErrorCode = 'PAYLOAD_TOO_LARGE';
 }
 
-export class NotFoundError extends PatternServiceError {
+/**
+ * The parent of every "nothing by that name or id" error (all 404): catch it for any of
+ * them, or a subclass for one. Never thrown itself, so its own code is never seen.
+ */
+export abstract class NotFoundError extends PatternServiceError {}
+
+/** No pattern serves a query in its mode, and routing was not confident enough (the seed's NotFoundError). */
+export class PatternNotFoundError extends NotFoundError {
   static override readonly code: ErrorCode = 'PATTERN_NOT_FOUND';
 }
 

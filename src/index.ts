@@ -21,7 +21,8 @@ export type { ImportOptions, ImportSource } from './execution/batched-import.js'
 export type { PatternList } from './execution/pattern-operations.js';
 export type { Explanation } from './execution/explanation.js';
 export type { ExecutionResult, ExecutionMetadata } from './execution/result.js';
-export { REQUEST_LIMITS, type ExecuteOptions } from './execution/request.js';
+export { REQUEST_LIMITS } from './execution/request-limits.js';
+export { type ExecuteOptions } from './execution/request.js';
 export type { ExecutionCounters, ExecutionTimeline, LatencySummary, PatternCounters } from './execution/stats.js';
 export { ToolRegistry, type ToolHandler, type ToolCall } from './execution/tools.js';
 
@@ -98,6 +99,7 @@ export {
   UnsafePatternError,
   PayloadTooLargeError,
   NotFoundError,
+  PatternNotFoundError,
   MemoryNotFoundError,
   UnknownPatternError,
   ToolNotFoundError,

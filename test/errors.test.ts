@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, NotFoundError, PatternServiceError, ToolNotFoundError, ValidationError } from '../src/index.js';
+import {
+  ERROR_CODES,
+  MemoryNotFoundError,
+  NotFoundError,
+  PatternNotFoundError,
+  PatternServiceError,
+  ToolNotFoundError,
+  ValidationError,
+} from '../src/index.js';
 import { toServiceError } from '../src/errors.js';
 
 describe('error codes', () => {
@@ -18,6 +26,16 @@ describe('error codes', () => {
     expect(tool).toBeInstanceOf(NotFoundError);
     expect(tool).toMatchObject({ code: 'TOOL_NOT_FOUND', status: 404, name: 'ToolNotFoundError' });
     expect(new ValidationError('x').status).toBe(400);
+  });
+
+  it('keeps the not-found errors siblings under one neutral parent', () => {
+    const pattern = new PatternNotFoundError('nothing serves that');
+    const memory = new MemoryNotFoundError('no such memory');
+    expect(pattern).toMatchObject({ code: 'PATTERN_NOT_FOUND', status: 404, name: 'PatternNotFoundError' });
+    expect(memory).toMatchObject({ code: 'MEMORY_NOT_FOUND', status: 404 });
+    expect(pattern).toBeInstanceOf(NotFoundError);
+    expect(memory).toBeInstanceOf(NotFoundError);
+    expect(memory).not.toBeInstanceOf(PatternNotFoundError);
   });
 
   it('turns unknown failures into INTERNAL without leaking their message', () => {

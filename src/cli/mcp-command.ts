@@ -72,7 +72,7 @@ export function registerMcpCommand(program: Command, cli: CliContext): void {
       process.once('SIGINT', stop).once('SIGTERM', stop);
       await server.connect(transport);
       // The agent's first search by meaning would load the vector index: done now instead.
-      setTimeout(() => void engine.store.warm?.(namespace).catch(() => undefined), WARM_AFTER_MS).unref();
+      setTimeout(() => void engine.warmMemories(namespace), WARM_AFTER_MS).unref();
       await closed;
       process.off('SIGINT', stop).off('SIGTERM', stop);
       await gateway.close();

@@ -13,13 +13,13 @@ export function registerStatsCommand(program: Command, cli: CliContext): void {
       const { namespace, agent } = cli.globals();
       const engine = await cli.openEngine({ recordExecutions: true });
       const summary = await engine.getPersistedStats();
-      const memories = await engine.store.count({ namespace, agentId: agent, admin: true });
+      const memories = await engine.countMemories({ namespace, agentId: agent, admin: true });
       if (!summary) return;
       const latency = Object.fromEntries(
         PATTERN_TYPES.map((type) => [type, summarizeLatencies(summary.recentDurations[type] ?? [])]),
       );
       const report = {
-        database: engine.store.backend,
+        database: engine.getStats().store.backend,
         namespace,
         memories,
         totalExecutions: summary.executions,

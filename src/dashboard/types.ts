@@ -1,7 +1,14 @@
-/** The parts of the API's JSON (snake_case, see docs/serving.md) the page reads. */
+/**
+ * The parts of the API's JSON (snake_case, see docs/serving.md) the page reads. A memory is
+ * the service's own record under its wire names (type-only imports: esbuild drops them).
+ */
+import type { AccessLevel, MemoryRecord } from '../memory/memory-record.js';
+import type { PatternType } from '../patterns/pattern-type.js';
+import type { WireOf } from '../wire-names.js';
 
+export type { AccessLevel, PatternType };
+/** As patterns/definition.ts's ROLES (that module needs Node's types, which the page does not have). */
 export type Role = 'readonly' | 'agent' | 'admin';
-export type PatternType = 'infrastructure' | 'memory' | 'hybrid';
 export type Status = 'ok' | 'degraded' | 'down';
 
 export interface Me {
@@ -58,23 +65,7 @@ export interface Stats {
   health: { store: { status: Status }; cache: { status: Status; tiers: Record<string, { status: Status }> } };
 }
 
-export type AccessLevel = 'private' | 'team' | 'shared' | 'public';
-
-export interface Memory {
-  id: string;
-  namespace: string;
-  agent_id: string;
-  content: string;
-  tags: string[];
-  metadata: Record<string, unknown>;
-  importance: number;
-  access_level: AccessLevel;
-  shared_with: string[];
-  created_at: string;
-  updated_at: string;
-  accessed_at: string | null;
-  access_count: number;
-  expires_at: string | null;
+export interface Memory extends WireOf<MemoryRecord> {
   score?: number;
   lexical_rank?: number | null;
   semantic_rank?: number | null;

@@ -1,7 +1,9 @@
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { ExecutionLog, ExecutionRecord, ExecutionSummary } from '../memory/execution-log.js';
-import type { ExecutionPlan } from './planner.js';
+import type { ErrorCode } from '../errors.js';
+import type { ExecutionPlan, RunPlan } from './planner.js';
+import type { ExecutionResult } from './result.js';
 import { RoutingCounters, type RouterStats } from './routing-stats.js';
 import { ExecutionStats, type ExecutionCounters, type ExecutionSample } from './stats.js';
 
@@ -36,6 +38,36 @@ export class ExecutionAccounting {
     this.#log = log;
     this.#logger = logger;
     this.#now = now;
+  }
+
+  /** A plan that ran, to success or to a failed action. */
+  recordRun(plan: RunPlan, result: ExecutionResult): void {
+    this.record(plan, {
+      pattern: plan.pattern.name,
+      patternType: plan.pattern.patternType,
+      success: result.success,
+      cacheHit: result.cacheHit,
+      routed: plan.decidedBy === 'router',
+      durationMs: result.executionTimeMs,
+      tokensUsed: result.tokensUsed,
+      tokensSaved: result.cacheHit ? plan.pattern.costTokens : 0,
+      errorCode: result.errorCode,
+    });
+  }
+
+  /** A plan that did not run: refused after planning, or failed before its action. */
+  recordRefusal(plan: ExecutionPlan, errorCode: ErrorCode): void {
+    this.record(plan, {
+      pattern: null,
+      patternType: null,
+      success: false,
+      cacheHit: false,
+      routed: false,
+      durationMs: performance.now() - plan.startedAt,
+      tokensUsed: 0,
+      tokensSaved: 0,
+      errorCode,
+    });
   }
 
   /** An execution of `plan`; one whose input was refused names no namespace and counts in the total only. */

@@ -4,7 +4,7 @@
  * account, plus the direct memory and pattern operations the edges share.
  */
 import type { Logger } from 'pino';
-import type { CacheHealth, ResultCache } from '../cache/result-cache.js';
+import type { ResultCache } from '../cache/result-cache.js';
 import type { Embedder } from '../embeddings/embedder.js';
 import { Lexicon } from '../lexicon/lexicon.js';
 import { StoreUnavailableError, ValidationError, toServiceError, type PatternServiceError } from '../errors.js';
@@ -13,12 +13,13 @@ import { EmbeddingBacklog } from '../memory/embedding-backlog.js';
 import type { ExecutionLog, ExecutionSummary } from '../memory/execution-log.js';
 import { reembed, type ReembedOptions } from '../memory/reembed.js';
 import { DEFAULT_HISTORY_RETENTION_DAYS } from '../config.js';
-import type { Memory, MemoryStore, MemoryVersion, StoreResult } from '../memory/store.js';
+import type { Memory, MemoryStore, MemoryVersion, Scope, StoreResult } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
 import type { PatternFiles, PatternReload } from '../patterns/pattern-files.js';
 import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
 import type { PatternRegistry, RegisterOptions } from '../patterns/registry.js';
 import { ExecutionAccounting } from './accounting.js';
+import { checkHealth, purgeInBackground, type EngineHealth } from './engine-upkeep.js';
 import type { HybridDecisionRouter } from './decision-router.js';
 import { EngineStatistics, type EngineStats, type NamespaceStats } from './engine-stats.js';
 import type { ActionServices, JsonObject } from './executors/action.js';
@@ -92,9 +93,10 @@ export class PatternExecutionEngine {
   readonly registry: PatternRegistry;
   readonly router: HybridDecisionRouter;
   readonly tools: ToolRegistry;
+  /** @internal For tests that spy on the store until the engine takes a caller's store; edges use the methods. */
   readonly store: MemoryStore;
   readonly embedder: Embedder;
-  readonly auditLog: AuditLog | undefined;
+  readonly #auditLog: AuditLog | undefined;
   readonly #cache: ResultCache<CachedExecution>;
   readonly #logger: Logger;
   readonly #now: () => number;
@@ -120,7 +122,7 @@ export class PatternExecutionEngine {
     this.store = deps.store;
     this.embedder = deps.embedder;
     this.tools = deps.tools ?? new ToolRegistry();
-    this.auditLog = deps.auditLog;
+    this.#auditLog = deps.auditLog;
     this.#cache = deps.cache;
     this.#logger = deps.logger;
     this.#now = deps.now ?? Date.now;
@@ -183,17 +185,9 @@ export class PatternExecutionEngine {
    * role it needs and its cache policy. `trace: true` adds every candidate the matcher tried.
    */
   plan(query: string, options?: PlanOptions): ExecutionPlan {
-    let trace = false;
-    let execute: unknown = options;
-    if (typeof options === 'object' && options !== null && 'trace' in options) {
-      ({ trace = false, ...execute } = options);
-    }
-    const key = trace ? undefined : this.#planMemo.key(query, execute, this.registry.version);
-    let plan = key === undefined ? undefined : this.#planMemo.get(key, performance.now());
-    if (!plan) {
-      plan = planQuery(query, execute, this.#planner, this.#now(), trace);
-      if (key !== undefined) this.#planMemo.set(key, plan);
-    }
+    const plan = this.#planMemo.planFor(query, options, this.registry.version, (execute, trace) =>
+      planQuery(query, execute, this.#planner, this.#now(), trace),
+    );
     this.#plans.add(plan);
     return plan;
   }
@@ -209,17 +203,7 @@ export class PatternExecutionEngine {
       if (!this.#plans.has(plan)) throw new ValidationError('plan: not made by this engine (use engine.plan)');
       if (plan.status !== 'run') throw plan.error;
       const result = await this.#runner.run(plan);
-      this.#accounting.record(plan, {
-        pattern: plan.pattern.name,
-        patternType: plan.pattern.patternType,
-        success: result.success,
-        cacheHit: result.cacheHit,
-        routed: plan.decidedBy === 'router',
-        durationMs: result.executionTimeMs,
-        tokensUsed: result.tokensUsed,
-        tokensSaved: result.cacheHit ? plan.pattern.costTokens : 0,
-        errorCode: result.errorCode,
-      });
+      this.#accounting.recordRun(plan, result);
       return result;
     } catch (error) {
       throw this.refuse(plan, error);
@@ -233,17 +217,7 @@ export class PatternExecutionEngine {
   refuse(plan: ExecutionPlan, error: unknown): PatternServiceError {
     const serviceError = toServiceError(error);
     if (serviceError.code === 'INTERNAL') this.#logger.error({ err: error }, 'execute failed unexpectedly');
-    this.#accounting.record(plan, {
-      pattern: null,
-      patternType: null,
-      success: false,
-      cacheHit: false,
-      routed: false,
-      durationMs: performance.now() - plan.startedAt,
-      tokensUsed: 0,
-      tokensSaved: 0,
-      errorCode: serviceError.code,
-    });
+    this.#accounting.recordRefusal(plan, serviceError.code);
     return serviceError;
   }
 
@@ -301,18 +275,12 @@ export class PatternExecutionEngine {
     return this.#memories.delete(scope, id);
   }
 
-  /**
-   * The earlier versions of a memory the scope's agent owns, deleted or not, newest first
-   * (kept for `historyRetentionDays`); MemoryNotFoundError when it has none and is not theirs.
-   */
+  /** Earlier versions of the scope's own memory, newest first (kept `historyRetentionDays`); else MemoryNotFoundError. */
   memoryHistory(scope: MemoryScope, id: string): Promise<MemoryVersion[]> {
     return this.#memories.history(scope, id);
   }
 
-  /**
-   * Undoes a delete or a change: brings back a kept version of the scope's own memory (the
-   * latest, or `version`), keeping its current state in turn. Invalidates cached reads.
-   */
+  /** Undoes a delete or change of the scope's own memory: a kept version (the latest, or `version`) comes back. */
   restoreMemory(scope: MemoryScope, id: string, version?: number): Promise<Memory> {
     return this.#memories.restore(scope, id, version);
   }
@@ -338,15 +306,8 @@ export class PatternExecutionEngine {
   }
 
   /** Whether the store and the cache answer now (readiness probes); never throws. */
-  async health(): Promise<{ store: { status: 'ok' | 'down'; error?: string }; cache: CacheHealth }> {
-    let store: { status: 'ok' | 'down'; error?: string } = { status: 'ok' };
-    try {
-      if (this.#closed) throw new StoreUnavailableError('The engine is closed');
-      await this.store.ping();
-    } catch (error) {
-      store = { status: 'down', error: toServiceError(error).message };
-    }
-    return { store, cache: await this.#cache.health() };
+  health(): Promise<EngineHealth> {
+    return checkHealth(this.#closed ? undefined : this.store, this.#cache);
   }
 
   /**
@@ -382,18 +343,12 @@ export class PatternExecutionEngine {
     });
   }
 
-  /**
-   * Computes, in batches, the vectors still missing (after writes or an import); returns how
-   * many. After `signal` aborts, the batch in progress is the last.
-   */
+  /** Computes the vectors still missing, in batches (the last one after `signal` aborts); returns how many. */
   embedPendingMemories(onBatch?: (count: number) => void, signal?: AbortSignal): Promise<number> {
     return this.#embeddingBacklog.embedPending(undefined, onBatch, signal);
   }
 
-  /**
-   * Re-embeds every memory with `target` and switches the store over atomically (resumable).
-   * This engine keeps its old embedder: open a new one afterwards.
-   */
+  /** Re-embeds every memory with `target`, switching over atomically (resumable); then open a new engine. */
   reembedMemories(target: Embedder, options?: ReembedOptions) {
     return reembed(this.store, target, { prepare: (text) => this.#embeddingBacklog.prepare(text), ...options });
   }
@@ -401,6 +356,26 @@ export class PatternExecutionEngine {
   /** Every live memory of a namespace (all namespaces if omitted). */
   exportMemories(namespace?: string): AsyncIterable<Memory> {
     return this.store.exportAll(namespace);
+  }
+
+  /** How many memories the scope sees (every one of the namespace for an admin scope). */
+  countMemories(scope: Scope): Promise<number> {
+    return this.store.count(scope);
+  }
+
+  /** Loads what a namespace's first search by meaning would load (its vectors), ahead of it; never throws. */
+  async warmMemories(namespace: string): Promise<void> {
+    await this.store.warm?.(namespace).catch(() => undefined);
+  }
+
+  /** Where the edges (HTTP, MCP) record who did what: the log the engine was created with. */
+  auditTrail(): AuditLog {
+    if (!this.#auditLog) {
+      throw new ValidationError(
+        'engine: serving needs an engine with an audit log (createPatternExecutionEngine provides one)',
+      );
+    }
+    return this.#auditLog;
   }
 
   async close(): Promise<void> {
@@ -422,9 +397,6 @@ export class PatternExecutionEngine {
     const now = this.#now();
     if (now - this.#lastPurge < PURGE_INTERVAL_MS) return;
     this.#lastPurge = now;
-    this.store
-      .purgeExpired()
-      .then(() => this.store.pruneHistory(now - this.#historyRetentionMs))
-      .catch((error: unknown) => this.#logger.warn({ err: error }, 'purging expired memories or old versions failed'));
+    purgeInBackground(this.store, now - this.#historyRetentionMs, this.#logger);
   }
 }

@@ -1,8 +1,9 @@
-import { z } from 'zod';
 import { PatternServiceError } from '../errors.js';
-import { ACCESS_LEVELS, type ImportedMemory } from '../memory/store.js';
+import { epochOf, memoryImportSchema, SET_BY_STORE, withEpochDates } from '../memory/memory-record.js';
+import type { ImportedMemory } from '../memory/store.js';
 import { formatZodError } from '../validation.js';
-import { checkJsonObject, identifier, REQUEST_LIMITS, tag } from './request.js';
+import { libraryName } from '../wire-names.js';
+import { checkJsonObject } from './request-limits.js';
 
 /** A memory to import: as `exportMemories` writes it (ISO times), or as the store takes it (epoch ms). */
 export interface MemoryImport extends Omit<ImportedMemory, 'createdAt' | 'expiresAt'> {
@@ -18,50 +19,14 @@ export interface ImportIssue {
   message: string;
 }
 
-const time = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative(), z.date()]);
-
 /**
- * The one schema of an imported memory, with the same limits as a store: the engine checks
- * every import with it, and the CLI reports bad lines with it.
+ * The one schema of an imported memory, the record's (memory-record.ts), with the same limits
+ * as a store: the engine checks every import with it, and the CLI reports bad lines with it.
  */
-const importedMemorySchema = z.object({
-  content: z.string().trim().min(1).max(REQUEST_LIMITS.maxContentLength),
-  namespace: identifier,
-  agentId: identifier,
-  tags: z.array(tag).max(REQUEST_LIMITS.maxTags).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  importance: z.number().min(0).max(1).optional(),
-  accessLevel: z.enum(ACCESS_LEVELS).optional(),
-  sharedWith: z.array(identifier).max(REQUEST_LIMITS.maxSharedWith).optional(),
-  createdAt: time.optional(),
-  expiresAt: time.nullable().optional(),
-});
+const importedMemorySchema = memoryImportSchema;
 
-/** The wire's (HTTP and MCP replies') snake_case names of the fields an import takes. */
-const WIRE_NAMES: Readonly<Record<string, keyof z.input<typeof importedMemorySchema>>> = {
-  agent_id: 'agentId',
-  access_level: 'accessLevel',
-  shared_with: 'sharedWith',
-  created_at: 'createdAt',
-  expires_at: 'expiresAt',
-};
-
-/**
- * Fields of an export or a search reply that the store sets itself: skipped, so an export or a
- * reply imports back unchanged.
- */
-const SET_BY_STORE = new Set([
-  'id',
-  'contentHash',
-  'content_hash',
-  'updatedAt',
-  'updated_at',
-  'accessedAt',
-  'accessed_at',
-  'accessCount',
-  'access_count',
-  'score',
-]);
+/** Fields of an export or a search reply that the store sets itself, or a search's score: skipped, so they import back unchanged. */
+const SKIPPED = new Set([...SET_BY_STORE, 'score']);
 
 /** Values for fields a record leaves out (the CLI's --namespace and --agent). */
 export interface ImportDefaults {
@@ -88,7 +53,7 @@ export function checkMemoryImport(
       issues.push({ index, message: named });
       return;
     }
-    const parsed = importedMemorySchema.safeParse(named);
+    const parsed = importedMemorySchema.safeParse(withEpochDates(named));
     if (!parsed.success) {
       issues.push({ index, message: formatZodError(parsed.error) });
       return;
@@ -104,14 +69,15 @@ export function checkMemoryImport(
     memories.push({
       ...rest,
       ...(metadata !== undefined && { metadata }),
-      ...(createdAt !== undefined && { createdAt: epoch(createdAt) }),
-      ...(expiresAt != null && { expiresAt: epoch(expiresAt) }),
+      ...(createdAt !== undefined && { createdAt: epochOf(createdAt) }),
+      ...(expiresAt != null && { expiresAt: epochOf(expiresAt) }),
     });
   });
   return { memories, issues };
 }
 
 const FIELDS = new Set(Object.keys(importedMemorySchema.shape));
+const KNOWN = new Set([...FIELDS, ...SKIPPED]);
 const FIELD_LIST = [...FIELDS].join(', ');
 
 /**
@@ -124,8 +90,8 @@ function withImportNames(record: unknown, defaults: ImportDefaults): unknown {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return record;
   const named = new Map<string, { key: string; value: unknown }>();
   for (const [key, value] of Object.entries(record)) {
-    if (SET_BY_STORE.has(key)) continue;
-    const name = WIRE_NAMES[key] ?? key;
+    const name = libraryName(key, KNOWN);
+    if (SKIPPED.has(name)) continue;
     if (!FIELDS.has(name)) return `unknown field '${key}'; a memory to import has ${FIELD_LIST} (or snake_case)`;
     const earlier = named.get(name);
     if (earlier) return `${name}: given twice, as ${earlier.key} and ${key}; keep one`;
@@ -133,8 +99,4 @@ function withImportNames(record: unknown, defaults: ImportDefaults): unknown {
   }
   for (const [name, value] of Object.entries(defaults)) if (!named.has(name)) named.set(name, { key: name, value });
   return Object.fromEntries([...named].map(([name, { value }]) => [name, value]));
-}
-
-function epoch(value: string | number | Date): number {
-  return typeof value === 'number' ? value : value instanceof Date ? value.getTime() : Date.parse(value);
 }

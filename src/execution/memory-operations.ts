@@ -1,8 +1,15 @@
 import { z } from 'zod';
 import { MemoryNotFoundError, PayloadTooLargeError, ValidationError } from '../errors.js';
 import {
-  ACCESS_LEVELS,
-  type AccessLevel,
+  futureEpoch,
+  identifier,
+  memoryId,
+  memoryInputSchema,
+  memoryUpdateSchema,
+  parseMemoryFields,
+  tag,
+} from '../memory/memory-record.js';
+import {
   type Memory,
   type MemoryPatch,
   type MemoryStore,
@@ -18,7 +25,7 @@ import { parseOrThrow } from '../validation.js';
 import type { ActionServices } from './executors/action.js';
 import { hybridSearch, type VectorsUnavailable } from './executors/hybrid-search.js';
 import { DEFAULT_RESULT_LIMIT, writeMemory } from './executors/memory-actions.js';
-import { checkJsonObject, expiresAtSchema, futureEpoch, identifier, REQUEST_LIMITS, tag } from './request.js';
+import { checkJsonObject, REQUEST_LIMITS } from './request-limits.js';
 
 /** Who reads or writes through the memory operations: never an admin scope, so isolation always holds. */
 export interface MemoryScope {
@@ -26,23 +33,16 @@ export interface MemoryScope {
   agentId: string;
 }
 
-/** A memory to store, as the edges hand it over (camelCase). */
-export interface MemoryInput {
-  content: string;
-  tags?: string[];
-  /** 0–1. @default 0.5 */
-  importance?: number;
-  /** @default 'private' */
-  accessLevel?: AccessLevel;
-  sharedWith?: string[];
-  /** ISO 8601 with offset, epoch milliseconds or a Date; must be in the future. */
-  expiresAt?: string | number | Date | null;
-  /** Any JSON object, kept as the memory's metadata (same limits as an execution context). */
-  metadata?: Record<string, unknown>;
-}
+/**
+ * A memory to store, as the edges hand it over: the record's writer fields (see
+ * memory-record.ts); a library caller may give `expiresAt` as a Date too.
+ */
+export type MemoryInput = WithDates<z.input<typeof memoryInputSchema>>;
 
 /** A change to a stored memory: each field given replaces the stored one (tags and metadata too). */
-export type MemoryUpdate = Omit<MemoryInput, 'content'>;
+export type MemoryUpdate = WithDates<z.input<typeof memoryUpdateSchema>>;
+
+type WithDates<T> = { [K in keyof T]: K extends 'expiresAt' ? T[K] | Date : T[K] };
 
 export interface MemorySearch {
   /** Full-text (and, in hybrid mode, vector) query. Omit to list (by importance, or newest first in a window). */
@@ -74,27 +74,8 @@ export interface MemorySearchResult {
   vectors?: VectorsUnavailable;
 }
 
-/** Memory ids are UUIDs today; accepting a little more keeps other backends' ids valid. */
-export const memoryId = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9-]+$/, 'a memory id uses letters, digits and -');
-
 const scopeSchema = z.strictObject({ namespace: identifier, agentId: identifier });
 const versionSchema = z.number().int().min(1);
-
-const inputSchema = z.strictObject({
-  content: z.string(),
-  tags: z.array(tag).max(REQUEST_LIMITS.maxTags).optional(),
-  importance: z.number().min(0).max(1).optional(),
-  accessLevel: z.enum(ACCESS_LEVELS).optional(),
-  sharedWith: z.array(identifier).max(REQUEST_LIMITS.maxSharedWith).optional(),
-  expiresAt: expiresAtSchema.nullable().optional(),
-  metadata: z.unknown().optional(),
-});
-
-const updateSchema = inputSchema.omit({ content: true });
 
 const searchSchema = z.strictObject({
   query: z.string().optional(),
@@ -129,10 +110,8 @@ export class MemoryOperations {
 
   async store(scope: MemoryScope, input: MemoryInput): Promise<StoreResult> {
     const checkedScope = parseScope(scope);
-    const parsed = parseOrThrow(inputSchema, input, 'memory');
-    const content = parsed.content.trim();
-    if (content === '') throw new ValidationError('memory.content: must not be empty or whitespace');
-    const fields = checkedFields(parsed, this.#deps.now(), 'memory');
+    const { content, ...rest } = parseMemoryFields(memoryInputSchema, input, 'memory');
+    const fields = checkedFields(rest, this.#deps.now(), 'memory');
     const stored = await writeMemory(this.#deps.services, checkedScope, { content, ...fields });
     await this.#deps.afterWrite(checkedScope.namespace);
     return stored;
@@ -184,9 +163,11 @@ export class MemoryOperations {
    */
   async update(scope: MemoryScope, id: string, update: MemoryUpdate): Promise<Memory> {
     const checkedScope = parseScope(scope);
-    const parsed = parseOrThrow(updateSchema, update, 'update');
+    const parsed = parseMemoryFields(memoryUpdateSchema, update, 'update');
     if (Object.values(parsed).every((value) => value === undefined)) {
-      throw new ValidationError(`update: nothing to change; give one of ${Object.keys(updateSchema.shape).join(', ')}`);
+      throw new ValidationError(
+        `update: nothing to change; give one of ${Object.keys(memoryUpdateSchema.shape).join(', ')}`,
+      );
     }
     const fields = checkedFields(parsed, this.#deps.now(), 'update');
     const updated = await this.#deps.store.update(checkedScope, parseId(id), fields);
@@ -231,7 +212,7 @@ export class MemoryOperations {
 }
 
 /** The optional fields of a store or an update, checked, without the ones not given. */
-function checkedFields(parsed: z.output<typeof updateSchema>, now: number, what: string): MemoryPatch {
+function checkedFields(parsed: z.output<typeof memoryUpdateSchema>, now: number, what: string): MemoryPatch {
   if (parsed.metadata !== undefined) checkJsonObject(parsed.metadata, `${what}.metadata`);
   const expiresAt =
     parsed.expiresAt == null ? parsed.expiresAt : futureEpoch(parsed.expiresAt, now, `${what}.expiresAt`);
@@ -241,7 +222,7 @@ function checkedFields(parsed: z.output<typeof updateSchema>, now: number, what:
     ...(parsed.accessLevel !== undefined && { accessLevel: parsed.accessLevel }),
     ...(parsed.sharedWith !== undefined && { sharedWith: parsed.sharedWith }),
     ...(expiresAt !== undefined && { expiresAt }),
-    ...(parsed.metadata !== undefined && { metadata: parsed.metadata as Record<string, unknown> }),
+    ...(parsed.metadata !== undefined && { metadata: parsed.metadata }),
   };
 }
 

@@ -37,6 +37,30 @@ export class PlanMemo {
   set(key: string, plan: ExecutionPlan): void {
     if (plan.status === 'run') this.#plans.set(key, plan);
   }
+
+  /**
+   * The plan of a request: remembered, or made by `make` (and kept when it runs). A traced
+   * plan (every candidate listed) is made afresh and never kept.
+   */
+  planFor(
+    query: unknown,
+    options: unknown,
+    version: number,
+    make: (execute: unknown, trace: boolean) => ExecutionPlan,
+  ): ExecutionPlan {
+    let trace = false;
+    let execute: unknown = options;
+    if (typeof options === 'object' && options !== null && 'trace' in options) {
+      ({ trace = false, ...execute } = options as { trace?: boolean });
+    }
+    const key = trace ? undefined : this.key(query, execute, version);
+    let plan = key === undefined ? undefined : this.get(key, performance.now());
+    if (!plan) {
+      plan = make(execute, trace);
+      if (key !== undefined) this.set(key, plan);
+    }
+    return plan;
+  }
 }
 
 /**

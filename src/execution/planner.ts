@@ -6,7 +6,7 @@
  * value: the engine runs it, the gateway authorizes it in between, and explain, the seed's
  * router.route and the CLI describe it.
  */
-import { NotFoundError, PatternServiceError } from '../errors.js';
+import { PatternNotFoundError, PatternServiceError } from '../errors.js';
 import type { PatternDefinition, Role } from '../patterns/definition.js';
 import { MODE_ALLOWED_TYPES } from '../patterns/pattern-type.js';
 import type { PatternMatch } from '../patterns/matcher.js';
@@ -78,7 +78,7 @@ export interface NotFoundPlan extends PlanCommon {
   readonly routing: RoutingDecision;
   /** `router`: routed without confidence (or to a route no pattern serves); `mode`: FAST runs infrastructure only. */
   readonly decidedBy: 'router' | 'mode';
-  readonly error: NotFoundError;
+  readonly error: PatternNotFoundError;
 }
 
 /** The input itself is refused (VALIDATION_ERROR, PAYLOAD_TOO_LARGE). */
@@ -189,7 +189,7 @@ export function planQuery(
   }
   const pattern = routing.patternName === null ? undefined : registry.get(routing.patternName);
   if (!pattern || routing.confidence < classifier.confidenceThreshold) {
-    const error = new NotFoundError(
+    const error = new PatternNotFoundError(
       `No pattern matches '${request.query}' and it could not be routed: ${routing.reasoning}`,
       { details: { routing } },
     );
@@ -284,30 +284,30 @@ function writeRefusal(
   verb: string,
   readPattern: string | undefined,
   registry: PatternRegistry,
-): NotFoundError {
+): PatternNotFoundError {
   const writes = registry
     .list()
     .filter((p) => p.actionInfo.kind === 'write')
     .map((p) => p.name);
   const instead =
     readPattern === undefined ? '' : ` (the read pattern '${readPattern}' matched, and a read never answers a write)`;
-  return new NotFoundError(
+  return new PatternNotFoundError(
     `'${request.query}' asks to ${verb} something, but no write pattern understood it${instead}; nothing was changed. Write patterns: ${writes.join(', ')}`,
     { details: { verb, readPattern: readPattern ?? null, writePatterns: writes, mode: request.mode } },
   );
 }
 
 /** FAST mode runs infrastructure only; the refusal names the pattern that would serve the query elsewhere. */
-function fastRefusal(request: ExecutionRequest, registry: PatternRegistry): NotFoundError {
+function fastRefusal(request: ExecutionRequest, registry: PatternRegistry): PatternNotFoundError {
   const elsewhere = registry.match(request.query);
   if (elsewhere) {
     const { name, patternType } = elsewhere.pattern;
-    return new NotFoundError(
+    return new PatternNotFoundError(
       `'${request.query}' matches ${patternType} pattern '${name}', which FAST mode does not run (it never touches memories); use BALANCED or COMPREHENSIVE`,
       { details: { pattern: name, patternType, mode: 'fast', servedBy: ['balanced', 'comprehensive'] } },
     );
   }
-  return new NotFoundError(
+  return new PatternNotFoundError(
     `No infrastructure pattern matches '${request.query}' (FAST mode runs infrastructure patterns only)`,
     { details: { mode: 'fast' } },
   );

@@ -1,76 +1,41 @@
+/**
+ * @module execution/request
+ * What `execute` receives, checked: the query, the options, and the context, whose memory
+ * fields follow the memory record's rules and whose other keys are the memory's metadata.
+ */
 import { z } from 'zod';
 import { PayloadTooLargeError, ValidationError } from '../errors.js';
-import { ACCESS_LEVELS, type AccessLevel } from '../memory/store.js';
-import { PATTERN_LIMITS } from '../patterns/definition.js';
+import { describeValue as describe } from '../json-limits.js';
+import {
+  contextMemorySchema,
+  futureEpoch,
+  identifier,
+  withEpochDates,
+  type AccessLevel,
+} from '../memory/memory-record.js';
 import { EXECUTION_MODES, type ExecutionMode } from '../patterns/pattern-type.js';
-import { checkJsonObject as checkJsonWithin, describeValue as describe, type JsonLimits } from '../json-limits.js';
 import { checkedTimeZone, serverTimeZone } from '../time/resolve-window.js';
 import { formatZodError } from '../validation.js';
-
-/** Input limits of `execute`, documented in the README. */
-export const REQUEST_LIMITS = {
-  maxQueryLength: PATTERN_LIMITS.maxQueryLength,
-  maxContextBytes: 64 * 1024,
-  maxContextDepth: 8,
-  maxContentLength: 32 * 1024,
-  maxTags: 32,
-  maxTagLength: 64,
-  maxLimit: 100,
-  maxSharedWith: 64,
-} as const;
-
-export const DEFAULT_NAMESPACE = 'default';
-export const DEFAULT_AGENT = 'default';
-
-/** Agent ids and namespaces. */
-export const identifier = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][\w.@:-]*$/, 'use letters, digits and . _ @ : - (starting with a letter or digit)');
-
-export const tag = z
-  .string()
-  .min(1)
-  .max(REQUEST_LIMITS.maxTagLength)
-  .regex(/^[\w.:-]+$/, 'use letters, digits and . _ : -');
-
-/** When a memory expires: ISO 8601 with offset, epoch milliseconds, or a Date. */
-export const expiresAtSchema = z.union([z.iso.datetime({ offset: true }), z.number().int().positive(), z.date()]);
-
-/** Epoch milliseconds of an expiry, refused unless it lies in the future. */
-export function futureEpoch(value: z.output<typeof expiresAtSchema>, now: number, field: string): number {
-  const epoch = typeof value === 'number' ? value : value instanceof Date ? value.getTime() : Date.parse(value);
-  if (epoch <= now) throw new ValidationError(`${field}: must be in the future`);
-  return epoch;
-}
+import { libraryName } from '../wire-names.js';
+import { checkJsonObject, DEFAULT_AGENT, DEFAULT_NAMESPACE, REQUEST_LIMITS } from './request-limits.js';
 
 /** Context keys the engine understands; anything else is payload, kept as the memory's metadata on writes. */
 const contextSchema = z.looseObject({
   agentId: identifier.optional(),
   namespace: identifier.optional(),
-  tags: z.array(tag).max(REQUEST_LIMITS.maxTags).optional(),
-  importance: z.number().min(0).max(1).optional(),
-  accessLevel: z.enum(ACCESS_LEVELS).optional(),
-  sharedWith: z.array(identifier).max(REQUEST_LIMITS.maxSharedWith).optional(),
-  expiresAt: expiresAtSchema.optional(),
-  content: z.string().min(1).max(REQUEST_LIMITS.maxContentLength).optional(),
+  ...contextMemorySchema.shape,
   limit: z.number().int().min(1).max(REQUEST_LIMITS.maxLimit).optional(),
   /** IANA name: where "today" and "last week" begin for this request. */
   timezone: z.string().min(1).max(64).optional(),
 });
 
-/** Other spellings accepted for context keys: the wire's snake_case, and the seed's `agent`. */
-const CONTEXT_ALIASES: Record<string, string> = {
-  agent_id: 'agentId',
+const CONTEXT_KEYS: ReadonlySet<string> = new Set(Object.keys(contextSchema.shape));
+/** Spellings of the seed's and of habit, beside the wire's snake_case ones. */
+const OTHER_SPELLINGS: Readonly<Record<string, string>> = {
   agent: 'agentId',
-  access_level: 'accessLevel',
-  shared_with: 'sharedWith',
-  expires_at: 'expiresAt',
   time_zone: 'timezone',
   timeZone: 'timezone',
 };
-const KNOWN_KEYS = new Set([...Object.keys(contextSchema.shape), ...Object.keys(CONTEXT_ALIASES)]);
 
 export interface ExecuteOptions {
   /** @default ExecutionMode.BALANCED */
@@ -127,7 +92,7 @@ export function parseExecutionRequest(query: unknown, options: unknown, now: num
   const context = parseContext(parsedOptions.data.context);
 
   const payload: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(context)) if (!KNOWN_KEYS.has(key)) payload[key] = value;
+  for (const [key, value] of Object.entries(context)) if (!CONTEXT_KEYS.has(key)) payload[key] = value;
   return {
     query: trimmed,
     mode: parsedOptions.data.executionMode ?? 'balanced',
@@ -138,7 +103,7 @@ export function parseExecutionRequest(query: unknown, options: unknown, now: num
     importance: context.importance,
     accessLevel: context.accessLevel,
     sharedWith: context.sharedWith,
-    expiresAt: context.expiresAt === undefined ? undefined : futureEpoch(context.expiresAt, now, 'context.expiresAt'),
+    expiresAt: context.expiresAt == null ? undefined : futureEpoch(context.expiresAt, now, 'context.expiresAt'),
     content: context.content,
     limit: context.limit,
     timezone: context.timezone === undefined ? serverTimeZone() : checkedTimeZone(context.timezone, 'context.timezone'),
@@ -151,26 +116,11 @@ function parseContext(raw: unknown): z.output<typeof contextSchema> {
   checkJsonObject(raw, 'context');
   const canonical: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    const name = CONTEXT_ALIASES[key] ?? key;
+    const name = OTHER_SPELLINGS[key] ?? libraryName(key, CONTEXT_KEYS);
     if (Object.hasOwn(canonical, name)) throw new ValidationError(`context.${key}: given twice (as '${name}' too)`);
     canonical[name] = value;
   }
-  const parsed = contextSchema.safeParse(canonical);
+  const parsed = contextSchema.safeParse(withEpochDates(canonical));
   if (!parsed.success) throw new ValidationError(`context.${formatZodError(parsed.error)}`);
   return parsed.data;
 }
-
-/**
- * A plain JSON object within the context limits (depth, size): what a context, or a
- * memory's metadata, must be. Throws ValidationError / PayloadTooLargeError naming `path`.
- */
-export function checkJsonObject(raw: unknown, path: string): asserts raw is Record<string, unknown> {
-  checkJsonWithin(raw, path, CONTEXT_LIMITS);
-}
-
-const CONTEXT_LIMITS: JsonLimits = {
-  maxDepth: REQUEST_LIMITS.maxContextDepth,
-  maxBytes: REQUEST_LIMITS.maxContextBytes,
-  // An expiry may be given as a Date from the library (it is converted before it is kept).
-  datesAt: new Set(['context.expiresAt', 'context.expires_at']),
-};

@@ -6,7 +6,7 @@
  * authenticate and map wire formats and errors, so the two surfaces cannot drift apart.
  */
 import { QuotaExceededError, StoreUnavailableError, toServiceError, type PatternServiceError } from '../errors.js';
-import type { PatternExecutionEngine, EngineStats, NamespaceStats } from '../execution/engine.js';
+import type { PatternExecutionEngine } from '../execution/engine.js';
 import type { Explanation } from '../execution/explanation.js';
 import type { MemoryInput, MemorySearch, MemorySearchResult, MemoryUpdate } from '../execution/memory-operations.js';
 import type { PatternList } from '../execution/pattern-operations.js';
@@ -20,39 +20,18 @@ import type { AuditRecorder } from '../security/audit-recorder.js';
 import type { AuditRetention } from '../security/audit-retention.js';
 import type { AgentConcurrency } from '../security/agent-concurrency.js';
 import type { AgentRateLimiter } from '../security/rate-limiter.js';
-import { assertRole, hasRole, type Principal, type Role } from '../security/roles.js';
+import { assertRole, hasRole } from '../security/roles.js';
+import {
+  OPERATIONS,
+  type Caller,
+  type CallerStats,
+  type ExecuteInput,
+  type ExecutionObserver,
+  type Operation,
+} from './operations.js';
 import { scopeContext } from './scoped-context.js';
 
-export type Surface = 'http' | 'mcp';
-
-/** Who calls, and through which surface (recorded in the audit log). */
-export interface Caller {
-  principal: Principal;
-  surface: Surface;
-}
-
-export interface ExecuteInput {
-  query: string;
-  mode?: ExecutionMode | undefined;
-  useCache?: boolean | undefined;
-  /** Free-form; agent and namespace are set from the credential (see scopeContext). */
-  context?: unknown;
-}
-
-type Status = 'ok' | 'degraded' | 'down';
-
-/**
- * Statistics as a caller may see them: an admin every namespace's, anyone else its own
- * namespace's only; with the status (no figures) of the store and of each cache tier.
- */
-export type CallerStats = (EngineStats | NamespaceStats) & {
-  health: { store: { status: Status }; cache: { status: Status; tiers: Record<string, { status: Status }> } };
-};
-
-/** Hears every execution the gateway runs, e.g. to export metrics. */
-export interface ExecutionObserver {
-  executed(outcome: { result: ExecutionResult } | { error: PatternServiceError; durationMs: number }): void;
-}
+export type { Caller, CallerStats, ExecuteInput, ExecutionObserver, Surface } from './operations.js';
 
 export interface GatewayOptions {
   engine: PatternExecutionEngine;
@@ -66,32 +45,6 @@ export interface GatewayOptions {
   /** Caps each agent's operations under way, so one agent's flood cannot starve the others. */
   concurrency?: AgentConcurrency;
 }
-
-interface Operation {
-  name: string;
-  /** For error messages: "storing memories needs the 'agent' role". */
-  what: string;
-  role: Role;
-  audited: boolean;
-}
-
-const OPERATIONS = {
-  execute: { name: 'execute', what: 'Executing queries', role: 'readonly', audited: true },
-  stats: { name: 'stats', what: 'Reading statistics', role: 'readonly', audited: false },
-  metrics: { name: 'metrics', what: 'Reading server-wide metrics', role: 'admin', audited: false },
-  storeMemory: { name: 'memory.store', what: 'Storing memories', role: 'agent', audited: true },
-  searchMemories: { name: 'memory.search', what: 'Searching memories', role: 'readonly', audited: true },
-  getMemory: { name: 'memory.get', what: 'Reading memories', role: 'readonly', audited: true },
-  updateMemory: { name: 'memory.update', what: 'Updating memories', role: 'agent', audited: true },
-  deleteMemory: { name: 'memory.delete', what: 'Deleting memories', role: 'agent', audited: true },
-  memoryHistory: { name: 'memory.history', what: 'Reading the history of memories', role: 'readonly', audited: true },
-  restoreMemory: { name: 'memory.restore', what: 'Restoring memories', role: 'agent', audited: true },
-  listPatterns: { name: 'pattern.list', what: 'Listing patterns', role: 'readonly', audited: false },
-  explain: { name: 'pattern.explain', what: 'Explaining queries', role: 'readonly', audited: false },
-  registerPattern: { name: 'pattern.register', what: 'Registering patterns', role: 'admin', audited: true },
-  deletePattern: { name: 'pattern.delete', what: 'Deleting patterns', role: 'admin', audited: true },
-  queryAudit: { name: 'audit.query', what: 'Reading the audit log', role: 'admin', audited: false },
-} as const satisfies Record<string, Operation>;
 
 /** Refusals, which cost nothing and can come by the thousand a second: counted, not written one by one. */
 const TALLIED_REFUSALS: ReadonlySet<string> = new Set(['RATE_LIMITED', 'FORBIDDEN']);

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { ValidationError } from '../errors.js';
 import type { PatternExecutionEngine } from '../execution/engine.js';
 import { AgentConcurrency, DEFAULT_AGENT_CONCURRENCY, type ConcurrencyLimit } from '../security/agent-concurrency.js';
 import { AuditRecorder } from '../security/audit-recorder.js';
@@ -33,15 +32,12 @@ export interface CreateGatewayOptions {
  */
 export async function createGateway(options: CreateGatewayOptions): Promise<AgentGateway> {
   const { engine, logger } = options;
-  if (!engine.auditLog)
-    throw new ValidationError(
-      'engine: serving needs an engine with an audit log (createPatternExecutionEngine provides one)',
-    );
+  const auditLog = engine.auditTrail();
   // Checked before anything is opened.
   const limit = options.agentConcurrency === undefined ? DEFAULT_AGENT_CONCURRENCY : options.agentConcurrency;
   const concurrency = limit === null ? undefined : new AgentConcurrency(limit);
   const retention = new AuditRetention({
-    log: engine.auditLog,
+    log: auditLog,
     days: options.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
     logger,
   });
@@ -58,7 +54,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Agen
   return new AgentGateway({
     engine,
     rateLimiter,
-    audit: new AuditRecorder(engine.auditLog, logger),
+    audit: new AuditRecorder(auditLog, logger),
     retention,
     ...(concurrency && { concurrency }),
     ...(options.maxPatternsPerAgent !== undefined && { maxPatternsPerAgent: options.maxPatternsPerAgent }),

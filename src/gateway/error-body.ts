@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { PatternServiceError, toServiceError } from '../errors.js';
 import type { ExecutionResult } from '../execution/result.js';
-import { toWire } from './wire.js';
+import { toWire } from './wire-serialization.js';
 
 /** What both surfaces send for a failure: the stable code, a message a person can act on, safe details. */
 export interface ErrorBody {

@@ -2,15 +2,17 @@
  * @module gateway/wire-schemas
  * The snake_case JSON that HTTP and MCP accept and return, as zod schemas: they validate
  * requests on both surfaces and generate the OpenAPI document and the MCP tool schemas,
- * so the documentation cannot drift from what is enforced. Limits repeat the engine's
- * (REQUEST_LIMITS), which validates again with the same numbers.
+ * so the documentation cannot drift from what is enforced. A memory's schemas are the memory
+ * record's (memory/memory-record.ts) under its snake_case names (wire-names.ts); other limits
+ * repeat the engine's (REQUEST_LIMITS), which validates again with the same numbers.
  */
 import { z } from 'zod';
 import { SEARCH_MODES } from '../execution/memory-operations.js';
-import { REQUEST_LIMITS } from '../execution/request.js';
-import { ACCESS_LEVELS } from '../memory/store.js';
+import { REQUEST_LIMITS } from '../execution/request-limits.js';
+import { memoryInputSchema, memoryRecordSchema, memoryUpdateSchema, tag } from '../memory/memory-record.js';
 import { patternConfigSchema, ROLES } from '../patterns/definition.js';
 import { EXECUTION_MODES, PATTERN_TYPES, type ExecutionMode, type PatternType } from '../patterns/pattern-type.js';
+import { wireSchema } from '../wire-names.js';
 
 const json = z.record(z.string(), z.unknown());
 const modes = EXECUTION_MODES as [ExecutionMode, ...ExecutionMode[]];
@@ -45,23 +47,8 @@ export const executeResponseSchema = z
   })
   .describe('ExecuteResponse');
 
-export const memorySchema = z
-  .object({
-    id: z.string(),
-    namespace: z.string(),
-    agent_id: z.string(),
-    content: z.string(),
-    tags: z.array(z.string()),
-    metadata: json,
-    importance: z.number(),
-    access_level: z.enum(ACCESS_LEVELS),
-    shared_with: z.array(z.string()),
-    created_at: z.string(),
-    updated_at: z.string(),
-    accessed_at: z.string().nullable(),
-    access_count: z.number().int(),
-    expires_at: z.string().nullable(),
-    content_hash: z.string(),
+export const memorySchema = wireSchema(memoryRecordSchema)
+  .extend({
     score: z.number().optional().describe('Relevance, in searches'),
     lexical_rank: z.number().nullable().optional().describe('Hybrid search: rank in the full-text results, or null'),
     semantic_rank: z
@@ -77,31 +64,18 @@ export const memorySchema = z
   })
   .describe('Memory');
 
-export const storeMemoryRequestSchema = z
-  .strictObject({
-    content: z.string().max(REQUEST_LIMITS.maxContentLength),
-    tags: z.array(z.string().max(REQUEST_LIMITS.maxTagLength)).max(REQUEST_LIMITS.maxTags).optional(),
-    importance: z.number().min(0).max(1).optional().describe('0 to 1; default 0.5'),
-    access_level: z.enum(ACCESS_LEVELS).optional().describe('default private'),
-    shared_with: z.array(z.string().max(128)).max(REQUEST_LIMITS.maxSharedWith).optional(),
-    expires_at: z.iso.datetime({ offset: true }).optional(),
-    metadata: json.optional(),
-  })
-  .describe('StoreMemoryRequest');
+export const storeMemoryRequestSchema = wireSchema(memoryInputSchema).describe('StoreMemoryRequest');
 
-export const updateMemoryRequestSchema = storeMemoryRequestSchema
-  .omit({ content: true })
-  .extend({ expires_at: z.iso.datetime({ offset: true }).nullable().optional().describe('null: never expires') })
-  .describe(
-    'UpdateMemoryRequest: each field given replaces the stored one (tags and metadata too); an access_level other than shared without shared_with clears the list',
-  );
+export const updateMemoryRequestSchema = wireSchema(memoryUpdateSchema).describe(
+  'UpdateMemoryRequest: each field given replaces the stored one (tags and metadata too); an access_level other than shared without shared_with clears the list',
+);
 
 export const storeMemoryResponseSchema = z.object({ created: z.boolean(), memory: memorySchema });
 
 export const searchMemoriesRequestSchema = z
   .strictObject({
     query: z.string().max(REQUEST_LIMITS.maxQueryLength).optional(),
-    tags: z.array(z.string().max(REQUEST_LIMITS.maxTagLength)).max(REQUEST_LIMITS.maxTags).optional(),
+    tags: z.array(tag).max(REQUEST_LIMITS.maxTags).optional(),
     min_importance: z.number().min(0).max(1).optional(),
     limit: z.number().int().min(1).max(REQUEST_LIMITS.maxLimit).optional(),
     mode: z.enum(SEARCH_MODES).optional(),

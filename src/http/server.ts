@@ -99,7 +99,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     observer: metrics,
     logger,
   });
-  const authFailures = new AuditRecorder(options.engine.auditLog!, logger);
+  const authFailures = new AuditRecorder(options.engine.auditTrail(), logger);
   const failureLimit =
     options.authFailureLimit === undefined ? HTTP_DEFAULTS.authFailureLimit : options.authFailureLimit;
   const throttle = new AuthThrottle({

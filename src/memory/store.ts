@@ -4,34 +4,12 @@
  * same contract suite (memoryStoreSuite, exported as tmws-patterns/testing).
  */
 
-export const ACCESS_LEVELS = ['private', 'team', 'shared', 'public'] as const;
-/**
- * Who may read a memory inside its namespace: `private` its agent only; `shared` its agent
- * and the agents in `sharedWith`; `team` and `public` every agent of the namespace.
- * Nothing is ever visible outside its namespace.
- */
-export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+import type { MemoryRecord } from './memory-record.js';
 
-export interface Memory {
-  id: string;
-  namespace: string;
-  agentId: string;
-  content: string;
-  tags: string[];
-  metadata: Record<string, unknown>;
-  /** 0 to 1. */
-  importance: number;
-  accessLevel: AccessLevel;
-  sharedWith: string[];
-  /** ISO 8601 timestamps. */
-  createdAt: string;
-  updatedAt: string;
-  accessedAt: string | null;
-  accessCount: number;
-  expiresAt: string | null;
-  /** SHA-256 of the trimmed content: the same agent storing it again updates this memory. */
-  contentHash: string;
-}
+export { ACCESS_LEVELS, type AccessLevel } from './memory-record.js';
+
+/** A stored memory: its fields and rules are declared once, in memory-record.ts. */
+export type Memory = MemoryRecord;
 
 /** A memory with the relevance that ranked it (higher is better; scale depends on the search). */
 export interface ScoredMemory extends Memory {
@@ -46,14 +24,12 @@ export interface Scope {
   admin?: boolean;
 }
 
-export interface NewMemory {
+/** The fields of the record a writer sets, as the store takes them (checked, times in epoch ms). */
+type WrittenFields = Pick<MemoryRecord, 'metadata' | 'importance' | 'accessLevel'>;
+
+export interface NewMemory extends Partial<WrittenFields> {
   content: string;
   tags?: readonly string[];
-  metadata?: Record<string, unknown>;
-  /** @default 0.5 */
-  importance?: number;
-  /** @default 'private' */
-  accessLevel?: AccessLevel;
   sharedWith?: readonly string[];
   /** Epoch milliseconds. */
   expiresAt?: number | null;

@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ServingEnvironment } from '../config.js';
 import { ValidationError } from '../errors.js';
-import { identifier } from '../execution/request.js';
+import { identifier } from '../memory/memory-record.js';
 import { parseOrThrow } from '../validation.js';
 import { ROLES, type Role } from './roles.js';
 import { assertStrongSecret, loadSecretChecker } from './secret-strength.js';

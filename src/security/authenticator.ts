@@ -5,7 +5,7 @@
  */
 import { errors as joseErrors, importSPKI, jwtVerify, type JWTPayload } from 'jose';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors.js';
-import { identifier } from '../execution/request.js';
+import { identifier } from '../memory/memory-record.js';
 import {
   authConfigured,
   DEFAULT_JWT_MAX_LIFETIME_S,

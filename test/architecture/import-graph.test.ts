@@ -18,7 +18,17 @@ const LAYERS = [
   ['routing'],
   ['patterns', 'memory', 'embeddings', 'cache'], // the pattern registry, and the ports with their backends
   ['lexicon'], // the vocabulary that widens full text and shapes what the encoder sees
-  ['config.ts', 'errors.ts', 'logging.ts', 'text.ts', 'validation.ts', 'deep-freeze.ts', 'json-limits.ts', 'time'], // time: the words of time windows
+  [
+    'config.ts',
+    'errors.ts',
+    'logging.ts',
+    'text.ts',
+    'validation.ts',
+    'deep-freeze.ts',
+    'json-limits.ts',
+    'wire-names.ts',
+    'time',
+  ], // time: the words of time windows; wire-names: the one camelCase ↔ snake_case mapping
 ] as const;
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));

@@ -271,7 +271,7 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
 
     it('answers a question without a command verb, and never writes for it', async () => {
       await store('money amounts are kept as integer cents, never floating point', ['decision']);
-      const before = await engine.store.count({ ...scope, admin: true });
+      const before = await engine.countMemories({ ...scope, admin: true });
       const answer = await engine.execute('how do we represent currency values?', { context: scope });
       expect(answer.patternName).toBe('semantic_search');
       expect((answer.result!['memories'] as Array<{ content: string }>)[0]!.content).toMatch(/integer cents/);
@@ -281,7 +281,7 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
       await expect(engine.execute('how are you?', { context: scope })).rejects.toMatchObject({
         code: 'PATTERN_NOT_FOUND',
       });
-      expect(await engine.store.count({ ...scope, admin: true })).toBe(before);
+      expect(await engine.countMemories({ ...scope, admin: true })).toBe(before);
     });
 
     it('recalls by its words when full text finds them, and joins vectors for a paraphrase', async () => {

@@ -31,7 +31,7 @@ describe('engine operations for the edges', () => {
     await expect(engine.storeMemory({ namespace: 'ops', agentId: 'bad id' }, { content: 'x' })).rejects.toThrow(
       /agentId/,
     );
-    expect(await engine.store.count({ namespace: 'ops', agentId: 'x', admin: true })).toBe(0);
+    expect(await engine.countMemories({ namespace: 'ops', agentId: 'x', admin: true })).toBe(0);
   });
 
   it('stores, gets and deletes, invalidating the namespace’s cached reads each time', async () => {

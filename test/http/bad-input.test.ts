@@ -21,7 +21,7 @@ async function expectRejected(server: TestServer, cases: readonly Case[]): Promi
   const { base, engine } = server;
   const scope = { namespace: 'default', agentId: 'default', admin: true };
   for (const c of cases) {
-    const memoriesBefore = await engine.store.count(scope);
+    const memoriesBefore = await engine.countMemories(scope);
     const patternsBefore = engine.registry.version;
     const response = await call(base, c.path, {
       ...(c.method !== undefined && { method: c.method }),
@@ -33,7 +33,7 @@ async function expectRejected(server: TestServer, cases: readonly Case[]): Promi
     expect(ERROR_CODES[c.code as keyof typeof ERROR_CODES].status, c.name).toBe(c.status);
     expect(String(response.body['message']).length, c.name).toBeGreaterThan(10);
     if (c.message) expect(response.body['message'], c.name).toMatch(c.message);
-    expect(await engine.store.count(scope), `${c.name} wrote a memory`).toBe(memoriesBefore);
+    expect(await engine.countMemories(scope), `${c.name} wrote a memory`).toBe(memoriesBefore);
     expect(engine.registry.version, `${c.name} changed the patterns`).toBe(patternsBefore);
   }
   expect((await call(base, '/health')).status).toBe(200);
@@ -378,7 +378,7 @@ describe('bad input over HTTP: every case a clear 4xx, nothing written', () => {
       },
       { name: 'oversized id', path: `${M}/${'a'.repeat(300)}`, status: 400, code: 'VALIDATION_ERROR' },
     ]);
-    expect(await server.engine.store.count({ namespace: 'default', agentId: 'someone-else' })).toBe(1);
+    expect(await server.engine.countMemories({ namespace: 'default', agentId: 'someone-else' })).toBe(1);
   });
 
   it('patterns, explain, audit and routing', async () => {

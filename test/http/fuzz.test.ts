@@ -95,7 +95,7 @@ describe('fuzz (bounded)', () => {
     const { base, engine } = await startTestServer();
     await fc.assert(
       fc.asyncProperty(requests, async ({ method, path, body, contentType }) => {
-        const before = await engine.store.count(scope);
+        const before = await engine.countMemories(scope);
         const version = engine.registry.version;
         const withBody = body !== undefined && method !== 'GET';
         const response = await fetch(`${base}${path}`, {
@@ -112,7 +112,7 @@ describe('fuzz (bounded)', () => {
           const error = JSON.parse(text) as { code: string; message: string };
           expect(Object.keys(ERROR_CODES)).toContain(error.code);
           expect(error.message.length).toBeGreaterThan(0);
-          expect(await engine.store.count(scope), `${method} ${path} wrote while refused`).toBe(before);
+          expect(await engine.countMemories(scope), `${method} ${path} wrote while refused`).toBe(before);
           expect(engine.registry.version).toBe(version);
         }
       }),
@@ -131,7 +131,7 @@ describe('fuzz (bounded)', () => {
     });
     await fc.assert(
       fc.asyncProperty(calls, async ({ name, args }) => {
-        const before = await engine.store.count(scope);
+        const before = await engine.countMemories(scope);
         let result;
         try {
           result = await client.callTool({ name, arguments: args as Record<string, unknown> });
@@ -143,7 +143,7 @@ describe('fuzz (bounded)', () => {
           if ((error as { code?: number }).code === 400) {
             expect(message).toContain('"code":"VALIDATION_ERROR"');
             expect(message).toContain('prototype');
-            expect(await engine.store.count(scope)).toBe(before);
+            expect(await engine.countMemories(scope)).toBe(before);
             return;
           }
           expect(tools).not.toContain(name);
@@ -154,7 +154,7 @@ describe('fuzz (bounded)', () => {
           const body = JSON.parse((result.content as Array<{ text: string }>)[0]!.text) as { code: string };
           expect(Object.keys(ERROR_CODES)).toContain(body.code);
           expect(body.code).not.toBe('INTERNAL');
-          expect(await engine.store.count(scope), `${name} wrote while refused`).toBe(before);
+          expect(await engine.countMemories(scope), `${name} wrote while refused`).toBe(before);
         }
       }),
       { numRuns: MCP_RUNS, seed: 20_260_102 },

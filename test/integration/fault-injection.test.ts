@@ -252,7 +252,7 @@ describe('fault injection: the server killed (SIGKILL) during 800 writes', () =>
     for await (const memory of engine.exportMemories('crash')) contents.add(memory.content);
     const lostWrites = acknowledged.filter((i) => !contents.has(`crash fact ${i}`));
     const audited = new Set(
-      (await engine.auditLog!.query({ operation: 'execute', success: true, limit: 1000 })).map((e) => e.agentId),
+      (await engine.auditTrail().query({ operation: 'execute', success: true, limit: 1000 })).map((e) => e.agentId),
     );
     const lostAudit = acknowledged.filter((i) => !audited.has(`w${i}`));
     expect(lostWrites).toEqual([]);

@@ -29,6 +29,9 @@ describe.skipIf(!TEST_POSTGRES_URL)('PostgreSQL store', () => {
     const other = new pg.Client({ connectionString: TEST_POSTGRES_URL });
     await other.connect();
     try {
+      // The other session checks for deadlocks long after the store's (1 s): PostgreSQL aborts the
+      // store's update however late a loaded machine runs its check.
+      await other.query(`SET deadlock_timeout = '60s'`);
       await other.query('BEGIN');
       await other.query(`SELECT 1 FROM ${db.schema}.memory_term_stats WHERE namespace = $1 AND term = '' FOR UPDATE`, [
         scope.namespace,
@@ -46,7 +49,7 @@ describe.skipIf(!TEST_POSTGRES_URL)('PostgreSQL store', () => {
         );
       await vi.waitFor(async () => expect(await blockedByOther()).toBe(1), { timeout: 5000, interval: 20 });
       // ...while the other session now wants that row: a deadlock. PostgreSQL aborts the update
-      // (it waited first, so its check fires first); the store runs it again once the row is free.
+      // (its check fires first); the store runs it again once the row is free.
       await other.query(`SELECT 1 FROM ${db.schema}.memories WHERE id = $1 FOR UPDATE`, [memory.id]);
       await other.query('ROLLBACK');
       const updated = await update;

@@ -85,7 +85,7 @@ describe('the per-agent concurrency cap', () => {
     expect((await held).status).toBe(200);
     expect((await execute('flood', 'calculate 1 + 1')).status).toBe(200);
     await app.close();
-    const refusals = await engine.auditLog!.query({ agentId: 'flood', success: false, limit: 10 });
+    const refusals = await engine.auditTrail().query({ agentId: 'flood', success: false, limit: 10 });
     expect(refusals.map((r) => [r.errorCode, r.count])).toEqual([['RATE_LIMITED', 1]]);
   });
 

@@ -47,7 +47,7 @@ describe('refusals in the audit log', () => {
 
     const listed = await call(base, '/api/v1/audit?namespace=lab&limit=1000', { token: keys['boss']! });
     await app.close();
-    const rows = await engine.auditLog!.query({ namespace: 'lab', limit: 1000 });
+    const rows = await engine.auditTrail().query({ namespace: 'lab', limit: 1000 });
     expect(rows.length).toBeLessThanOrEqual(30);
     const refused = rows.filter((r) => r.agentId === 'busy' && r.errorCode === 'RATE_LIMITED');
     expect(total(refused)).toBe(300);
@@ -70,13 +70,13 @@ describe('refusals in the audit log', () => {
       );
     }
     await app.close();
-    const rows = await engine.auditLog!.query({ operation: 'auth.failure', limit: 1000 });
+    const rows = await engine.auditTrail().query({ operation: 'auth.failure', limit: 1000 });
     expect(rows.map((r) => [r.target, r.errorCode, r.count])).toEqual([['127.0.0.1', 'UNAUTHORIZED', 300]]);
   });
 
   it('are written when their window ends, or early when too many rows are open', async () => {
     const engine = await createTestEngine();
-    const log = engine.auditLog!;
+    const log = engine.auditTrail();
     const recorder = new AuditRecorder(log, silentLogger, { refusalWindowMs: 50, maxOpenTallies: 3 });
     for (let i = 0; i < 10; i++) recorder.tally(refusal());
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -106,7 +106,7 @@ describe('refusals in the audit log', () => {
 describe('the audit retention', () => {
   it('prunes entries older than the retention at start, in batches, and keeps the rest', async () => {
     const engine = await createTestEngine();
-    const log = engine.auditLog!;
+    const log = engine.auditTrail();
     const now = Date.now();
     const old = Array.from({ length: 12_000 }, (_, i) => refusal({ at: now - 200 * DAY + i, count: 1 }));
     await log.append(old);
@@ -122,7 +122,7 @@ describe('the audit retention', () => {
 
   it('follows its setting, keeps everything at 0, and refuses a bad one', async () => {
     const engine = await createTestEngine();
-    const log = engine.auditLog!;
+    const log = engine.auditTrail();
     const now = Date.now();
     await log.append([
       refusal({ at: now - 40 * DAY, operation: 'forty' }),

@@ -53,7 +53,7 @@ describe('failed authentication', () => {
     expect(metrics.body).toMatch(/tmws_auth_failures_total\{surface="mcp",outcome="throttled"\} 1\n/);
 
     await app.close();
-    const audit = await engine.auditLog!.query({ operation: 'auth.failure', limit: 10 });
+    const audit = await engine.auditTrail().query({ operation: 'auth.failure', limit: 10 });
     // Counted per client, outcome and window (see test/security/audit-volume.test.ts).
     expect(audit.map((e) => [e.target, e.errorCode, e.success, e.surface, e.count])).toEqual([
       ['127.0.0.1', 'RATE_LIMITED', false, 'http', 1],
@@ -74,7 +74,7 @@ describe('failed authentication', () => {
       expect((await call(base, '/api/v1/pattern/stats', { token: keys['artemis']! })).status).toBe(200);
     for (let i = 0; i < 30; i++) expect((await call(base, '/api/v1/pattern/stats', { token: GUESS })).status).toBe(401);
     await app.close();
-    const audit = await engine.auditLog!.query({ operation: 'auth.failure', limit: 100 });
+    const audit = await engine.auditTrail().query({ operation: 'auth.failure', limit: 100 });
     expect(audit.map((e) => [e.errorCode, e.count])).toEqual([['UNAUTHORIZED', 30]]);
   });
 

@@ -39,7 +39,7 @@ describe('API keys', () => {
     expect(response.status).toBe(401);
     expect(response.body['code']).toBe('UNAUTHORIZED');
     expect(response.headers.get('www-authenticate')).toContain('Bearer');
-    expect(await engine.store.count({ namespace: 'team-a', agentId: 'x', admin: true })).toBe(0);
+    expect(await engine.countMemories({ namespace: 'team-a', agentId: 'x', admin: true })).toBe(0);
   });
 
   it('leaves probes and the OpenAPI document open, and protects metrics and MCP', async () => {
@@ -122,7 +122,7 @@ describe('JWT', () => {
     expect(response.status).toBe(401);
     expect(response.body['code']).toBe('UNAUTHORIZED');
     expect(response.body['message']).toMatch(message);
-    expect(await engine.store.count({ namespace: 'team-a', agentId: 'athena', admin: true })).toBe(0);
+    expect(await engine.countMemories({ namespace: 'team-a', agentId: 'athena', admin: true })).toBe(0);
   });
 
   it('refuses a token that lives longer than the maximum lifetime (24 h unless configured)', async () => {
@@ -221,6 +221,6 @@ describe('serving without credentials', () => {
       body: { query: 'save note: same agent is fine', context: { agent: 'me', namespace: 'home' } },
     });
     expect(same.status).toBe(200);
-    expect(await engine.store.count({ namespace: 'home', agentId: 'me' })).toBe(1);
+    expect(await engine.countMemories({ namespace: 'home', agentId: 'me' })).toBe(1);
   });
 });

@@ -58,7 +58,7 @@ describe('roles', () => {
 
     const store = await call(base, '/api/v1/memories', { body: { content: 'hello' }, ...as('reader') });
     expect(store.status).toBe(403);
-    expect(await engine.store.count({ namespace: 'ops', agentId: 'x', admin: true })).toBe(0);
+    expect(await engine.countMemories({ namespace: 'ops', agentId: 'x', admin: true })).toBe(0);
 
     const written = await call(base, '/api/v1/memories', { body: { content: 'hello' }, ...as('writer') });
     expect(written.status).toBe(201);

@@ -105,7 +105,7 @@ describe('isolation between agents', () => {
     // Bob may read the team memory but not delete it: only owners delete.
     expect((await call(base, `/api/v1/memories/${teamId}`, as('bob'))).status).toBe(200);
     expect((await call(base, `/api/v1/memories/${teamId}`, { method: 'DELETE', ...as('bob') })).status).toBe(404);
-    expect(await engine.store.count({ namespace: 'team-a', agentId: 'alice' })).toBe(3);
+    expect(await engine.countMemories({ namespace: 'team-a', agentId: 'alice' })).toBe(3);
     expect((await call(base, `/api/v1/memories/${secretId}`, as('alice'))).status).toBe(200);
   });
 
@@ -127,6 +127,6 @@ describe('isolation between agents', () => {
       const stats = await client.readResource({ uri: 'tmws://stats' });
       expect(JSON.stringify(stats)).not.toContain(SECRET);
     }
-    expect(await engine.store.count({ namespace: 'team-a', agentId: 'alice' })).toBe(3);
+    expect(await engine.countMemories({ namespace: 'team-a', agentId: 'alice' })).toBe(3);
   });
 });

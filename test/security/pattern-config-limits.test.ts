@@ -178,7 +178,7 @@ describe('a registration that fails half-way', () => {
     expect((await call(base, '/api/v1/patterns', { body: config('kept', { priority: 3 }), ...boss })).status).toBe(201);
 
     // Fault injection: the audit log's store refuses writes (as a full disk or a lost connection would).
-    const auditLog = engine.auditLog!;
+    const auditLog = engine.auditTrail();
     const append = auditLog.append.bind(auditLog);
     auditLog.append = () => Promise.reject(new Error('disk full'));
     const added = await call(base, '/api/v1/patterns', { body: config('added'), ...boss });

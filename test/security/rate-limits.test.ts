@@ -38,12 +38,12 @@ describe('rate limits', () => {
     const { base, engine, app } = await startTestServer({ auth, rateLimit: { requests: 3, perSeconds: 60 } });
     for (let i = 0; i < 3; i++) expect((await execute(base, keys['busy']!)).status).toBe(200);
     expectLimited(await execute(base, keys['busy']!, 'save note: over the limit'), 60);
-    expect(await engine.store.count({ namespace: 'rl', agentId: 'busy', admin: true })).toBe(0);
+    expect(await engine.countMemories({ namespace: 'rl', agentId: 'busy', admin: true })).toBe(0);
     expectLimited(await call(base, '/api/v1/memories/search', { body: {}, token: keys['busy']! }), 60);
     expect((await execute(base, keys['calm']!)).status).toBe(200);
 
     await app.close(); // flushes the audit recorder
-    const audit = await engine.auditLog!.query({ agentId: 'busy', success: false, limit: 10 });
+    const audit = await engine.auditTrail().query({ agentId: 'busy', success: false, limit: 10 });
     expect(audit.map((e) => e.errorCode)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
   });
 

@@ -110,7 +110,7 @@ describe('narrowing a share', () => {
     expect((await call(base, `/api/v1/memories/${id}`, as('bob'))).status).toBe(404);
 
     await app.close();
-    const audit = await engine.auditLog!.query({ operation: 'memory.update', limit: 10 });
+    const audit = await engine.auditTrail().query({ operation: 'memory.update', limit: 10 });
     // The refusal is counted (without the id asked for, which would make a row per id) and written at close.
     expect(audit.map((e) => [e.agentId, e.target, e.success, e.errorCode])).toEqual([
       ['rita', null, false, 'FORBIDDEN'],

@@ -39,7 +39,7 @@ describe('--trust-proxy', () => {
     // Behind two proxies, the client is the last address no trusted proxy vouches for.
     expect(await statsFrom(app, '10.1.2.3', key, '203.0.113.5, 10.4.4.4')).toBe(429);
     await app.close();
-    const audit = await engine.auditLog!.query({ operation: 'auth.failure', limit: 10 });
+    const audit = await engine.auditTrail().query({ operation: 'auth.failure', limit: 10 });
     expect(new Set(audit.map((e) => e.target))).toEqual(new Set(['203.0.113.5']));
   });
 

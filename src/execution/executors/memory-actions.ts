@@ -1,7 +1,8 @@
-import { PayloadTooLargeError, ValidationError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
+import { checkedContent } from '../../memory/memory-record.js';
 import type { Memory, NewMemory, Scope, SearchQuery, StoreResult } from '../../memory/store.js';
 import { numberFromWords, topicText, topicWords } from '../../text.js';
-import { REQUEST_LIMITS } from '../request.js';
+import { REQUEST_LIMITS } from '../request-limits.js';
 import type { ActionHandler, ActionOutcome, ActionRequest, ActionServices } from './action.js';
 import { param, windowFilter } from './action.js';
 import { summarize } from './analysis.js';
@@ -156,8 +157,8 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
 }
 
 /**
- * Stores one memory, refusing content over the size limit (`content` is already trimmed and
- * non-empty); a slow embedder computes its vector behind the write. The store action and the
+ * Stores one memory, its content held to the record's rule (trimmed, not empty, within the
+ * limit); a slow embedder computes its vector behind the write. The store action and the
  * edges' memory operations share it.
  */
 export async function writeMemory(
@@ -165,12 +166,7 @@ export async function writeMemory(
   scope: Scope,
   memory: NewMemory,
 ): Promise<StoreResult> {
-  if (memory.content.length > REQUEST_LIMITS.maxContentLength) {
-    throw new PayloadTooLargeError(
-      `content: ${memory.content.length} characters is over the limit of ${REQUEST_LIMITS.maxContentLength}`,
-    );
-  }
-  return services.vectors.store(scope, memory);
+  return services.vectors.store(scope, { ...memory, content: checkedContent(memory.content) });
 }
 
 function orderOf(words: string | undefined): NonNullable<SearchQuery['orderBy']> | undefined {

@@ -4,15 +4,9 @@
  * keeps what it replaced in the memory's history, and says how to undo it. A command that
  * names no memory clearly changes nothing and lists the candidates (clear-match.ts).
  */
-import {
-  AmbiguousTargetError,
-  ForbiddenError,
-  MemoryNotFoundError,
-  PayloadTooLargeError,
-  ValidationError,
-} from '../../errors.js';
+import { AmbiguousTargetError, ForbiddenError, MemoryNotFoundError, ValidationError } from '../../errors.js';
+import { checkedContent, tag as tagSchema } from '../../memory/memory-record.js';
 import type { Memory, Scope } from '../../memory/store.js';
-import { REQUEST_LIMITS, tag as tagSchema } from '../request.js';
 import type { ActionHandler, ActionRequest, ActionServices } from './action.js';
 import { param, windowFilter } from './action.js';
 import { chooseTarget, MIN_COVERAGE, MIN_MARGIN } from './clear-match.js';
@@ -159,11 +153,7 @@ export function memoryChangeActions(services: ActionServices): Record<ChangeActi
           'change: say what the memory should now say ("change the note about X to say …", "replace my note on X with: …"); nothing was changed',
         );
       }
-      if (content.length > REQUEST_LIMITS.maxContentLength) {
-        throw new PayloadTooLargeError(
-          `content: ${content.length} characters is over the limit of ${REQUEST_LIMITS.maxContentLength}`,
-        );
-      }
+      checkedContent(content);
       const memory = await target(action, subject, 'change');
       if (memory.content === content) return { result: { changed: 0, memory, previous: { content } } };
       const updated = await services.store.update(action.scope, memory.id, { content });
