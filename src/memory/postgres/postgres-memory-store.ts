@@ -160,8 +160,10 @@ export class PostgresMemoryStore implements MemoryStore {
     const terms = searchTerms(query.text, query.synonyms);
     const now = this.#now();
     if (terms.length > 0) {
-      const windowed = await windowedHits(this.#db, scope, terms, query, now);
-      if (windowed) return this.#readAndTouch(windowed);
+      // A window's own postings first; nothing found there (or too many to read) goes the ranked way.
+      const windowed = windowedHits(this.#db, scope, terms, query, now);
+      const inWindow = windowed ? await this.#readAndTouch(windowed) : [];
+      if (inWindow.length > 0) return inWindow;
       const hits = await this.#text.hits(
         scope.namespace,
         terms,

@@ -22,50 +22,56 @@ const ORDERS: Readonly<Record<NonNullable<SearchQuery['orderBy']>, string>> = {
 /**
  * A `(seq, score)` statement of the best matches of `terms` inside the query's created-time
  * window: exact BM25 over the window's part of each word's postings, read from the
- * `(namespace, term, created_at)` index alone. Undefined when the query has no window or the
- * window holds more than WINDOW_POSTINGS_AT_MOST of the words' postings.
+ * `(namespace, term, created_at)` index alone. It finds nothing when the window holds more
+ * than WINDOW_POSTINGS_AT_MOST of the words' postings (it stops reading there): the caller
+ * then searches the ranked way, as it does for a window that truly holds no match (which
+ * finds nothing there either). Undefined when the query has no window.
  */
-export async function windowedHits(
+export function windowedHits(
   db: PostgresDatabase,
   scope: Scope,
   terms: readonly string[],
   query: SearchQuery,
   now: number,
-): Promise<HitsQuery | undefined> {
+): HitsQuery | undefined {
   if (query.createdAfter === undefined && query.createdBefore === undefined) return undefined;
   const s = db.schema;
-  const inWindow = (p: SqlParams) =>
-    [
-      query.createdAfter === undefined ? '' : `AND t.created_at >= ${p.add(query.createdAfter)}`,
-      query.createdBefore === undefined ? '' : `AND t.created_at < ${p.add(query.createdBefore)}`,
-    ].join(' ');
-  const lexemes = (p: SqlParams) =>
-    `SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', ${p.add(terms.join(' '))}))`;
-
-  const probe = new SqlParams();
-  const { rows } = await db.pool.query<{ postings: string }>(
-    `SELECT count(*) AS postings FROM (SELECT 1 FROM ${s}.memory_terms t
-       WHERE t.namespace = ${probe.add(scope.namespace)} AND t.term IN (${lexemes(probe)}) ${inWindow(probe)}
-       LIMIT ${WINDOW_POSTINGS_AT_MOST + 1}) w`,
-    probe.values,
-  );
-  if (Number(rows[0]!.postings) > WINDOW_POSTINGS_AT_MOST) return undefined;
-
   const p = new SqlParams();
   const namespace = p.add(scope.namespace);
+  const inWindow = [
+    query.createdAfter === undefined ? '' : `AND t.created_at >= ${p.add(query.createdAfter)}`,
+    query.createdBefore === undefined ? '' : `AND t.created_at < ${p.add(query.createdBefore)}`,
+  ].join(' ');
   // BM25's IDF from the namespace's document frequencies, as PostgresTextSearch computes it.
   const sql = `WITH q AS MATERIALIZED (
       SELECT st.term, ln(1 + (docs.df - st.df + 0.5) / (st.df + 0.5)) AS idf
-      FROM (${lexemes(p)}) w
+      FROM (SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', ${p.add(terms.join(' '))}))) w
       JOIN ${s}.memory_term_stats st ON st.namespace = ${namespace} AND st.term = w.lexeme
       CROSS JOIN (SELECT df FROM ${s}.memory_term_stats WHERE namespace = ${namespace} AND term = '') docs
       WHERE st.df > 0),
+    postings AS MATERIALIZED (
+      SELECT t.seq, t.term, t.impact FROM ${s}.memory_terms t
+      WHERE t.namespace = ${namespace} AND t.term IN (SELECT term FROM q) ${inWindow}
+      LIMIT ${WINDOW_POSTINGS_AT_MOST + 1}),
     h AS MATERIALIZED (
-      SELECT t.seq, sum(q.idf * t.impact) AS score
-      FROM q JOIN ${s}.memory_terms t ON t.namespace = ${namespace} AND t.term = q.term ${inWindow(p)}
+      SELECT t.seq, sum(q.idf * t.impact) AS score FROM postings t JOIN q USING (term)
+      WHERE (SELECT count(*) FROM postings) <= ${WINDOW_POSTINGS_AT_MOST}
       GROUP BY t.seq)
-    SELECT h.seq, h.score FROM h JOIN ${s}.memories m ON m.seq = h.seq
-    WHERE ${visibleTo(scope, now, p)} ${filterConditions(query, scope, p)}
-    ORDER BY ${ORDERS[query.orderBy ?? 'relevance']} LIMIT ${p.add(query.limit)}`;
+    ${best(query, `${visibleTo(scope, now, p)} ${filterConditions(query, scope, p)}`, s)} LIMIT ${p.add(query.limit)}`;
   return { sql, params: p };
+}
+
+/**
+ * The window's matches `h` the reader may see, in the query's order. By relevance the matches
+ * are sorted first and looked up one by one until the limit is reached (a nested loop the
+ * LIMIT stops), so a week's 800 matches of a common word cost ten lookups, not 800.
+ */
+function best(query: SearchQuery, visible: string, s: string): string {
+  const order = query.orderBy ?? 'relevance';
+  if (order === 'relevance') {
+    return `SELECT h.seq, h.score FROM (SELECT * FROM h ORDER BY ${ORDERS.relevance}) h
+      CROSS JOIN LATERAL (SELECT 1 FROM ${s}.memories m WHERE m.seq = h.seq AND ${visible}) v
+      ORDER BY ${ORDERS.relevance}`;
+  }
+  return `SELECT h.seq, h.score FROM h JOIN ${s}.memories m ON m.seq = h.seq WHERE ${visible} ORDER BY ${ORDERS[order]}`;
 }
