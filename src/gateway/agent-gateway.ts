@@ -8,22 +8,18 @@
 import type { z } from 'zod';
 import { QuotaExceededError, StoreUnavailableError, toServiceError, type PatternServiceError } from '../errors.js';
 import type { PatternExecutionEngine } from '../execution/engine.js';
-import type { Explanation } from '../execution/explanation.js';
-import type { PatternList } from '../execution/pattern-operations.js';
 import type { RunPlan } from '../execution/planner.js';
 import type { ExecutionResult } from '../execution/result.js';
 import type { AuditEntry, AuditQuery, AuditRecord } from '../memory/audit-log.js';
 import type { PatternDefinition } from '../patterns/definition.js';
-import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
 import type { AuditRecorder } from '../security/audit-recorder.js';
 import type { AuditRetention } from '../security/audit-retention.js';
 import type { AgentConcurrency } from '../security/agent-concurrency.js';
 import type { AgentRateLimiter } from '../security/rate-limiter.js';
-import { assertRole, hasRole } from '../security/roles.js';
+import { assertRole } from '../security/roles.js';
 import {
   OPERATIONS,
   type Caller,
-  type CallerStats,
   type ExecuteInput,
   type ExecutionObserver,
   type OfferedOperation,
@@ -104,18 +100,6 @@ export class AgentGateway {
     }
   }
 
-  stats(caller: Caller): Promise<CallerStats> {
-    return this.#guard(caller, OPERATIONS.stats, noSubject(), async () => {
-      const { role, namespace } = caller.principal;
-      const stats = hasRole(role, 'admin') ? this.#engine.getStats() : this.#engine.getStats({ namespace });
-      const { store, cache } = await this.#engine.health();
-      const tiers = Object.fromEntries(
-        Object.entries(cache.tiers).map(([name, tier]) => [name, { status: tier.status }]),
-      );
-      return { ...stats, health: { store: { status: store.status }, cache: { status: cache.status, tiers } } };
-    });
-  }
-
   /** Server-wide figures (Prometheus metrics) are for admins only: they count every namespace. */
   metrics<T>(caller: Caller, render: () => Promise<T>): Promise<T> {
     return this.#guard(caller, OPERATIONS.metrics, noSubject(), render);
@@ -129,22 +113,10 @@ export class AgentGateway {
   ): Promise<z.output<O>> {
     const subject: AuditSubject = { pattern: null, target: operation.target?.(input) ?? null };
     return this.#guard(caller, operation, subject, async () => {
-      const output = await operation.run(this.#engine, scopeOf(caller), input);
+      const output = await operation.run(this.#engine, caller, input);
       subject.target = operation.target?.(input, output) ?? subject.target;
       return output;
     });
-  }
-
-  listPatterns(caller: Caller, type?: PatternType): Promise<PatternList> {
-    return this.#guard(caller, OPERATIONS.listPatterns, noSubject(), async () => this.#engine.listPatterns(type));
-  }
-
-  getPattern(caller: Caller, name: string): Promise<PatternDefinition> {
-    return this.#guard(caller, OPERATIONS.listPatterns, noSubject(), async () => this.#engine.getPattern(name));
-  }
-
-  explain(caller: Caller, query: string, mode?: ExecutionMode): Promise<Explanation> {
-    return this.#guard(caller, OPERATIONS.explain, noSubject(), async () => this.#engine.explain(query, mode));
   }
 
   /**
@@ -304,10 +276,6 @@ export class AgentGateway {
       surface: caller.surface,
     };
   }
-}
-
-function scopeOf(caller: Caller): { namespace: string; agentId: string } {
-  return { namespace: caller.principal.namespace, agentId: caller.principal.agentId };
 }
 
 function ownerOf(caller: Caller): string {

@@ -5,7 +5,7 @@
  * entry here (or in a table like it) and an engine method; http/ and mcp/ register it.
  */
 import { z } from 'zod';
-import { offered, type OfferedOperation, type ToolHints } from './operations.js';
+import { offered, readOnly, scopeOf, type OfferedOperation } from './operations.js';
 import {
   fromWireMemoryInput,
   fromWireMemoryUpdate,
@@ -26,7 +26,6 @@ import {
   updateMemoryRequestSchema,
 } from './wire-schemas.js';
 
-const readOnly: ToolHints = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 const byId = { target: ({ id }: { id: string }) => id, http: { params: memoryIdParamsSchema } } as const;
 
 /** In the order the MCP server lists its tools (and HTTP registers its routes). */
@@ -39,8 +38,8 @@ export const MEMORY_OPERATIONS: readonly OfferedOperation[] = [
     input: storeMemoryRequestSchema,
     output: storeMemoryResponseSchema,
     target: (_, stored) => stored?.memory.id,
-    async run(engine, scope, input) {
-      const { created, memory } = await engine.storeMemory(scope, fromWireMemoryInput(input));
+    async run(engine, caller, input) {
+      const { created, memory } = await engine.storeMemory(scopeOf(caller), fromWireMemoryInput(input));
       return { created, memory: toWireMemory(memory) };
     },
     http: {
@@ -68,7 +67,8 @@ export const MEMORY_OPERATIONS: readonly OfferedOperation[] = [
     audited: true,
     input: searchMemoriesRequestSchema,
     output: memoryListSchema,
-    run: async (engine, scope, input) => toWireMemories(await engine.searchMemories(scope, fromWireSearch(input))),
+    run: async (engine, caller, input) =>
+      toWireMemories(await engine.searchMemories(scopeOf(caller), fromWireSearch(input))),
     http: {
       method: 'POST',
       path: '/memories/search',
@@ -93,7 +93,7 @@ export const MEMORY_OPERATIONS: readonly OfferedOperation[] = [
     input: memoryIdParamsSchema,
     output: memorySchema,
     target: byId.target,
-    run: async (engine, scope, { id }) => toWireMemory(await engine.getMemory(scope, id)),
+    run: async (engine, caller, { id }) => toWireMemory(await engine.getMemory(scopeOf(caller), id)),
     http: {
       method: 'GET',
       path: '/memories/:id',
@@ -118,8 +118,8 @@ export const MEMORY_OPERATIONS: readonly OfferedOperation[] = [
     input: updateMemoryRequestSchema.extend(memoryIdParamsSchema.shape),
     output: memorySchema,
     target: byId.target,
-    run: async (engine, scope, { id, ...update }) =>
-      toWireMemory(await engine.updateMemory(scope, id, fromWireMemoryUpdate(update))),
+    run: async (engine, caller, { id, ...update }) =>
+      toWireMemory(await engine.updateMemory(scopeOf(caller), id, fromWireMemoryUpdate(update))),
     http: {
       method: 'PATCH',
       path: '/memories/:id',
@@ -147,8 +147,8 @@ export const MEMORY_OPERATIONS: readonly OfferedOperation[] = [
     input: memoryIdParamsSchema,
     output: z.object({ deleted: z.literal(true), id: z.string() }),
     target: byId.target,
-    async run(engine, scope, { id }) {
-      await engine.deleteMemory(scope, id);
+    async run(engine, caller, { id }) {
+      await engine.deleteMemory(scopeOf(caller), id);
       return { deleted: true as const, id };
     },
     http: {
@@ -175,7 +175,7 @@ export const MEMORY_OPERATIONS: readonly OfferedOperation[] = [
     input: memoryIdParamsSchema,
     output: memoryHistorySchema,
     target: byId.target,
-    run: async (engine, scope, { id }) => toWireHistory(id, await engine.memoryHistory(scope, id)),
+    run: async (engine, caller, { id }) => toWireHistory(id, await engine.memoryHistory(scopeOf(caller), id)),
     http: {
       method: 'GET',
       path: '/memories/:id/history',
@@ -200,8 +200,8 @@ export const MEMORY_OPERATIONS: readonly OfferedOperation[] = [
     input: restoreMemoryRequestSchema.extend(memoryIdParamsSchema.shape),
     output: z.object({ memory: memorySchema }),
     target: byId.target,
-    run: async (engine, scope, { id, version }) => ({
-      memory: toWireMemory(await engine.restoreMemory(scope, id, version)),
+    run: async (engine, caller, { id, version }) => ({
+      memory: toWireMemory(await engine.restoreMemory(scopeOf(caller), id, version)),
     }),
     http: {
       method: 'POST',

@@ -60,6 +60,14 @@ export interface ToolHints {
   openWorldHint: boolean;
 }
 
+/** The hints of a tool that only reads. */
+export const readOnly: ToolHints = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+
 /**
  * A capability offered over HTTP and MCP, declared once: guarded by the gateway (role, rate
  * limit, audit before answer), its handler called with input the surface checked against
@@ -71,8 +79,8 @@ export interface OfferedOperation<I extends z.ZodType = z.ZodType, O extends z.Z
   output: O;
   /** What the audit row names (a memory's id): from the input, and again from the output once there is one. */
   target?(input: z.output<I>, output?: z.output<O>): string | undefined;
-  /** Wire input → the engine, in the caller's own agent and namespace → wire output. */
-  run(engine: PatternExecutionEngine, scope: MemoryScope, input: z.output<I>): Promise<z.output<O>>;
+  /** Wire input → the engine, as the caller (memories: in its own agent and namespace, scopeOf) → wire output. */
+  run(engine: PatternExecutionEngine, caller: Caller, input: z.output<I>): Promise<z.output<O>>;
   http: {
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
     /** Under /api/v1; `:id` is a path parameter. */
@@ -80,6 +88,7 @@ export interface OfferedOperation<I extends z.ZodType = z.ZodType, O extends z.Z
     summary: string;
     tag: string;
     params?: z.ZodType;
+    query?: z.ZodType;
     body?: z.ZodType;
     /** Its success statuses: the first unless `status` picks another. @default [200] */
     statuses?: readonly number[];
@@ -87,7 +96,8 @@ export interface OfferedOperation<I extends z.ZodType = z.ZodType, O extends z.Z
     /** Error statuses besides the ones every route has (400, 401, 403, 429). */
     errors: readonly number[];
   };
-  mcp: {
+  /** None: offered over HTTP only. */
+  mcp?: {
     name: string;
     title: string;
     description: string;
@@ -97,6 +107,11 @@ export interface OfferedOperation<I extends z.ZodType = z.ZodType, O extends z.Z
   };
 }
 
+/** The caller's own agent and namespace: the scope of every memory operation. */
+export function scopeOf(caller: Caller): MemoryScope {
+  return { namespace: caller.principal.namespace, agentId: caller.principal.agentId };
+}
+
 /** Declares an offered operation, keeping its input and output types for its own handler. */
 export function offered<I extends z.ZodType, O extends z.ZodType>(operation: OfferedOperation<I, O>): OfferedOperation {
   return operation as unknown as OfferedOperation;
@@ -104,10 +119,7 @@ export function offered<I extends z.ZodType, O extends z.ZodType>(operation: Off
 
 export const OPERATIONS = {
   execute: { name: 'execute', what: 'Executing queries', role: 'readonly', audited: true },
-  stats: { name: 'stats', what: 'Reading statistics', role: 'readonly', audited: false },
   metrics: { name: 'metrics', what: 'Reading server-wide metrics', role: 'admin', audited: false },
-  listPatterns: { name: 'pattern.list', what: 'Listing patterns', role: 'readonly', audited: false },
-  explain: { name: 'pattern.explain', what: 'Explaining queries', role: 'readonly', audited: false },
   registerPattern: { name: 'pattern.register', what: 'Registering patterns', role: 'admin', audited: true },
   deletePattern: { name: 'pattern.delete', what: 'Deleting patterns', role: 'admin', audited: true },
   queryAudit: { name: 'audit.query', what: 'Reading the audit log', role: 'admin', audited: false },

@@ -10,17 +10,13 @@ import type { AgentGateway, Caller } from '../gateway/agent-gateway.js';
 import { requireSuccess } from '../gateway/error-body.js';
 import { MEMORY_OPERATIONS } from '../gateway/memory-operation-table.js';
 import type { OfferedOperation } from '../gateway/operations.js';
-import { toWireExecution, toWireExplanation, toWirePattern, toWirePatternList, toWireStats } from '../gateway/wire.js';
+import { EXPLAIN, LIST_PATTERNS, STATS } from '../gateway/read-operation-table.js';
+import { toWireExecution, toWirePattern } from '../gateway/wire.js';
 import {
   executeRequestSchema,
   executeResponseSchema,
-  explainRequestSchema,
-  explanationSchema,
-  listPatternsQuerySchema,
-  patternListSchema,
   patternSchema,
   registerPatternToolSchema,
-  statsSchema,
 } from '../gateway/wire-schemas.js';
 
 export interface McpTool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -37,15 +33,9 @@ function tool<I extends z.ZodType, O extends z.ZodType>(definition: McpTool<I, O
   return definition as unknown as McpTool;
 }
 
-const readOnly: ToolAnnotations = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
-
 /** An offered operation's tool: its input as the arguments, its output (`{ memory }` where it wraps) as the result. */
 function toolOf(operation: OfferedOperation): McpTool {
+  if (!operation.mcp) throw new Error(`${operation.name} is offered over HTTP only`);
   const { name, title, description, annotations, wrap } = operation.mcp;
   return {
     name,
@@ -77,30 +67,8 @@ export const MCP_TOOLS: readonly McpTool[] = [
     },
   }),
   ...MEMORY_OPERATIONS.map(toolOf),
-  tool({
-    name: 'get_stats',
-    title: 'Execution statistics',
-    description:
-      'Executions, success and cache hit rates, latency percentiles per pattern type, tokens used and saved.',
-    input: z.strictObject({}),
-    output: statsSchema,
-    annotations: readOnly,
-    async run(gateway, caller) {
-      return toWireStats(await gateway.stats(caller));
-    },
-  }),
-  tool({
-    name: 'list_patterns',
-    title: 'List patterns',
-    description:
-      'The registered patterns in match order, with their triggers, costs, cache TTLs and the role each needs.',
-    input: listPatternsQuerySchema,
-    output: patternListSchema,
-    annotations: readOnly,
-    async run(gateway, caller, { type }) {
-      return toWirePatternList(await gateway.listPatterns(caller, type));
-    },
-  }),
+  toolOf(STATS),
+  toolOf(LIST_PATTERNS),
   tool({
     name: 'register_pattern',
     title: 'Register a pattern',
@@ -113,18 +81,7 @@ export const MCP_TOOLS: readonly McpTool[] = [
       return { pattern: toWirePattern(await gateway.registerPattern(caller, pattern, replace)) };
     },
   }),
-  tool({
-    name: 'explain_query',
-    title: 'Explain a query',
-    description:
-      'Which pattern a query would run in a mode, its parameters, and the routing decision, without running it.',
-    input: explainRequestSchema,
-    output: explanationSchema,
-    annotations: readOnly,
-    async run(gateway, caller, { query, mode }) {
-      return toWireExplanation(await gateway.explain(caller, query, mode));
-    },
-  }),
+  toolOf(EXPLAIN),
 ];
 
 export const MCP_TOOLS_BY_NAME: ReadonlyMap<string, McpTool> = new Map(MCP_TOOLS.map((t) => [t.name, t]));
