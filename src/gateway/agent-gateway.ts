@@ -135,7 +135,8 @@ export class AgentGateway {
           { details: { limit: this.#maxPatternsPerAgent } },
         );
       }
-      const previous = typeof name === 'string' ? this.#engine.registry.get(name) : undefined;
+      const previous =
+        typeof name === 'string' ? this.#engine.listPatterns().patterns.find((p) => p.name === name) : undefined;
       const previousOwner = typeof name === 'string' ? this.#registeredBy.get(name) : undefined;
       const pattern = this.#engine.registerPattern(config, { replace });
       this.#registeredBy.set(pattern.name, owner);
