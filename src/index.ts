@@ -62,7 +62,7 @@ export { HybridDecisionRouter } from './execution/decision-router.js';
 export type { RoutingDecision } from './routing/route-classifier.js';
 export type { RouterStats } from './execution/routing-stats.js';
 
-export type { Embedder, EmbedderIdentity } from './embeddings/embedder.js';
+export type { Embedder, EmbedderIdentity, EmbedderInfo } from './embeddings/embedder.js';
 export { HashingEmbedder } from './embeddings/hashing-embedder.js';
 export { LocalEmbedder, type LocalEmbedderOptions } from './embeddings/local-embedder.js';
 export { OpenAIEmbedder, type OpenAIEmbedderOptions } from './embeddings/openai-embedder.js';

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createPatternExecutionEngine } from '../../dist/index.js';
+import { createPatternExecutionEngine, openMemoryStore } from '../../dist/index.js';
 import { createLogger } from '../../dist/logging.js';
 import { corpus } from './_corpus.mjs';
 import { POSTGRES_URL as PG_URL, dropSchemas, inSchema, postgresReachable } from './_services.mjs';
@@ -72,11 +72,14 @@ try {
     const options = { logger, recordExecutions: false };
     const sqlite = await createPatternExecutionEngine({ ...options, databaseUrl: join(dir, `bench-${size}.db`) });
     const url = inSchema(PG_URL, `${schema}_${size}`);
-    const postgres = await createPatternExecutionEngine({ ...options, databaseUrl: url });
+    // Opened here, not by the engine, to report which vector path the store took.
+    const postgresStore = await openMemoryStore(url, { logger });
+    const { store, embedder } = postgresStore;
+    const postgres = await createPatternExecutionEngine({ ...options, store, embedder });
     const loadSqlite = await load(sqlite, size);
     const loadPostgres = await load(postgres, size);
     console.log(
-      `${size} memories loaded: SQLite ${loadSqlite.toFixed(1)} s, PostgreSQL ${loadPostgres.toFixed(1)} s (vectors: ${postgres.store.vectors})`,
+      `${size} memories loaded: SQLite ${loadSqlite.toFixed(1)} s, PostgreSQL ${loadPostgres.toFixed(1)} s (vectors: ${store.vectors})`,
     );
     const before = baseline && (await baseline.createPatternExecutionEngine({ ...options, databaseUrl: url }));
     const [s, p, b] = await measure([sqlite, postgres, ...(before ? [before] : [])], size);
@@ -94,6 +97,7 @@ try {
     }
     await sqlite.close();
     await postgres.close();
+    await postgresStore.close();
     await before?.close();
   }
   console.log('\nms per execution, cache off (baseline: embedded SQLite)');

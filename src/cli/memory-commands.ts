@@ -65,12 +65,14 @@ export function registerMemoryCommands(program: Command, cli: CliContext): Comma
       }
       bar?.stop();
       cli.io.stdout.write(`✓ imported ${created + updated} memories: ${created} new, ${updated} updated\n`);
-      if (!engine.embedder.deferred) return;
+      if (!engine.embedderInfo().deferred) return;
       // A slow embedder's vectors (and any an earlier run left) are computed after the rows are
       // in, in batches; Ctrl-C stops after the batch in progress, and whatever process next
       // needs them computes the rest.
       if (created > 0) {
-        cli.io.stdout.write(`  searchable by full text now; computing their vectors with ${engine.embedder.id}\n`);
+        cli.io.stdout.write(
+          `  searchable by full text now; computing their vectors with ${engine.embedderInfo().id}\n`,
+        );
       }
       const embedding = progressBar('embedding', created);
       const abort = new AbortController();
@@ -94,7 +96,7 @@ export function registerMemoryCommands(program: Command, cli: CliContext): Comma
         cli.fail(EXIT.failed);
         return;
       }
-      if (embedded > 0) cli.io.stdout.write(`✓ embedded ${embedded} memories with ${engine.embedder.id}\n`);
+      if (embedded > 0) cli.io.stdout.write(`✓ embedded ${embedded} memories with ${engine.embedderInfo().id}\n`);
     });
 
   memory
@@ -109,7 +111,7 @@ export function registerMemoryCommands(program: Command, cli: CliContext): Comma
         localThreads: BATCH_JOB_MODEL_THREADS,
       });
       const engine = await cli.openEngine({ ...NO_PATTERNS, embedder: 'database' });
-      if (engine.embedder.id === target.id) {
+      if (engine.embedderInfo().id === target.id) {
         cli.io.stdout.write(`✓ already embedded with ${target.id}; nothing to do\n`);
         return;
       }

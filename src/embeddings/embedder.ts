@@ -45,6 +45,18 @@ export interface EmbedderIdentity {
   readonly dimensions: number;
 }
 
+/** What the edges may know of an engine's embedder (not the embedder itself). */
+export interface EmbedderInfo extends EmbedderIdentity {
+  readonly deferred: boolean;
+  readonly batchSize: number | undefined;
+}
+
+/** The embedder's description, for engine.embedderInfo(). */
+export function describeEmbedder(embedder: Embedder): EmbedderInfo {
+  const { id, dimensions, deferred = false, batchSize } = embedder;
+  return { id, dimensions, deferred, batchSize };
+}
+
 /** An embedder, or a choice made from what the store records (undefined for a new store). */
 export type EmbedderChoice<E extends EmbedderIdentity = Embedder> = E | ((recorded: EmbedderIdentity | undefined) => E);
 

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { ResultCache } from '../cache/result-cache.js';
-import type { Embedder } from '../embeddings/embedder.js';
+import { describeEmbedder, type Embedder, type EmbedderInfo } from '../embeddings/embedder.js';
 import { Lexicon } from '../lexicon/lexicon.js';
 import { StoreUnavailableError, ValidationError, toServiceError, type PatternServiceError } from '../errors.js';
 import type { AuditLog } from '../memory/audit-log.js';
@@ -23,11 +23,7 @@ import { checkHealth, purgeInBackground, type EngineHealth } from './engine-upke
 import type { HybridDecisionRouter } from './decision-router.js';
 import { EngineStatistics, type EngineStats, type NamespaceStats } from './engine-stats.js';
 import type { ActionServices, JsonObject } from './executors/action.js';
-import { hybridActions } from './executors/hybrid-actions.js';
-import { infrastructureActions } from './executors/infrastructure-actions.js';
-import { memoryActions } from './executors/memory-actions.js';
-import { memoryChangeActions } from './executors/memory-change-actions.js';
-import { memoryListingActions } from './executors/memory-listing-actions.js';
+import { allActions } from './executors/all-actions.js';
 import { importInBatches, type ImportOptions, type ImportSource } from './batched-import.js';
 import { describePlan, type Explanation } from './explanation.js';
 import {
@@ -93,9 +89,8 @@ export class PatternExecutionEngine {
   readonly registry: PatternRegistry;
   readonly router: HybridDecisionRouter;
   readonly tools: ToolRegistry;
-  /** @internal For tests that spy on the store until the engine takes a caller's store; edges use the methods. */
-  readonly store: MemoryStore;
-  readonly embedder: Embedder;
+  readonly #store: MemoryStore;
+  readonly #embedder: Embedder;
   readonly #auditLog: AuditLog | undefined;
   readonly #cache: ResultCache<CachedExecution>;
   readonly #logger: Logger;
@@ -119,8 +114,8 @@ export class PatternExecutionEngine {
   constructor(deps: EngineDependencies) {
     this.registry = deps.registry;
     this.router = deps.router;
-    this.store = deps.store;
-    this.embedder = deps.embedder;
+    this.#store = deps.store;
+    this.#embedder = deps.embedder;
     this.tools = deps.tools ?? new ToolRegistry();
     this.#auditLog = deps.auditLog;
     this.#cache = deps.cache;
@@ -136,7 +131,7 @@ export class PatternExecutionEngine {
       accounting: this.#accounting,
       registry: this.registry,
       cache: this.#cache,
-      store: this.store,
+      store: this.#store,
       now: this.#now,
     });
     this.#planner = { registry: this.registry, classifier: this.router };
@@ -144,14 +139,14 @@ export class PatternExecutionEngine {
     this.#historyRetentionMs = (deps.historyRetentionDays ?? DEFAULT_HISTORY_RETENTION_DAYS) * DAY_MS;
     this.#patternFiles = deps.patternFiles;
     const lexicon = deps.lexicon ?? Lexicon.builtin();
-    this.#embeddingBacklog = new EmbeddingBacklog(this.store, this.embedder, {
+    this.#embeddingBacklog = new EmbeddingBacklog(this.#store, this.#embedder, {
       background: deps.backgroundEmbedding ?? true,
       prepare: (text) => lexicon.forEmbedding(text),
       logger: deps.logger,
     });
     const services: ActionServices = {
-      store: this.store,
-      embedder: this.embedder,
+      store: this.#store,
+      embedder: this.#embedder,
       vectors: this.#embeddingBacklog,
       lexicon,
       registry: this.registry,
@@ -163,19 +158,13 @@ export class PatternExecutionEngine {
     };
     const afterWrite = (namespace: string): Promise<void> => this.#afterWrite(namespace);
     this.#runner = new PlanRunner({
-      actions: {
-        ...infrastructureActions(services),
-        ...memoryActions(services),
-        ...memoryListingActions(services),
-        ...memoryChangeActions(services),
-        ...hybridActions(services),
-      },
+      actions: allActions(services),
       cache: this.#cache,
       afterWrite,
       logger: this.#logger,
       now: this.#now,
     });
-    this.#memories = new MemoryOperations({ store: this.store, afterWrite, services, now: this.#now });
+    this.#memories = new MemoryOperations({ store: this.#store, afterWrite, services, now: this.#now });
     this.#patterns = new PatternOperations(this.registry);
   }
 
@@ -307,7 +296,7 @@ export class PatternExecutionEngine {
 
   /** Whether the store and the cache answer now (readiness probes); never throws. */
   health(): Promise<EngineHealth> {
-    return checkHealth(this.#closed ? undefined : this.store, this.#cache);
+    return checkHealth(this.#closed ? undefined : this.#store, this.#cache);
   }
 
   /**
@@ -350,22 +339,27 @@ export class PatternExecutionEngine {
 
   /** Re-embeds every memory with `target`, switching over atomically (resumable); then open a new engine. */
   reembedMemories(target: Embedder, options?: ReembedOptions) {
-    return reembed(this.store, target, { prepare: (text) => this.#embeddingBacklog.prepare(text), ...options });
+    return reembed(this.#store, target, { prepare: (text) => this.#embeddingBacklog.prepare(text), ...options });
   }
 
   /** Every live memory of a namespace (all namespaces if omitted). */
   exportMemories(namespace?: string): AsyncIterable<Memory> {
-    return this.store.exportAll(namespace);
+    return this.#store.exportAll(namespace);
   }
 
   /** How many memories the scope sees (every one of the namespace for an admin scope). */
   countMemories(scope: Scope): Promise<number> {
-    return this.store.count(scope);
+    return this.#store.count(scope);
   }
 
   /** Loads what a namespace's first search by meaning would load (its vectors), ahead of it; never throws. */
   async warmMemories(namespace: string): Promise<void> {
-    await this.store.warm?.(namespace).catch(() => undefined);
+    await this.#store.warm?.(namespace).catch(() => undefined);
+  }
+
+  /** The embedder the memories' vectors come from: its id, and whether their vectors follow writes (deferred). */
+  embedderInfo(): EmbedderInfo {
+    return describeEmbedder(this.#embedder);
   }
 
   /** Where the edges (HTTP, MCP) record who did what: the log the engine was created with. */
@@ -397,6 +391,6 @@ export class PatternExecutionEngine {
     const now = this.#now();
     if (now - this.#lastPurge < PURGE_INTERVAL_MS) return;
     this.#lastPurge = now;
-    purgeInBackground(this.store, now - this.#historyRetentionMs, this.#logger);
+    purgeInBackground(this.#store, now - this.#historyRetentionMs, this.#logger);
   }
 }

@@ -5,28 +5,24 @@
  * authorized here (the pattern's role and budget), then run. The edges only parse,
  * authenticate and map wire formats and errors, so the two surfaces cannot drift apart.
  */
+import type { z } from 'zod';
 import { QuotaExceededError, StoreUnavailableError, toServiceError, type PatternServiceError } from '../errors.js';
 import type { PatternExecutionEngine } from '../execution/engine.js';
-import type { Explanation } from '../execution/explanation.js';
-import type { MemoryInput, MemorySearch, MemorySearchResult, MemoryUpdate } from '../execution/memory-operations.js';
-import type { PatternList } from '../execution/pattern-operations.js';
 import type { RunPlan } from '../execution/planner.js';
 import type { ExecutionResult } from '../execution/result.js';
 import type { AuditEntry, AuditQuery, AuditRecord } from '../memory/audit-log.js';
-import type { Memory, MemoryVersion, StoreResult } from '../memory/store.js';
 import type { PatternDefinition } from '../patterns/definition.js';
-import type { ExecutionMode, PatternType } from '../patterns/pattern-type.js';
 import type { AuditRecorder } from '../security/audit-recorder.js';
 import type { AuditRetention } from '../security/audit-retention.js';
 import type { AgentConcurrency } from '../security/agent-concurrency.js';
 import type { AgentRateLimiter } from '../security/rate-limiter.js';
-import { assertRole, hasRole } from '../security/roles.js';
+import { assertRole } from '../security/roles.js';
 import {
   OPERATIONS,
   type Caller,
-  type CallerStats,
   type ExecuteInput,
   type ExecutionObserver,
+  type OfferedOperation,
   type Operation,
 } from './operations.js';
 import { scopeContext } from './scoped-context.js';
@@ -104,78 +100,23 @@ export class AgentGateway {
     }
   }
 
-  stats(caller: Caller): Promise<CallerStats> {
-    return this.#guard(caller, OPERATIONS.stats, noSubject(), async () => {
-      const { role, namespace } = caller.principal;
-      const stats = hasRole(role, 'admin') ? this.#engine.getStats() : this.#engine.getStats({ namespace });
-      const { store, cache } = await this.#engine.health();
-      const tiers = Object.fromEntries(
-        Object.entries(cache.tiers).map(([name, tier]) => [name, { status: tier.status }]),
-      );
-      return { ...stats, health: { store: { status: store.status }, cache: { status: cache.status, tiers } } };
-    });
-  }
-
   /** Server-wide figures (Prometheus metrics) are for admins only: they count every namespace. */
   metrics<T>(caller: Caller, render: () => Promise<T>): Promise<T> {
     return this.#guard(caller, OPERATIONS.metrics, noSubject(), render);
   }
 
-  storeMemory(caller: Caller, input: MemoryInput): Promise<StoreResult> {
-    const subject = noSubject();
-    return this.#guard(caller, OPERATIONS.storeMemory, subject, async () => {
-      const stored = await this.#engine.storeMemory(scopeOf(caller), input);
-      subject.target = stored.memory.id;
-      return stored;
+  /** Runs an offered operation (see memory-operation-table.ts) as the caller, guarded like every other. */
+  invoke<I extends z.ZodType, O extends z.ZodType>(
+    caller: Caller,
+    operation: OfferedOperation<I, O>,
+    input: z.output<I>,
+  ): Promise<z.output<O>> {
+    const subject: AuditSubject = { pattern: null, target: operation.target?.(input) ?? null };
+    return this.#guard(caller, operation, subject, async () => {
+      const output = await operation.run(this.#engine, caller, input);
+      subject.target = operation.target?.(input, output) ?? subject.target;
+      return output;
     });
-  }
-
-  searchMemories(caller: Caller, search: MemorySearch): Promise<MemorySearchResult> {
-    return this.#guard(caller, OPERATIONS.searchMemories, noSubject(), () =>
-      this.#engine.searchMemories(scopeOf(caller), search),
-    );
-  }
-
-  getMemory(caller: Caller, id: string): Promise<Memory> {
-    return this.#guard(caller, OPERATIONS.getMemory, { pattern: null, target: String(id) }, () =>
-      this.#engine.getMemory(scopeOf(caller), id),
-    );
-  }
-
-  updateMemory(caller: Caller, id: string, update: MemoryUpdate): Promise<Memory> {
-    return this.#guard(caller, OPERATIONS.updateMemory, { pattern: null, target: String(id) }, () =>
-      this.#engine.updateMemory(scopeOf(caller), id, update),
-    );
-  }
-
-  deleteMemory(caller: Caller, id: string): Promise<void> {
-    return this.#guard(caller, OPERATIONS.deleteMemory, { pattern: null, target: String(id) }, () =>
-      this.#engine.deleteMemory(scopeOf(caller), id),
-    );
-  }
-
-  memoryHistory(caller: Caller, id: string): Promise<MemoryVersion[]> {
-    return this.#guard(caller, OPERATIONS.memoryHistory, { pattern: null, target: String(id) }, () =>
-      this.#engine.memoryHistory(scopeOf(caller), id),
-    );
-  }
-
-  restoreMemory(caller: Caller, id: string, version?: number): Promise<Memory> {
-    return this.#guard(caller, OPERATIONS.restoreMemory, { pattern: null, target: String(id) }, () =>
-      this.#engine.restoreMemory(scopeOf(caller), id, version),
-    );
-  }
-
-  listPatterns(caller: Caller, type?: PatternType): Promise<PatternList> {
-    return this.#guard(caller, OPERATIONS.listPatterns, noSubject(), async () => this.#engine.listPatterns(type));
-  }
-
-  getPattern(caller: Caller, name: string): Promise<PatternDefinition> {
-    return this.#guard(caller, OPERATIONS.listPatterns, noSubject(), async () => this.#engine.getPattern(name));
-  }
-
-  explain(caller: Caller, query: string, mode?: ExecutionMode): Promise<Explanation> {
-    return this.#guard(caller, OPERATIONS.explain, noSubject(), async () => this.#engine.explain(query, mode));
   }
 
   /**
@@ -194,7 +135,8 @@ export class AgentGateway {
           { details: { limit: this.#maxPatternsPerAgent } },
         );
       }
-      const previous = typeof name === 'string' ? this.#engine.registry.get(name) : undefined;
+      const previous =
+        typeof name === 'string' ? this.#engine.listPatterns().patterns.find((p) => p.name === name) : undefined;
       const previousOwner = typeof name === 'string' ? this.#registeredBy.get(name) : undefined;
       const pattern = this.#engine.registerPattern(config, { replace });
       this.#registeredBy.set(pattern.name, owner);
@@ -335,10 +277,6 @@ export class AgentGateway {
       surface: caller.surface,
     };
   }
-}
-
-function scopeOf(caller: Caller): { namespace: string; agentId: string } {
-  return { namespace: caller.principal.namespace, agentId: caller.principal.agentId };
 }
 
 function ownerOf(caller: Caller): string {

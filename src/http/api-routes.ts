@@ -7,10 +7,7 @@ import {
   fromWireAuditQuery,
   toWireAudit,
   toWireExecution,
-  toWireExplanation,
   toWirePattern,
-  toWirePatternList,
-  toWireStats,
 } from '../gateway/wire.js';
 import {
   auditListSchema,
@@ -18,22 +15,19 @@ import {
   errorSchema,
   executeRequestSchema,
   executeResponseSchema,
-  explainRequestSchema,
-  explanationSchema,
-  listPatternsQuerySchema,
-  patternListSchema,
   patternNameParamsSchema,
   patternSchema,
   registerPatternQuerySchema,
-  statsSchema,
   whoamiSchema,
 } from '../gateway/wire-schemas.js';
 import { patternConfigSchema } from '../patterns/definition.js';
+import { EXPLAIN, GET_PATTERN, LIST_PATTERNS, STATS } from '../gateway/read-operation-table.js';
+import { routeOf } from './offered-route.js';
 import { compileResponseSerializer } from './serializer.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema };
 
-/** The seed's execute and stats endpoints, pattern management and the audit log. */
+/** The seed's execute and stats endpoints, pattern management and the audit log (stats and the pattern reads from the gateway's table). */
 export const apiRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = async (app, { gateway }) => {
   app.post(
     '/pattern/execute',
@@ -58,17 +52,7 @@ export const apiRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = async
     },
   );
 
-  app.get(
-    '/pattern/stats',
-    {
-      schema: {
-        summary: 'Execution statistics (role: readonly)',
-        tags: ['execute'],
-        response: { 200: statsSchema, ...errors },
-      },
-    },
-    async (request) => toWireStats(await gateway.stats(request.caller)),
-  );
+  routeOf(app, gateway, STATS);
 
   app.get(
     '/whoami',
@@ -85,31 +69,8 @@ export const apiRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = async
     },
   );
 
-  app.get(
-    '/patterns',
-    {
-      schema: {
-        summary: 'List patterns in match order (role: readonly)',
-        tags: ['patterns'],
-        querystring: listPatternsQuerySchema,
-        response: { 200: patternListSchema, ...errors },
-      },
-    },
-    async (request) => toWirePatternList(await gateway.listPatterns(request.caller, request.query.type)),
-  );
-
-  app.get(
-    '/patterns/:name',
-    {
-      schema: {
-        summary: 'One pattern (role: readonly)',
-        tags: ['patterns'],
-        params: patternNameParamsSchema,
-        response: { 200: patternSchema, ...errors, 404: errorSchema },
-      },
-    },
-    async (request) => toWirePattern(await gateway.getPattern(request.caller, request.params.name)),
-  );
+  routeOf(app, gateway, LIST_PATTERNS);
+  routeOf(app, gateway, GET_PATTERN);
 
   app.post(
     '/patterns',
@@ -141,18 +102,7 @@ export const apiRoutes: FastifyPluginAsyncZod<{ gateway: AgentGateway }> = async
     async (request) => toWirePattern(await gateway.deletePattern(request.caller, request.params.name)),
   );
 
-  app.post(
-    '/patterns/explain',
-    {
-      schema: {
-        summary: 'Which pattern a query would run, and why, without running it (role: readonly)',
-        tags: ['patterns'],
-        body: explainRequestSchema,
-        response: { 200: explanationSchema, ...errors, 413: errorSchema },
-      },
-    },
-    async (request) => toWireExplanation(await gateway.explain(request.caller, request.body.query, request.body.mode)),
-  );
+  routeOf(app, gateway, EXPLAIN);
 
   app.get(
     '/audit',

@@ -21,7 +21,8 @@ import { z } from 'zod';
 import type { AgentGateway, Caller } from '../gateway/agent-gateway.js';
 import { errorBody, toPublicError } from '../gateway/error-body.js';
 import { inputError, issuesFromZod } from '../gateway/input-error.js';
-import { toWirePattern, toWireStats } from '../gateway/wire.js';
+import { LIST_PATTERNS, STATS } from '../gateway/read-operation-table.js';
+import type { WirePatternList } from '../gateway/wire.js';
 import { MCP_TOOLS, MCP_TOOLS_BY_NAME } from './tools.js';
 
 export interface McpServerOptions {
@@ -100,8 +101,9 @@ export function createMcpServer({ gateway, caller, version, logger }: McpServerO
     const { uri } = request.params;
     let value: unknown;
     try {
-      if (uri === 'tmws://stats') value = toWireStats(await gateway.stats(caller));
-      else if (uri === 'tmws://patterns') value = (await gateway.listPatterns(caller)).patterns.map(toWirePattern);
+      if (uri === 'tmws://stats') value = await gateway.invoke(caller, STATS, {});
+      else if (uri === 'tmws://patterns')
+        value = ((await gateway.invoke(caller, LIST_PATTERNS, {})) as WirePatternList).patterns;
     } catch (error) {
       const body = errorBody(toPublicError(error, logger));
       throw new McpError(ErrorCode.InvalidRequest, `${body.code}: ${body.message}`, body);

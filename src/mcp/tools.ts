@@ -1,43 +1,22 @@
 /**
  * @module mcp/tools
  * The MCP tools: each a wire schema in, a wire schema out, annotations, and one gateway
- * call. The schemas are the ones HTTP validates with (gateway/wire-schemas.ts).
+ * call. The memory tools are derived from the gateway's operation table (one entry per
+ * operation, which also makes its HTTP route); the schemas are the ones HTTP validates with.
  */
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { AgentGateway, Caller } from '../gateway/agent-gateway.js';
 import { requireSuccess } from '../gateway/error-body.js';
-import {
-  fromWireMemoryInput,
-  fromWireMemoryUpdate,
-  fromWireSearch,
-  toWireExecution,
-  toWireExplanation,
-  toWireHistory,
-  toWireMemories,
-  toWireMemory,
-  toWirePattern,
-  toWirePatternList,
-  toWireStats,
-} from '../gateway/wire.js';
+import { MEMORY_OPERATIONS } from '../gateway/memory-operation-table.js';
+import type { OfferedOperation } from '../gateway/operations.js';
+import { EXPLAIN, LIST_PATTERNS, STATS } from '../gateway/read-operation-table.js';
+import { toWireExecution, toWirePattern } from '../gateway/wire.js';
 import {
   executeRequestSchema,
   executeResponseSchema,
-  explainRequestSchema,
-  explanationSchema,
-  listPatternsQuerySchema,
-  memoryHistorySchema,
-  memoryListSchema,
-  memorySchema,
-  patternListSchema,
   patternSchema,
   registerPatternToolSchema,
-  restoreMemoryRequestSchema,
-  searchMemoriesRequestSchema,
-  statsSchema,
-  storeMemoryRequestSchema,
-  storeMemoryResponseSchema,
-  updateMemoryRequestSchema,
 } from '../gateway/wire-schemas.js';
 
 export interface McpTool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -54,13 +33,23 @@ function tool<I extends z.ZodType, O extends z.ZodType>(definition: McpTool<I, O
   return definition as unknown as McpTool;
 }
 
-const memoryIdInput = z.strictObject({ id: z.string().max(128) });
-const readOnly: ToolAnnotations = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
+/** An offered operation's tool: its input as the arguments, its output (`{ memory }` where it wraps) as the result. */
+function toolOf(operation: OfferedOperation): McpTool {
+  if (!operation.mcp) throw new Error(`${operation.name} is offered over HTTP only`);
+  const { name, title, description, annotations, wrap } = operation.mcp;
+  return {
+    name,
+    title,
+    description,
+    input: operation.input,
+    output: wrap ? z.object({ [wrap]: operation.output }) : operation.output,
+    annotations,
+    async run(gateway, caller, input) {
+      const output = await gateway.invoke(caller, operation, input);
+      return wrap ? { [wrap]: output } : output;
+    },
+  };
+}
 
 export const MCP_TOOLS: readonly McpTool[] = [
   tool({
@@ -77,115 +66,9 @@ export const MCP_TOOLS: readonly McpTool[] = [
       );
     },
   }),
-  tool({
-    name: 'store_memory',
-    title: 'Store a memory',
-    description:
-      "Stores text with tags, importance and access level in the caller's namespace. Storing identical content again updates that memory instead of duplicating it.",
-    input: storeMemoryRequestSchema,
-    output: storeMemoryResponseSchema,
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    async run(gateway, caller, input) {
-      const { created, memory } = await gateway.storeMemory(caller, fromWireMemoryInput(input));
-      return { created, memory: toWireMemory(memory) };
-    },
-  }),
-  tool({
-    name: 'search_memories',
-    title: 'Search memories',
-    description:
-      'Full-text search (mode "lexical", BM25) or full text and vectors fused (mode "hybrid") over the memories the caller may see; filter by tags, minimum importance and creation time (since/until: "7d", "2026-12-01", "last Monday").',
-    input: searchMemoriesRequestSchema,
-    output: memoryListSchema,
-    annotations: readOnly,
-    async run(gateway, caller, input) {
-      return toWireMemories(await gateway.searchMemories(caller, fromWireSearch(input)));
-    },
-  }),
-  tool({
-    name: 'get_memory',
-    title: 'Get a memory',
-    description: 'One memory by id, if the caller may see it (MEMORY_NOT_FOUND otherwise).',
-    input: memoryIdInput,
-    output: z.object({ memory: memorySchema }),
-    annotations: readOnly,
-    async run(gateway, caller, { id }) {
-      return { memory: toWireMemory(await gateway.getMemory(caller, id)) };
-    },
-  }),
-  tool({
-    name: 'update_memory',
-    title: 'Update a memory',
-    description:
-      "Changes one of the caller's own memories by id: each field given replaces the stored one (tags and metadata too). Use it to narrow a share: access_level private, or shared_with with fewer agents.",
-    input: updateMemoryRequestSchema.extend({ id: z.string().max(128) }),
-    output: z.object({ memory: memorySchema }),
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-    async run(gateway, caller, { id, ...update }) {
-      return { memory: toWireMemory(await gateway.updateMemory(caller, id, fromWireMemoryUpdate(update))) };
-    },
-  }),
-  tool({
-    name: 'delete_memory',
-    title: 'Delete a memory',
-    description:
-      "Deletes one of the caller's own memories by id. It is kept in its history for the retention period: restore_memory brings it back.",
-    input: memoryIdInput,
-    output: z.object({ deleted: z.literal(true), id: z.string() }),
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-    async run(gateway, caller, { id }) {
-      await gateway.deleteMemory(caller, id);
-      return { deleted: true as const, id };
-    },
-  }),
-  tool({
-    name: 'memory_history',
-    title: 'History of a memory',
-    description:
-      "The kept versions of one of the caller's own memories (before each change or its deletion), newest first: what restore_memory can bring back.",
-    input: memoryIdInput,
-    output: memoryHistorySchema,
-    annotations: readOnly,
-    async run(gateway, caller, { id }) {
-      return toWireHistory(id, await gateway.memoryHistory(caller, id));
-    },
-  }),
-  tool({
-    name: 'restore_memory',
-    title: 'Restore a memory',
-    description:
-      "Undoes a delete or a change of one of the caller's own memories: brings back its latest kept version, or the version given (see memory_history).",
-    input: restoreMemoryRequestSchema.extend({ id: z.string().max(128) }),
-    output: z.object({ memory: memorySchema }),
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-    async run(gateway, caller, { id, version }) {
-      return { memory: toWireMemory(await gateway.restoreMemory(caller, id, version)) };
-    },
-  }),
-  tool({
-    name: 'get_stats',
-    title: 'Execution statistics',
-    description:
-      'Executions, success and cache hit rates, latency percentiles per pattern type, tokens used and saved.',
-    input: z.strictObject({}),
-    output: statsSchema,
-    annotations: readOnly,
-    async run(gateway, caller) {
-      return toWireStats(await gateway.stats(caller));
-    },
-  }),
-  tool({
-    name: 'list_patterns',
-    title: 'List patterns',
-    description:
-      'The registered patterns in match order, with their triggers, costs, cache TTLs and the role each needs.',
-    input: listPatternsQuerySchema,
-    output: patternListSchema,
-    annotations: readOnly,
-    async run(gateway, caller, { type }) {
-      return toWirePatternList(await gateway.listPatterns(caller, type));
-    },
-  }),
+  ...MEMORY_OPERATIONS.map(toolOf),
+  toolOf(STATS),
+  toolOf(LIST_PATTERNS),
   tool({
     name: 'register_pattern',
     title: 'Register a pattern',
@@ -198,18 +81,7 @@ export const MCP_TOOLS: readonly McpTool[] = [
       return { pattern: toWirePattern(await gateway.registerPattern(caller, pattern, replace)) };
     },
   }),
-  tool({
-    name: 'explain_query',
-    title: 'Explain a query',
-    description:
-      'Which pattern a query would run in a mode, its parameters, and the routing decision, without running it.',
-    input: explainRequestSchema,
-    output: explanationSchema,
-    annotations: readOnly,
-    async run(gateway, caller, { query, mode }) {
-      return toWireExplanation(await gateway.explain(caller, query, mode));
-    },
-  }),
+  toolOf(EXPLAIN),
 ];
 
 export const MCP_TOOLS_BY_NAME: ReadonlyMap<string, McpTool> = new Map(MCP_TOOLS.map((t) => [t.name, t]));

@@ -206,11 +206,11 @@ describe('LocalEmbedder (USE lite, shipped weights)', () => {
     expect(new LocalEmbedder().batchSize).toBe(128 * DEFAULT_MODEL_THREADS);
     const databaseUrl = join(tempDir(), 'threads.db');
     const named = await createPatternExecutionEngine({ databaseUrl, embedder: 'local', localEmbedderThreads: 3 });
-    expect(named.embedder.batchSize).toBe(384); // no default is 3 threads
+    expect(named.embedderInfo().batchSize).toBe(384); // no default is 3 threads
     await named.close();
     const recorded = await createTestEngine({ databaseUrl, embedder: 'database', localEmbedderThreads: 3 });
-    expect(recorded.embedder.id).toBe('use-lite-512-v1');
-    expect(recorded.embedder.batchSize).toBe(384);
+    expect(recorded.embedderInfo().id).toBe('use-lite-512-v1');
+    expect(recorded.embedderInfo().batchSize).toBe(384);
     await expect(createTestEngine({ localEmbedderThreads: 0 })).rejects.toThrow(/localEmbedderThreads/);
   });
 

@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { createPatternExecutionEngine, type EngineOptions, type PatternExecutionEngine } from '../../src/index.js';
+import {
+  createPatternExecutionEngine,
+  openMemoryStore,
+  type EngineOptions,
+  type MemoryStoreOptions,
+  type OpenedMemoryStore,
+  type PatternExecutionEngine,
+} from '../../src/index.js';
 
 /**
  * Engines created here are closed after each test, and their temporary directories removed,
@@ -19,9 +26,9 @@ export function onCleanup(cleanup: () => Promise<void> | void): void {
   cleanups.push(cleanup);
 }
 
-/** An engine on a private in-memory SQLite database unless the test says otherwise. */
+/** An engine on a private in-memory SQLite database unless the test says otherwise (a `store` or a `databaseUrl`). */
 export async function createTestEngine(options: EngineOptions = {}): Promise<PatternExecutionEngine> {
-  const engine = await createPatternExecutionEngine({ databaseUrl: ':memory:', ...options });
+  const engine = await createPatternExecutionEngine(options.store ? options : { databaseUrl: ':memory:', ...options });
   cleanups.push(() => engine.close());
   return engine;
 }
@@ -43,16 +50,36 @@ export function manualClock(start = Date.parse('2026-01-01T00:00:00Z')): {
 }
 
 /**
- * An engine built directly on a store wrapper that records which store methods were
- * called, for tests that prove what an execution does or does not touch.
+ * A private in-memory SQLite store the test holds (to spy on it or read it behind the engine),
+ * closed after the test, after any engine made on it later.
  */
-export async function createSpiedEngine(options: EngineOptions = {}): Promise<{
+export async function openTestStore(options: MemoryStoreOptions = {}): Promise<OpenedMemoryStore> {
+  const opened = await openMemoryStore(':memory:', options);
+  cleanups.push(() => opened.close());
+  return opened;
+}
+
+/** An engine on a store the test opened (openTestStore), with the store's embedder and logs. */
+export function createEngineOn(
+  opened: OpenedMemoryStore,
+  options: Omit<EngineOptions, 'store' | 'embedder'> = {},
+): Promise<PatternExecutionEngine> {
+  const { store, embedder, auditLog, executionLog } = opened;
+  return createTestEngine({ store, embedder, auditLog, executionLog, ...options });
+}
+
+/**
+ * An engine built on a store wrapper that records which store methods were called, for
+ * tests that prove what an execution does or does not touch.
+ */
+export async function createSpiedEngine(): Promise<{
   engine: PatternExecutionEngine;
   calls: string[];
 }> {
-  const engine = await createTestEngine(options);
+  const opened = await openTestStore();
+  const engine = await createEngineOn(opened);
   const calls: string[] = [];
-  const store = engine.store;
+  const { store } = opened;
   for (const method of [
     'store',
     'importMany',

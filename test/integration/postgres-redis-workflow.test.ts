@@ -29,7 +29,7 @@ describe.skipIf(!services)('seed workflow on PostgreSQL + Redis', () => {
 
   it('stores, recalls and analyzes', async () => {
     const e = await engine();
-    expect(e.store.backend).toBe('postgres');
+    expect(e.getStats().store.backend).toBe('postgres');
     const store = await e.execute('store test optimization pattern', { useCache: false });
     expect(store.success).toBe(true);
 

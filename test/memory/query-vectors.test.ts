@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/embeddings/embedder.js';
 import { SETTLE_AT_MOST } from '../../src/memory/embedding-backlog.js';
 import { deferredHashing } from '../helpers/embedders.js';
-import { createTestEngine, tempDir } from '../helpers/engine.js';
+import { createEngineOn, createTestEngine, openTestStore, tempDir } from '../helpers/engine.js';
 
 /** A deferred embedder that counts the texts it is shown, one by one or in batches. */
 function countingEmbedder(): Embedder & { shown: string[] } {
@@ -36,11 +36,12 @@ describe('query vectors', () => {
 
 describe('settling before a vector search', () => {
   it('asks the store once when nothing is pending', async () => {
-    const engine = await createTestEngine({ embedder: deferredHashing() });
+    const opened = await openTestStore({ embedder: deferredHashing() });
+    const { store } = opened;
+    const engine = await createEngineOn(opened);
     const context = { namespace: 'team', agentId: 'alice' };
     await engine.execute('store use pgbouncer in transaction mode', { context });
     await engine.execute('search for connection pooling', { context, useCache: false }); // settles the write
-    const store = engine.store;
     const pendingEmbeddings = store.pendingEmbeddings.bind(store);
     let asked = 0;
     // Only the search's own asks name the namespace; the background drain after the write
@@ -78,11 +79,12 @@ describe('a backlog', () => {
       batchSize: 50,
       embedBatch: (texts) => (abort.abort(), inner.embedBatch(texts)),
     };
-    const engine = await createTestEngine({ embedder, backgroundEmbedding: false });
+    const opened = await openTestStore({ embedder });
+    const engine = await createEngineOn(opened, { backgroundEmbedding: false });
     const context = { namespace: 'team', agentId: 'alice' };
     await engine.importMemories(Array.from({ length: 120 }, (_, i) => ({ ...context, content: `note ${i}` })));
     expect(await engine.embedPendingMemories(undefined, abort.signal)).toBe(50);
-    expect(await engine.store.pendingEmbeddings('team', 1000)).toHaveLength(70);
+    expect(await opened.store.pendingEmbeddings('team', 1000)).toHaveLength(70);
     expect(await engine.embedPendingMemories()).toBe(70);
     await engine.close();
   });
@@ -106,7 +108,9 @@ describe('a bulk import behind a vector search', () => {
     const gate = new Promise<void>((resolve) => (open = resolve));
     // Memories' vectors wait for the gate; the query's own vector does not.
     const embedder: Embedder = { ...inner, embedBatch: async (texts) => (await gate, inner.embedBatch(texts)) };
-    const engine = await createTestEngine({ embedder });
+    const opened = await openTestStore({ embedder });
+    const { store } = opened;
+    const engine = await createEngineOn(opened);
     const context = { namespace: 'team', agentId: 'alice' };
     const memories = Array.from({ length: SETTLE_AT_MOST + 50 }, (_, i) => ({
       ...context,
@@ -117,10 +121,10 @@ describe('a bulk import behind a vector search', () => {
     const found = await engine.execute('search for pgbouncer pooling', { context, useCache: false });
     expect(found.success).toBe(true);
     expect(JSON.stringify(found.result)).toContain('pgbouncer runs in transaction pooling mode');
-    expect(await engine.store.pendingEmbeddings('team', 1000)).toHaveLength(memories.length);
+    expect(await store.pendingEmbeddings('team', 1000)).toHaveLength(memories.length);
 
     open(); // the background batches go through
-    await expect.poll(() => engine.store.pendingEmbeddings('team', 1000), { timeout: 10_000 }).toEqual([]);
+    await expect.poll(() => store.pendingEmbeddings('team', 1000), { timeout: 10_000 }).toEqual([]);
     await engine.close();
   });
 });
