@@ -8,6 +8,10 @@ export { createHttpService, checkBinding, isLoopback, HTTP_DEFAULTS, type HttpSe
 export { createMcpServer, type McpServerOptions } from './mcp/server.js';
 export { createGateway, type CreateGatewayOptions } from './gateway/create-gateway.js';
 export { AgentGateway, type Caller, type Surface, type ExecuteInput } from './gateway/agent-gateway.js';
+// The operations a gateway offers, for AgentGateway.invoke(caller, operation, input).
+export { MEMORY_OPERATIONS } from './gateway/memory-operation-table.js';
+export { STATS, LIST_PATTERNS, GET_PATTERN, EXPLAIN } from './gateway/read-operation-table.js';
+export type { OfferedOperation } from './gateway/operations.js';
 export {
   loadAuthSettings,
   generateApiKey,
