@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { HashingEmbedder } from '../embeddings/hashing-embedder.js';
 import type { MemoryStore, NewMemory, Scope } from '../memory/store.js';
+import { eachTestStore } from './each-test-store.js';
 import type { StoreUnderTest } from './subjects.js';
 
 const DAY = 86_400_000;
@@ -22,13 +23,10 @@ export function memoryStoreChangesSuite(backend: string, create: () => Promise<S
       (await store.store(scope, memory, embedder.embedSync(memory.content))).memory;
     const ids = (memories: ReadonlyArray<{ id: string }>) => memories.map((m) => m.id);
 
-    beforeEach(async () => {
-      subject = await create();
-      store = subject.store;
-      ns = `ns-${Math.random().toString(36).slice(2, 10)}`;
-    });
-    afterEach(async () => {
-      await subject.cleanup();
+    eachTestStore(create, (opened, namespace) => {
+      subject = opened;
+      store = opened.store;
+      ns = namespace;
     });
 
     describe('created-time windows, order and owner', () => {

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { HashingEmbedder } from '../embeddings/hashing-embedder.js';
 import type { MemoryStore, NewMemory, Scope } from '../memory/store.js';
+import { eachTestStore } from './each-test-store.js';
 import type { StoreUnderTest } from './subjects.js';
 
 /** Full-text search, vector neighbours and expiry, as every MemoryStore must do them. Registered by memoryStoreSuite. */
@@ -13,13 +14,10 @@ export function memoryStoreReadsSuite(backend: string, create: () => Promise<Sto
     const alice = (): Scope => ({ namespace: ns, agentId: 'alice' });
     const put = (scope: Scope, memory: NewMemory) => store.store(scope, memory, embedder.embedSync(memory.content));
 
-    beforeEach(async () => {
-      subject = await create();
-      store = subject.store;
-      ns = `ns-${Math.random().toString(36).slice(2, 10)}`;
-    });
-    afterEach(async () => {
-      await subject.cleanup();
+    eachTestStore(create, (opened, namespace) => {
+      subject = opened;
+      store = opened.store;
+      ns = namespace;
     });
 
     describe('search', () => {

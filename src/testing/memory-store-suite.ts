@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HashingEmbedder } from '../embeddings/hashing-embedder.js';
 import type { ImportedMemory, MemoryStore, NewMemory, Scope } from '../memory/store.js';
 import { memoryStoreChangesSuite } from './memory-store-changes-suite.js';
 import { memoryStoreReadsSuite } from './memory-store-reads-suite.js';
+import { eachTestStore } from './each-test-store.js';
 import type { StoreUnderTest } from './subjects.js';
 
 export interface MemoryStoreSuiteOptions {
@@ -29,14 +30,10 @@ export function memoryStoreSuite({ name: backend, open: create }: MemoryStoreSui
     const bob = (): Scope => ({ namespace: ns, agentId: 'bob' });
     const put = (scope: Scope, memory: NewMemory) => store.store(scope, memory, embedder.embedSync(memory.content));
 
-    beforeEach(async () => {
-      subject = await create();
-      store = subject.store;
-      // A unique namespace per test keeps shared servers (PostgreSQL) free of cross-test leaks.
-      ns = `ns-${Math.random().toString(36).slice(2, 10)}`;
-    });
-    afterEach(async () => {
-      await subject.cleanup();
+    eachTestStore(create, (opened, namespace) => {
+      subject = opened;
+      store = opened.store;
+      ns = namespace;
     });
 
     describe('store', () => {
