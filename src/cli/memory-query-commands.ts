@@ -5,6 +5,7 @@
  * the library returns them.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { MemorySearch } from '../execution/memory-operations.js';
 import type { Memory } from '../memory/store.js';
 import type { CliContext } from './context.js';
 import { table } from './format.js';
@@ -13,16 +14,8 @@ import { table } from './format.js';
 const NO_PATTERNS = { patterns: [] } as const;
 const SNIPPET = 60;
 
-interface SearchOptions {
-  tag?: string[];
-  minImportance?: number;
-  limit?: number;
-  mode?: 'lexical' | 'hybrid';
-  since?: string;
-  until?: string;
-  timezone?: string;
-  json?: boolean;
-}
+/** The library's search, but `--tag` (repeatable) for its tags and `--json` for the output. */
+type SearchOptions = Omit<MemorySearch, 'query' | 'tags'> & { tag?: string[]; json?: boolean };
 
 export function registerMemoryQueryCommands(memory: Command, cli: CliContext): void {
   memory
