@@ -38,10 +38,10 @@ export function windowedHits(
   const s = db.schema;
   const p = new SqlParams();
   const namespace = p.add(scope.namespace);
-  const inWindow = [
-    query.createdAfter === undefined ? '' : `AND t.created_at >= ${p.add(query.createdAfter)}`,
-    query.createdBefore === undefined ? '' : `AND t.created_at < ${p.add(query.createdBefore)}`,
-  ].join(' ');
+  // Both bounds, always: a parameter range two-sided is estimated narrow, so the prepared
+  // statement keeps one generic plan; one-sided it was planned again on every search (~1-3 ms).
+  const inWindow = `AND t.created_at >= ${p.add(query.createdAfter ?? Number.MIN_SAFE_INTEGER)}
+    AND t.created_at < ${p.add(query.createdBefore ?? Number.MAX_SAFE_INTEGER)}`;
   // BM25's IDF from the namespace's document frequencies, as PostgresTextSearch computes it.
   const sql = `WITH q AS MATERIALIZED (
       SELECT st.term, ln(1 + (docs.df - st.df + 0.5) / (st.df + 0.5)) AS idf
@@ -50,13 +50,13 @@ export function windowedHits(
       CROSS JOIN (SELECT df FROM ${s}.memory_term_stats WHERE namespace = ${namespace} AND term = '') docs
       WHERE st.df > 0),
     postings AS MATERIALIZED (
-      SELECT t.seq, t.term, t.impact FROM ${s}.memory_terms t
-      WHERE t.namespace = ${namespace} AND t.term IN (SELECT term FROM q) ${inWindow}
+      SELECT t.seq, q.idf * t.impact AS score FROM q JOIN ${s}.memory_terms t
+        ON t.namespace = ${namespace} AND t.term = q.term ${inWindow}
       LIMIT ${WINDOW_POSTINGS_AT_MOST + 1}),
-    h AS MATERIALIZED (
-      SELECT t.seq, sum(q.idf * t.impact) AS score FROM postings t JOIN q USING (term)
+    h AS (
+      SELECT seq, sum(score) AS score FROM postings
       WHERE (SELECT count(*) FROM postings) <= ${WINDOW_POSTINGS_AT_MOST}
-      GROUP BY t.seq)
+      GROUP BY seq)
     ${best(query, `${visibleTo(scope, now, p)} ${filterConditions(query, scope, p)}`, s)} LIMIT ${p.add(query.limit)}`;
   return { sql, params: p };
 }
