@@ -191,6 +191,32 @@ export class VectorIndex {
     return chunk.rowids;
   }
 
+  /**
+   * A block cut into blocks of at most `maxBytes` (at least one vector each), in order, each
+   * with its first vector's rowid.
+   */
+  static splitBlock(
+    block: { data: Uint8Array; count: number },
+    maxBytes: number,
+  ): Array<{ data: Uint8Array; count: number; firstRowid: number }> {
+    if (block.count === 0) return [{ ...block, firstRowid: 0 }];
+    const codeBytes = block.data.byteLength / block.count - entryBytes(0);
+    const per = Math.max(1, Math.floor(maxBytes / entryBytes(codeBytes)));
+    const bytes = block.data.byteOffset % 8 === 0 ? block.data : new Uint8Array(block.data);
+    const whole = Chunk.over(bytes.buffer, bytes.byteOffset, block.count, codeBytes, block.count, true);
+    const parts = [];
+    for (let from = 0; from < block.count; from += per) {
+      const count = Math.min(per, block.count - from);
+      const part = Chunk.allocate(count, codeBytes);
+      part.rowids.set(whole.rowids.subarray(from, from + count));
+      part.created.set(whole.created.subarray(from, from + count));
+      part.factors.set(whole.factors.subarray(from, from + count));
+      part.codes.set(whole.codes.subarray(from * codeBytes, (from + count) * codeBytes));
+      parts.push({ data: new Uint8Array(part.rowids.buffer), count, firstRowid: part.rowids[0]! });
+    }
+    return parts;
+  }
+
   /** The live vectors of these indexes, in order, as one block: what addBlock() reads back. */
   static toBlock(...indexes: VectorIndex[]): { data: Uint8Array; count: number } {
     return blockOf(

@@ -56,8 +56,22 @@ function dot(a: Float32Array, b: Float32Array): number {
   for (let d = 0; d < a.length; d++) sum += a[d]! * b[d]!;
   return sum;
 }
-const blocks = (db: SqliteDatabase) =>
-  db.prepare('SELECT first_seq AS firstSeq, count FROM vector_blocks ORDER BY first_seq').all();
+/**
+ * The stored blocks as one: they must follow each other from seq 1 without a gap, each small
+ * enough (120 KiB) that reading it never makes SQLite map and free a large chunk.
+ */
+function blocks(db: SqliteDatabase): { firstSeq: number; count: number } {
+  const rows = db
+    .prepare(
+      'SELECT first_seq AS firstSeq, last_seq AS lastSeq, count, length(data) AS bytes FROM vector_blocks ORDER BY first_seq',
+    )
+    .all() as Array<{ firstSeq: number; lastSeq: number; count: number; bytes: number }>;
+  rows.forEach((row, i) => {
+    expect(row.bytes).toBeLessThanOrEqual(120 * 1024);
+    if (i > 0) expect(row.firstSeq).toBe(rows[i - 1]!.lastSeq + 1);
+  });
+  return { firstSeq: rows[0]?.firstSeq ?? 0, count: rows.reduce((sum, row) => sum + row.count, 0) };
+}
 
 describe('vector search on SQLite', () => {
   it('agrees with exact cosine on the top 10 (codes, then an exact re-score of a shortlist)', async () => {
@@ -101,7 +115,7 @@ describe('vector search on SQLite', () => {
     const writer = openProcess();
     const memories = notes(3000);
     await importNotes(writer.store, memories);
-    expect(blocks(writer.db)).toEqual([{ firstSeq: 1, count: 3000 }]);
+    expect(blocks(writer.db)).toEqual({ firstSeq: 1, count: 3000 });
     const ids = writer.db.prepare("SELECT id FROM memories WHERE content LIKE '% #1__'").pluck().all() as string[];
     for (const id of ids) await writer.store.delete(scope, id);
 
@@ -111,7 +125,7 @@ describe('vector search on SQLite', () => {
       expect(found).toEqual(i < 200 ? [expect.not.stringMatching(/ #1\d\d$/)] : [memories[i]!.content]);
     }
     await reader.store.close(); // writes back the block without the deleted vectors
-    expect(blocks(reader.db)).toEqual([{ firstSeq: 1, count: 3000 - ids.length }]);
+    expect(blocks(reader.db)).toEqual({ firstSeq: 1, count: 3000 - ids.length });
   });
 
   it('seals vectors stored before blocks existed, once, when a process loads them', async () => {
@@ -122,7 +136,7 @@ describe('vector search on SQLite', () => {
     const reader = openProcess();
     expect(await nearest(reader.store, memories[1234]!.content, 1)).toEqual([memories[1234]!.content]);
     await reader.store.close();
-    expect(blocks(reader.db)).toEqual([{ firstSeq: 1, count: 2500 }]);
+    expect(blocks(reader.db)).toEqual({ firstSeq: 1, count: 2500 });
   });
 
   it('loads a namespace ahead of its first search when warmed (a server at start)', async () => {
@@ -132,7 +146,7 @@ describe('vector search on SQLite', () => {
     const server = openProcess();
     await server.store.warm('team');
     await server.store.close();
-    expect(blocks(server.db)).toEqual([{ firstSeq: 1, count: 2500 }]);
+    expect(blocks(server.db)).toEqual({ firstSeq: 1, count: 2500 });
   });
 
   it('keeps the vectors of a transaction that rolled back out of the index', async () => {
