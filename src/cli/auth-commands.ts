@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { stringify } from 'yaml';
 import { generateApiKey, hashApiKey, type AuthFile } from '../security/auth-config.js';
 import { ROLES, type Role } from '../patterns/definition.js';
 import { assertStrongSecret } from '../security/secret-strength.js';
@@ -33,6 +32,7 @@ export function registerAuthCommands(program: Command, cli: CliContext): void {
         );
         return;
       }
+      const { stringify } = await import('yaml');
       cli.io.stderr.write('Store this key now; only its hash is kept:\n');
       cli.io.stdout.write(`${key}\n`);
       cli.io.stderr.write(

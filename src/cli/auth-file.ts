@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { isSeq, parseDocument } from 'yaml';
 import { ValidationError } from '../errors.js';
 import { parseAuthFile, type AuthFile } from '../security/auth-config.js';
 
@@ -16,6 +15,7 @@ type ApiKeyFileEntry = NonNullable<AuthFile['api_keys']>[number];
  */
 export async function addApiKeyToFile(file: string, entry: ApiKeyFileEntry): Promise<void> {
   const existing = await readIfPresent(file);
+  const { isSeq, parseDocument } = await import('yaml');
   const document = parseDocument(existing?.text ?? '');
   if (document.errors.length > 0) {
     throw new ValidationError(`auth file '${file}': not valid YAML/JSON (${document.errors[0]!.message})`);

@@ -8,6 +8,7 @@ import { checkedBatchSize } from '../embeddings/embedder.js';
 import { BATCH_JOB_MODEL_THREADS } from '../embeddings/local-embedder.js';
 import { ValidationError } from '../errors.js';
 import { EXIT, type CliContext, type CliIo } from './context.js';
+import { letYoungGenerationGrow } from './heap-flags.js';
 import { IMPORT_BATCH } from '../execution/batched-import.js';
 import type { ImportIssue } from '../execution/memory-import.js';
 import { checkedImportBatch, MAX_REPORTED_ERRORS, readImportFile, type ImportFile } from './import-file.js';
@@ -38,6 +39,7 @@ export function registerMemoryCommands(program: Command, cli: CliContext): Comma
     .action(async (file: string, options: { batchSize: number }) => {
       const { namespace, agent } = cli.globals();
       const batchSize = checkedImportBatch(options.batchSize);
+      letYoungGenerationGrow();
       // A batch job with nothing else to serve: the local model may take every core.
       const engine = await cli.openEngine({ ...NO_PATTERNS, localEmbedderThreads: BATCH_JOB_MODEL_THREADS });
       const progressBar = await progressBars(cli.io.stderr);

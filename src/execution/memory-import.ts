@@ -2,7 +2,7 @@ import { PatternServiceError } from '../errors.js';
 import { epochOf, memoryImportSchema, SET_BY_STORE, withEpochDates } from '../memory/memory-record.js';
 import type { ImportedMemory } from '../memory/store.js';
 import { formatZodError } from '../validation.js';
-import { libraryName } from '../wire-names.js';
+import { libraryName, snakeCase } from '../wire-names.js';
 import { checkJsonObject } from './request-limits.js';
 
 /** A memory to import: as `exportMemories` writes it (ISO times), or as the store takes it (epoch ms). */
@@ -79,6 +79,9 @@ export function checkMemoryImport(
 const FIELDS = new Set(Object.keys(importedMemorySchema.shape));
 const KNOWN = new Set([...FIELDS, ...SKIPPED]);
 const FIELD_LIST = [...FIELDS].join(', ');
+/** Each known name under both its spellings: libraryName's answer without a regex per key of every record. */
+const NAME_OF = new Map<string, string>();
+for (const name of KNOWN) NAME_OF.set(name, name).set(snakeCase(name), name);
 
 /**
  * The record with the wire's names in the schema's, the store's own fields skipped and the
@@ -88,15 +91,17 @@ const FIELD_LIST = [...FIELDS].join(', ');
  */
 function withImportNames(record: unknown, defaults: ImportDefaults): unknown {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return record;
-  const named = new Map<string, { key: string; value: unknown }>();
+  const named: Record<string, unknown> = {};
+  const givenAs = new Map<string, string>();
   for (const [key, value] of Object.entries(record)) {
-    const name = libraryName(key, KNOWN);
+    const name = NAME_OF.get(key) ?? libraryName(key, KNOWN);
     if (SKIPPED.has(name)) continue;
     if (!FIELDS.has(name)) return `unknown field '${key}'; a memory to import has ${FIELD_LIST} (or snake_case)`;
-    const earlier = named.get(name);
-    if (earlier) return `${name}: given twice, as ${earlier.key} and ${key}; keep one`;
-    named.set(name, { key, value });
+    const earlier = givenAs.get(name);
+    if (earlier !== undefined) return `${name}: given twice, as ${earlier} and ${key}; keep one`;
+    givenAs.set(name, key);
+    named[name] = value;
   }
-  for (const [name, value] of Object.entries(defaults)) if (!named.has(name)) named.set(name, { key: name, value });
-  return Object.fromEntries([...named].map(([name, { value }]) => [name, value]));
+  for (const [name, value] of Object.entries(defaults)) if (!givenAs.has(name)) named[name] = value;
+  return named;
 }

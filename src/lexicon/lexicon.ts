@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { stem, words } from '../text.js';
@@ -148,7 +147,7 @@ export async function loadLexicon(file: string | undefined): Promise<Lexicon> {
   let raw: unknown;
   try {
     const text = await readFile(file, 'utf8');
-    raw = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
+    raw = /\.json$/i.test(file) ? JSON.parse(text) : (await import('yaml')).parse(text);
   } catch (error) {
     throw new ValidationError(`lexicon: cannot read '${file}': ${(error as Error).message}`, { cause: error });
   }

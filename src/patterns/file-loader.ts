@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import { PatternServiceError, ValidationError } from '../errors.js';
 import { PatternDefinition } from './definition.js';
 import { firstFlowNestingBeyond } from './flow-depth.js';
@@ -104,7 +104,6 @@ async function readOneFile(
   file: string,
   issues: PatternFileIssue[],
 ): Promise<Array<{ pattern: PatternDefinition; line: number; column: number; index: number }>> {
-  const lineCounter = new LineCounter();
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -123,6 +122,9 @@ async function readOneFile(
     });
     return [];
   }
+  // Loaded with the first pattern file, not by every command (~65 ms of the CLI's start-up).
+  const { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } = await import('yaml');
+  const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
@@ -131,6 +133,8 @@ async function readOneFile(
     }
     return [];
   }
+  // The node as plain data, with YAML aliases resolved against their document (and bounded).
+  const toPlain = (node: unknown): unknown => (isNode(node) ? node.toJS(doc, { maxAliasCount: 100 }) : node);
   const locate = (node: unknown): Located => {
     const offset = (node as Node | null)?.range?.[0];
     return offset === undefined
@@ -166,7 +170,7 @@ async function readOneFile(
   list.items.forEach((node, index) => {
     const at = locate(node);
     try {
-      items.push({ pattern: PatternDefinition.fromConfig(toPlain(node, doc)), ...at, index });
+      items.push({ pattern: PatternDefinition.fromConfig(toPlain(node)), ...at, index });
     } catch (error) {
       if (!(error instanceof PatternServiceError)) throw error;
       const fieldAt = (path: string): Located => {
@@ -189,11 +193,6 @@ function issuesOf(error: PatternServiceError): Array<{ path: string; message: st
     }));
   }
   return [{ path: FIELD_PREFIX.exec(error.message)?.[1] ?? '', message: error.message }];
-}
-
-/** The node as plain data, with YAML aliases resolved against their document (and bounded). */
-function toPlain(node: unknown, doc: Document): unknown {
-  return isNode(node) ? node.toJS(doc, { maxAliasCount: 100 }) : node;
 }
 
 export function isPatternFilePath(path: string): boolean {

@@ -7,7 +7,6 @@
  */
 import { hash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ServingEnvironment } from '../config.js';
 import { ValidationError } from '../errors.js';
@@ -155,7 +154,7 @@ async function readAuthFile(file: string): Promise<z.output<typeof authFileSchem
   }
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    raw = (await import('yaml')).parse(text);
   } catch (error) {
     throw new ValidationError(`auth file '${file}': not valid YAML/JSON (${(error as Error).message})`, {
       cause: error,

@@ -33,4 +33,21 @@ describe('start-up', () => {
     expect(loaded).toContain('better-sqlite3');
     expect(loaded).not.toContain('ioredis');
   });
+
+  it('imports memories from the CLI without loading the YAML parser (only pattern, lexicon and auth files need it)', () => {
+    const loaded = packagesLoadedBy(`
+      const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const { tmpdir } = await import('node:os');
+      const { runCli } = await import('./dist/cli/program.js');
+      const dir = mkdtempSync(join(tmpdir(), 'tmws-start-up-'));
+      writeFileSync(join(dir, 'notes.jsonl'), JSON.stringify({ content: 'a note' }));
+      const quiet = { write: () => true };
+      const code = await runCli(['--db', join(dir, 'db.sqlite'), '--embedder', 'hashing', 'memory', 'import', join(dir, 'notes.jsonl')], { stdout: quiet, stderr: quiet });
+      rmSync(dir, { recursive: true, force: true });
+      if (code !== 0) throw new Error('import failed: ' + code);
+    `);
+    expect(loaded).toContain('better-sqlite3');
+    expect(loaded).not.toContain('yaml');
+  });
 });

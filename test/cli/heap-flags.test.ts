@@ -1,7 +1,9 @@
 /**
  * The bin keeps V8's young generation small (cli/heap-flags.ts): a server started through it,
- * under a stream of requests, ends with the new space it started with.
+ * under a stream of requests, ends with the new space it started with; an import, a batch
+ * job, lets it grow.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -44,5 +46,22 @@ describe('the bin', { timeout: 120_000 }, () => {
     for (let waited = 0; !existsSync(report) && waited < 5000; waited += 50)
       await new Promise((r) => setTimeout(r, 50));
     expect(Number(readFileSync(report, 'utf8'))).toBeLessThanOrEqual(2 * 2 ** 20);
+  });
+
+  it('imports with a young generation that grows past its starting size', () => {
+    const dir = tempDir();
+    const [reporter, report, notes] = [join(dir, 'reporter.mjs'), join(dir, 'new-space'), join(dir, 'notes.jsonl')];
+    writeFileSync(reporter, REPORTER);
+    const lines = Array.from({ length: 5000 }, (_, i) =>
+      JSON.stringify({ content: `note ${i} on pooling and caches` }),
+    );
+    writeFileSync(notes, lines.join('\n'));
+    const run = spawnSync(
+      process.execPath,
+      ['--import', reporter, CLI, '--db', join(dir, 'memories.db'), '--embedder', 'hashing', 'memory', 'import', notes],
+      { env: { ...process.env, TMWS_LOG_LEVEL: 'silent', HEAP_REPORT: report }, encoding: 'utf8' },
+    );
+    expect(run.stdout).toContain('imported 5000 memories');
+    expect(Number(readFileSync(report, 'utf8'))).toBeGreaterThan(2 * 2 ** 20);
   });
 });

@@ -21,11 +21,10 @@ export class SqliteHistory {
   readonly #prune: Statement;
 
   constructor(db: SqliteDatabase) {
+    // Positional: imported memories that update stored ones keep their history through it.
     this.#keep = db.prepare(
       `INSERT INTO memory_history (memory_id, namespace, agent_id, version, change, changed_at, changed_by, memory)
-       VALUES (@id, @namespace, @agentId,
-         (SELECT coalesce(max(version), 0) + 1 FROM memory_history WHERE memory_id = @id),
-         @change, @now, @changedBy, @memory)`,
+       VALUES (?, ?, ?, (SELECT coalesce(max(version), 0) + 1 FROM memory_history WHERE memory_id = ?), ?, ?, ?, ?)`,
     );
     this.#list = db.prepare(
       `SELECT version, change, changed_at, changed_by, memory FROM memory_history
@@ -37,15 +36,8 @@ export class SqliteHistory {
 
   /** Inside a write transaction: keeps `memory` as it was before `change`. */
   keep(memory: Memory, change: MemoryChange, changedBy: string, now: number): void {
-    this.#keep.run({
-      id: memory.id,
-      namespace: memory.namespace,
-      agentId: memory.agentId,
-      change,
-      now,
-      changedBy,
-      memory: JSON.stringify(memory),
-    });
+    const { id, namespace, agentId } = memory;
+    this.#keep.run(id, namespace, agentId, id, change, now, changedBy, JSON.stringify(memory));
   }
 
   /** Newest first. */

@@ -32,6 +32,8 @@ import { Statements } from './statements.js';
 
 const EXPORT_PAGE = 500;
 const PROGRESS_EVERY = 500;
+/** Page cache of an import's transaction, KiB (the usual is 2 MiB, see database.ts). */
+const IMPORT_CACHE_KIB = 64 * 1024;
 
 export interface SqliteMemoryStoreOptions {
   /** Epoch-millisecond clock; tests move it to expire memories. */
@@ -99,6 +101,24 @@ export class SqliteMemoryStore implements MemoryStore {
     embeddings: ReadonlyArray<Float32Array | null>,
     onProgress?: (done: number) => void,
   ): Promise<{ created: number; updated: number }> {
+    // Its pages stay in memory until it commits instead of spilling to the WAL and being read
+    // back (10,000 memories: ~16,000 page writes and 10,000 reads with the usual 2 MiB).
+    return guarded(() => {
+      const cacheSize = this.#db.pragma('cache_size', { simple: true }) as number;
+      this.#db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
+      try {
+        return this.#importAll(memories, embeddings, onProgress);
+      } finally {
+        this.#db.pragma(`cache_size = ${cacheSize}`); // frees the pages over the usual size
+      }
+    });
+  }
+
+  #importAll(
+    memories: readonly ImportedMemory[],
+    embeddings: ReadonlyArray<Float32Array | null>,
+    onProgress?: (done: number) => void,
+  ): { created: number; updated: number } {
     return this.#write(() => {
       let created = 0;
       memories.forEach((memory, i) => {

@@ -37,6 +37,16 @@ interface Lineage {
 
 const OWNED = 'namespace = @namespace AND (@admin = 1 OR agent_id = @agentId)';
 const LIVE = '(expires_at IS NULL OR expires_at > @now)';
+/**
+ * Positional parameters in the statements an import runs for every memory: better-sqlite3
+ * binds a named one by looking its name up on the object given, which made this insert ~35 µs
+ * a row slower (an import of 10,000 spent 1.4 s instead of 1.0 in the store).
+ */
+const INSERT_MEMORY = `INSERT INTO memories (rowid, id, namespace, agent_id, content, content_hash, tags, metadata,
+  importance, access_level, shared_with, created_at, updated_at, accessed_at, access_count, expires_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const REWRITE_MEMORY = `UPDATE memories SET tags = ?, metadata = ?, importance = ?, access_level = ?, shared_with = ?,
+  expires_at = ?, updated_at = ? WHERE rowid = ?`;
 
 /**
  * Every write to the memories table and what follows it (full text, tags, vectors, history),
@@ -206,22 +216,25 @@ export class SqliteMemoryWrites {
   ): number {
     const now = this.#parts.now();
     const rowid = this.#parts.namespaces.nextRowid(scope.namespace);
-    this.#sql(
-      `INSERT INTO memories (rowid, id, namespace, agent_id, content, content_hash, tags, metadata, importance,
-         access_level, shared_with, created_at, updated_at, accessed_at, access_count, expires_at)
-       VALUES (@rowid, @id, @namespace, @agentId, @content, @contentHash, @tags, @metadata, @importance,
-         @accessLevel, @sharedWith, @createdAt, @now, @accessedAt, @accessCount, @expiresAt)`,
-    ).run({
-      ...columns(prepared),
+    const values = columns(prepared);
+    this.#sql(INSERT_MEMORY).run(
       rowid,
-      id: lineage.id,
-      namespace: scope.namespace,
-      agentId: scope.agentId,
+      lineage.id,
+      scope.namespace,
+      scope.agentId,
+      values.content,
+      values.contentHash,
+      values.tags,
+      values.metadata,
+      values.importance,
+      values.accessLevel,
+      values.sharedWith,
+      lineage.createdAt ?? prepared.createdAt,
       now,
-      createdAt: lineage.createdAt ?? prepared.createdAt,
-      accessedAt: lineage.accessedAt ?? null,
-      accessCount: lineage.accessCount ?? 0,
-    });
+      lineage.accessedAt ?? null,
+      lineage.accessCount ?? 0,
+      values.expiresAt,
+    );
     this.#parts.text.add(rowid, prepared.content, JSON.stringify(prepared.tags));
     this.#insertTags(rowid, scope.namespace, prepared);
     if (embedding)
@@ -233,10 +246,16 @@ export class SqliteMemoryWrites {
   /** Writes every field but the content (which is the same) over a stored row. */
   #rewrite({ rowid, namespace, tags: storedTags }: MemoryRow, prepared: PreparedMemory): void {
     const values = columns(prepared);
-    this.#sql(
-      `UPDATE memories SET tags = @tags, metadata = @metadata, importance = @importance, access_level = @accessLevel,
-         shared_with = @sharedWith, expires_at = @expiresAt, updated_at = @now WHERE rowid = @rowid`,
-    ).run({ ...values, now: this.#parts.now(), rowid });
+    this.#sql(REWRITE_MEMORY).run(
+      values.tags,
+      values.metadata,
+      values.importance,
+      values.accessLevel,
+      values.sharedWith,
+      values.expiresAt,
+      this.#parts.now(),
+      rowid,
+    );
     // The content never changes here, so the full-text row only when the tags do.
     if (values.tags !== storedTags) {
       this.#parts.text.remove(rowid);
