@@ -1,3 +1,4 @@
+import type { DocNumbers } from '../full-text/doc-numbers.js';
 import { ImpactRanking } from '../full-text/impact-ranking.js';
 import type { SearchQuery } from '../store.js';
 import { SqlParams } from './memory-rows.js';
@@ -25,7 +26,7 @@ const MAX_ROUNDS = 16;
 const MAX_CHANGED = 128;
 /** Changes forgotten by a new epoch beyond which the table is vacuumed at once. */
 const VACUUM_AFTER = 1000;
-/** Heads of posting lists kept per process (16 bytes a posting). */
+/** Heads of posting lists kept per process (20 bytes a posting and up to 40 a memory in them). */
 const HEADS_BUDGET_BYTES = 8 * 2 ** 20;
 
 interface QueryWord {
@@ -135,22 +136,24 @@ export class PostgresTextSearch {
   /** The best visible matches by relevance, or null if finding them exactly would read most of every list. */
   async #ranked(namespace: string, snapshot: Snapshot, limit: number, conditions: Conditions): Promise<Hit[] | null> {
     const { words, epoch, changed } = snapshot;
+    const docs = this.#heads.numbers(namespace, epoch);
     const ranking = new ImpactRanking(
       words.map((w) => w.idf),
       limit,
+      docs,
       4096 * words.length,
     );
-    for (const [seq, impacts] of changed) ranking.know(seq, impacts);
+    for (const [seq, impacts] of changed) ranking.know(docs.number(seq), impacts);
     const terms = words.map((w) => w.term);
     const depths = words.map((w) => Math.min(FIRST_DEPTH, w.df + changed.size));
-    let heads: PostingHead[] = await this.#heads.ensure(namespace, epoch, terms, depths);
+    let heads: PostingHead[] = await this.#heads.ensure(namespace, epoch, docs, terms, depths);
     const fed = words.map(() => 0);
     let checked = 0;
     let visible = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       for (const [i, head] of heads.entries()) {
         const to = Math.min(head.count, depths[i]!);
-        for (let at = fed[i]!; at < to; at++) ranking.post(i, head.seqs[at]!, head.impacts[at]!);
+        ranking.read(i, head.docs, head.impacts, fed[i]!, to);
         if (head.ended && to === head.count) ranking.end(i);
         else if (to > 0) ranking.bound(i, head.impacts[to - 1]!);
         fed[i] = to;
@@ -164,25 +167,26 @@ export class PostgresTextSearch {
       if (step.kind === 'settled') return step.hits.map((h) => ({ seq: h.id, score: h.score }));
       if (step.kind === 'deepen') {
         for (const [i, head] of heads.entries()) if (!(head.ended && fed[i] === head.count)) depths[i]! *= 2;
-        heads = await this.#heads.ensure(namespace, epoch, terms, depths, heads);
+        heads = await this.#heads.ensure(namespace, epoch, docs, terms, depths, heads);
       } else {
-        checked += step.ids.length;
-        visible += await this.#check(terms, step.ids, ranking, conditions);
+        checked += step.docs.length;
+        visible += await this.#check(terms, docs, step.docs, ranking, conditions);
       }
     }
     return null;
   }
 
-  /** Looks up the memories' impacts for every word and whether the reader may see them. */
-  /** Looks up whether the reader may see these memories, and the impacts of the words not yet read for each. */
+  /** Looks up whether the reader may see these memories (by number), and the impacts of the words not yet read for each. */
   async #check(
     terms: readonly string[],
-    seqs: number[],
+    docs: DocNumbers,
+    numbers: number[],
     ranking: ImpactRanking,
     conditions: Conditions,
   ): Promise<number> {
     const s = this.#db.schema;
-    const probes = seqs.flatMap((seq) => ranking.missing(seq).map((t) => [seq, terms[t]!] as const));
+    const seqs = numbers.map((doc) => docs.id(doc));
+    const probes = numbers.flatMap((doc) => ranking.missing(doc).map((t) => [docs.id(doc), terms[t]!] as const));
     const p = new SqlParams();
     const candidates = p.add(seqs);
     const probeSeqs = p.add(probes.map(([seq]) => seq));
@@ -205,7 +209,7 @@ export class PostgresTextSearch {
       if (!impacts) found.set(seq, (impacts = new Float64Array(terms.length).fill(NaN)));
       if (row.term !== null) impacts[terms.indexOf(row.term)] = row.impact!;
     }
-    for (const seq of seqs) ranking.record(seq, found.get(seq) ?? null);
+    for (const [i, seq] of seqs.entries()) ranking.record(numbers[i]!, found.get(seq) ?? null);
     return found.size;
   }
 
