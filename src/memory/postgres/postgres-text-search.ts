@@ -1,5 +1,6 @@
 import type { DocNumbers } from '../full-text/doc-numbers.js';
 import { ImpactRanking } from '../full-text/impact-ranking.js';
+import { bestOfWholeLists } from '../full-text/whole-lists.js';
 import type { SearchQuery } from '../store.js';
 import { SqlParams } from './memory-rows.js';
 import type { PostgresDatabase } from './postgres-database.js';
@@ -22,6 +23,14 @@ const FEW_VISIBLE_AFTER = 64;
 const FEW_VISIBLE = 1 / 8;
 /** Rounds (reads and lookups) before summing whole lists is the cheaper way. */
 const MAX_ROUNDS = 16;
+/**
+ * Postings of all the words at most, and the share of them a deeper read would reach, from
+ * which their whole lists are read and summed in memory (whole-lists.ts) instead.
+ */
+const WHOLE_LISTS_AT_MOST = 2 ** 17;
+const WHOLE_LISTS_FROM = 1 / 3;
+/** Best scores of whole lists looked at, per memory asked for, before the database answers instead. */
+const WHOLE_LISTS_SHORTLIST = 16;
 /** Changed memories a search looks up itself; beyond, a new epoch starts (see migration 8). */
 const MAX_CHANGED = 128;
 /** Changes forgotten by a new epoch beyond which the table is vacuumed at once. */
@@ -167,6 +176,12 @@ export class PostgresTextSearch {
       if (step.kind === 'settled') return step.hits.map((h) => ({ seq: h.id, score: h.score }));
       if (step.kind === 'deepen') {
         for (const [i, head] of heads.entries()) if (!(head.ended && fed[i] === head.count)) depths[i]! *= 2;
+        // Most of every list would be read: reading them whole and summing is cheaper.
+        const whole = words.reduce((sum, w) => sum + w.df, 0) + changed.size * words.length;
+        const reading = words.reduce((sum, w, i) => sum + Math.min(w.df, depths[i]!), 0);
+        if (whole <= WHOLE_LISTS_AT_MOST && reading >= whole * WHOLE_LISTS_FROM) {
+          return this.#wholeLists(namespace, snapshot, docs, heads, limit, conditions);
+        }
         heads = await this.#heads.ensure(namespace, epoch, docs, terms, depths, heads);
       } else {
         checked += step.docs.length;
@@ -174,6 +189,58 @@ export class PostgresTextSearch {
       }
     }
     return null;
+  }
+
+  /**
+   * The best visible matches from the words' whole lists, summed in memory, checked for
+   * visibility best first; null if the reader sees too few of the best (the filters are
+   * selective: the database, starting from them, answers).
+   */
+  async #wholeLists(
+    namespace: string,
+    snapshot: Snapshot,
+    docs: DocNumbers,
+    read: PostingHead[],
+    limit: number,
+    conditions: Conditions,
+  ): Promise<Hit[] | null> {
+    const { words, epoch, changed } = snapshot;
+    const terms = words.map((w) => w.term);
+    const ends = words.map((w) => w.df + changed.size);
+    const heads = await this.#heads.ensure(namespace, epoch, docs, terms, ends, read);
+    if (heads.some((head) => !head.ended)) return null;
+    const known = new Map([...changed].map(([seq, impacts]) => [docs.number(seq), impacts] as const));
+    const shortlist = WHOLE_LISTS_SHORTLIST * limit;
+    const best = bestOfWholeLists(
+      heads,
+      words.map((w) => w.idf),
+      docs,
+      known,
+      shortlist,
+    );
+    const hits: Hit[] = [];
+    for (let from = 0, batch = Math.max(2 * limit, CHECK_AT_MOST); from < best.length; from += batch, batch *= 2) {
+      const candidates = best.slice(from, from + batch);
+      const visible = await this.#visible(
+        candidates.map((c) => c.id),
+        conditions,
+      );
+      for (const c of candidates) if (visible.has(c.id)) hits.push({ seq: c.id, score: c.score });
+      if (hits.length >= limit) return hits.slice(0, limit);
+    }
+    return best.length < shortlist ? hits : null;
+  }
+
+  /** Which of these memories the reader may see (and the filters keep). */
+  async #visible(seqs: number[], conditions: Conditions): Promise<Set<number>> {
+    const p = new SqlParams();
+    const candidates = p.add(seqs);
+    const { rows } = await this.#db.pool.prepared<{ seq: string }>(
+      `SELECT c.seq FROM unnest(${candidates}::bigint[]) AS c(seq) JOIN ${this.#db.schema}.memories m ON m.seq = c.seq
+       WHERE ${conditions(p)}`,
+      p.values,
+    );
+    return new Set(rows.map((row) => Number(row.seq)));
   }
 
   /** Looks up whether the reader may see these memories (by number), and the impacts of the words not yet read for each. */
