@@ -86,18 +86,11 @@ export class PostgresTextSearch {
     const snapshot = await this.#snapshot(namespace, terms);
     if (snapshot.words.length === 0) return null;
     if (snapshot.epoch === null) this.#startEpoch(namespace);
-    const found =
+    const ranked =
       (query.orderBy ?? 'relevance') === 'relevance'
         ? await this.#ranked(namespace, snapshot, query.limit, conditions)
         : null;
-    const hits = found ?? (await this.#exhaustive(namespace, snapshot.words, query, conditions));
-    const p = new SqlParams();
-    const seqs = p.add(hits.map((h) => h.seq));
-    const scores = p.add(hits.map((h) => h.score));
-    return {
-      sql: `SELECT seq, score FROM unnest(${seqs}::bigint[], ${scores}::float8[]) WITH ORDINALITY AS h(seq, score, n) ORDER BY n`,
-      params: p,
-    };
+    return ranked ?? listed(await this.#exhaustive(namespace, snapshot.words, query, conditions));
   }
 
   /**
@@ -142,8 +135,13 @@ export class PostgresTextSearch {
     return { words, epoch: changes > MAX_CHANGED ? null : epoch, changed };
   }
 
-  /** The best visible matches by relevance, or null if finding them exactly would read most of every list. */
-  async #ranked(namespace: string, snapshot: Snapshot, limit: number, conditions: Conditions): Promise<Hit[] | null> {
+  /** The best visible matches by relevance, or null if the database had better sum the lists. */
+  async #ranked(
+    namespace: string,
+    snapshot: Snapshot,
+    limit: number,
+    conditions: Conditions,
+  ): Promise<HitsQuery | null> {
     const { words, epoch, changed } = snapshot;
     const docs = this.#heads.numbers(namespace, epoch);
     const ranking = new ImpactRanking(
@@ -173,7 +171,7 @@ export class PostgresTextSearch {
       if (checked >= FEW_VISIBLE_AFTER && rate < FEW_VISIBLE) return null;
       const checkAtMost = Math.min(MAX_CHECK, Math.max(CHECK_AT_MOST, Math.ceil((limit + 1) / rate)));
       const step = ranking.next(checkAtMost, Math.max(READ_ON_ABOVE, 2 * checkAtMost), rate < 1, rate);
-      if (step.kind === 'settled') return step.hits.map((h) => ({ seq: h.id, score: h.score }));
+      if (step.kind === 'settled') return listed(step.hits.map((h) => ({ seq: h.id, score: h.score })));
       if (step.kind === 'deepen') {
         for (const [i, head] of heads.entries()) if (!(head.ended && fed[i] === head.count)) depths[i]! *= 2;
         // Most of every list would be read: reading them whole and summing is cheaper.
@@ -192,9 +190,10 @@ export class PostgresTextSearch {
   }
 
   /**
-   * The best visible matches from the words' whole lists, summed in memory, checked for
-   * visibility best first; null if the reader sees too few of the best (the filters are
-   * selective: the database, starting from them, answers).
+   * The best visible matches from the words' whole lists, summed in memory: the first `limit`
+   * of the 16 × limit best that the reader may see, looked up by the statement that reads
+   * them. Should the reader see fewer (selective filters), that statement sums the lists over
+   * what the filters keep instead. Null if the lists could not be read whole.
    */
   async #wholeLists(
     namespace: string,
@@ -203,7 +202,7 @@ export class PostgresTextSearch {
     read: PostingHead[],
     limit: number,
     conditions: Conditions,
-  ): Promise<Hit[] | null> {
+  ): Promise<HitsQuery | null> {
     const { words, epoch, changed } = snapshot;
     const terms = words.map((w) => w.term);
     const ends = words.map((w) => w.df + changed.size);
@@ -218,29 +217,22 @@ export class PostgresTextSearch {
       known,
       shortlist,
     );
-    const hits: Hit[] = [];
-    for (let from = 0, batch = Math.max(2 * limit, CHECK_AT_MOST); from < best.length; from += batch, batch *= 2) {
-      const candidates = best.slice(from, from + batch);
-      const visible = await this.#visible(
-        candidates.map((c) => c.id),
-        conditions,
-      );
-      for (const c of candidates) if (visible.has(c.id)) hits.push({ seq: c.id, score: c.score });
-      if (hits.length >= limit) return hits.slice(0, limit);
-    }
-    return best.length < shortlist ? hits : null;
-  }
-
-  /** Which of these memories the reader may see (and the filters keep). */
-  async #visible(seqs: number[], conditions: Conditions): Promise<Set<number>> {
+    const s = this.#db.schema;
     const p = new SqlParams();
-    const candidates = p.add(seqs);
-    const { rows } = await this.#db.pool.prepared<{ seq: string }>(
-      `SELECT c.seq FROM unnest(${candidates}::bigint[]) AS c(seq) JOIN ${this.#db.schema}.memories m ON m.seq = c.seq
-       WHERE ${conditions(p)}`,
-      p.values,
-    );
-    return new Set(rows.map((row) => Number(row.seq)));
+    const n = p.add(limit);
+    const visibleBest = `SELECT b.seq, b.score, b.rank
+      FROM unnest(${p.add(best.map((b) => b.id))}::bigint[], ${p.add(best.map((b) => b.score))}::float8[]) WITH ORDINALITY AS b(seq, score, rank)
+      JOIN ${s}.memories m ON m.seq = b.seq WHERE ${conditions(p)} ORDER BY b.rank LIMIT ${n}`;
+    // Every match is in the shortlist: its visible best are the answer.
+    if (best.length < shortlist) return { sql: `SELECT seq, score FROM (${visibleBest}) v ORDER BY rank`, params: p };
+    const sql = `WITH v AS MATERIALIZED (${visibleBest}), enough AS (SELECT count(*) = ${n} AS yes FROM v)
+      SELECT seq, score FROM (
+        SELECT seq, score, rank FROM v WHERE (SELECT yes FROM enough)
+        UNION ALL
+        SELECT seq, score, row_number() OVER (ORDER BY score DESC, seq DESC)
+        FROM (${filteredScores(s, namespace, words, conditions, p)}) f WHERE NOT (SELECT yes FROM enough)
+      ) u ORDER BY rank LIMIT ${n}`;
+    return { sql, params: p };
   }
 
   /** Looks up whether the reader may see these memories (by number), and the impacts of the words not yet read for each. */
@@ -322,13 +314,7 @@ export class PostgresTextSearch {
     const order = query.orderBy ?? 'relevance';
     const run = async (sql: string, p: SqlParams): Promise<Hit[]> =>
       (await this.#db.pool.prepared<Hit>(`${sql} LIMIT ${p.add(query.limit)}`, p.values)).rows;
-    // The memories the filters keep, then their postings: from a narrow window's or a rare
-    // tag's index when the filters keep few, by a hash join of the whole lists when they keep many.
-    const filtered = (p: SqlParams) =>
-      `WITH kept AS MATERIALIZED (SELECT m.seq FROM ${s}.memories m WHERE ${conditions(p)})
-       SELECT t.seq, sum(q.idf * t.impact) AS score
-       FROM ${queryWordsTable(words, p)} JOIN ${s}.memory_terms t ON t.namespace = ${p.add(namespace)} AND t.term = q.term
-       WHERE t.seq IN (SELECT seq FROM kept) GROUP BY t.seq`;
+    const filtered = (p: SqlParams) => filteredScores(s, namespace, words, conditions, p);
     if (order !== 'relevance') {
       const p = new SqlParams();
       return run(
@@ -361,6 +347,35 @@ const ORDERS: Readonly<Record<Exclude<NonNullable<SearchQuery['orderBy']>, 'rele
   recent: 'm.created_at DESC',
   oldest: 'm.created_at ASC',
 };
+
+/** The hits in their order as a `(seq, score)` statement. */
+function listed(hits: readonly Hit[]): HitsQuery {
+  const p = new SqlParams();
+  const seqs = p.add(hits.map((h) => h.seq));
+  const scores = p.add(hits.map((h) => h.score));
+  return {
+    sql: `SELECT seq, score FROM unnest(${seqs}::bigint[], ${scores}::float8[]) WITH ORDINALITY AS h(seq, score, n) ORDER BY n`,
+    params: p,
+  };
+}
+
+/**
+ * The memories the filters keep, then their postings of the words summed (`seq, score`): from
+ * a narrow window's or a rare tag's index when the filters keep few, by a hash join of the
+ * whole lists when they keep many.
+ */
+function filteredScores(
+  schema: string,
+  namespace: string,
+  words: readonly QueryWord[],
+  conditions: Conditions,
+  p: SqlParams,
+): string {
+  return `WITH kept AS MATERIALIZED (SELECT m.seq FROM ${schema}.memories m WHERE ${conditions(p)})
+    SELECT t.seq, sum(q.idf * t.impact) AS score
+    FROM ${queryWordsTable(words, p)} JOIN ${schema}.memory_terms t ON t.namespace = ${p.add(namespace)} AND t.term = q.term
+    WHERE t.seq IN (SELECT seq FROM kept) GROUP BY t.seq`;
+}
 
 /** The query words and their IDF as a table `q(term, idf)`. */
 function queryWordsTable(words: readonly QueryWord[], p: SqlParams): string {
