@@ -1,10 +1,12 @@
 /**
  * The threshold algorithm's bookkeeping (full-text/impact-ranking.ts) against a plain scan:
  * random lists with many tied impacts, hidden documents and documents whose list entries are
- * stale (known from elsewhere), driven the way the PostgreSQL search drives it.
+ * stale (known from elsewhere), driven the way the PostgreSQL search drives it. Documents are
+ * numbered in the order their postings are read, not in the order of their ids.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DocNumbers } from '../../src/memory/full-text/doc-numbers.js';
 import { IdTable } from '../../src/memory/full-text/id-table.js';
 import { ImpactRanking } from '../../src/memory/full-text/impact-ranking.js';
 import { TopK } from '../../src/memory/full-text/top-k-heap.js';
@@ -67,21 +69,26 @@ function rank(
   expectVisible = 1,
 ): Array<{ id: number; score: number }> {
   const m = c.weights.length;
+  const docs = new DocNumbers();
+  const ranking = new ImpactRanking(c.weights, k, docs);
+  for (const [id, impacts] of c.changed) ranking.know(docs.number(id), impacts);
   const lists = c.weights.map((_, t) => {
     const entries = c.impacts.flatMap((impacts, doc) =>
       impacts[t]! > 0 ? [{ id: doc * 3, impact: impacts[t]! }] : [],
     );
     entries.sort((a, b) => b.impact - a.impact || b.id - a.id);
-    return { ids: entries.map((e) => e.id), impacts: entries.map((e) => e.impact) };
+    return {
+      ids: entries.map((e) => e.id),
+      numbers: Int32Array.from(entries, (e) => docs.number(e.id)),
+      impacts: Float64Array.from(entries, (e) => e.impact),
+    };
   });
-  const ranking = new ImpactRanking(c.weights, k);
-  for (const [id, impacts] of c.changed) ranking.know(id, impacts);
   let depth = 2;
   const fed = lists.map(() => 0);
   for (let round = 0; round < 10_000; round++) {
     lists.forEach((list, t) => {
       const to = Math.min(depth, list.ids.length);
-      for (let i = fed[t]!; i < to; i++) ranking.post(t, list.ids[i]!, list.impacts[i]!);
+      ranking.read(t, list.numbers, list.impacts, fed[t]!, to);
       if (to === list.ids.length) ranking.end(t);
       else ranking.bound(t, list.impacts[to]!);
       fed[t] = to;
@@ -93,13 +100,14 @@ function rank(
       depth *= 2;
       continue;
     }
-    expect(step.ids.length).toBeGreaterThan(0);
-    for (const id of step.ids) {
+    expect(step.docs.length).toBeGreaterThan(0);
+    for (const number of step.docs) {
+      const id = docs.id(number);
       const doc = id / 3;
       const current = c.changed.get(id) ?? c.impacts[doc]!;
       // Lookups return the words a document holds; the others stay NaN.
       ranking.record(
-        id,
+        number,
         c.hidden[doc] ? null : Array.from({ length: m }, (_, t) => (current[t]! > 0 ? current[t]! : NaN)),
       );
     }
@@ -108,8 +116,9 @@ function rank(
 }
 
 /** Reads postings (best first); the last read bounds what is not read yet. */
-function read(ranking: ImpactRanking, term: number, ids: number[], impacts: number[]) {
-  ids.forEach((id, i) => ranking.post(term, id, impacts[i]!));
+function read(ranking: ImpactRanking, docs: DocNumbers, term: number, ids: number[], impacts: number[]) {
+  const numbers = Int32Array.from(ids, (id) => docs.number(id));
+  ranking.read(term, numbers, Float64Array.from(impacts), 0, ids.length);
   ranking.bound(term, impacts[impacts.length - 1]!);
 }
 
@@ -132,19 +141,20 @@ describe('ImpactRanking', () => {
 
   it('reads on while a memory not yet read could tie the k-th and is newer', () => {
     // A (id 0) scores 2 exactly; B (id 30), unread in both lists, scores 2 too and wins the tie.
-    const ranking = new ImpactRanking([1, 1], 1);
-    read(ranking, 0, [0, 60], [1.5, 1]);
-    read(ranking, 1, [66], [1]);
-    ranking.record(0, [1.5, 0.5]);
-    ranking.record(60, [1, NaN]);
-    ranking.record(66, [NaN, 1]);
+    const docs = new DocNumbers();
+    const ranking = new ImpactRanking([1, 1], 1, docs);
+    read(ranking, docs, 0, [0, 60], [1.5, 1]);
+    read(ranking, docs, 1, [66], [1]);
+    ranking.record(docs.find(0), [1.5, 0.5]);
+    ranking.record(docs.find(60), [1, NaN]);
+    ranking.record(docs.find(66), [NaN, 1]);
     expect(ranking.next(10)).toEqual({ kind: 'deepen' });
-    read(ranking, 0, [30], [1]);
+    read(ranking, docs, 0, [30], [1]);
     ranking.end(0);
-    read(ranking, 1, [30, 0], [1, 0.5]);
+    read(ranking, docs, 1, [30, 0], [1, 0.5]);
     ranking.end(1);
-    expect(ranking.next(10)).toEqual({ kind: 'check', ids: [30] });
-    ranking.record(30, [1, 1]);
+    expect(ranking.next(10)).toEqual({ kind: 'check', docs: [docs.find(30)] });
+    ranking.record(docs.find(30), [1, 1]);
     expect(ranking.next(10)).toEqual({ kind: 'settled', hits: [{ id: 30, score: 2 }] });
   });
 

@@ -8,13 +8,16 @@
  * visibility of the most promising documents (`check`), until no document left unchecked can
  * reach the k-th visible score. Scores are summed in word order, so a document scores the same
  * whichever way its impacts were found; ties go to the newer document (the higher id).
+ * Documents come by their numbers (DocNumbers), given once when their postings were read, so
+ * reading a posting indexes arrays and hashes nothing.
  *
  * Written by hand: no library runs a threshold algorithm whose lists are read on demand (from
  * PostgreSQL) and whose visibility is known only after a lookup.
  */
 
-import { IdTable } from './id-table.js';
+import type { DocNumbers } from './doc-numbers.js';
 import { TopK } from './top-k-heap.js';
+import { grown } from './typed-arrays.js';
 
 /** A bound within this relative distance of a score may tie it once summed in another order. */
 const ROUNDING = 1e-12;
@@ -23,14 +26,16 @@ export type RankingStep =
   | { kind: 'settled'; hits: Array<{ id: number; score: number }> }
   /** Read further down the lists that are not read to their end. */
   | { kind: 'deepen' }
-  /** Look up these documents' impacts and visibility, then `record` them. */
-  | { kind: 'check'; ids: number[] };
+  /** Look up these documents' impacts and visibility (by number), then `record` them. */
+  | { kind: 'check'; docs: number[] };
 
 /** A document's state: unchecked (0), checked and visible, checked and hidden, or out of the running. */
 const VISIBLE = 1;
 const HIDDEN = 2;
 /** Unchecked, but its best possible score is below a visible k-th score: never again a candidate. */
 const BEATEN = 3;
+/** Known from elsewhere to hold none of the words: its postings are stale, it is not a match. */
+const GONE = 4;
 /** The best known scores kept: HOPEFUL_DEPTH × k, to estimate the k-th visible when few are visible. */
 const HOPEFUL_DEPTH = 8;
 /** Up to this many words, which impacts a document has is kept as a bit mask. */
@@ -43,8 +48,11 @@ export class ImpactRanking {
   /** Per term: the most an unread posting can have, and whether its list was read to the end. */
   readonly #bound: Float64Array;
   readonly #ended: Uint8Array;
-  readonly #slots: IdTable;
+  readonly #docs: DocNumbers;
+  /** Per document number: its slot + 1 (0: not seen yet). */
+  #slotOf = new Int32Array(0);
   readonly #expected: number;
+  /** Per slot: the document's id (ties go to the higher). */
   #ids = new Float64Array(0);
   #count = 0;
   /** Per slot and term: the impact, 0 for a word the document lacks, NaN while unknown. */
@@ -58,8 +66,6 @@ export class ImpactRanking {
   readonly #visible: TopK;
   /** Per slot, during `next`: the most the document can score (exact once all is known). */
   #upper = new Float64Array(0);
-  /** Documents whose impacts come from elsewhere (see `know`): their postings in the lists are skipped. */
-  readonly #known = new IdTable();
   /**
    * The k best documents whose score is known, visible or not yet checked: where the k-th
    * visible score may end up. Kept as impacts come in, so that reading on is decided without
@@ -68,14 +74,14 @@ export class ImpactRanking {
   #hopeful: TopK;
   #hopefulStale = false;
 
-  /** `expected`: about how many documents will be seen (sizes the tables once). */
-  constructor(weights: readonly number[], k: number, expected = 1024) {
+  /** `docs`: the numbers documents come by; `expected`: about how many will be seen (sizes the tables once). */
+  constructor(weights: readonly number[], k: number, docs: DocNumbers, expected = 1024) {
     this.#weights = weights;
     this.#k = k;
     this.#terms = weights.length;
     this.#bound = new Float64Array(this.#terms).fill(Infinity);
     this.#ended = new Uint8Array(this.#terms);
-    this.#slots = new IdTable(expected);
+    this.#docs = docs;
     this.#expected = expected;
     this.#hopeful = new TopK(k * HOPEFUL_DEPTH);
     this.#visible = new TopK(k);
@@ -86,26 +92,35 @@ export class ImpactRanking {
     return this.#count;
   }
 
-  /** A document whose impacts are all known (0 for a word it lacks), whatever the lists say about it. */
-  know(id: number, impacts: ArrayLike<number>): void {
-    this.#known.set(id, 1);
-    if (Array.prototype.every.call(impacts, (impact: number) => impact === 0)) return;
-    const slot = this.#slot(id);
+  /**
+   * A document whose impacts are all known (0 for a word it lacks), whatever the lists say about
+   * it: before any posting is read.
+   */
+  know(doc: number, impacts: ArrayLike<number>): void {
+    const slot = this.#slot(doc);
     for (let t = 0; t < this.#terms; t++) this.#impacts[slot * this.#terms + t] = impacts[t]!;
     this.#settle(slot);
-    this.#hopeful.offer(this.#partial[slot]!, id);
+    if (this.#partial[slot] === 0) this.#state[slot] = GONE;
+    else this.#hopeful.offer(this.#partial[slot]!, this.#ids[slot]!);
   }
 
-  /** A posting read from a term's list (best first): the document's impact for the term. */
-  post(term: number, id: number, impact: number): void {
-    if (this.#known.size > 0 && this.#known.get(id) >= 0) return;
-    const slot = this.#slot(id); // may grow #impacts: index it after
-    const at = slot * this.#terms + term;
-    if (!Number.isNaN(this.#impacts[at]!)) return;
-    this.#impacts[at] = impact;
-    this.#partial[slot] = this.#partial[slot]! + this.#weights[term]! * impact;
-    this.#mask[slot] = this.#mask[slot]! | (1 << term);
-    if (--this.#unknown[slot]! === 0 && this.#state[slot] !== HIDDEN) this.#hopeful.offer(this.#score(slot), id);
+  /** Postings `from` to `to` of a term's list (best first): document numbers and their impacts for the term. */
+  read(term: number, docs: Int32Array, impacts: Float64Array, from: number, to: number): void {
+    const m = this.#terms;
+    const weight = this.#weights[term]!;
+    const bit = 1 << term;
+    for (let i = from; i < to; i++) {
+      const slot = this.#slot(docs[i]!); // may grow the per-slot arrays: read them after
+      const at = slot * m + term;
+      const known = this.#impacts;
+      if (known[at] === known[at]) continue; // known already (not NaN)
+      const impact = impacts[i]!;
+      known[at] = impact;
+      this.#partial[slot] = this.#partial[slot]! + weight * impact;
+      this.#mask[slot] = this.#mask[slot]! | bit;
+      if (--this.#unknown[slot]! === 0 && this.#state[slot] !== HIDDEN)
+        this.#hopeful.offer(this.#score(slot), this.#ids[slot]!);
+    }
   }
 
   /** The most a document not yet read from the term's list can have for it. */
@@ -125,8 +140,8 @@ export class ImpactRanking {
    * looked up (NaN for a word not looked up); a word still unknown after it is one the
    * document lacks.
    */
-  record(id: number, impacts: ArrayLike<number> | null): void {
-    const slot = this.#slot(id);
+  record(doc: number, impacts: ArrayLike<number> | null): void {
+    const slot = this.#slot(doc);
     if (impacts === null) {
       this.#state[slot] = HIDDEN;
       this.#hopefulStale = true;
@@ -140,8 +155,8 @@ export class ImpactRanking {
     this.#state[slot] = VISIBLE;
     const complete = this.#unknown[slot] === 0;
     this.#settle(slot);
-    if (!complete) this.#hopeful.offer(this.#partial[slot]!, id);
-    this.#visible.offer(this.#partial[slot]!, id);
+    if (!complete) this.#hopeful.offer(this.#partial[slot]!, this.#ids[slot]!);
+    this.#visible.offer(this.#partial[slot]!, this.#ids[slot]!);
   }
 
   /** Where the k-th visible score may end up: the k / expectVisible-th best score known (not hidden). */
@@ -156,8 +171,8 @@ export class ImpactRanking {
   }
 
   /** The words whose impact a document may have but is not known yet (what a check looks up). */
-  missing(id: number): number[] {
-    const slot = this.#slots.get(id);
+  missing(doc: number): number[] {
+    const slot = doc < this.#slotOf.length ? this.#slotOf[doc]! - 1 : -1;
     const out: number[] = [];
     for (let t = 0; t < this.#terms; t++) {
       if (!this.#ended[t] && (slot < 0 || Number.isNaN(this.#impacts[slot * this.#terms + t]!))) out.push(t);
@@ -227,10 +242,10 @@ export class ImpactRanking {
     const take = fill ? checkAtMost : Math.max(hopeful, Math.min(this.#k, checkAtMost));
     return {
       kind: 'check',
-      ids: best
+      docs: best
         .sorted()
         .slice(0, take)
-        .map((hit) => hit.id),
+        .map((hit) => this.#docs.find(hit.id)),
     };
   }
 
@@ -281,7 +296,7 @@ export class ImpactRanking {
     this.#hopeful = new TopK(this.#k * HOPEFUL_DEPTH);
     const m = this.#terms;
     for (let slot = 0; slot < this.#count; slot++) {
-      if (this.#state[slot] === HIDDEN) continue;
+      if (this.#state[slot] === HIDDEN || this.#state[slot] === GONE) continue;
       let complete = true;
       for (let t = 0, at = slot * m; t < m && complete; t++, at++) {
         if (Number.isNaN(this.#impacts[at]!) && !this.#ended[t]) complete = false;
@@ -290,35 +305,34 @@ export class ImpactRanking {
     }
   }
 
-  #slot(id: number): number {
-    const slot = this.#slots.getOrAdd(id, this.#count);
-    if (slot < this.#count) return slot;
-    this.#count++;
+  /** The document's slot, given on first sight (the per-slot arrays grow then). */
+  #slot(doc: number): number {
+    if (doc >= this.#slotOf.length) this.#slotOf = grown(this.#slotOf, Math.max(doc + 1, this.#docs.size));
+    const known = this.#slotOf[doc]!;
+    if (known > 0) return known - 1;
+    const slot = this.#count++;
+    this.#slotOf[doc] = slot + 1;
     const m = this.#terms;
     if (slot >= this.#ids.length) {
       const capacity = Math.max(this.#expected, slot * 2);
-      const impacts = new Float64Array(capacity * m).fill(NaN);
-      impacts.set(this.#impacts);
-      this.#impacts = impacts;
-      const ids = new Float64Array(capacity);
-      ids.set(this.#ids);
-      this.#ids = ids;
-      const state = new Uint8Array(capacity);
-      state.set(this.#state);
-      this.#state = state;
-      const unknown = new Uint8Array(capacity);
-      unknown.set(this.#unknown);
-      this.#unknown = unknown;
-      const mask = new Int32Array(capacity);
-      mask.set(this.#mask);
-      this.#mask = mask;
-      const partial = new Float64Array(capacity);
-      partial.set(this.#partial);
-      this.#partial = partial;
+      this.#impacts = resized(this.#impacts, capacity * m);
+      this.#impacts.fill(NaN, slot * m);
+      this.#ids = resized(this.#ids, capacity);
+      this.#state = resized(this.#state, capacity);
+      this.#unknown = resized(this.#unknown, capacity);
+      this.#mask = resized(this.#mask, capacity);
+      this.#partial = resized(this.#partial, capacity);
       this.#upper = new Float64Array(capacity);
     }
-    this.#ids[slot] = id;
+    this.#ids[slot] = this.#docs.id(doc);
     this.#unknown[slot] = Math.min(m, 255);
     return slot;
   }
+}
+
+/** A copy of `array` with room for `length` items. */
+function resized<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number): T {
+  const copy = new (array.constructor as new (length: number) => T)(length);
+  copy.set(array);
+  return copy;
 }

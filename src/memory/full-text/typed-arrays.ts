@@ -1,5 +1,5 @@
 /** Growing and trimming the typed arrays the full-text index is kept in. */
-type TypedArray = Float64Array | Float32Array | Uint32Array | Uint8Array;
+type TypedArray = Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array;
 
 /** `array`, or a copy with room for `needed` items and half as many again (at least 64). */
 export function grown<T extends TypedArray>(array: T, needed: number): T {

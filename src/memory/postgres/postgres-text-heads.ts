@@ -1,8 +1,13 @@
+import { DocNumbers } from '../full-text/doc-numbers.js';
 import type { PostgresDatabase } from './postgres-database.js';
 
-/** One word's postings in a namespace as read so far: memory seqs and impacts, best impact first. */
+/**
+ * One word's postings in a namespace as read so far, best impact first: memory seqs, their
+ * numbers (in the DocNumbers the head was read with) and impacts.
+ */
 export interface PostingHead {
   seqs: Float64Array;
+  docs: Int32Array;
   impacts: Float64Array;
   count: number;
   /** Whether the list was read to its end. */
@@ -11,11 +16,15 @@ export interface PostingHead {
 
 interface Cached {
   epoch: string;
+  /** The numbers its memories have: a head is only used with these. */
+  docs: DocNumbers;
   head: PostingHead;
 }
 
-/** Bytes of a posting in a head: its seq and impact as doubles. */
-const POSTING_BYTES = 16;
+/** Bytes of a posting kept in a head: its seq and impact as doubles, its number. */
+const POSTING_BYTES = 20;
+/** Bytes of a posting as read: its seq (int8) and impact (float8). */
+const PACKED_BYTES = 16;
 
 /**
  * Reads the heads of posting lists (memory_terms in impact order, migration 6) a batch at a
@@ -24,11 +33,15 @@ const POSTING_BYTES = 16;
  * which every search reads and looks up afresh, so a head read once serves every later search
  * of the epoch. Heads are read from the last (impact, seq) on, so writes between two reads
  * shift nothing. Cached heads are dropped, least recently used first, beyond `budgetBytes`.
+ * The memories in a namespace's heads are numbered as they are read (DocNumbers, kept with the
+ * heads for the epoch), so a search ranks them in arrays without hashing a posting.
  */
 export class PostgresTextHeads {
   readonly #db: PostgresDatabase;
   readonly #budget: number;
   readonly #cache = new Map<string, Cached>();
+  /** Per namespace: the numbers of the memories in its heads, for the epoch they were read in. */
+  readonly #numbers = new Map<string, { epoch: string; docs: DocNumbers }>();
   #bytes = 0;
 
   constructor(db: PostgresDatabase, budgetBytes: number) {
@@ -37,18 +50,35 @@ export class PostgresTextHeads {
   }
 
   /**
-   * The heads of `terms` with at least `depths[i]` postings each (or the whole list). With an
-   * epoch they come from the cache where they were read in that epoch, and what is read is
-   * kept; without one (too many changes to look up), they are read afresh and not kept.
+   * The numbers the namespace's heads of the epoch are read with: kept with them, or new
+   * (and not kept) without an epoch. Every `ensure` of one search takes the same.
+   */
+  numbers(namespace: string, epoch: string | null): DocNumbers {
+    if (epoch === null) return new DocNumbers();
+    const kept = this.#numbers.get(namespace);
+    if (kept?.epoch === epoch) return kept.docs;
+    const docs = new DocNumbers();
+    this.#numbers.set(namespace, { epoch, docs });
+    return docs;
+  }
+
+  /**
+   * The heads of `terms` with at least `depths[i]` postings each (or the whole list), their
+   * memories numbered in `docs` (from `numbers`). With an epoch they come from the cache where
+   * they were read in that epoch, and what is read is kept; without one (too many changes to
+   * look up), they are read afresh and not kept.
    */
   async ensure(
     namespace: string,
     epoch: string | null,
+    docs: DocNumbers,
     terms: readonly string[],
     depths: readonly number[],
     heads: Array<PostingHead | undefined> = [],
   ): Promise<PostingHead[]> {
-    const out = terms.map((term, i) => heads[i] ?? (epoch === null ? undefined : this.#cached(namespace, term, epoch)));
+    const out = terms.map(
+      (term, i) => heads[i] ?? (epoch === null ? undefined : this.#cached(namespace, term, epoch, docs)),
+    );
     const wanted = terms.flatMap((_, i) => {
       const head = out[i];
       return head !== undefined && (head.ended || head.count >= depths[i]!) ? [] : [i];
@@ -56,6 +86,7 @@ export class PostgresTextHeads {
     if (wanted.length > 0) {
       const more = await this.#read(
         namespace,
+        docs,
         wanted.map((i) => terms[i]!),
         wanted.map((i) => out[i]),
         // Twice what is wanted: the next, deeper search of these words then needs no statement.
@@ -63,7 +94,7 @@ export class PostgresTextHeads {
       );
       for (const [j, i] of wanted.entries()) {
         out[i] = append(out[i], more.heads[j]!, 2 * depths[i]! - (out[i]?.count ?? 0));
-        if (epoch !== null && more.epoch === epoch) this.#keep(namespace, terms[i]!, epoch, out[i]!);
+        if (epoch !== null && more.epoch === epoch) this.#keep(namespace, terms[i]!, { epoch, docs, head: out[i]! });
       }
     }
     return out as PostingHead[];
@@ -77,14 +108,15 @@ export class PostgresTextHeads {
         this.#bytes -= cached.head.seqs.length * POSTING_BYTES;
       }
     }
+    this.#numbers.delete(namespace);
   }
 
-  #cached(namespace: string, term: string, epoch: string): PostingHead | undefined {
+  #cached(namespace: string, term: string, epoch: string, docs: DocNumbers): PostingHead | undefined {
     const key = `${namespace}\u0000${term}`;
     const cached = this.#cache.get(key);
     if (cached === undefined) return undefined;
     this.#cache.delete(key);
-    if (cached.epoch !== epoch) {
+    if (cached.epoch !== epoch || cached.docs !== docs) {
       this.#bytes -= cached.head.seqs.length * POSTING_BYTES;
       return undefined;
     }
@@ -92,27 +124,35 @@ export class PostgresTextHeads {
     return cached.head;
   }
 
-  #keep(namespace: string, term: string, epoch: string, head: PostingHead): void {
+  #keep(namespace: string, term: string, kept: Cached): void {
     const key = `${namespace}\u0000${term}`;
     const previous = this.#cache.get(key);
     if (previous) this.#bytes -= previous.head.seqs.length * POSTING_BYTES;
     this.#cache.delete(key);
-    this.#cache.set(key, { epoch, head });
-    this.#bytes += head.seqs.length * POSTING_BYTES;
+    this.#cache.set(key, kept);
+    this.#bytes += kept.head.seqs.length * POSTING_BYTES;
     for (const [oldest, cached] of this.#cache) {
       if (this.#bytes <= this.#budget || oldest === key) break;
       this.#cache.delete(oldest);
       this.#bytes -= cached.head.seqs.length * POSTING_BYTES;
+      this.#dropNumbersIfUnused(oldest.slice(0, oldest.indexOf('\u0000')));
     }
+  }
+
+  /** A namespace with no head kept needs no numbers (they would only grow). */
+  #dropNumbersIfUnused(namespace: string): void {
+    for (const key of this.#cache.keys()) if (key.startsWith(`${namespace}\u0000`)) return;
+    this.#numbers.delete(namespace);
   }
 
   /** The next postings of each term after its head (packed: 8-byte seq, 8-byte impact), one statement. */
   async #read(
     namespace: string,
+    docs: DocNumbers,
     terms: readonly string[],
     after: ReadonlyArray<PostingHead | undefined>,
     counts: readonly number[],
-  ): Promise<{ epoch: string | null; heads: Array<{ seqs: Float64Array; impacts: Float64Array }> }> {
+  ): Promise<{ epoch: string | null; heads: Postings[] }> {
     const s = this.#db.schema;
     const { rows } = await this.#db.pool.prepared<{ i: string; epoch: string | null; postings: Buffer | null }>(
       `SELECT q.i, (SELECT epoch FROM ${s}.memory_term_stats WHERE namespace = $1 AND term = '') AS epoch, h.postings
@@ -130,28 +170,34 @@ export class PostgresTextHeads {
         counts,
       ],
     );
-    const heads: Array<{ seqs: Float64Array; impacts: Float64Array }> = terms.map(() => ({
+    const heads: Postings[] = terms.map(() => ({
       seqs: new Float64Array(0),
+      docs: new Int32Array(0),
       impacts: new Float64Array(0),
     }));
     let epoch: string | null = null;
     for (const row of rows) {
       epoch = row.epoch;
-      if (row.postings !== null) heads[Number(row.i) - 1] = unpack(row.postings);
+      if (row.postings !== null) {
+        const { seqs, impacts } = unpack(row.postings);
+        heads[Number(row.i) - 1] = { seqs, docs: Int32Array.from(seqs, (seq) => docs.number(seq)), impacts };
+      }
     }
     return { epoch, heads };
   }
 }
 
+type Postings = Omit<PostingHead, 'count' | 'ended'>;
+
 /** Packed postings in impact order (sorted here if the aggregate did not keep the scan's order). */
 function unpack(bytes: Buffer): { seqs: Float64Array; impacts: Float64Array } {
-  const n = bytes.length / POSTING_BYTES;
+  const n = bytes.length / PACKED_BYTES;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const seqs = new Float64Array(n);
   const impacts = new Float64Array(n);
   let ordered = true;
   for (let i = 0; i < n; i++) {
-    const at = i * POSTING_BYTES;
+    const at = i * PACKED_BYTES;
     seqs[i] = view.getUint32(at) * 2 ** 32 + view.getUint32(at + 4);
     impacts[i] = view.getFloat64(at + 8);
     if (i > 0 && (impacts[i]! > impacts[i - 1]! || (impacts[i] === impacts[i - 1] && seqs[i]! > seqs[i - 1]!)))
@@ -163,19 +209,18 @@ function unpack(bytes: Buffer): { seqs: Float64Array; impacts: Float64Array } {
 }
 
 /** The head with `more` after it; ended when fewer came than were asked for. */
-function append(
-  head: PostingHead | undefined,
-  more: { seqs: Float64Array; impacts: Float64Array },
-  asked: number,
-): PostingHead {
+function append(head: PostingHead | undefined, more: Postings, asked: number): PostingHead {
   const count = (head?.count ?? 0) + more.seqs.length;
   const seqs = new Float64Array(count);
+  const docs = new Int32Array(count);
   const impacts = new Float64Array(count);
   if (head) {
     seqs.set(head.seqs.subarray(0, head.count));
+    docs.set(head.docs.subarray(0, head.count));
     impacts.set(head.impacts.subarray(0, head.count));
   }
   seqs.set(more.seqs, head?.count ?? 0);
+  docs.set(more.docs, head?.count ?? 0);
   impacts.set(more.impacts, head?.count ?? 0);
-  return { seqs, impacts, count, ended: more.seqs.length < Math.max(asked, 64) };
+  return { seqs, docs, impacts, count, ended: more.seqs.length < Math.max(asked, 64) };
 }

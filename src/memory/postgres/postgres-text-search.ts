@@ -1,4 +1,6 @@
+import type { DocNumbers } from '../full-text/doc-numbers.js';
 import { ImpactRanking } from '../full-text/impact-ranking.js';
+import { bestOfWholeLists } from '../full-text/whole-lists.js';
 import type { SearchQuery } from '../store.js';
 import { SqlParams } from './memory-rows.js';
 import type { PostgresDatabase } from './postgres-database.js';
@@ -21,11 +23,19 @@ const FEW_VISIBLE_AFTER = 64;
 const FEW_VISIBLE = 1 / 8;
 /** Rounds (reads and lookups) before summing whole lists is the cheaper way. */
 const MAX_ROUNDS = 16;
+/**
+ * Postings of all the words at most, and the share of them a deeper read would reach, from
+ * which their whole lists are read and summed in memory (whole-lists.ts) instead.
+ */
+const WHOLE_LISTS_AT_MOST = 2 ** 17;
+const WHOLE_LISTS_FROM = 1 / 3;
+/** Best scores of whole lists looked at, per memory asked for, before the database answers instead. */
+const WHOLE_LISTS_SHORTLIST = 16;
 /** Changed memories a search looks up itself; beyond, a new epoch starts (see migration 8). */
 const MAX_CHANGED = 128;
 /** Changes forgotten by a new epoch beyond which the table is vacuumed at once. */
 const VACUUM_AFTER = 1000;
-/** Heads of posting lists kept per process (16 bytes a posting). */
+/** Heads of posting lists kept per process (20 bytes a posting and up to 40 a memory in them). */
 const HEADS_BUDGET_BYTES = 8 * 2 ** 20;
 
 interface QueryWord {
@@ -76,18 +86,11 @@ export class PostgresTextSearch {
     const snapshot = await this.#snapshot(namespace, terms);
     if (snapshot.words.length === 0) return null;
     if (snapshot.epoch === null) this.#startEpoch(namespace);
-    const found =
+    const ranked =
       (query.orderBy ?? 'relevance') === 'relevance'
         ? await this.#ranked(namespace, snapshot, query.limit, conditions)
         : null;
-    const hits = found ?? (await this.#exhaustive(namespace, snapshot.words, query, conditions));
-    const p = new SqlParams();
-    const seqs = p.add(hits.map((h) => h.seq));
-    const scores = p.add(hits.map((h) => h.score));
-    return {
-      sql: `SELECT seq, score FROM unnest(${seqs}::bigint[], ${scores}::float8[]) WITH ORDINALITY AS h(seq, score, n) ORDER BY n`,
-      params: p,
-    };
+    return ranked ?? listed(await this.#exhaustive(namespace, snapshot.words, query, conditions));
   }
 
   /**
@@ -132,25 +135,32 @@ export class PostgresTextSearch {
     return { words, epoch: changes > MAX_CHANGED ? null : epoch, changed };
   }
 
-  /** The best visible matches by relevance, or null if finding them exactly would read most of every list. */
-  async #ranked(namespace: string, snapshot: Snapshot, limit: number, conditions: Conditions): Promise<Hit[] | null> {
+  /** The best visible matches by relevance, or null if the database had better sum the lists. */
+  async #ranked(
+    namespace: string,
+    snapshot: Snapshot,
+    limit: number,
+    conditions: Conditions,
+  ): Promise<HitsQuery | null> {
     const { words, epoch, changed } = snapshot;
+    const docs = this.#heads.numbers(namespace, epoch);
     const ranking = new ImpactRanking(
       words.map((w) => w.idf),
       limit,
+      docs,
       4096 * words.length,
     );
-    for (const [seq, impacts] of changed) ranking.know(seq, impacts);
+    for (const [seq, impacts] of changed) ranking.know(docs.number(seq), impacts);
     const terms = words.map((w) => w.term);
     const depths = words.map((w) => Math.min(FIRST_DEPTH, w.df + changed.size));
-    let heads: PostingHead[] = await this.#heads.ensure(namespace, epoch, terms, depths);
+    let heads: PostingHead[] = await this.#heads.ensure(namespace, epoch, docs, terms, depths);
     const fed = words.map(() => 0);
     let checked = 0;
     let visible = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       for (const [i, head] of heads.entries()) {
         const to = Math.min(head.count, depths[i]!);
-        for (let at = fed[i]!; at < to; at++) ranking.post(i, head.seqs[at]!, head.impacts[at]!);
+        ranking.read(i, head.docs, head.impacts, fed[i]!, to);
         if (head.ended && to === head.count) ranking.end(i);
         else if (to > 0) ranking.bound(i, head.impacts[to - 1]!);
         fed[i] = to;
@@ -161,28 +171,81 @@ export class PostgresTextSearch {
       if (checked >= FEW_VISIBLE_AFTER && rate < FEW_VISIBLE) return null;
       const checkAtMost = Math.min(MAX_CHECK, Math.max(CHECK_AT_MOST, Math.ceil((limit + 1) / rate)));
       const step = ranking.next(checkAtMost, Math.max(READ_ON_ABOVE, 2 * checkAtMost), rate < 1, rate);
-      if (step.kind === 'settled') return step.hits.map((h) => ({ seq: h.id, score: h.score }));
+      if (step.kind === 'settled') return listed(step.hits.map((h) => ({ seq: h.id, score: h.score })));
       if (step.kind === 'deepen') {
         for (const [i, head] of heads.entries()) if (!(head.ended && fed[i] === head.count)) depths[i]! *= 2;
-        heads = await this.#heads.ensure(namespace, epoch, terms, depths, heads);
+        // Most of every list would be read: reading them whole and summing is cheaper.
+        const whole = words.reduce((sum, w) => sum + w.df, 0) + changed.size * words.length;
+        const reading = words.reduce((sum, w, i) => sum + Math.min(w.df, depths[i]!), 0);
+        if (whole <= WHOLE_LISTS_AT_MOST && reading >= whole * WHOLE_LISTS_FROM) {
+          return this.#wholeLists(namespace, snapshot, docs, heads, limit, conditions);
+        }
+        heads = await this.#heads.ensure(namespace, epoch, docs, terms, depths, heads);
       } else {
-        checked += step.ids.length;
-        visible += await this.#check(terms, step.ids, ranking, conditions);
+        checked += step.docs.length;
+        visible += await this.#check(terms, docs, step.docs, ranking, conditions);
       }
     }
     return null;
   }
 
-  /** Looks up the memories' impacts for every word and whether the reader may see them. */
-  /** Looks up whether the reader may see these memories, and the impacts of the words not yet read for each. */
+  /**
+   * The best visible matches from the words' whole lists, summed in memory: the first `limit`
+   * of the 16 × limit best that the reader may see, looked up by the statement that reads
+   * them. Should the reader see fewer (selective filters), that statement sums the lists over
+   * what the filters keep instead. Null if the lists could not be read whole.
+   */
+  async #wholeLists(
+    namespace: string,
+    snapshot: Snapshot,
+    docs: DocNumbers,
+    read: PostingHead[],
+    limit: number,
+    conditions: Conditions,
+  ): Promise<HitsQuery | null> {
+    const { words, epoch, changed } = snapshot;
+    const terms = words.map((w) => w.term);
+    const ends = words.map((w) => w.df + changed.size);
+    const heads = await this.#heads.ensure(namespace, epoch, docs, terms, ends, read);
+    if (heads.some((head) => !head.ended)) return null;
+    const known = new Map([...changed].map(([seq, impacts]) => [docs.number(seq), impacts] as const));
+    const shortlist = WHOLE_LISTS_SHORTLIST * limit;
+    const best = bestOfWholeLists(
+      heads,
+      words.map((w) => w.idf),
+      docs,
+      known,
+      shortlist,
+    );
+    const s = this.#db.schema;
+    const p = new SqlParams();
+    const n = p.add(limit);
+    const visibleBest = `SELECT b.seq, b.score, b.rank
+      FROM unnest(${p.add(best.map((b) => b.id))}::bigint[], ${p.add(best.map((b) => b.score))}::float8[]) WITH ORDINALITY AS b(seq, score, rank)
+      JOIN ${s}.memories m ON m.seq = b.seq WHERE ${conditions(p)} ORDER BY b.rank LIMIT ${n}`;
+    // Every match is in the shortlist: its visible best are the answer.
+    if (best.length < shortlist) return { sql: `SELECT seq, score FROM (${visibleBest}) v ORDER BY rank`, params: p };
+    const sql = `WITH v AS MATERIALIZED (${visibleBest}), enough AS (SELECT count(*) = ${n} AS yes FROM v)
+      SELECT seq, score FROM (
+        SELECT seq, score, rank FROM v WHERE (SELECT yes FROM enough)
+        UNION ALL
+        SELECT seq, score, row_number() OVER (ORDER BY score DESC, seq DESC)
+        FROM (${filteredScores(s, namespace, words, conditions, p)}) f WHERE NOT (SELECT yes FROM enough)
+      ) u ORDER BY rank LIMIT ${n}`;
+    return { sql, params: p };
+  }
+
+  /** Looks up whether the reader may see these memories (by number), and the impacts of the words not yet read for each. */
   async #check(
     terms: readonly string[],
-    seqs: number[],
+    docs: DocNumbers,
+    numbers: number[],
     ranking: ImpactRanking,
     conditions: Conditions,
   ): Promise<number> {
     const s = this.#db.schema;
-    const probes = seqs.flatMap((seq) => ranking.missing(seq).map((t) => [seq, terms[t]!] as const));
+    const seqs = numbers.map((doc) => docs.id(doc));
+    const probes = numbers.flatMap((doc) => ranking.missing(doc).map((t) => [docs.id(doc), terms[t]!] as const));
     const p = new SqlParams();
     const candidates = p.add(seqs);
     const probeSeqs = p.add(probes.map(([seq]) => seq));
@@ -205,7 +268,7 @@ export class PostgresTextSearch {
       if (!impacts) found.set(seq, (impacts = new Float64Array(terms.length).fill(NaN)));
       if (row.term !== null) impacts[terms.indexOf(row.term)] = row.impact!;
     }
-    for (const seq of seqs) ranking.record(seq, found.get(seq) ?? null);
+    for (const [i, seq] of seqs.entries()) ranking.record(numbers[i]!, found.get(seq) ?? null);
     return found.size;
   }
 
@@ -251,13 +314,7 @@ export class PostgresTextSearch {
     const order = query.orderBy ?? 'relevance';
     const run = async (sql: string, p: SqlParams): Promise<Hit[]> =>
       (await this.#db.pool.prepared<Hit>(`${sql} LIMIT ${p.add(query.limit)}`, p.values)).rows;
-    // The memories the filters keep, then their postings: from a narrow window's or a rare
-    // tag's index when the filters keep few, by a hash join of the whole lists when they keep many.
-    const filtered = (p: SqlParams) =>
-      `WITH kept AS MATERIALIZED (SELECT m.seq FROM ${s}.memories m WHERE ${conditions(p)})
-       SELECT t.seq, sum(q.idf * t.impact) AS score
-       FROM ${queryWordsTable(words, p)} JOIN ${s}.memory_terms t ON t.namespace = ${p.add(namespace)} AND t.term = q.term
-       WHERE t.seq IN (SELECT seq FROM kept) GROUP BY t.seq`;
+    const filtered = (p: SqlParams) => filteredScores(s, namespace, words, conditions, p);
     if (order !== 'relevance') {
       const p = new SqlParams();
       return run(
@@ -290,6 +347,35 @@ const ORDERS: Readonly<Record<Exclude<NonNullable<SearchQuery['orderBy']>, 'rele
   recent: 'm.created_at DESC',
   oldest: 'm.created_at ASC',
 };
+
+/** The hits in their order as a `(seq, score)` statement. */
+function listed(hits: readonly Hit[]): HitsQuery {
+  const p = new SqlParams();
+  const seqs = p.add(hits.map((h) => h.seq));
+  const scores = p.add(hits.map((h) => h.score));
+  return {
+    sql: `SELECT seq, score FROM unnest(${seqs}::bigint[], ${scores}::float8[]) WITH ORDINALITY AS h(seq, score, n) ORDER BY n`,
+    params: p,
+  };
+}
+
+/**
+ * The memories the filters keep, then their postings of the words summed (`seq, score`): from
+ * a narrow window's or a rare tag's index when the filters keep few, by a hash join of the
+ * whole lists when they keep many.
+ */
+function filteredScores(
+  schema: string,
+  namespace: string,
+  words: readonly QueryWord[],
+  conditions: Conditions,
+  p: SqlParams,
+): string {
+  return `WITH kept AS MATERIALIZED (SELECT m.seq FROM ${schema}.memories m WHERE ${conditions(p)})
+    SELECT t.seq, sum(q.idf * t.impact) AS score
+    FROM ${queryWordsTable(words, p)} JOIN ${schema}.memory_terms t ON t.namespace = ${p.add(namespace)} AND t.term = q.term
+    WHERE t.seq IN (SELECT seq FROM kept) GROUP BY t.seq`;
+}
 
 /** The query words and their IDF as a table `q(term, idf)`. */
 function queryWordsTable(words: readonly QueryWord[], p: SqlParams): string {
