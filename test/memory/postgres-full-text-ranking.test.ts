@@ -175,7 +175,8 @@ onPostgresBackends('full-text ranking', (backend, fixture) => {
         for (const text of QUERIES) await expectSameTop(subject.store, db, text, 10, window);
       }
     }
-    for (const text of QUERIES) await expectSameTop(subject.store, db, text, 10, { createdBefore: now - 100 * 3_600_000 });
+    for (const text of QUERIES)
+      await expectSameTop(subject.store, db, text, 10, { createdBefore: now - 100 * 3_600_000 });
   });
 
   it('stays exact after deletions and re-tagging change the counts', async () => {
