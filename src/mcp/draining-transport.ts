@@ -5,9 +5,7 @@
  */
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
-  isJSONRPCErrorResponse,
   isJSONRPCRequest,
-  isJSONRPCResultResponse,
   type JSONRPCMessage,
   type MessageExtraInfo,
   type RequestId,
@@ -48,7 +46,7 @@ export class DrainingTransport implements Transport {
     try {
       await this.#inner.send(message, options);
     } finally {
-      if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) this.#answered(message.id);
+      if (isResponse(message)) this.#answered(message.id);
     }
   }
 
@@ -77,4 +75,12 @@ export class DrainingTransport implements Transport {
     this.#idle = [];
     for (const resolve of waiting) resolve();
   }
+}
+
+/**
+ * A reply to a request: an id and no method. Told by its shape, not by the SDK's guards,
+ * which validate the whole message with its schema (a copy of every search result, each time).
+ */
+function isResponse(message: JSONRPCMessage): message is Extract<JSONRPCMessage, { id?: RequestId }> {
+  return !('method' in message) && 'id' in message;
 }
