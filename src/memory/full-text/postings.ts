@@ -179,21 +179,21 @@ export class SealedPostingsWriter {
     const sorted = factors.slice().sort();
     const cuts = [...LAYER_SHARES.map((share) => sorted[count - Math.ceil(count * share)]!), -1];
     const layers: BlockRange[] = [];
+    // One set of scratch arrays for every layer: plain loops, not typed-array `from` with a callback.
+    const layerDocs = new Uint32Array(count);
+    const layerCodes = new Uint32Array(count);
+    const layerFactors = new Float64Array(count);
     for (const [layer, cut] of cuts.entries()) {
       const above = layer === 0 ? Infinity : cuts[layer - 1]!;
-      const picked = new Uint32Array(count);
       let n = 0;
-      for (let i = 0; i < count; i++) if (factors[i]! > cut && factors[i]! <= above) picked[n++] = i;
-      const at = (i: number) => picked[i]!;
-      layers.push(
-        this.#encode(
-          Uint32Array.from({ length: n }, (_, i) => docs[at(i)]!),
-          Uint32Array.from({ length: n }, (_, i) => codes[at(i)]!),
-          0,
-          n,
-          Float64Array.from({ length: n }, (_, i) => factors[at(i)]!),
-        ),
-      );
+      for (let i = 0; i < count; i++) {
+        const factor = factors[i]!;
+        if (factor <= cut || factor > above) continue;
+        layerDocs[n] = docs[i]!;
+        layerCodes[n] = codes[i]!;
+        layerFactors[n++] = factor;
+      }
+      layers.push(this.#encode(layerDocs, layerCodes, 0, n, layerFactors));
     }
     this.#blocks.set(term, layers);
   }
