@@ -72,8 +72,8 @@ export function registerMcpCommand(program: Command, cli: CliContext): void {
       stdin.once('end', stop);
       process.once('SIGINT', stop).once('SIGTERM', stop);
       await server.connect(transport);
-      // The agent's first search by meaning would load the vector index, and its first request
-      // the time-zone data every request reads (25-70 ms here): done now instead.
+      // The agent's first searches would load the in-process indexes (vectors, full text), and
+      // its first request the time-zone data every request reads (25-70 ms here): done now instead.
       setTimeout(() => {
         serverTimeZone();
         void engine.warmMemories(namespace);

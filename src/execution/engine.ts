@@ -352,7 +352,7 @@ export class PatternExecutionEngine {
     return this.#store.count(scope);
   }
 
-  /** Loads what a namespace's first search by meaning would load (its vectors), ahead of it; never throws. */
+  /** Loads what a namespace's first searches would load (its in-process indexes), ahead of them; never throws. */
   async warmMemories(namespace: string): Promise<void> {
     await this.#store.warm?.(namespace).catch(() => undefined);
   }

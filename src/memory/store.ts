@@ -198,8 +198,9 @@ export interface MemoryStore {
   /** Deletes expired memories; returns how many. */
   purgeExpired(): Promise<number>;
   /**
-   * Optional: loads ahead what the first vector search of a namespace would (an index kept in
-   * process), so a server's first search does not pay for it. Stores without one leave it out.
+   * Optional: loads ahead what the first search of a namespace would (indexes kept in process:
+   * vectors, full text), so a server's first searches do not pay for them. Stores without any
+   * leave it out.
    */
   warm?(namespace: string): Promise<void>;
   /** Throws StoreUnavailableError if the backend cannot answer. */

@@ -5,7 +5,7 @@
  * another connection to the same file writes.
  */
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HashingEmbedder } from '../../src/embeddings/hashing-embedder.js';
 import { openSqliteDatabase, type SqliteDatabase } from '../../src/memory/sqlite/database.js';
 import { NamespaceRanges } from '../../src/memory/sqlite/namespace-ranges.js';
@@ -196,6 +196,25 @@ describe('SQLite in-process full-text index', { timeout: 120_000 }, () => {
     behind.close();
     other.db.close();
     db.close();
+  });
+
+  it("starts a namespace's index when the store is warmed (a server at start), before any search", async () => {
+    const { db, store } = open(join(tempDir(), 'warmed.db'));
+    const seeded = notes(200);
+    await store.importMany(
+      seeded,
+      seeded.map(() => null),
+    );
+    const current = vi.spyOn(SqliteTextIndexes.prototype, 'current');
+    try {
+      await store.warm('default');
+      expect(current).toHaveBeenCalledWith('default', new NamespaceRanges(db).find('default'));
+      expect(current.mock.results[0]?.value?.size).toBe(200); // small: built at once
+    } finally {
+      current.mockRestore();
+      await store.close();
+      db.close();
+    }
   });
 
   it('answers from FTS5, exactly, while a large namespace is indexed in the background, then from the index', async () => {

@@ -88,6 +88,11 @@ export class SqliteTextSearch {
       : [this.#indexes.all(index, words, filter)];
   }
 
+  /** Starts building the namespace's in-process index (at once if small, else in the background). */
+  warm(namespace: string, range: RowidRange): void {
+    this.#indexes.current(namespace, range);
+  }
+
   close(): void {
     this.#indexes.close();
   }
