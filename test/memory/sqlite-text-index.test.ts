@@ -25,6 +25,17 @@ function open(path: string) {
   return { db, store: new SqliteMemoryStore(db) };
 }
 
+/** A store on a new file holding `count` of the notes below (no vectors). */
+async function openSeeded(file: string, count: number) {
+  const opened = open(join(tempDir(), file));
+  const seeded = notes(count);
+  await opened.store.importMany(
+    seeded,
+    seeded.map(() => null),
+  );
+  return opened;
+}
+
 /** Deterministic notes: common words in many, rare ones in few, two owners, tags, importance, times. */
 function notes(count: number, offset = 0): ImportedMemory[] {
   let seed = 7 + offset;
@@ -199,12 +210,7 @@ describe('SQLite in-process full-text index', { timeout: 120_000 }, () => {
   });
 
   it("starts a namespace's index when the store is warmed (a server at start), before any search", async () => {
-    const { db, store } = open(join(tempDir(), 'warmed.db'));
-    const seeded = notes(200);
-    await store.importMany(
-      seeded,
-      seeded.map(() => null),
-    );
+    const { db, store } = await openSeeded('warmed.db', 200);
     const current = vi.spyOn(SqliteTextIndexes.prototype, 'current');
     try {
       await store.warm('default');
@@ -218,12 +224,7 @@ describe('SQLite in-process full-text index', { timeout: 120_000 }, () => {
   });
 
   it('answers from FTS5, exactly, while a large namespace is indexed in the background, then from the index', async () => {
-    const { db, store } = open(join(tempDir(), 'large.db'));
-    const seeded = notes(6000);
-    await store.importMany(
-      seeded,
-      seeded.map(() => null),
-    );
+    const { db, store } = await openSeeded('large.db', 6000);
     const indexes = new SqliteTextIndexes(db);
     const range = new NamespaceRanges(db).find('default')!;
     expect(indexes.current('default', range)).toBeNull();

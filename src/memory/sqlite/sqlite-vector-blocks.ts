@@ -77,10 +77,18 @@ export class SqliteVectorBlocks {
     let first = firstSeq;
     for (const [i, part] of parts.entries()) {
       const next = parts[i + 1];
-      const last = next ? (this.#seqOf.get(next.firstRowid) as number) - 1 : lastSeq;
+      const last = next ? this.#seqBefore(next.firstRowid) : lastSeq;
       this.#insert.run(namespace, first, last, part.count, part.data);
       first = last + 1;
     }
+  }
+
+  /** The seq just before the vector of `rowid`: where a block ends when the next one starts there. */
+  #seqBefore(rowid: number): number {
+    const seq = this.#seqOf.get(rowid) as number | undefined;
+    // Blocks hold stored vectors only; a missing one would leave a gap, so the write is refused.
+    if (seq === undefined) throw new Error(`vector block: no stored vector for rowid ${rowid}`);
+    return seq - 1;
   }
 
   /** The rowids of the vectors of a block's seq range still stored. */
