@@ -3,8 +3,8 @@
  * Two-bit codes of unit vectors after a random rotation, and the tables that score a query
  * against them (asymmetric distance: the query stays in floats).
  *
- * Written by hand because no maintained JavaScript library does this: the rotation (random
- * signs, then a Walsh-Hadamard transform) spreads every vector's energy evenly over the
+ * Written by hand because no maintained JavaScript library does this: the rotation (twice
+ * random signs, then a Walsh-Hadamard transform) spreads every vector's energy evenly over the
  * dimensions, so that each coordinate is close to a normal variable of variance 1/n and two
  * bits per dimension keep most of it; the estimate of a dot product is then corrected per
  * vector as in RaBitQ (Gao & Long, 2024): ⟨x, q⟩ ≈ ⟨c, Rq⟩ / ⟨c, Rx⟩, where c are the levels
@@ -14,14 +14,20 @@
  */
 
 /** Code layout: bump when the rotation, the levels or the packing change (stored codes are then ignored). */
-export const CODE_LAYOUT = 1;
+export const CODE_LAYOUT = 2;
 
 /** Gaussian Lloyd-Max quantiser for two bits: thresholds 0 and ±0.9816σ, levels ±0.4528σ and ±1.510σ. */
 const THRESHOLD = 0.9816;
 const INNER = 0.4528;
 const OUTER = 1.51;
 const LEVELS = [-OUTER, -INNER, INNER, OUTER] as const;
-const ROUNDS = 1;
+/**
+ * Two rounds: after one, a vector near an axis becomes coordinates of two nearly equal
+ * magnitudes whose inner/outer split follows another axis's sign pattern, and its estimate
+ * against that axis was off by 0.5 (a property test found it); after two, the worst error
+ * over 20,000 sparse pairs of 64 dimensions is 0.21 (0.06 at 512).
+ */
+const ROUNDS = 2;
 /** Fixed, so every process and every version with this layout rotates alike. */
 const SEED = 0x9e3779b9;
 

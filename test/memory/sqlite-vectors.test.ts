@@ -6,6 +6,7 @@ import { HashingEmbedder } from '../../src/embeddings/hashing-embedder.js';
 import { openSqliteDatabase, type SqliteDatabase } from '../../src/memory/sqlite/database.js';
 import { SqliteMemoryStore } from '../../src/memory/sqlite/sqlite-memory-store.js';
 import type { ImportedMemory, Scope } from '../../src/memory/store.js';
+import { CODE_LAYOUT } from '../../src/memory/vector-codes.js';
 
 const embedder = new HashingEmbedder();
 const scope: Scope = { namespace: 'team', agentId: 'alice' };
@@ -137,6 +138,25 @@ describe('vector search on SQLite', () => {
     expect(await nearest(reader.store, memories[1234]!.content, 1)).toEqual([memories[1234]!.content]);
     await reader.store.close();
     expect(blocks(reader.db)).toEqual({ firstSeq: 1, count: 2500 });
+  });
+
+  it('replaces blocks of an older code layout when a process loads them, and writes go on', async () => {
+    const writer = openProcess();
+    const memories = notes(2500);
+    await importNotes(writer.store, memories);
+    writer.db.exec(`UPDATE vector_blocks SET layout = ${CODE_LAYOUT - 1}`); // as if written by an older version
+    const reader = openProcess();
+    expect(await nearest(reader.store, memories[1234]!.content, 1)).toEqual([memories[1234]!.content]);
+    await reader.store.close();
+    const layouts = reader.db.prepare('SELECT DISTINCT layout FROM vector_blocks').pluck().all();
+    expect(layouts).toEqual([CODE_LAYOUT]);
+    expect(blocks(reader.db)).toEqual({ firstSeq: 1, count: 2500 });
+
+    writer.db.exec(`UPDATE vector_blocks SET layout = ${CODE_LAYOUT - 1}`);
+    const more = notes(1100, 3); // past a block's worth: the write seals one
+    await importNotes(writer.store, more);
+    expect(reader.db.prepare('SELECT DISTINCT layout FROM vector_blocks').pluck().all()).toEqual([CODE_LAYOUT]);
+    expect(await nearest(openProcess().store, more[50]!.content, 1)).toEqual([more[50]!.content]);
   });
 
   it('loads a namespace ahead of its first search when warmed (a server at start)', async () => {

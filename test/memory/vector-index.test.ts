@@ -69,6 +69,16 @@ describe('VectorIndex', () => {
     );
   });
 
+  it('estimates a vector near one axis against another axis closely (a counterexample fast-check found)', () => {
+    const axis = (d: number, sign = 1) => unit(Array.from({ length: 64 }, (_, i) => (i === d ? sign : 0)));
+    const nearAxis = unit(Array.from({ length: 64 }, (_, i) => (i === 60 ? 0.99 : i === 63 ? 0.02 : 0)));
+    const index = new VectorIndex(64);
+    index.add(1, 0, nearAxis);
+    index.add(2, 0, axis(63));
+    const estimate = index.search(axis(63, -1), 2).find((c) => c.rowid === 1)!.estimate;
+    expect(Math.abs(estimate - cosine(nearAxis, axis(63, -1)))).toBeLessThan(0.25);
+  });
+
   it('applies a created-time window inside its top k: [from, to)', () => {
     const index = new VectorIndex(4);
     for (let i = 1; i <= 1000; i++) index.add(i, i * 10, unit([1, i % 7, i % 3, 0]));

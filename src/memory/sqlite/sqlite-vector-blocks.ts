@@ -34,6 +34,7 @@ export class SqliteVectorBlocks {
   readonly #lastSealed: Statement;
   readonly #insert: Statement;
   readonly #replace: Statement;
+  readonly #dropOtherLayouts: Statement;
   readonly #liveRowids: Statement;
   readonly #seqOf: Statement;
 
@@ -55,6 +56,7 @@ export class SqliteVectorBlocks {
     this.#replace = db.prepare(
       `UPDATE vector_blocks SET count = ?, data = ? WHERE namespace = ? AND first_seq = ? AND layout = ${CODE_LAYOUT}`,
     );
+    this.#dropOtherLayouts = db.prepare(`DELETE FROM vector_blocks WHERE namespace = ? AND layout <> ${CODE_LAYOUT}`);
     this.#seqOf = db.prepare('SELECT seq FROM memory_vectors WHERE rowid = ?').pluck();
     this.#liveRowids = db
       .prepare('SELECT rowid FROM memory_vectors WHERE namespace = ? AND seq BETWEEN ? AND ?')
@@ -73,6 +75,8 @@ export class SqliteVectorBlocks {
 
   /** Inside a write transaction: as several blocks of at most BLOCK_BYTES_AT_MOST, seqs in order. */
   insert(namespace: string, firstSeq: number, lastSeq: number, block: { data: Uint8Array; count: number }): void {
+    // Blocks of another code layout (an older version's) are ignored by reads and would hold these seqs.
+    this.#dropOtherLayouts.run(namespace);
     const parts = VectorIndex.splitBlock(block, BLOCK_BYTES_AT_MOST);
     let first = firstSeq;
     for (const [i, part] of parts.entries()) {
