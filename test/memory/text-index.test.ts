@@ -139,6 +139,27 @@ describe('TextIndex', () => {
     expectExact(index, docs);
   });
 
+  it('adds a build without sealing on the way, ranks exactly before and after its one seal', () => {
+    const next = random(5);
+    const built = new TextIndex(BASE);
+    const added = new TextIndex(BASE);
+    const docs = new Map<number, IndexedDocument>();
+    for (let i = 0; i < 12_000; i++) {
+      const d = document(i, next);
+      docs.set(d.rowid, d);
+      built.addUnsealed(d);
+      added.add(d);
+    }
+    expect(added.sealed.postings).toBeGreaterThan(0); // past RESEAL_MIN: add() sealed on the way
+    expect(built.sealed.postings).toBe(0);
+    expectExact(built, docs);
+    built.seal();
+    expect(built.sealed.postings).toBe(
+      added.sealed.postings + [...added.recent.values()].reduce((n, l) => n + l.length / 2, 0),
+    );
+    expectExact(built, docs);
+  });
+
   it('walks only the stretches of doc order a created-time window can be in', () => {
     const next = random(5);
     const index = new TextIndex(BASE);

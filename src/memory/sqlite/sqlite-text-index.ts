@@ -143,7 +143,7 @@ export class SqliteTextIndexes {
     const build = loaded.building;
     if (build) {
       const rows = this.#rows.all(build.after, loaded.range.hi, budget) as Row[];
-      for (const row of rows) loaded.index.add(document(row));
+      for (const row of rows) loaded.index.addUnsealed(document(row)); // sealed once, below
       if (rows.length === budget) {
         build.after = rows[rows.length - 1]!.rowid;
         return false;
