@@ -64,13 +64,13 @@ export class SealedPostings {
   }
 
   static empty(): SealedPostings {
-    return new SealedPostingsWriter(0, 1).finish();
+    return new SealedPostingsWriter(0, 1, 0).finish();
   }
 
   get byteLength(): number {
     return (
       this.termStart.byteLength +
-      this.bytes.byteLength +
+      this.bytes.buffer.byteLength +
       this.blockOffset.byteLength * 2 +
       this.blockMaxFactor.byteLength +
       this.#blocks.size * 64
@@ -144,7 +144,7 @@ const NO_BLOCKS: readonly BlockRange[] = [];
 /** Writes a sealed segment term by term (terms in id order, each term's docs ascending). */
 export class SealedPostingsWriter {
   readonly #termStart: Uint32Array;
-  #bytes = new Uint8Array(1 << 16);
+  #bytes: Uint8Array;
   #at = 0;
   readonly #blocks = new Map<number, readonly BlockRange[]>();
   #blockOffset = new Uint32Array(256);
@@ -155,9 +155,11 @@ export class SealedPostingsWriter {
   #term = 0;
   readonly #averageLength: number;
 
-  constructor(terms: number, averageLength: number) {
+  /** `expectedBytes`: room to start with (grown if short), so a large seal does not grow it step by step. */
+  constructor(terms: number, averageLength: number, expectedBytes = 1 << 16) {
     this.#termStart = new Uint32Array(terms + 1);
     this.#averageLength = averageLength || 1;
+    this.#bytes = new Uint8Array(expectedBytes);
   }
 
   /** A term's postings (terms in increasing id order; skipped ones have none). */
@@ -203,7 +205,11 @@ export class SealedPostingsWriter {
     const n = this.#blockCount;
     return new SealedPostings({
       termStart: this.#termStart,
-      bytes: this.#bytes.slice(0, this.#at),
+      // Copied only when the room left is large: a close estimate is kept as it is.
+      bytes:
+        this.#bytes.length - this.#at > this.#at >> 4
+          ? this.#bytes.slice(0, this.#at)
+          : this.#bytes.subarray(0, this.#at),
       blocks: this.#blocks,
       blockOffset: this.#blockOffset.slice(0, n),
       blockLastDoc: this.#blockLastDoc.slice(0, n),
