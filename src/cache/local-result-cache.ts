@@ -14,29 +14,51 @@ export interface LocalResultCacheOptions {
  * as its L1 and keeps generations itself.
  */
 export class LocalResultCache<T extends object> implements ResultCache<T> {
-  readonly #lru: LRUCache<string, T>;
+  readonly #lru: LRUCache<string, Entry<T>>;
   readonly #maxTtlMs: number;
   readonly #generations = new Map<string, number>();
+  /** The keys held for each namespace whose generation they carry, so they go when it moves on. */
+  readonly #keysOf = new Map<string, Set<string>>();
   #counters = { hits: 0, misses: 0, sets: 0, invalidations: 0 };
 
   constructor(options: LocalResultCacheOptions = {}) {
     const max = options.maxLocalSize ?? 1000;
-    this.#lru = new LRUCache<string, T>({ max, ttlAutopurge: false });
+    this.#lru = new LRUCache<string, Entry<T>>({
+      max,
+      ttlAutopurge: false,
+      // Evicted, expired, replaced or deleted: no longer one of its namespace's keys.
+      dispose: (entry, key) => {
+        if (entry.namespace !== undefined) this.#keysOf.get(entry.namespace)?.delete(key);
+      },
+    });
     this.#maxTtlMs = options.localTtl === undefined ? Infinity : options.localTtl * 1000;
   }
 
   getSync(key: string): T | undefined {
-    const value = this.#lru.get(key);
+    const value = this.#lru.get(key)?.value;
     if (value === undefined) this.#counters.misses++;
     else this.#counters.hits++;
     return value;
   }
 
-  setSync(key: string, value: T, ttlMs: number): void {
+  setSync(key: string, value: T, ttlMs: number, namespace?: string): void {
     const ttl = Math.min(ttlMs, this.#maxTtlMs);
     if (!(ttl > 0)) return;
-    this.#lru.set(key, value, { ttl });
+    this.#lru.set(key, { value, namespace }, { ttl });
+    if (namespace !== undefined) {
+      let keys = this.#keysOf.get(namespace);
+      if (!keys) this.#keysOf.set(namespace, (keys = new Set()));
+      keys.add(key);
+    }
     this.#counters.sets++;
+  }
+
+  /** Drops the entries stored for `namespace`: its generation moved on, so they cannot be read again. */
+  forget(namespace: string): void {
+    const keys = this.#keysOf.get(namespace);
+    if (!keys) return;
+    this.#keysOf.delete(namespace);
+    for (const key of keys) this.#lru.delete(key);
   }
 
   async get(key: string): Promise<CacheHit<T> | undefined> {
@@ -44,8 +66,8 @@ export class LocalResultCache<T extends object> implements ResultCache<T> {
     return value === undefined ? undefined : { value, tier: 'l1' };
   }
 
-  async set(key: string, value: T, ttlMs: number): Promise<void> {
-    this.setSync(key, value, ttlMs);
+  async set(key: string, value: T, ttlMs: number, namespace?: string): Promise<void> {
+    this.setSync(key, value, ttlMs, namespace);
   }
 
   async generation(namespace: string): Promise<number> {
@@ -54,11 +76,13 @@ export class LocalResultCache<T extends object> implements ResultCache<T> {
 
   async invalidateNamespace(namespace: string): Promise<void> {
     this.#generations.set(namespace, (this.#generations.get(namespace) ?? 0) + 1);
+    this.forget(namespace);
     this.#counters.invalidations++;
   }
 
   async clear(): Promise<void> {
     this.#lru.clear();
+    this.#keysOf.clear();
   }
 
   async health(): Promise<CacheHealth> {
@@ -75,6 +99,11 @@ export class LocalResultCache<T extends object> implements ResultCache<T> {
   }
 
   async close(): Promise<void> {
-    this.#lru.clear();
+    await this.clear();
   }
+}
+
+interface Entry<T> {
+  value: T;
+  namespace: string | undefined;
 }

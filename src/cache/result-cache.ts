@@ -31,10 +31,15 @@ export interface ResultCacheStats {
   shared?: { status: 'ok' | 'down'; errors: number; fillWaits: number; unsyncedNamespaces: number };
 }
 
+/**
+ * `namespace`, where get and set take one: the namespace whose generation the key carries. A
+ * cache may then drop that namespace's entries as soon as its generation moves on, instead of
+ * keeping unreachable results until they are evicted.
+ */
 export interface ResultCache<T> {
-  get(key: string): Promise<CacheHit<T> | undefined>;
+  get(key: string, namespace?: string): Promise<CacheHit<T> | undefined>;
   /** Stores for ttlMs; values must not be mutated afterwards (the engine freezes them). */
-  set(key: string, value: T, ttlMs: number): Promise<void>;
+  set(key: string, value: T, ttlMs: number, namespace?: string): Promise<void>;
   /**
    * Gives up the right to compute a key that a miss claimed, when the result will not be
    * cached (a failure), so other instances waiting for it compute it themselves.

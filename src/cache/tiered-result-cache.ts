@@ -62,6 +62,8 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
   readonly #fills = new Map<string, { token: string; timer: NodeJS.Timeout }>();
   /** Namespaces whose generation this instance has used (bumped after an outage). */
   readonly #known = new Set<string>();
+  /** The generation each namespace's reads last used here. */
+  readonly #lastGeneration = new Map<string, number>();
   /** Generations made locally while Redis is unreachable (negative: Redis never issues them), and since when. */
   readonly #unconfirmed = new Map<string, { generation: number; since: number }>();
   /** Namespaces to bump in Redis once it answers again. */
@@ -88,16 +90,16 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
     this.#fillWaitMs = options.fillWaitMs ?? 3000;
   }
 
-  async get(key: string): Promise<CacheHit<T> | undefined> {
+  async get(key: string, namespace?: string): Promise<CacheHit<T> | undefined> {
     const local = this.#l1.getSync(key);
     if (local !== undefined) return this.#hit(local, 'l1');
     // This instance is already computing the key: let the engine's single-flight join that.
     if (this.#fills.has(key)) return this.#miss();
-    const found = await this.#lookups.run(key, () => this.#lookupShared(key)).promise;
+    const found = await this.#lookups.run(key, () => this.#lookupShared(key, namespace)).promise;
     return found ? this.#hit(found.value, found.tier) : this.#miss();
   }
 
-  async set(key: string, value: T, ttlMs: number): Promise<void> {
+  async set(key: string, value: T, ttlMs: number, namespace?: string): Promise<void> {
     const fill = this.#takeFill(key);
     // Computed during an outage: its key is reachable for one bound at most, so keep it no longer.
     const cap = this.#breaker.failing ? this.#revocationBoundMs : this.#maxSharedTtlMs;
@@ -106,7 +108,7 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
       if (fill) await this.#shared((l2) => l2.releaseFill(key, fill.token));
       return;
     }
-    this.#l1.setSync(key, value, ttl);
+    this.#l1.setSync(key, value, ttl, namespace);
     this.#counters.sets++;
     await this.#shared((l2) => l2.set(key, value, ttl, fill?.token));
   }
@@ -119,6 +121,16 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
 
   async generation(namespace: string): Promise<number> {
     this.#known.add(namespace);
+    const generation = await this.#currentGeneration(namespace);
+    // Moved on (a write here or on another instance): what L1 holds under the last one is unreachable.
+    if (this.#lastGeneration.get(namespace) !== generation) {
+      this.#l1.forget(namespace);
+      this.#lastGeneration.set(namespace, generation);
+    }
+    return generation;
+  }
+
+  async #currentGeneration(namespace: string): Promise<number> {
     const shared = await this.#shared((l2) => l2.generation(namespace));
     if (shared !== UNAVAILABLE) {
       this.#unconfirmed.delete(namespace);
@@ -134,6 +146,7 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
   async invalidateNamespace(namespace: string): Promise<void> {
     this.#counters.invalidations++;
     this.#known.add(namespace);
+    this.#l1.forget(namespace);
     const shared = await this.#shared((l2) => l2.bumpGeneration(namespace));
     if (shared !== UNAVAILABLE) return;
     // Redis is away: a new local generation retires this instance's entries now; other
@@ -186,10 +199,10 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
     if (this.#closeSharedTier) await this.#l2.close();
   }
 
-  async #lookupShared(key: string): Promise<CacheHit<T> | undefined> {
+  async #lookupShared(key: string, namespace: string | undefined): Promise<CacheHit<T> | undefined> {
     const entry = await this.#shared((l2) => l2.get<T>(key));
     if (entry === UNAVAILABLE) return undefined;
-    if (entry) return { value: this.#keep(key, entry), tier: 'l2' };
+    if (entry) return { value: this.#keep(key, entry, namespace), tier: 'l2' };
 
     const token = randomUUID();
     const claimed = await this.#shared((l2) => l2.claimFill(key, token, this.#fillLockMs));
@@ -206,15 +219,15 @@ export class TieredResultCache<T extends object> implements ResultCache<T> {
       await sleep(FILL_POLL_MS);
       const state = await this.#shared((l2) => l2.pollFill<T>(key));
       if (state === UNAVAILABLE || state.kind === 'abandoned') return undefined;
-      if (state.kind === 'filled') return { value: this.#keep(key, state.entry), tier: 'l2' };
+      if (state.kind === 'filled') return { value: this.#keep(key, state.entry, namespace), tier: 'l2' };
     }
     return undefined;
   }
 
   /** Copies a shared entry into L1 for the rest of its life; frozen like every cached value. */
-  #keep(key: string, entry: SharedEntry<T>): T {
+  #keep(key: string, entry: SharedEntry<T>, namespace: string | undefined): T {
     const value = deepFreeze(entry.value);
-    this.#l1.setSync(key, value, entry.expiresAt - Date.now());
+    this.#l1.setSync(key, value, entry.expiresAt - Date.now(), namespace);
     return value;
   }
 

@@ -53,9 +53,11 @@ export class PlanRunner {
   async run(plan: RunPlan): Promise<ExecutionResult> {
     const { cache, pattern } = plan;
     if (!cache.enabled) return this.#result(plan, await this.#act(plan));
-    const generation = cache.byGeneration ? await this.#deps.cache.generation(plan.request.namespace) : 0;
+    // Reads a write can change carry their namespace's generation (and the namespace, so a cache can drop them).
+    const namespace = cache.byGeneration ? plan.request.namespace : undefined;
+    const generation = namespace === undefined ? 0 : await this.#deps.cache.generation(namespace);
     const key = `${cache.key}\u0001${generation}`;
-    const hit = await this.#deps.cache.get(key);
+    const hit = await this.#deps.cache.get(key, namespace);
     if (hit) return fromCache(plan, hit.value, hit.tier);
 
     const flight = this.#flight.run(key, async () => {
@@ -68,7 +70,7 @@ export class PlanRunner {
           costTokens: pattern.costTokens,
         });
         const ttlMs = Math.min(cache.ttlSeconds * 1000, outcome.cacheTtlCapMs ?? Infinity);
-        await this.#deps.cache.set(key, cached, ttlMs);
+        await this.#deps.cache.set(key, cached, ttlMs, namespace);
       } else await this.#deps.cache.releaseFill?.(key);
       return outcome;
     });

@@ -38,6 +38,18 @@ export function resultCacheSuite({ name, open: create }: ResultCacheSuiteOptions
       expect(await cache.generation('ns-b')).toBe(other);
     });
 
+    it("drops what it holds under a namespace's generation once the namespace is invalidated", async () => {
+      const generation = await cache.generation('ns-a');
+      await cache.set(`read\u0001${generation}`, { n: 1 }, 60_000, 'ns-a');
+      await cache.set('other', { n: 2 }, 60_000, 'ns-b');
+      await cache.set('plain', { n: 3 }, 60_000);
+      const held = cache.stats().entries;
+      await cache.invalidateNamespace('ns-a');
+      expect(cache.stats().entries).toBe(held - 1);
+      expect((await cache.get('other', 'ns-b'))?.value).toEqual({ n: 2 });
+      expect((await cache.get('plain'))?.value).toEqual({ n: 3 });
+    });
+
     it('counts hits and misses', async () => {
       await cache.set('k', { n: 2 }, 60_000);
       await cache.get('k');

@@ -68,6 +68,18 @@ export function tieredResultCacheSuite({ name, backend }: TieredResultCacheSuite
       expect(await a.generation('ns')).toBe(await b.generation('ns'));
     });
 
+    it("drops an instance's in-process entries of a namespace another instance wrote to, once it reads the new generation", async () => {
+      const shared = await deployment();
+      const [a, b] = [await instance(shared), await instance(shared)];
+      const generation = await b.generation('ns');
+      await b.set(`read\u0001${generation}`, { n: 1 }, 60_000, 'ns');
+      await b.set('elsewhere', { n: 2 }, 60_000, 'other');
+      expect(b.stats().entries).toBe(2);
+      await a.invalidateNamespace('ns');
+      await b.generation('ns');
+      expect(b.stats().entries).toBe(1);
+    });
+
     it('lets one instance compute a missing key while the others wait for its value', async () => {
       const shared = await deployment();
       // A generous wait, so a slow machine cannot turn the wait into a give-up.

@@ -48,6 +48,19 @@ describe('result cache', () => {
     expect((await engine.execute('calculate 1 + 1')).cacheHit).toBe(false);
   });
 
+  it("drops a namespace's cached reads at its next write, keeping other namespaces' and infrastructure results", async () => {
+    const engine = await createTestEngine();
+    await engine.execute('recall memories');
+    await engine.execute('search for pooling');
+    await engine.execute('recall memories', { context: { namespace: 'other' } });
+    await engine.execute('calculate 1 + 1');
+    expect(engine.getStats().cache.entries).toBe(4);
+    await engine.execute('save note: connection pooling settings');
+    expect(engine.getStats().cache.entries).toBe(2);
+    expect((await engine.execute('calculate 1 + 1')).cacheHit).toBe(true);
+    expect((await engine.execute('recall memories', { context: { namespace: 'other' } })).cacheHit).toBe(true);
+  });
+
   it('normalises case and spacing in keys but keeps agent, namespace and mode apart', async () => {
     const engine = await createTestEngine();
     await engine.execute('recall memories');
