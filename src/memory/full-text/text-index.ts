@@ -112,7 +112,7 @@ export class TextIndex {
   addUnsealed(document: IndexedDocument): void {
     this.remove(document.rowid);
     const doc = this.documents++;
-    this.#reserve(this.documents);
+    this.reserve(this.documents);
     const frequencies = new Map<number, number>();
     let length = 0;
     for (const [text, weight] of [
@@ -328,10 +328,6 @@ export class TextIndex {
 
   /** Makes room for `n` documents in all: a build that knows its row count grows nothing. */
   reserve(n: number): void {
-    this.#reserve(n);
-  }
-
-  #reserve(n: number): void {
     this.keys = grown(this.keys, n);
     this.lengths = grown(this.lengths, n);
     this.agents = grown(this.agents, n);
