@@ -139,25 +139,38 @@ describe('TextIndex', () => {
     expectExact(index, docs);
   });
 
-  it('adds a build without sealing on the way, ranks exactly before and after its one seal', () => {
+  it('builds without sealing on the way, then ranks exactly after its one seal, as one added a document at a time', () => {
     const next = random(5);
     const built = new TextIndex(BASE);
     const added = new TextIndex(BASE);
     const docs = new Map<number, IndexedDocument>();
+    built.beginBuild(12_000);
     for (let i = 0; i < 12_000; i++) {
       const d = document(i, next);
       docs.set(d.rowid, d);
-      built.addUnsealed(d);
+      built.add(d);
       added.add(d);
     }
     expect(added.sealed.postings).toBeGreaterThan(0); // past RESEAL_MIN: add() sealed on the way
     expect(built.sealed.postings).toBe(0);
-    expectExact(built, docs);
     built.seal();
-    expect(built.sealed.postings).toBe(
-      added.sealed.postings + [...added.recent.values()].reduce((n, l) => n + l.length / 2, 0),
-    );
+    added.seal();
+    expect(built.sealed.postings).toBe(added.sealed.postings);
+    expect(built.sealed.bytes).toEqual(added.sealed.bytes);
     expectExact(built, docs);
+
+    // After the build, documents come and go as in any index.
+    for (let i = 0; i < 12_000; i += 5) {
+      built.remove(BASE + i);
+      docs.delete(BASE + i);
+    }
+    for (let i = 12_000; i < 12_500; i++) {
+      const d = document(i, next);
+      docs.set(d.rowid, d);
+      built.add(d);
+    }
+    expectExact(built, docs);
+    expect(() => built.beginBuild(10)).toThrow(/empty index/);
   });
 
   it('walks only the stretches of doc order a created-time window can be in', () => {

@@ -138,7 +138,7 @@ export class SqliteTextIndexes {
 
   #startBuild(loaded: Loaded): void {
     loaded.index = new TextIndex(loaded.range.lo);
-    loaded.index.reserve(this.#count.get(loaded.namespace) as number);
+    loaded.index.beginBuild(this.#count.get(loaded.namespace) as number);
     loaded.building = { after: loaded.range.lo, fromSeq: this.#lastSeq.get() as number };
   }
 
@@ -147,7 +147,7 @@ export class SqliteTextIndexes {
     const build = loaded.building;
     if (build) {
       const rows = this.#rows.all(build.after, loaded.range.hi, budget) as Row[];
-      for (const row of rows) loaded.index.addUnsealed(document(row)); // sealed once, below
+      for (const row of rows) loaded.index.add(document(row)); // sealed once, below
       if (rows.length === budget) {
         build.after = rows[rows.length - 1]!.rowid;
         return false;
