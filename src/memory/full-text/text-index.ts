@@ -114,9 +114,11 @@ export class TextIndex {
     this.#build = new BuildPostings(documents);
   }
 
-  /** Adds (or replaces) a document, sealing once the postings added since the last seal are many. */
+  /**
+   * Adds (or replaces) a document. Outside a build, seals once the postings added since the
+   * last seal are a quarter of the sealed ones.
+   */
   add(document: IndexedDocument): void {
-    this.remove(document.rowid);
     this.remove(document.rowid);
     const doc = this.documents++;
     this.reserve(this.documents);
