@@ -173,6 +173,21 @@ describe('TextIndex', () => {
     expect(() => built.beginBuild(10)).toThrow(/empty index/);
   });
 
+  it('leaves out of a build the documents added again during it (the later wording counts)', () => {
+    const next = random(9);
+    const index = new TextIndex(BASE);
+    const docs = new Map<number, IndexedDocument>();
+    index.beginBuild(3000);
+    for (let i = 0; i < 3000; i++) {
+      const d = i % 10 === 9 ? document(i - 9, next, 'again ') : document(i, next);
+      docs.set(d.rowid, d);
+      index.add(d);
+    }
+    index.seal();
+    expect(index.size).toBe(docs.size);
+    expectExact(index, docs);
+  });
+
   it('walks only the stretches of doc order a created-time window can be in', () => {
     const next = random(5);
     const index = new TextIndex(BASE);
