@@ -2,7 +2,7 @@
  * PostgreSQL's top-k full text against an exhaustive BM25 written here from the memories'
  * own words (their tsvectors), independent of the postings, the counts and the pruning.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { PostgresDatabase } from '../../src/memory/postgres/postgres-database.js';
 import type { ImportedMemory, MemoryFilter, MemoryStore, Scope } from '../../src/memory/store.js';
 import { onPostgresBackends } from './postgres-backends.js';
@@ -201,6 +201,16 @@ onPostgresBackends('full-text ranking', (backend, fixture) => {
         createdBefore: START + 7000 * 60_000,
       });
     });
+
+  it('answers a window that holds no match with one statement, without searching the ranked way', async () => {
+    // Every statement (query, prepared or a transaction) takes a pooled connection once.
+    const connections = vi.spyOn(db.pool, 'withClient');
+    const before = { createdAfter: START - 30 * 86_400_000, createdBefore: START - 86_400_000 };
+    expect(await subject.store.search(alice, { text: 'term0 term1', limit: 10, ...before })).toEqual([]);
+    expect(connections).toHaveBeenCalledTimes(1);
+    connections.mockRestore();
+    await expectSameTop(subject.store, db, 'term0 term1', 10, { createdAfter: START + 60 * 60_000 });
+  });
 
   it('stays exact after deletions and re-tagging change the counts', async () => {
     const some = await subject.store.search(alice, { text: 'term0', limit: 60 });

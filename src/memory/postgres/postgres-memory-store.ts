@@ -28,7 +28,7 @@ import {
 } from './memory-rows.js';
 import { PostgresChanges } from './postgres-changes.js';
 import { PostgresHistory } from './postgres-history.js';
-import { windowedHits } from './postgres-window-search.js';
+import { UNANSWERED, windowedHits } from './postgres-window-search.js';
 import type { PostgresDatabase } from './postgres-database.js';
 import { PostgresUpserter } from './postgres-upsert.js';
 import { PostgresTextSearch } from './postgres-text-search.js';
@@ -161,10 +161,10 @@ export class PostgresMemoryStore implements MemoryStore {
     const terms = searchTerms(query.text, query.synonyms);
     const now = this.#now();
     if (terms.length > 0) {
-      // A window's own postings first; nothing found there (or too many to read) goes the ranked way.
+      // A window's own postings first; a window holding too many to read goes the ranked way.
       const windowed = windowedHits(this.#db, scope, terms, query, now);
-      const inWindow = windowed ? await this.#readAndTouch(windowed) : [];
-      if (inWindow.length > 0) return inWindow;
+      const inWindow = windowed && (await this.#read(windowed));
+      if (inWindow && inWindow.answered) return inWindow.memories;
       const hits = await this.#text.hits(
         scope.namespace,
         terms,
@@ -250,22 +250,33 @@ export class PostgresMemoryStore implements MemoryStore {
     // The pool belongs to the database handle, closed by whoever opened it.
   }
 
+  async #readAndTouch(hits: HitsQuery): Promise<ScoredMemory[]> {
+    return (await this.#read(hits)).memories;
+  }
+
   /**
    * Runs a `(seq, score)` query and records the reads in the same statement. Rows are locked
-   * in seq order so concurrent readers of overlapping rows cannot deadlock.
+   * in seq order so concurrent readers of overlapping rows cannot deadlock. `answered` is false
+   * when the query gave the UNANSWERED row (postgres-window-search.ts).
    */
-  async #readAndTouch({ sql, params: p }: HitsQuery): Promise<ScoredMemory[]> {
+  async #read({ sql, params: p }: HitsQuery): Promise<{ memories: ScoredMemory[]; answered: boolean }> {
     const s = this.#db.schema;
     const now = p.add(this.#now());
-    const { rows } = await this.#db.pool.prepared<MemoryRow & { rank: string }>(
+    const { rows } = await this.#db.pool.prepared<MemoryRow & { hit: string; rank: string }>(
       `WITH hits AS MATERIALIZED (${sql}),
          ranked AS (SELECT seq, score, row_number() OVER () AS rank FROM hits),
          locked AS (SELECT seq FROM ${s}.memories WHERE seq IN (SELECT seq FROM ranked) ORDER BY seq FOR UPDATE),
          touched AS (UPDATE ${s}.memories u SET accessed_at = ${now}, access_count = u.access_count + 1
            FROM locked WHERE u.seq = locked.seq RETURNING ${memoryColumns('u')})
-       SELECT touched.*, ranked.score, ranked.rank FROM touched JOIN ranked USING (seq) ORDER BY ranked.rank`,
+       SELECT touched.*, ranked.seq AS hit, ranked.score, ranked.rank
+       FROM ranked LEFT JOIN touched ON touched.seq = ranked.seq ORDER BY ranked.rank`,
       p.values,
     );
-    return rows.map((row) => ({ ...toMemory(row), score: Number(row.score) }));
+    // A hit without a row: the UNANSWERED mark, or a memory deleted since the hits were read.
+    const found = rows.filter((row) => row.id !== null);
+    return {
+      memories: found.map((row) => ({ ...toMemory(row), score: Number(row.score) })),
+      answered: !rows.some((row) => Number(row.hit) === UNANSWERED),
+    };
   }
 }

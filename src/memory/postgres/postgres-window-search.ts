@@ -9,6 +9,8 @@ import type { HitsQuery } from './postgres-vectors.js';
  * words' impact-ordered lists, whose heads then hold the window's best matches anyway.
  */
 export const WINDOW_POSTINGS_AT_MOST = 20_000;
+/** The seq of the one row the windowed statement gives when its window held more than that (no memory has it). */
+export const UNANSWERED = 0;
 
 /** Matches outside the relevance order: how the window's matches are sorted. */
 const ORDERS: Readonly<Record<NonNullable<SearchQuery['orderBy']>, string>> = {
@@ -22,10 +24,10 @@ const ORDERS: Readonly<Record<NonNullable<SearchQuery['orderBy']>, string>> = {
 /**
  * A `(seq, score)` statement of the best matches of `terms` inside the query's created-time
  * window: exact BM25 over the window's part of each word's postings, read from the
- * `(namespace, term, created_at)` index alone. It finds nothing when the window holds more
- * than WINDOW_POSTINGS_AT_MOST of the words' postings (it stops reading there): the caller
- * then searches the ranked way, as it does for a window that truly holds no match (which
- * finds nothing there either). Undefined when the query has no window.
+ * `(namespace, term, created_at)` index alone. When the window holds more than
+ * WINDOW_POSTINGS_AT_MOST of the words' postings (it stops reading there), its one row is
+ * UNANSWERED, and the caller searches the ranked way; no row means no match the reader may
+ * see in the window. Undefined when the query has no window.
  */
 export function windowedHits(
   db: PostgresDatabase,
@@ -57,7 +59,9 @@ export function windowedHits(
       SELECT seq, sum(score) AS score FROM postings
       WHERE (SELECT count(*) FROM postings) <= ${WINDOW_POSTINGS_AT_MOST}
       GROUP BY seq)
-    ${best(query, `${visibleTo(scope, now, p)} ${filterConditions(query, scope, p)}`, s)} LIMIT ${p.add(query.limit)}`;
+    (${best(query, `${visibleTo(scope, now, p)} ${filterConditions(query, scope, p)}`, s)} LIMIT ${p.add(query.limit)})
+    UNION ALL
+    SELECT ${UNANSWERED}, 0 WHERE (SELECT count(*) FROM postings) > ${WINDOW_POSTINGS_AT_MOST}`;
   return { sql, params: p };
 }
 
