@@ -314,25 +314,19 @@ export class ImpactRanking {
     this.#slotOf[doc] = slot + 1;
     const m = this.#terms;
     if (slot >= this.#ids.length) {
-      const capacity = Math.max(this.#expected, slot * 2);
-      this.#impacts = resized(this.#impacts, capacity * m);
+      // At least twice the slots and grown()'s minimum: every per-slot array then gets exactly this.
+      const capacity = Math.max(this.#expected, slot * 2, 64);
+      this.#impacts = grown(this.#impacts, capacity * m);
       this.#impacts.fill(NaN, slot * m);
-      this.#ids = resized(this.#ids, capacity);
-      this.#state = resized(this.#state, capacity);
-      this.#unknown = resized(this.#unknown, capacity);
-      this.#mask = resized(this.#mask, capacity);
-      this.#partial = resized(this.#partial, capacity);
+      this.#ids = grown(this.#ids, capacity);
+      this.#state = grown(this.#state, capacity);
+      this.#unknown = grown(this.#unknown, capacity);
+      this.#mask = grown(this.#mask, capacity);
+      this.#partial = grown(this.#partial, capacity);
       this.#upper = new Float64Array(capacity);
     }
     this.#ids[slot] = this.#docs.id(doc);
     this.#unknown[slot] = Math.min(m, 255);
     return slot;
   }
-}
-
-/** A copy of `array` with room for `length` items. */
-function resized<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number): T {
-  const copy = new (array.constructor as new (length: number) => T)(length);
-  copy.set(array);
-  return copy;
 }

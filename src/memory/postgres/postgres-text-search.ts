@@ -245,7 +245,7 @@ export class PostgresTextSearch {
   ): Promise<number> {
     const s = this.#db.schema;
     const seqs = numbers.map((doc) => docs.id(doc));
-    const probes = numbers.flatMap((doc) => ranking.missing(doc).map((t) => [docs.id(doc), terms[t]!] as const));
+    const probes = numbers.flatMap((doc, i) => ranking.missing(doc).map((t) => [seqs[i]!, terms[t]!] as const));
     const p = new SqlParams();
     const candidates = p.add(seqs);
     const probeSeqs = p.add(probes.map(([seq]) => seq));
