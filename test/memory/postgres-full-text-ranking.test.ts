@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { PostgresDatabase } from '../../src/memory/postgres/postgres-database.js';
+import { PostgresTextHeads } from '../../src/memory/postgres/postgres-text-heads.js';
 import type { ImportedMemory, MemoryFilter, MemoryStore, Scope } from '../../src/memory/store.js';
 import { onPostgresBackends } from './postgres-backends.js';
 import type { StoreUnderTest } from '../../src/testing/index.js';
@@ -312,6 +313,29 @@ onPostgresBackends('full-text ranking', (backend, fixture) => {
         .map((m) => m.content),
     );
     expect(new Set(found.map((m) => m.score)).size).toBe(1);
+  });
+
+  it('drops the memory numbers of a namespace once the cache has evicted its last head', async () => {
+    // A budget of one byte keeps only the head kept last.
+    const heads = new PostgresTextHeads(db, 1);
+    const epochOf = async (namespace: string) =>
+      (
+        await db.pool.query<{ epoch: string }>(
+          `SELECT epoch FROM ${db.schema}.memory_term_stats WHERE namespace = $1 AND term = ''`,
+          [namespace],
+        )
+      ).rows[0]!.epoch;
+    const epochs = { ranking: await epochOf(NAMESPACE), elsewhere: await epochOf('elsewhere') };
+    const rankingNumbers = heads.numbers(NAMESPACE, epochs.ranking);
+    await heads.ensure(NAMESPACE, epochs.ranking, rankingNumbers, ['term0'], [16]);
+    expect(heads.numbers(NAMESPACE, epochs.ranking)).toBe(rankingNumbers);
+
+    const elsewhereNumbers = heads.numbers('elsewhere', epochs.elsewhere);
+    const read = await heads.ensure('elsewhere', epochs.elsewhere, elsewhereNumbers, ['term0', 'term1'], [16, 16]);
+    expect(read.every((head) => head.count > 0)).toBe(true);
+    // The ranking namespace holds no head now: its numbers went; elsewhere still holds one.
+    expect(heads.numbers(NAMESPACE, epochs.ranking)).not.toBe(rankingNumbers);
+    expect(heads.numbers('elsewhere', epochs.elsewhere)).toBe(elsewhereNumbers);
   });
 
   it('matches nothing for words no memory of the namespace holds', async () => {

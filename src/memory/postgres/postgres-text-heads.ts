@@ -42,6 +42,8 @@ export class PostgresTextHeads {
   readonly #cache = new Map<string, Cached>();
   /** Per namespace: the numbers of the memories in its heads, for the epoch they were read in. */
   readonly #numbers = new Map<string, { epoch: string; docs: DocNumbers }>();
+  /** Per namespace: how many heads the cache holds, so an eviction knows at once whether it held the last. */
+  readonly #headCounts = new Map<string, number>();
   #bytes = 0;
 
   constructor(db: PostgresDatabase, budgetBytes: number) {
@@ -102,11 +104,8 @@ export class PostgresTextHeads {
 
   /** Forgets the namespace's heads (a new epoch began). */
   forget(namespace: string): void {
-    for (const [key, cached] of this.#cache) {
-      if (key.startsWith(`${namespace}\u0000`)) {
-        this.#cache.delete(key);
-        this.#bytes -= cached.head.seqs.length * POSTING_BYTES;
-      }
+    if (this.#headCounts.has(namespace)) {
+      for (const key of this.#cache.keys()) if (namespaceOf(key) === namespace) this.#drop(key);
     }
     this.#numbers.delete(namespace);
   }
@@ -115,34 +114,40 @@ export class PostgresTextHeads {
     const key = `${namespace}\u0000${term}`;
     const cached = this.#cache.get(key);
     if (cached === undefined) return undefined;
-    this.#cache.delete(key);
     if (cached.epoch !== epoch || cached.docs !== docs) {
-      this.#bytes -= cached.head.seqs.length * POSTING_BYTES;
+      this.#drop(key);
       return undefined;
     }
+    // Most recently used: last in the map's order.
+    this.#cache.delete(key);
     this.#cache.set(key, cached);
     return cached.head;
   }
 
   #keep(namespace: string, term: string, kept: Cached): void {
     const key = `${namespace}\u0000${term}`;
-    const previous = this.#cache.get(key);
-    if (previous) this.#bytes -= previous.head.seqs.length * POSTING_BYTES;
-    this.#cache.delete(key);
+    this.#drop(key);
     this.#cache.set(key, kept);
     this.#bytes += kept.head.seqs.length * POSTING_BYTES;
-    for (const [oldest, cached] of this.#cache) {
+    this.#headCounts.set(namespace, (this.#headCounts.get(namespace) ?? 0) + 1);
+    for (const oldest of this.#cache.keys()) {
       if (this.#bytes <= this.#budget || oldest === key) break;
-      this.#cache.delete(oldest);
-      this.#bytes -= cached.head.seqs.length * POSTING_BYTES;
-      this.#dropNumbersIfUnused(oldest.slice(0, oldest.indexOf('\u0000')));
+      // A namespace with no head kept needs no numbers (they would only grow).
+      if (this.#drop(oldest) === 0) this.#numbers.delete(namespaceOf(oldest));
     }
   }
 
-  /** A namespace with no head kept needs no numbers (they would only grow). */
-  #dropNumbersIfUnused(namespace: string): void {
-    for (const key of this.#cache.keys()) if (key.startsWith(`${namespace}\u0000`)) return;
-    this.#numbers.delete(namespace);
+  /** Removes a cached head, if there is one; returns how many heads its namespace still has. */
+  #drop(key: string): number {
+    const namespace = namespaceOf(key);
+    const cached = this.#cache.get(key);
+    const left = (this.#headCounts.get(namespace) ?? 0) - (cached ? 1 : 0);
+    if (cached === undefined) return left;
+    this.#cache.delete(key);
+    this.#bytes -= cached.head.seqs.length * POSTING_BYTES;
+    if (left === 0) this.#headCounts.delete(namespace);
+    else this.#headCounts.set(namespace, left);
+    return left;
   }
 
   /** The next postings of each term after its head (packed: 8-byte seq, 8-byte impact), one statement. */
@@ -188,6 +193,10 @@ export class PostgresTextHeads {
 }
 
 type Postings = Omit<PostingHead, 'count' | 'ended'>;
+
+function namespaceOf(key: string): string {
+  return key.slice(0, key.indexOf('\u0000'));
+}
 
 /** Packed postings in impact order (sorted here if the aggregate did not keep the scan's order). */
 function unpack(bytes: Buffer): { seqs: Float64Array; impacts: Float64Array } {
