@@ -1,6 +1,7 @@
 // tmws-patterns beside the official MCP reference memory server
 // (@modelcontextprotocol/server-memory), the one agents install first: the same MCP SDK
-// client over stdio, the same seeded notes, the same queries, one interleaved run.
+// client over stdio, the same seeded notes, the same queries, one interleaved run. A third
+// server times the SDK's own floor: a fixed copy of our reply, no work (_fixed-reply-server.mjs).
 // The peer is installed into a cache directory outside the repository (never a dependency
 // of the package). Run: npm run bench -- peer   (PEER_SIZES=10000 for the small size only)
 import { spawnSync } from 'node:child_process';
@@ -24,6 +25,7 @@ const PEER_BATCH = 500;
 const AFTER_GC_MS = 20;
 const EMBEDDER = process.env.BENCH_EMBEDDER ?? 'hashing';
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const FIXED_REPLY_SERVER = fileURLToPath(new URL('./_fixed-reply-server.mjs', import.meta.url));
 const NAMESPACE = 'bench';
 const AGENT = 'bench-agent';
 
@@ -35,7 +37,7 @@ try {
   const rows = [];
   for (const size of SIZES) rows.push(...(await compareAt(size)));
   console.log();
-  printTable(['memories', 'measure', 'tmws-patterns', 'server-memory', 'ratio'], rows);
+  printTable(['memories', 'measure', 'tmws-patterns', 'server-memory', 'ratio', 'SDK floor', 'floor ratio'], rows);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
@@ -83,13 +85,24 @@ async function compareAt(size) {
   if (!(JSON.parse(text(oursFound)).count > 0) || !text(peerFound).includes('observations')) {
     throw new Error(`a search for '${queries[0]}' found nothing: the data did not load where the servers look`);
   }
+  const replyFile = join(work, `reply-${size}.json`);
+  writeFileSync(replyFile, JSON.stringify(oursFound));
+  const floor = await connect(process.execPath, [FIXED_REPLY_SERVER], { FIXED_REPLY: replyFile });
+  const floorSearch = (q) => floor.client.callTool({ name: 'search_memories', arguments: { query: q, limit: 10 } });
   const oursTimes = [];
   const peerTimes = [];
+  const floorTimes = [];
+  const servers = [
+    [oursSearch, oursTimes],
+    [peerSearch, peerTimes],
+    [floorSearch, floorTimes],
+  ];
+  for (const q of queries.slice(0, 5)) await floorSearch(q); // warm-up
   for (let round = 0; round < (ROUNDS[size] ?? 1); round++) {
     for (const q of queries) {
-      const first = round % 2 === 0 ? [oursSearch, oursTimes] : [peerSearch, peerTimes];
-      const second = round % 2 === 0 ? [peerSearch, peerTimes] : [oursSearch, oursTimes];
-      for (const [search, times] of [first, second]) {
+      // Each round starts with another server.
+      const order = [...servers.slice(round % 3), ...servers.slice(0, round % 3)];
+      for (const [search, times] of order) {
         // The client collects its garbage first: parsing one server's reply (the peer's run to
         // megabytes) must not be charged to the other server's next call. Then it waits for
         // V8's sweeping of that collection, which goes on in the background and otherwise
@@ -115,7 +128,7 @@ async function compareAt(size) {
   }
   const firstHybrid = hybridTimes[0];
   const [oursRss, peerRss] = await Promise.all([rss(ours.pid), rss(peer.pid)]);
-  await Promise.all([ours.client.close(), peer.client.close()]);
+  await Promise.all([ours.client.close(), peer.client.close(), floor.client.close()]);
   // What each server takes on an empty store, started the same way: "over the start" is beside it.
   const [oursEmpty, peerEmpty] = await Promise.all([
     emptyRss(CLI, ['--db', join(work, `empty-${size}.db`), '--namespace', NAMESPACE, '--agent', AGENT, 'mcp']),
@@ -124,11 +137,28 @@ async function compareAt(size) {
 
   const o = summary(oursTimes.sort((a, b) => a - b));
   const p = summary(peerTimes.sort((a, b) => a - b));
+  const f = summary(floorTimes.sort((a, b) => a - b));
   const h = summary(hybridTimes.slice(1).sort((a, b) => a - b));
   const label = size.toLocaleString('en');
   const rows = [
-    [label, 'search p50 ms', fmt(o.p50), fmt(p.p50), `1/${(p.p50 / o.p50).toFixed(0)}`],
-    [label, 'search p95 ms', fmt(o.p95), fmt(p.p95), `1/${(p.p95 / o.p95).toFixed(0)}`],
+    [
+      label,
+      'search p50 ms',
+      fmt(o.p50),
+      fmt(p.p50),
+      `1/${(p.p50 / o.p50).toFixed(0)}`,
+      fmt(f.p50),
+      `1/${(p.p50 / f.p50).toFixed(0)}`,
+    ],
+    [
+      label,
+      'search p95 ms',
+      fmt(o.p95),
+      fmt(p.p95),
+      `1/${(p.p95 / o.p95).toFixed(0)}`,
+      fmt(f.p95),
+      `1/${(p.p95 / f.p95).toFixed(0)}`,
+    ],
     [label, 'server RSS after search, MiB', mib(oursRss), mib(peerRss), (oursRss / peerRss).toFixed(2)],
     [label, 'RSS over an empty server, MiB', mib(oursRss - oursEmpty), mib(peerRss - peerEmpty), ''],
     [label, 'first search by meaning, ms', fmt(firstHybrid), 'n/a', ''],
