@@ -45,11 +45,12 @@ export function topicWords(text: string): string[] {
 }
 
 const INTERROGATIVE =
-  /^\s*(?:how|what|what's|whats|why|when|where|who|whom|whose|which|did|do|does|is|are|was|were|should|shall|can|could|would|will|have|has|had|am|any|anything|(?:please\s+)?(?:tell|remind|explain|describe|summari[sz]e)\b)\b/i;
+  /^\s*(?:how|what|what's|whats|why|when|where|who|whom|whose|which|did|do|does|is|are|was|were|should|shall|can|could|would|will|have|has|had|am|any|anything|(?:please\s+)?(?:tell|remind|explain|describe|summari[sz]e|show|display|find|give\s+me|pull\s+up|bring\s+up)\b)\b/i;
 
 /**
  * A question: ends with "?" or opens with an interrogative or auxiliary ("how do we…", "did
- * we…"), or asks to be told ("tell me about…", "remind me…", "explain…").
+ * we…"), or asks to be told or shown ("tell me about…", "remind me…", "explain…", "show me…",
+ * "pull up…").
  */
 export function isQuestion(text: string): boolean {
   return /\?\s*$/.test(text) || INTERROGATIVE.test(text);

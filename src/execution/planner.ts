@@ -17,6 +17,7 @@ import { normalizeQuery } from '../text.js';
 import type { WindowSpec } from '../time/periods.js';
 import { extractWindows } from '../time/window-phrases.js';
 import { parseExecutionRequest, type ExecutionRequest } from './request.js';
+import { readSubject } from './executors/subject.js';
 import { requiredRoleFor } from './required-role.js';
 
 /** How a successful result may be cached. */
@@ -176,7 +177,9 @@ export function planQuery(
 
   // Unmatched: the words without the window decide, and a read that takes it applies it.
   const unmatchedText = windowed.text === '' ? request.query : windowed.text;
-  const routing = classifier.classify(unmatchedText, request.mode);
+  const routing =
+    (request.mode !== 'fast' && listingOnly(windowed.text, hasWindow, classifier, request.mode)) ||
+    classifier.classify(unmatchedText, request.mode);
   if (request.mode === 'fast') {
     return freeze({
       status: 'not-found',
@@ -202,6 +205,22 @@ export function planQuery(
     text: routedWindow ? unmatchedText : request.query,
     window: routedWindow ? plannedWindow(windowed.windows) : undefined,
   });
+}
+
+/**
+ * A query whose only words, besides its frame ("what do we have", "entries with"), name a time
+ * window or tags asks for those memories: the listing decision, or undefined when it names a topic.
+ */
+function listingOnly(
+  text: string,
+  hasWindow: boolean,
+  classifier: RouteClassifier,
+  mode: ExecutionRequest['mode'],
+): RoutingDecision | undefined {
+  const subject = readSubject(text);
+  if (subject.topic !== '' || (!hasWindow && subject.tags.length === 0)) return undefined;
+  const named = [hasWindow && 'a time window', subject.tags.length > 0 && `tags (${subject.tags.join(', ')})`];
+  return classifier.listing(named.filter(Boolean).join(' and '), mode);
 }
 
 const UNDECIDED = { pattern: null, routing: undefined, decidedBy: 'input' } as const;

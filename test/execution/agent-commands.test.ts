@@ -103,6 +103,27 @@ describe('time windows in commands', () => {
     expect(stored.metadata.window).toBeUndefined();
   });
 
+  it('lists a window or a tag named with no topic, in whatever words ask for it', async () => {
+    const { engine } = await seeded();
+    // Thursday 3 December: hermes's team rule only (his private note of Saturday never).
+    for (const query of ['What do we have from Thursday?', 'and from Thursday?', 'show me the ones from Thursday']) {
+      const result = await engine.execute(query, { context: artemis });
+      expect(result, query).toMatchObject({ success: true, patternName: 'recall_memory' });
+      expect(contents(result), query).toEqual(['Team rule: CRD versions follow the operator release']);
+      expect(result.metadata.window, query).toMatchObject({ from: '2026-12-03T00:00:00.000Z' });
+    }
+    const tagged = await engine.execute('entries with the tag k8s', { context: artemis });
+    expect(contents(tagged).sort()).toEqual([
+      'Stale CRD left behind by the operator upgrade; delete it by hand',
+      'Team rule: CRD versions follow the operator release',
+    ]);
+    expect(engine.explain('entries with the tag k8s').routing.reasoning).toMatch(/names tags \(k8s\) and no topic/);
+    // A topic beside the window is searched, not listed.
+    expect(engine.plan('what do we have on the operator from Thursday?')).toMatchObject({
+      pattern: { name: 'semantic_search' },
+    });
+  });
+
   it('takes since and until in the structured search', async () => {
     const { engine } = await seeded();
     const scope = { namespace: 'default', agentId: 'artemis' };
@@ -143,6 +164,9 @@ describe('counts, tags, order and size', () => {
       { tag: 'k8s', count: 2 },
       { tag: 'perf', count: 2 },
     ]);
+    const ownTagged = await engine.execute('show my notes tagged perf', { context: artemis });
+    expect(ownTagged.patternName).toBe('recall_by_tag');
+    expect(contents(ownTagged)).toEqual(['Deploy pipeline perf: the build cache cut deploys to four minutes']);
     const mine = await engine.execute('show my tags', { context: artemis });
     expect(mine.result!['tags']).toEqual([
       { tag: 'deploy', count: 2 },
@@ -239,6 +263,12 @@ describe('forget and change', () => {
     expect((await engine.memoryHistory(scope, id))[0]!.memory.content).toMatch(/Argo CD/);
     await engine.restoreMemory(scope, id);
     expect((await engine.getMemory(scope, id)).content).toMatch(/Argo CD/);
+    // No word for a memory, but "to say" leaves no doubt that a memory's text is to change.
+    const unnamed = await engine.execute('update the build cache to say the build cache cut deploys to two minutes', {
+      context: artemis,
+    });
+    expect(unnamed).toMatchObject({ patternName: 'change_memory', success: true });
+    expect(unnamed.result).toMatchObject({ memory: { content: 'the build cache cut deploys to two minutes' } });
     const vague = await engine.execute('update the note on deploys', { context: artemis });
     expect(vague).toMatchObject({ success: false, errorCode: 'VALIDATION_ERROR' });
   });

@@ -67,6 +67,7 @@ const AGENT_EXAMPLES: Record<string, string[]> = {
     'update the memory about the deploy window: deploys now happen at 9am',
     'edit the note on retries so it says three attempts, not five',
     'correct what I said about the cache TTL: it is 10 minutes',
+    'update the churn metric definition to say 90 days',
   ],
   rename_tag: ['rename tag perf to performance', 'retag k8s as kubernetes', 'rename the perf tag to performance'],
   restore_memory: [
@@ -193,6 +194,16 @@ describe('built-in catalog', async () => {
     ['calculate 2 + 3 apples', 'quick_calculation'],
   ])('does not route "%s" to %s (word boundaries, anchored writes)', (query, wrong) => {
     expect(registry.findMatchingPattern(query)?.name).not.toBe(wrong);
+  });
+
+  it.each([
+    ['show me database health', 'health_check'],
+    ['show me the service status', 'health_check'],
+    ['show me the stats', 'system_stats'],
+    ['give me the cache hit rate', 'system_stats'],
+    ['show me the patterns', 'list_patterns'],
+  ])('routes "%s" (the verb followed by "me") to %s', (query, name) => {
+    expect(registry.findMatchingPattern(query)?.name).toBe(name);
   });
 
   it('extracts the parameters executors need', () => {

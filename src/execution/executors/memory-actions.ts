@@ -131,11 +131,14 @@ export function memoryActions(services: ActionServices): Record<MemoryAction, Ac
     async recall_by_tag(action) {
       const tag = param(action, 'tag')?.toLowerCase();
       if (tag === undefined) throw new ValidationError('tag: the query names no tag ("recall items tagged security")');
+      // "show my notes tagged cost": the agent's own only.
+      const { ownOnly } = readSubject(action.text);
       const memories = await services.store.search(action.scope, {
         tags: [tag],
         limit: limitOf(action),
         orderBy: 'importance',
         ...windowFilter(action),
+        ...(ownOnly && { ownOnly }),
       });
       return readOutcome(action, { tag }, memories);
     },
