@@ -156,6 +156,15 @@ describe('counts, tags, order and size', () => {
     expect(await count('how many notes since yesterday')).toBe(1);
   });
 
+  it('checks the component a "show me" names, as "check … health" does', async () => {
+    const { engine } = await seeded();
+    const cache = await engine.execute('show me the status of the cache', { context: artemis });
+    expect(cache.patternName).toBe('health_check');
+    expect(Object.keys(cache.result!['checks'] as object)).toEqual(['cache']);
+    const store = await engine.execute('show me the database status', { context: artemis });
+    expect(Object.keys(store.result!['checks'] as object)).toEqual(['store']);
+  });
+
   it('lists the tags in use with their counts', async () => {
     const { engine } = await seeded();
     const all = await engine.execute('what tags exist?', { context: artemis });

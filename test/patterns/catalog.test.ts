@@ -192,6 +192,7 @@ describe('built-in catalog', async () => {
     ['recall how we store sessions', 'store_memory'],
     ['recall tagline ideas', 'recall_by_tag'],
     ['calculate 2 + 3 apples', 'quick_calculation'],
+    ['show me the status of the migration', 'health_check'],
   ])('does not route "%s" to %s (word boundaries, anchored writes)', (query, wrong) => {
     expect(registry.findMatchingPattern(query)?.name).not.toBe(wrong);
   });
@@ -199,6 +200,7 @@ describe('built-in catalog', async () => {
   it.each([
     ['show me database health', 'health_check'],
     ['show me the service status', 'health_check'],
+    ['show me the status of the cache', 'health_check'],
     ['show me the stats', 'system_stats'],
     ['give me the cache hit rate', 'system_stats'],
     ['show me the patterns', 'list_patterns'],
@@ -213,5 +215,6 @@ describe('built-in catalog', async () => {
     expect(registry.match('get memories with importance above 0.8')?.params).toMatchObject({ threshold: '0.8' });
     expect(registry.match('compute (10 - 4) / 3')?.params).toMatchObject({ expression: '(10 - 4) / 3' });
     expect(registry.match('check database health')?.params).toMatchObject({ component: 'database' });
+    expect(registry.match('show me the status of the cache')?.params).toMatchObject({ of: 'cache' });
   });
 });

@@ -11,7 +11,8 @@ const STORE_COMPONENTS = new Set(['database', 'db', 'store']);
 export function infrastructureActions(services: ActionServices): Record<InfrastructureAction, ActionHandler> {
   return {
     async health(action) {
-      const component = param(action, 'component')?.toLowerCase();
+      // "check database health", "show me the database status", "show me the status of the cache".
+      const component = param(action, 'component', 'shown', 'of')?.toLowerCase();
       const checks: Record<string, JsonObject> = {};
       if (component !== 'cache') checks['store'] = await checkStore(services);
       if (component === undefined || !STORE_COMPONENTS.has(component)) {
