@@ -27,6 +27,11 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
+/** A function word, interrogative or filler: no topic, and never a tag's name ("the tags I use"). */
+export function isStopWord(word: string): boolean {
+  return STOP_WORDS.has(word.toLowerCase());
+}
+
 /**
  * The command frame an agent puts before its topic ("recall all memories about", "search for",
  * "find notes on"): dropped only there, so "memory" or "search" later in a query stay topics.

@@ -13,7 +13,7 @@ import type { PatternMatch } from '../patterns/matcher.js';
 import type { MatchExplanation, PatternRegistry } from '../patterns/registry.js';
 import type { RouteClassifier, RoutingDecision } from '../routing/route-classifier.js';
 import { writeIntentVerb } from '../routing/write-intent.js';
-import { normalizeQuery } from '../text.js';
+import { isQuestion, isSmallTalk, normalizeQuery } from '../text.js';
 import type { WindowSpec } from '../time/periods.js';
 import { extractWindows } from '../time/window-phrases.js';
 import { parseExecutionRequest, type ExecutionRequest } from './request.js';
@@ -178,7 +178,7 @@ export function planQuery(
   // Unmatched: the words without the window decide, and a read that takes it applies it.
   const unmatchedText = windowed.text === '' ? request.query : windowed.text;
   const routing =
-    (request.mode !== 'fast' && listingOnly(windowed.text, hasWindow, classifier, request.mode)) ||
+    (request.mode !== 'fast' && readOfWindowOrTags(windowed.text, hasWindow, classifier, request.mode)) ||
     classifier.classify(unmatchedText, request.mode);
   if (request.mode === 'fast') {
     return freeze({
@@ -208,19 +208,23 @@ export function planQuery(
 }
 
 /**
- * A query whose only words, besides its frame ("what do we have", "entries with"), name a time
- * window or tags asks for those memories: the listing decision, or undefined when it names a topic.
+ * A query that names a time window or tags, and besides them only a topic or nothing ("what do
+ * we have from Wednesday?", "entries with the tag oncall", "incidents last week"), asks for
+ * those memories. Undefined for anything else, and for a question with a topic, which the
+ * classifier sends to the search by meaning (it applies the window too).
  */
-function listingOnly(
+function readOfWindowOrTags(
   text: string,
   hasWindow: boolean,
   classifier: RouteClassifier,
   mode: ExecutionRequest['mode'],
 ): RoutingDecision | undefined {
   const subject = readSubject(text);
-  if (subject.topic !== '' || (!hasWindow && subject.tags.length === 0)) return undefined;
+  if (!hasWindow && subject.tags.length === 0) return undefined;
+  if (subject.topic !== '' && (isQuestion(text) || isSmallTalk(text))) return undefined;
   const named = [hasWindow && 'a time window', subject.tags.length > 0 && `tags (${subject.tags.join(', ')})`];
-  return classifier.listing(named.filter(Boolean).join(' and '), mode);
+  const topic = subject.topic === '' ? 'no topic' : `the topic '${subject.topic}'`;
+  return classifier.memoryRead(`the query names ${named.filter(Boolean).join(' and ')} and ${topic}`, mode);
 }
 
 const UNDECIDED = { pattern: null, routing: undefined, decidedBy: 'input' } as const;

@@ -135,18 +135,19 @@ export class RouteClassifier {
   }
 
   /**
-   * The decision for a read that names which memories only by when they were written or how
-   * they are tagged ("what do we have from Wednesday?", "entries with the tag oncall"): it lists
-   * them, served by the memory route's own pattern. `what` says what it named, for the reasoning.
+   * The decision for a read that says which memories by when they were written or how they are
+   * tagged ("what do we have from Wednesday?", "entries with the tag oncall", "incidents last
+   * week"): served by the memory route's own pattern, which lists them, or searches them for the
+   * topic. `why` completes the reasoning.
    */
-  listing(what: string, mode: ExecutionMode): RoutingDecision | undefined {
+  memoryRead(why: string, mode: ExecutionMode): RoutingDecision | undefined {
     if (!MODE_ALLOWED_TYPES[mode].includes('memory')) return undefined;
     const pattern = this.defaultPattern('memory');
     if (!pattern) return undefined;
     return {
       patternType: 'memory',
-      confidence: LISTING_CONFIDENCE,
-      reasoning: `no trigger matched; the query names ${what} and no topic, so '${pattern.name}' lists those memories (reads only)`,
+      confidence: NAMED_READ_CONFIDENCE,
+      reasoning: `no trigger matched; ${why}, so '${pattern.name}' reads them (reads only)`,
       estimatedCost: pattern.costTokens,
       alternativeRoutes: MODE_ALLOWED_TYPES[mode].filter((t) => t !== 'memory'),
       patternName: pattern.name,
@@ -163,8 +164,8 @@ export class RouteClassifier {
 
 /** A question with topic words is a clear request to search, whatever the threshold's usual range. */
 const QUESTION_CONFIDENCE = 0.8;
-/** So is a read that names a time window or tags and nothing else. */
-const LISTING_CONFIDENCE = 0.8;
+/** So is a read that names a time window or tags. */
+const NAMED_READ_CONFIDENCE = 0.8;
 /** Keyword confidence at which a question is about the service's infrastructure, not memories. */
 const INFRASTRUCTURE_QUESTION_CONFIDENCE = 0.7;
 

@@ -118,7 +118,17 @@ describe('time windows in commands', () => {
       'Team rule: CRD versions follow the operator release',
     ]);
     expect(engine.explain('entries with the tag k8s').routing.reasoning).toMatch(/names tags \(k8s\) and no topic/);
-    // A topic beside the window is searched, not listed.
+    // A topic and a window with no verb: the topic searched in the window.
+    const terse = await engine.execute('deploys this week', { context: artemis });
+    expect(terse).toMatchObject({ success: true, patternName: 'recall_memory' });
+    expect(contents(terse)).toEqual(
+      expect.arrayContaining([
+        'Deploy pipeline perf: the build cache cut deploys to four minutes',
+        'Deploys moved to Argo CD: we picked Argo CD for gitops',
+      ]),
+    );
+    expect(terse.metadata.window).toMatchObject({ from: '2026-11-30T00:00:00.000Z' });
+    // A question with a topic goes to the search by meaning, which applies the window too.
     expect(engine.plan('what do we have on the operator from Thursday?')).toMatchObject({
       pattern: { name: 'semantic_search' },
     });
@@ -154,6 +164,8 @@ describe('counts, tags, order and size', () => {
     expect(await count('how many memories are tagged perf?')).toBe(2); // hermes's team note, never his private one
     expect(await count('how many notes about the operator')).toBe(2);
     expect(await count('how many notes since yesterday')).toBe(1);
+    expect(await count('How many memories do I have tagged deploy?')).toBe(2);
+    expect(await count('how many notes are tagged #perf?')).toBe(2);
   });
 
   it('checks the component a "show me" names, as "check … health" does', async () => {
@@ -176,6 +188,9 @@ describe('counts, tags, order and size', () => {
     const ownTagged = await engine.execute('show my notes tagged perf', { context: artemis });
     expect(ownTagged.patternName).toBe('recall_by_tag');
     expect(contents(ownTagged)).toEqual(['Deploy pipeline perf: the build cache cut deploys to four minutes']);
+    // "the tags I use": "I" is whose, not a tag's name.
+    const used = await engine.execute('List the tags I use, with their counts', { context: artemis });
+    expect(used.result).toMatchObject({ whose: 'own' });
     const mine = await engine.execute('show my tags', { context: artemis });
     expect(mine.result!['tags']).toEqual([
       { tag: 'deploy', count: 2 },
@@ -244,6 +259,18 @@ describe('forget and change', () => {
     expect(await visibleCount(engine, 'artemis')).toBe(4);
   });
 
+  it('names the memory by what it says ("the memory stating that …") and by the usual nouns for a record', async () => {
+    for (const query of [
+      'please remove the memory stating that the stale CRD must be deleted by hand',
+      'remove the notice about the stale CRD',
+    ]) {
+      const { engine } = await seeded();
+      const forgot = await engine.execute(query, { context: artemis });
+      expect(forgot, query).toMatchObject({ patternName: 'forget_memory', success: true });
+      expect(contents(forgot), query).toEqual(['Stale CRD left behind by the operator upgrade; delete it by hand']);
+    }
+  });
+
   it("never deletes another agent's team memory, by subject or by tag", async () => {
     const { engine } = await seeded();
     const theirs = await engine.execute('forget the note about crd versions and operator releases', {
@@ -278,6 +305,15 @@ describe('forget and change', () => {
     });
     expect(unnamed).toMatchObject({ patternName: 'change_memory', success: true });
     expect(unnamed.result).toMatchObject({ memory: { content: 'the build cache cut deploys to two minutes' } });
+    // A window in the words naming the memory narrows the search for it; the new text keeps every word.
+    const dated = await engine.execute('update the deploy note from yesterday to say deploys moved to Flux on Monday', {
+      context: artemis,
+    });
+    expect(dated).toMatchObject({ patternName: 'change_memory', success: true });
+    expect(dated.result).toMatchObject({
+      memory: { content: 'deploys moved to Flux on Monday' },
+      previous: { content: 'Deploys moved to Argo CD: we picked Argo CD for gitops' },
+    });
     const vague = await engine.execute('update the note on deploys', { context: artemis });
     expect(vague).toMatchObject({ success: false, errorCode: 'VALIDATION_ERROR' });
   });

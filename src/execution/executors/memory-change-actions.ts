@@ -8,6 +8,8 @@ import { AmbiguousTargetError, ForbiddenError, MemoryNotFoundError, ValidationEr
 import { checkedContent, tag as tagSchema } from '../../memory/memory-record.js';
 import type { Memory, Scope } from '../../memory/store.js';
 import type { ActionHandler, ActionRequest, ActionServices } from './action.js';
+import { resolveWindow } from '../../time/resolve-window.js';
+import { extractWindows } from '../../time/window-phrases.js';
 import { param, windowFilter } from './action.js';
 import { chooseTarget, MIN_COVERAGE, MIN_MARGIN } from './clear-match.js';
 import { readSubject } from './subject.js';
@@ -29,7 +31,7 @@ const MEMORY_ID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  * ("the note about …"); anything else after the noun ("clean", "please") names nothing.
  */
 const WHOLE_MEMORY =
-  /^\s*(?:(?:the|my|your|our|all|of|this|that|these|those|every|entire|whole)\s+)*(?:memory|memories|notes?|everything)\b(?!\s+(?:about|on|regarding|concerning|for|of|from|that|which|where|with|mentioning|saying|titled|called|named|tagged|[0-9a-f]{8}-))/i;
+  /^\s*(?:(?:the|my|your|our|all|of|this|that|these|those|every|entire|whole)\s+)*(?:memory|memories|notes?|everything)\b(?!\s+(?:about|on|regarding|concerning|for|of|from|that|which|where|with|mentioning|saying|says|stating|states|describing|explaining|noting|containing|covering|documenting|titled|called|named|tagged|[0-9a-f]{8}-))/i;
 /** "the importance of the billing note": a field of a memory, not its content. */
 const FIELD_OF =
   /^\s*(?:the\s+)?(importance|priority|tags?|access(?:\s+level)?|visibility|sharing|expiry|expiration|title|name)\s+(?:of|for|on)\s+(.+)$/i;
@@ -154,7 +156,7 @@ export function memoryChangeActions(services: ActionServices): Record<ChangeActi
         );
       }
       checkedContent(content);
-      const memory = await target(action, subject, 'change');
+      const memory = await target(...withSubjectWindow(action, subject, services.now()), 'change');
       if (memory.content === content) return { result: { changed: 0, memory, previous: { content } } };
       const updated = await services.store.update(action.scope, memory.id, { content });
       if (!updated) throw gone(memory.id);
@@ -236,6 +238,24 @@ function gone(id: string): MemoryNotFoundError {
   return new MemoryNotFoundError(`Memory '${id}' changed or went away meanwhile; nothing was changed`, {
     details: { id },
   });
+}
+
+/**
+ * "the handoff note written today": a change takes a window from the words naming its memory
+ * only, never from the new content (the planner leaves a change's words whole), and looks for
+ * its target there. Returns the action with that window and the subject without its words.
+ */
+function withSubjectWindow(action: ActionRequest, subject: string, now: number): [ActionRequest, string] {
+  const { text, windows } = extractWindows(subject);
+  if (windows.length === 0 || text === '') return [action, subject];
+  const phrases = windows.map((w) => w.phrase).join(' ');
+  const window = resolveWindow(
+    windows.map((w) => w.spec),
+    phrases,
+    now,
+    action.request.timezone,
+  );
+  return [{ ...action, window }, text];
 }
 
 /**

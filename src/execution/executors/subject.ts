@@ -4,7 +4,7 @@
  * deploy", "#perf"), whose ("my notes", "what I wrote": the agent's own only), and how many
  * ("the note": one). Counts, listings and forgets read their subject with it.
  */
-import { topicWords } from '../../text.js';
+import { isStopWord, topicWords } from '../../text.js';
 
 export interface Subject {
   /** The topic words, as a text to search for ('' when there are none). */
@@ -17,7 +17,7 @@ export interface Subject {
 }
 
 const TAGGED =
-  /(?:\b(?:(?:that\s+(?:are|is|were|was)\s+|which\s+(?:are|is)\s+)?tagged(?:\s+(?:with|as))?|(?:with|under|carrying|having|has|have)\s+(?:the\s+)?tags?|tags?)\s*:?\s*|(?:^|\s)#)['"]?([\w:-]+(?:\.[\w:-]+)*)['"]?/gi;
+  /(?:\b(?:(?:that\s+(?:are|is|were|was)\s+|which\s+(?:are|is)\s+)?tagged(?:\s+(?:with|as))?|(?:with|under|carrying|having|has|have)\s+(?:the\s+)?tags?|tags?)\b\s*:?\s*#?|(?:^|\s)#)['"]?([\w:-]+(?:\.[\w:-]+)*)['"]?/gi;
 /** "the oncall tag", "a #perf tag": the tag's name before the word. */
 const TAG_BEFORE = /\b(?:the|a|an)\s+#?['"]?([\w:-]+(?:\.[\w:-]+)*)['"]?\s+tag\b/gi;
 /** Words of the first person: whose memories. "I can see" asks for everything visible. */
@@ -56,7 +56,9 @@ const PLURAL = new Set(['memories', 'notes', 'entries', 'items', 'records', 'thi
 
 export function readSubject(text: string): Subject {
   const tags: string[] = [];
-  const take = (_: string, tag: string) => {
+  // "the tags I use": a function word after "tags" is no tag's name.
+  const take = (said: string, tag: string) => {
+    if (isStopWord(tag)) return said;
     tags.push(tag.toLowerCase());
     return ' ';
   };
