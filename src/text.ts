@@ -20,12 +20,34 @@ const STOP_WORDS = new Set(
     'what which who whom whose when where why how whether ' +
     'all any some no not none only just also too very more most much many few lot lots ' +
     'again ever never always still already yet even ' +
-    'please thanks thank hi hello hey ok okay ' +
+    'please thanks thank hi hello hey ok okay whats ' +
     'anything something everything nothing anyone someone everyone thing things stuff ' +
     'tell remind summarise summarize know remember recall let get got make made go going gone say said ' +
-    's t d ll m re ve don didn doesn isn aren wasn weren won wouldn shouldn couldn can cannot'
+    's t d ll m re ve w don didn doesn isn aren wasn weren won wouldn shouldn couldn can cannot'
   ).split(' '),
 );
+
+/**
+ * Chat a person says before the command itself, which an agent forwards as is: "ok so", "hmm
+ * actually", "fyi", "lmk", "btw", "quick question:", "quick count:". Words that are also
+ * topics ("well", "right", "hello") count only with a comma or colon after them. Only at the
+ * start, so no text to be written loses a word.
+ */
+const CHATTER =
+  /^(?:(?:ok(?:ay)?|so|hmm*|um+|uh+|oh|ah|actually|btw|fyi|lmk|hey|yeah|yep|oops|anyway)(?:[\s,:;.!]+|$)|(?:well|right|alright|wait|sorry|hi|hello|yo|quick\s+(?:question|q|one))[,:;.!]+\s*|quick\s+(?=\w+\s*:))+/i;
+/** "re: the photo mode, what do we know": the subject named first, email style. */
+const REGARDING_FIRST = /^re:\s*([^,]+?)\s*,\s*(.+)$/i;
+
+/**
+ * The command without the chat around it: CHATTER dropped, and "re: X, <command>" read as
+ * "<command> about X". The text itself when nothing is left.
+ */
+export function withoutChatter(query: string): string {
+  const stripped = query.replace(CHATTER, '');
+  if (stripped.trim() === '') return query;
+  const regarding = REGARDING_FIRST.exec(stripped);
+  return regarding ? `${regarding[2]} about ${regarding[1]}` : stripped;
+}
 
 /** A function word, interrogative or filler: no topic, and never a tag's name ("the tags I use"). */
 export function isStopWord(word: string): boolean {
@@ -50,12 +72,12 @@ export function topicWords(text: string): string[] {
 }
 
 const INTERROGATIVE =
-  /^\s*(?:how|what|what's|whats|why|when|where|who|whom|whose|which|did|do|does|is|are|was|were|should|shall|can|could|would|will|have|has|had|am|any|anything|(?:please\s+)?(?:tell|remind|explain|describe|summari[sz]e|show|display|find|give\s+me|pull\s+up|bring\s+up)\b)\b/i;
+  /^\s*(?:how|what|what's|whats|why|when|where|who|whom|whose|which|did|do|does|is|are|was|were|should|shall|can|could|would|will|have|has|had|am|any|anything|(?:please\s+)?(?:tell|remind|explain|describe|summari[sz]e|show|display|find|give\s+me|pull\s+up|bring\s+up|(?:i'?m\s+)?(?:looking|searching)\s+for)\b)\b/i;
 
 /**
  * A question: ends with "?" or opens with an interrogative or auxiliary ("how do we…", "did
  * we…"), or asks to be told or shown ("tell me about…", "remind me…", "explain…", "show me…",
- * "pull up…").
+ * "pull up…", "looking for…").
  */
 export function isQuestion(text: string): boolean {
   return /\?\s*$/.test(text) || INTERROGATIVE.test(text);

@@ -13,7 +13,7 @@ import type { PatternMatch } from '../patterns/matcher.js';
 import type { MatchExplanation, PatternRegistry } from '../patterns/registry.js';
 import type { RouteClassifier, RoutingDecision } from '../routing/route-classifier.js';
 import { writeIntentVerb } from '../routing/write-intent.js';
-import { isQuestion, isSmallTalk, normalizeQuery } from '../text.js';
+import { isQuestion, isSmallTalk, normalizeQuery, withoutChatter } from '../text.js';
 import type { WindowSpec } from '../time/periods.js';
 import { extractWindows } from '../time/window-phrases.js';
 import { parseExecutionRequest, type ExecutionRequest } from './request.js';
@@ -124,14 +124,16 @@ export function planQuery(
     const explained = registry.explain(text, allowed);
     return { match: explained.match, explained };
   };
+  // The command without a person's chat around it ("ok so", "fyi", "re: X, …").
+  const said = withoutChatter(request.query);
   // A window ("since Monday") is taken out before matching, for the actions that apply one; a
   // write of new text ("save note: we moved on Monday") keeps every word of it.
-  const windowed = extractWindows(request.query);
+  const windowed = extractWindows(said);
   const hasWindow = windowed.windows.length > 0;
   // The query without its window, when a pattern that applies windows reads it so.
   const stripped = hasWindow && windowed.text !== '' ? matchOf(windowed.text) : undefined;
   const strippedMatch = stripped?.match?.pattern.actionInfo.windowed ? stripped : undefined;
-  const whole = matchOf(request.query);
+  const whole = matchOf(said);
   // The higher priority wins ("recent caching notes" is a temporal analysis, even though
   // "caching notes" alone is a listing); on a tie, the reading without the window's words.
   const useStripped =
@@ -140,7 +142,7 @@ export function planQuery(
   const { explained } = useStripped ? strippedMatch : whole;
   let { match } = useStripped ? strippedMatch : whole;
   let window: PlannedWindow | undefined;
-  let text = request.query;
+  let text = said;
   if (useStripped) {
     text = windowed.text;
     window = plannedWindow(windowed.windows);
@@ -148,15 +150,15 @@ export function planQuery(
     // The window's words were the trigger's own ("recent … over the last 2 weeks"): the pattern
     // matched the whole query, and the window is taken out of what it captured.
     match = { ...match, params: withoutPhrases(match.params, windowed.windows) };
-    text = windowed.text === '' ? request.query : windowed.text;
+    text = windowed.text === '' ? said : windowed.text;
     window = plannedWindow(windowed.windows);
   }
   const common = { startedAt, request, trace: explained && withoutMatch(explained) };
   // FAST mode's own refusal already names the write pattern a memory command would need.
-  const writeVerb = writeIntentVerb(request.query);
+  const writeVerb = writeIntentVerb(said);
   const readsAWrite = match ? match.pattern.actionInfo.kind === 'read' : request.mode !== 'fast';
   if (writeVerb !== undefined && readsAWrite) {
-    const routing = classifier.classify(request.query, request.mode);
+    const routing = classifier.classify(said, request.mode);
     return freeze({
       status: 'not-found',
       ...common,
@@ -176,7 +178,7 @@ export function planQuery(
   }
 
   // Unmatched: the words without the window decide, and a read that takes it applies it.
-  const unmatchedText = windowed.text === '' ? request.query : windowed.text;
+  const unmatchedText = windowed.text === '' ? said : windowed.text;
   const routing =
     (request.mode !== 'fast' && readOfWindowOrTags(windowed.text, hasWindow, classifier, request.mode)) ||
     classifier.classify(unmatchedText, request.mode);
@@ -202,7 +204,7 @@ export function planQuery(
   return runPlan(common, registry, pattern, pattern.params, '', {
     routing,
     decidedBy: 'router',
-    text: routedWindow ? unmatchedText : request.query,
+    text: routedWindow ? unmatchedText : said,
     window: routedWindow ? plannedWindow(windowed.windows) : undefined,
   });
 }

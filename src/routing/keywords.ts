@@ -118,7 +118,7 @@ export const ROUTE_KEYWORDS: ReadonlyMap<string, ReadonlyArray<[PatternType, num
 export const WRITE_VERBS: readonly string[] = [
   // deleting
   'forget', 'unlearn', 'delete', 'remove', 'erase', 'drop', 'purge', 'discard', 'wipe', 'clear', 'trash', 'scrap',
-  'destroy', 'expunge',
+  'scratch', 'toss', 'ditch', 'nuke', 'axe', 'destroy', 'expunge',
   // changing
   'update', 'change', 'edit', 'modify', 'replace', 'rewrite', 'amend', 'revise', 'correct', 'fix', 'overwrite',
   'rename', 'retag', 'relabel', 'untag', 'tag', 'mark', 'set', 'move', 'merge', 'link', 'unlink', 'archive', 'pin',
@@ -140,4 +140,5 @@ export const ACTION_VERBS: readonly string[] = [
   'migrate', 'provision', 'spin', 'build', 'push', 'commit', 'rebase', 'cancel', 'hide', 'unhide', 'protect',
   'encrypt', 'decrypt', 'grant', 'revoke', 'invite', 'ban', 'block', 'mute', 'unmute', 'subscribe',
   'unsubscribe', 'trigger', 'launch', 'kick', 'rotate', 'renew', 'transfer', 'sync', 'backup', 'bookmark',
+  'export', 'import', 'convert', 'make',
 ]; // prettier-ignore

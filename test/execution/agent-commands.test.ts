@@ -271,6 +271,34 @@ describe('forget and change', () => {
     }
   });
 
+  it('reads the command inside the chat a person wraps it in, and never answers its write with a read', async () => {
+    const { engine } = await seeded();
+    const forgot = await engine.execute('hmm actually just forget the note about the stale CRD', { context: artemis });
+    expect(forgot).toMatchObject({ patternName: 'forget_memory', success: true });
+    const changed = await engine.execute('actually make the Argo CD note say we picked Flux', { context: artemis });
+    expect(changed.result).toMatchObject({ memory: { content: 'we picked Flux' } });
+    const counted = await engine.execute('quick count: notes tagged perf?', { context: artemis });
+    expect(counted.result).toMatchObject({ count: 2 });
+    const regarding = await engine.execute('re: the build cache, what do we know', { context: artemis });
+    expect(contents(regarding)[0]).toBe('Deploy pipeline perf: the build cache cut deploys to four minutes');
+    // Verbs the service has no action for are refused, never read.
+    for (const query of ['export the deploy note to pdf', 'ok so make the deploy note shorter']) {
+      await expect(engine.execute(query, { context: artemis }), query).rejects.toMatchObject({
+        code: 'PATTERN_NOT_FOUND',
+      });
+    }
+    expect(await visibleCount(engine, 'artemis')).toBe(3);
+  });
+
+  it('deletes with the other words people use for it, and takes "re:" for "about"', async () => {
+    for (const query of ['scratch the note about the stale CRD', 'pls remove the note re: the stale CRD']) {
+      const { engine } = await seeded();
+      const forgot = await engine.execute(query, { context: artemis });
+      expect(forgot, query).toMatchObject({ patternName: 'forget_memory', success: true });
+      expect(contents(forgot), query).toEqual(['Stale CRD left behind by the operator upgrade; delete it by hand']);
+    }
+  });
+
   it("never deletes another agent's team memory, by subject or by tag", async () => {
     const { engine } = await seeded();
     const theirs = await engine.execute('forget the note about crd versions and operator releases', {

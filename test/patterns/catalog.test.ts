@@ -20,6 +20,8 @@ const EXAMPLES: Record<string, string[]> = {
     'store optimization result for auth-service',
     'store test optimization pattern',
     'save note: use pgbouncer',
+    'make a note: use pgbouncer',
+    'jot down that the freeze starts Monday',
   ],
   recall_by_tag: ['recall items tagged security', 'find memories tagged performance', 'get all tagged optimization'],
   recall_memory: [
@@ -58,6 +60,7 @@ const AGENT_EXAMPLES: Record<string, string[]> = {
     'forget what I wrote about pgbouncer',
     'forget the redis eviction note',
     'delete my note on the flaky login test',
+    'scratch the note about the fmod license',
     'remove the memory 0b6f2a1e-8c3d-4e5f-9a7b-1c2d3e4f5a6b',
     'forget everything',
   ],
@@ -68,6 +71,7 @@ const AGENT_EXAMPLES: Record<string, string[]> = {
     'edit the note on retries so it says three attempts, not five',
     'correct what I said about the cache TTL: it is 10 minutes',
     'update the churn metric definition to say 90 days',
+    'make the fmod license note say the license runs until 2028',
   ],
   rename_tag: ['rename tag perf to performance', 'retag k8s as kubernetes', 'rename the perf tag to performance'],
   restore_memory: [
@@ -79,6 +83,7 @@ const AGENT_EXAMPLES: Record<string, string[]> = {
     'count my notes tagged deploy',
     'how many memories about redis?',
     'number of notes tagged perf',
+    'count: notes tagged perf',
   ],
   list_tags: [
     'what tags exist?',

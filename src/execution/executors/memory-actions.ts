@@ -23,7 +23,7 @@ const ORDER_WORDS: ReadonlyArray<[RegExp, NonNullable<SearchQuery['orderBy']>]> 
 
 /** An order said after the topic: "…, newest first", "sorted by importance". */
 const SORT_SUFFIX =
-  /[\s,]+(?:(?:sorted|ordered|ranked)\s+)?(?:(newest|latest|most\s+recent|oldest|earliest)\s+first|by\s+(importance|priority|date|age|recency))\s*[?.!]?\s*$/i;
+  /[\s,]+(?:(?:sorted|ordered|ranked)\s+)?(?:(newest|latest|most\s+recent|oldest|earliest)\s+first|by\s+(importance|priority|date|age|recency))(?:[\s,]+(?:please|pls|thanks|thx))?\s*[?.!]?\s*$/i;
 const ORDER_PHRASES = /\b(?:most\s+important|least\s+important|most\s+recent|newest|latest|oldest|earliest)\b/gi;
 
 export const DEFAULT_RESULT_LIMIT = 10;

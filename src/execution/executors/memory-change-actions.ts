@@ -31,7 +31,7 @@ const MEMORY_ID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  * ("the note about …"); anything else after the noun ("clean", "please") names nothing.
  */
 const WHOLE_MEMORY =
-  /^\s*(?:(?:the|my|your|our|all|of|this|that|these|those|every|entire|whole)\s+)*(?:memory|memories|notes?|everything)\b(?!\s+(?:about|on|regarding|concerning|for|of|from|that|which|where|with|mentioning|saying|says|stating|states|describing|explaining|noting|containing|covering|documenting|titled|called|named|tagged|[0-9a-f]{8}-))/i;
+  /^\s*(?:(?:the|my|your|our|all|of|this|that|these|those|every|entire|whole)\s+)*(?:memory|memories|notes?|everything)\b(?!\s+(?:about|on|regarding|concerning|for|of|from|that|which|where|with|mentioning|saying|says|stating|states|describing|explaining|noting|containing|covering|documenting|re:?|titled|called|named|tagged|[0-9a-f]{8}-))/i;
 /** "the importance of the billing note": a field of a memory, not its content. */
 const FIELD_OF =
   /^\s*(?:the\s+)?(importance|priority|tags?|access(?:\s+level)?|visibility|sharing|expiry|expiration|title|name)\s+(?:of|for|on)\s+(.+)$/i;
@@ -147,7 +147,12 @@ export function memoryChangeActions(services: ActionServices): Record<ChangeActi
     },
 
     async change(action) {
-      const { subject, content } = splitChange(param(action, 'rest') ?? '');
+      // "make the X note say …" names both parts; other phrasings are split here.
+      const made = param(action, 'made');
+      const { subject, content } =
+        made === undefined
+          ? splitChange(param(action, 'rest') ?? '')
+          : { subject: made.trim(), content: param(action, 'says')?.trim() ?? '' };
       const field = FIELD_OF.exec(subject);
       if (field) return changeField(action, field[1]!.toLowerCase(), field[2]!, content);
       if (content === '') {

@@ -40,7 +40,7 @@ const KEEPING = new Set(
   (
     'store stored save saved write writes written wrote keep kept record recorded note noted create created add ' +
     'added make made see seen access come came arrived new happen happened happening went carry carries carrying ' +
-    'labeled labelled marked'
+    'labeled labelled marked jot jotted log logged'
   ).split(' '),
 );
 /** What comes before a verb of keeping when it speaks of the memories. */
