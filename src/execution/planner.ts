@@ -12,7 +12,7 @@ import { MODE_ALLOWED_TYPES } from '../patterns/pattern-type.js';
 import type { PatternMatch } from '../patterns/matcher.js';
 import type { MatchExplanation, PatternRegistry } from '../patterns/registry.js';
 import type { RouteClassifier, RoutingDecision } from '../routing/route-classifier.js';
-import { writeIntentVerb } from '../routing/write-intent.js';
+import { requestFirst, writeIntentVerb } from '../routing/write-intent.js';
 import { isQuestion, isSmallTalk, normalizeQuery, withoutChatter } from '../text.js';
 import type { WindowSpec } from '../time/periods.js';
 import { extractWindows } from '../time/window-phrases.js';
@@ -124,8 +124,10 @@ export function planQuery(
     const explained = registry.explain(text, allowed);
     return { match: explained.match, explained };
   };
-  // The command without a person's chat around it ("ok so", "fyi", "re: X, …").
-  const said = withoutChatter(request.query);
+  // The command without a person's chat around it ("ok so", "fyi", "re: X, …"), and a request
+  // said later in it put first ("the X note, delete it" → "delete the X note").
+  const chat = withoutChatter(request.query);
+  const said = requestFirst(chat) ?? chat;
   // A window ("since Monday") is taken out before matching, for the actions that apply one; a
   // write of new text ("save note: we moved on Monday") keeps every word of it.
   const windowed = extractWindows(said);

@@ -290,6 +290,20 @@ describe('forget and change', () => {
     expect(await visibleCount(engine, 'artemis')).toBe(3);
   });
 
+  it('serves a request said after the memory it names ("the X note, delete it"), and still reads a mention', async () => {
+    for (const query of ['the note about the stale CRD, delete it', 'the stale CRD note should be removed']) {
+      const { engine } = await seeded();
+      const forgot = await engine.execute(query, { context: artemis });
+      expect(forgot, query).toMatchObject({ patternName: 'forget_memory', success: true });
+      expect(contents(forgot), query).toEqual(['Stale CRD left behind by the operator upgrade; delete it by hand']);
+    }
+    const { engine } = await seeded();
+    const read = await engine.execute('notes about how to delete the stale CRD', { context: artemis });
+    expect(read).toMatchObject({ success: true, patternName: 'list_memories' });
+    expect(contents(read)).toContain('Stale CRD left behind by the operator upgrade; delete it by hand');
+    expect(await visibleCount(engine, 'artemis')).toBe(4);
+  });
+
   it('deletes with the other words people use for it, and takes "re:" for "about"', async () => {
     for (const query of ['scratch the note about the stale CRD', 'pls remove the note re: the stale CRD']) {
       const { engine } = await seeded();

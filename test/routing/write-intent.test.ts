@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { requestFirst, writeIntentVerb } from '../../src/routing/write-intent.js';
+
+describe('write intent said later in a command', () => {
+  it.each([
+    ['the note about the stale CRD, delete it', 'delete', 'delete the note about the stale CRD'],
+    ["we don't need the stale crd note anymore, remove it", 'remove', 'remove the stale crd note'],
+    ['stale crd note: please delete', 'delete', 'delete stale crd note'],
+    ['could you, like, delete the stale crd note', 'delete', 'delete the stale crd note'],
+    ['i think you should forget the stale crd note', 'forget', 'forget the stale crd note'],
+    ['the stale crd note should be removed', 'remove', 'remove the stale crd note'],
+    ['the stale CRD note can go', 'remove', 'remove the stale CRD note'],
+    ['I want the note about the stale CRD gone', 'remove', 'remove the note about the stale CRD'],
+    ['get the stale crd note out of here', 'remove', 'remove the stale crd note'],
+    [
+      'that note about the stale crd is wrong, fix it to say we keep it',
+      'fix',
+      'fix that note about the stale crd to say we keep it',
+    ],
+  ])('"%s" asks to %s, and reads as "%s"', (said, verb, first) => {
+    expect(writeIntentVerb(said)).toBe(verb);
+    expect(requestFirst(said)).toBe(first);
+  });
+
+  it.each([
+    'notes about how to delete a CRD',
+    'recall how we drop old partitions',
+    'notes about the change this week',
+    'what did the fix that landed do?',
+    'recall the outage, update log',
+    'what changed in the deploy pipeline?',
+    'remind me what we decided to remove from the release',
+    'search for delete cascade',
+  ])('leaves a read that only mentions such a verb: "%s"', (said) => {
+    expect(writeIntentVerb(said)).toBeUndefined();
+    expect(requestFirst(said)).toBeUndefined();
+  });
+
+  it('leaves a command that opens with its verb as it is', () => {
+    expect(writeIntentVerb('delete the stale crd note')).toBe('delete');
+    expect(requestFirst('delete the stale crd note')).toBeUndefined();
+  });
+});
