@@ -259,18 +259,6 @@ describe('forget and change', () => {
     expect(await visibleCount(engine, 'artemis')).toBe(4);
   });
 
-  it('names the memory by what it says ("the memory stating that …") and by the usual nouns for a record', async () => {
-    for (const query of [
-      'please remove the memory stating that the stale CRD must be deleted by hand',
-      'remove the notice about the stale CRD',
-    ]) {
-      const { engine } = await seeded();
-      const forgot = await engine.execute(query, { context: artemis });
-      expect(forgot, query).toMatchObject({ patternName: 'forget_memory', success: true });
-      expect(contents(forgot), query).toEqual(['Stale CRD left behind by the operator upgrade; delete it by hand']);
-    }
-  });
-
   it('reads the command inside the chat a person wraps it in, and never answers its write with a read', async () => {
     const { engine } = await seeded();
     const forgot = await engine.execute('hmm actually just forget the note about the stale CRD', { context: artemis });
@@ -290,27 +278,29 @@ describe('forget and change', () => {
     expect(await visibleCount(engine, 'artemis')).toBe(3);
   });
 
-  it('serves a request said after the memory it names ("the X note, delete it"), and still reads a mention', async () => {
-    for (const query of ['the note about the stale CRD, delete it', 'the stale CRD note should be removed']) {
-      const { engine } = await seeded();
-      const forgot = await engine.execute(query, { context: artemis });
-      expect(forgot, query).toMatchObject({ patternName: 'forget_memory', success: true });
-      expect(contents(forgot), query).toEqual(['Stale CRD left behind by the operator upgrade; delete it by hand']);
-    }
+  it.each([
+    // What it says, and the usual nouns for a record.
+    'please remove the memory stating that the stale CRD must be deleted by hand',
+    'remove the notice about the stale CRD',
+    // The other words people use, and "re:" for "about".
+    'scratch the note about the stale CRD',
+    'pls remove the note re: the stale CRD',
+    // A request said after the memory it names.
+    'the note about the stale CRD, delete it',
+    'the stale CRD note should be removed',
+  ])('forgets the one memory "%s" names', async (query) => {
+    const { engine } = await seeded();
+    const forgot = await engine.execute(query, { context: artemis });
+    expect(forgot).toMatchObject({ patternName: 'forget_memory', success: true });
+    expect(contents(forgot)).toEqual(['Stale CRD left behind by the operator upgrade; delete it by hand']);
+  });
+
+  it('reads a command that only mentions deleting', async () => {
     const { engine } = await seeded();
     const read = await engine.execute('notes about how to delete the stale CRD', { context: artemis });
     expect(read).toMatchObject({ success: true, patternName: 'list_memories' });
     expect(contents(read)).toContain('Stale CRD left behind by the operator upgrade; delete it by hand');
     expect(await visibleCount(engine, 'artemis')).toBe(4);
-  });
-
-  it('deletes with the other words people use for it, and takes "re:" for "about"', async () => {
-    for (const query of ['scratch the note about the stale CRD', 'pls remove the note re: the stale CRD']) {
-      const { engine } = await seeded();
-      const forgot = await engine.execute(query, { context: artemis });
-      expect(forgot, query).toMatchObject({ patternName: 'forget_memory', success: true });
-      expect(contents(forgot), query).toEqual(['Stale CRD left behind by the operator upgrade; delete it by hand']);
-    }
   });
 
   it("never deletes another agent's team memory, by subject or by tag", async () => {
