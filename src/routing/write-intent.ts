@@ -66,7 +66,7 @@ const LATER_REQUEST = new RegExp(
  * LATER_REQUEST), or undefined when it does neither.
  */
 export function writeIntentVerb(query: string): string | undefined {
-  return openingVerb(query) ?? laterRequest(query);
+  return openingVerb(query) ?? laterRequest(query)?.verb;
 }
 
 /**
@@ -78,14 +78,9 @@ export function writeIntentVerb(query: string): string | undefined {
  * write pattern serves it.
  */
 export function requestFirst(query: string): string | undefined {
-  if (openingVerb(query) !== undefined) return undefined;
-  const verb = laterRequest(query);
-  const found = LATER_REQUEST.exec(query);
-  if (verb === undefined || !found) return undefined;
-  const word = found
-    .slice(1)
-    .find((group) => group !== undefined)
-    ?.toLowerCase();
+  const later = openingVerb(query) === undefined ? laterRequest(query) : undefined;
+  if (later === undefined) return undefined;
+  const { found, word, verb } = later;
   const rest = query.slice(found.index + found[0].length);
   // "delete it": the pronoun stands for what came before.
   const pronoun = /\s(?:it|them|that|this|those|these|both)$/i.test(found[0]) || PRONOUN_FIRST.test(rest);
@@ -107,16 +102,18 @@ export function requestFirst(query: string): string | undefined {
   return /\w/.test(object) ? `${verb} ${object}${pronoun ? after : ''}`.trim() : undefined;
 }
 
-function laterRequest(query: string): string | undefined {
+/** Where LATER_REQUEST found a request, the word it said (a verb or a participle) and its verb. */
+function laterRequest(query: string): { found: RegExpExecArray; word?: string; verb: string } | undefined {
   const found = LATER_REQUEST.exec(query);
   if (!found) return undefined;
-  const said = found
+  const word = found
     .slice(1)
     .find((group) => group !== undefined)
     ?.toLowerCase();
+  if (word === undefined) return { found, verb: 'remove' }; // "… can go", "out of here"
   // "…, update log": a verb used as a noun there too.
-  if (said !== undefined && AS_NOUN.test(query.slice(found.index + found[0].length - said.length))) return undefined;
-  return said === undefined ? 'remove' : (PARTICIPLES[said] ?? said);
+  if (AS_NOUN.test(query.slice(found.index + found[0].length - word.length))) return undefined;
+  return { found, word, verb: PARTICIPLES[word] ?? word };
 }
 
 function openingVerb(query: string): string | undefined {

@@ -7,9 +7,9 @@
 import { AmbiguousTargetError, ForbiddenError, MemoryNotFoundError, ValidationError } from '../../errors.js';
 import { checkedContent, tag as tagSchema } from '../../memory/memory-record.js';
 import type { Memory, Scope } from '../../memory/store.js';
-import type { ActionHandler, ActionRequest, ActionServices } from './action.js';
 import { resolveWindow } from '../../time/resolve-window.js';
 import { extractWindows } from '../../time/window-phrases.js';
+import type { ActionHandler, ActionRequest, ActionServices } from './action.js';
 import { param, windowFilter } from './action.js';
 import { chooseTarget, MIN_COVERAGE, MIN_MARGIN } from './clear-match.js';
 import { readSubject } from './subject.js';
@@ -253,13 +253,8 @@ function gone(id: string): MemoryNotFoundError {
 function withSubjectWindow(action: ActionRequest, subject: string, now: number): [ActionRequest, string] {
   const { text, windows } = extractWindows(subject);
   if (windows.length === 0 || text === '') return [action, subject];
-  const phrases = windows.map((w) => w.phrase).join(' ');
-  const window = resolveWindow(
-    windows.map((w) => w.spec),
-    phrases,
-    now,
-    action.request.timezone,
-  );
+  const specs = windows.map((w) => w.spec);
+  const window = resolveWindow(specs, windows.map((w) => w.phrase).join(' '), now, action.request.timezone);
   return [{ ...action, window }, text];
 }
 
