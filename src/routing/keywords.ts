@@ -118,9 +118,9 @@ export const ROUTE_KEYWORDS: ReadonlyMap<string, ReadonlyArray<[PatternType, num
 export const WRITE_VERBS: readonly string[] = [
   // deleting
   'forget', 'unlearn', 'delete', 'remove', 'erase', 'drop', 'purge', 'discard', 'wipe', 'clear', 'trash', 'scrap',
-  'scratch', 'toss', 'ditch', 'nuke', 'axe', 'destroy', 'expunge',
+  'scratch', 'toss', 'ditch', 'nuke', 'axe', 'shred', 'lose', 'destroy', 'expunge',
   // changing
-  'update', 'change', 'edit', 'modify', 'replace', 'rewrite', 'amend', 'revise', 'correct', 'fix', 'overwrite',
+  'update', 'change', 'edit', 'modify', 'replace', 'rewrite', 'amend', 'revise', 'correct', 'fix', 'overwrite', 'tweak',
   'rename', 'retag', 'relabel', 'untag', 'tag', 'mark', 'set', 'move', 'merge', 'link', 'unlink', 'archive', 'pin',
   'unpin', 'restore', 'undelete', 'recover', 'undo', 'revert', 'reset',
 ]; // prettier-ignore
@@ -140,5 +140,5 @@ export const ACTION_VERBS: readonly string[] = [
   'migrate', 'provision', 'spin', 'build', 'push', 'commit', 'rebase', 'cancel', 'hide', 'unhide', 'protect',
   'encrypt', 'decrypt', 'grant', 'revoke', 'invite', 'ban', 'block', 'mute', 'unmute', 'subscribe',
   'unsubscribe', 'trigger', 'launch', 'kick', 'rotate', 'renew', 'transfer', 'sync', 'backup', 'bookmark',
-  'export', 'import', 'convert', 'make',
+  'export', 'import', 'convert', 'make', 'text', 'message', 'dm', 'slack', 'remind',
 ]; // prettier-ignore

@@ -17,6 +17,13 @@ describe('write intent said later in a command', () => {
       'fix',
       'fix that note about the stale crd to say we keep it',
     ],
+    ['the X note — get rid of it', 'get rid of', 'get rid of the X note'],
+    ['can we get rid of the X note?', 'get rid of', 'get rid of the X note'],
+    ['mind deleting the X note?', 'delete', 'delete the X note'],
+    ['would it be possible to update the X note to say Y?', 'update', 'update the X note to say Y'],
+    ["I'd rather you didn't keep the X note", 'forget', 'forget the X note'],
+    ['the X note should no longer be remembered', 'forget', 'forget the X note'],
+    ['the X note is obsolete, lose it', 'lose', 'lose the X note'],
   ])('"%s" asks to %s, and reads as "%s"', (said, verb, first) => {
     expect(writeIntentVerb(said)).toBe(verb);
     expect(requestFirst(said)).toBe(first);
@@ -31,9 +38,19 @@ describe('write intent said later in a command', () => {
     'what changed in the deploy pipeline?',
     'remind me what we decided to remove from the release',
     'search for delete cascade',
+    'reset procedure for driver tablet passwords?',
+    'archive policy for bus CCTV footage?',
+    'text of the SLA note',
+    'remind me what the Wi-Fi note says',
   ])('leaves a read that only mentions such a verb: "%s"', (said) => {
     expect(writeIntentVerb(said)).toBeUndefined();
     expect(requestFirst(said)).toBeUndefined();
+  });
+
+  it('refuses actions the service has none for, however they are asked', () => {
+    expect(writeIntentVerb('could you text Marco the fare gateway postmortem?')).toBe('text');
+    expect(writeIntentVerb('remind me tomorrow about the Wi-Fi certificate')).toBe('remind');
+    expect(writeIntentVerb('shred the note on the vendor contact')).toBe('shred');
   });
 
   it('leaves a command that opens with its verb as it is', () => {

@@ -260,12 +260,12 @@ function withSubjectWindow(action: ActionRequest, subject: string, now: number):
 
 /**
  * "the Argo CD note to say we picked Flux" → subject and new content. Explicit separators
- * first (":", "to say", "so it says", "with:", a dash), the earliest; else " with " (the first)
+ * first (":", "to say", "should say", "so it says", "with:", a dash), the earliest; else " with " (the first)
  * or " to " (the last, since subjects such as "moving to k8s" hold one too).
  */
 export function splitChange(rest: string): { subject: string; content: string } {
   const strong =
-    /\s*(?::|\bwith\s*:|\bto\s+(?:now\s+)?(?:say|read|state)\b\s*:?|\bso\s+(?:that\s+)?it\s+(?:now\s+)?(?:says|reads)\b\s*:?|\bwith\s+(?:the\s+)?(?:new\s+|following\s+|updated\s+)?(?:text|content|wording|words)\b\s*:?|\s[-—–]+\s)\s*/i.exec(
+    /\s*(?::|\bwith\s*:|\b(?:to|should)\s+(?:now\s+)?(?:say|read|state)\b\s*:?|\bso\s+(?:that\s+)?it\s+(?:now\s+)?(?:says|reads)\b\s*:?|\bwith\s+(?:the\s+)?(?:new\s+|following\s+|updated\s+)?(?:text|content|wording|words)\b\s*:?|\s[-—–]+\s)\s*/i.exec(
       rest,
     );
   const split = (at: number, length: number) => ({
