@@ -25,9 +25,9 @@ const AS_NOUN =
 const ACTS_ON =
   /^\s+(?:the|a|an|my|our|your|his|her|their|its|this|that|these|those|all|every|each|some|it|them|everything|down|up|off|on|out|back|over|away|to)\b/i;
 
-/** "text Marco the postmortem", "email bob the note": someone, then what is sent. */
+/** "text Marco the postmortem", "email bob the note": someone, then what is sent ("send me the …" asks to be shown). */
 const TO_SOMEONE =
-  /^\s+(?!(?:of|for|on|in|about|from|to|with|at|by|and|or)\b)[\w.'-]+\s+(?:the|a|an|my|our|this|that|these|those|it|them)\b/i;
+  /^\s+(?!(?:of|for|on|in|about|from|to|with|at|by|and|or|me|us)\b)[\w.'-]+\s+(?:the|a|an|my|our|this|that|these|those|it|them)\b/i;
 
 /** "remind me tomorrow about …": a reminder to schedule, which the service cannot do ("remind me what …" reads). */
 const REMIND_LATER =

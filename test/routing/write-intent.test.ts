@@ -42,6 +42,7 @@ describe('write intent said later in a command', () => {
     'archive policy for bus CCTV footage?',
     'text of the SLA note',
     'remind me what the Wi-Fi note says',
+    'send me the security digest',
   ])('leaves a read that only mentions such a verb: "%s"', (said) => {
     expect(writeIntentVerb(said)).toBeUndefined();
     expect(requestFirst(said)).toBeUndefined();
