@@ -37,16 +37,24 @@ const CHATTER =
   /^(?:(?:ok(?:ay)?|so|hmm*|um+|uh+|oh|ah|actually|btw|fyi|lmk|hey|yeah|yep|oops|anyway)(?:[\s,:;.!]+|$)|(?:well|right|alright|wait|sorry|hi|hello|yo|quick\s+(?:question|q|one))[,:;.!]+\s*|quick\s+(?=\w+\s*:))+/i;
 /** "re: the photo mode, what do we know": the subject named first, email style. */
 const REGARDING_FIRST = /^re:\s*([^,]+?)\s*,\s*(.+)$/i;
+/** A command framed as a task or addressed to the agent: "Task: …", "Agent, …". */
+const FRAME = /^(?:(?:task|request|instruction|command|todo|to-do)\s*:\s*|(?:agent|assistant|bot)\s*[,:]\s*)/i;
+/** Structured forms: "[delete] X" and "action=forget target='X'" → "delete X", "forget X". */
+const BRACKETED = /^\[(\w+)\]\s*(.+)$/;
+const KEY_VALUE = /^action\s*[=:]\s*['"]?(\w+)['"]?[\s,;]+target\s*[=:]\s*['"]?(.+?)['"]?\s*$/i;
 
 /**
- * The command without the chat around it: CHATTER dropped, and "re: X, <command>" read as
- * "<command> about X". The text itself when nothing is left.
+ * The command without the chat around it: CHATTER and a frame ("Task:", "Agent,") dropped,
+ * "re: X, <command>" read as "<command> about X", and the structured forms "[verb] X" and
+ * "action=verb target=X" as "verb X". The text itself when nothing is left.
  */
 export function withoutChatter(query: string): string {
-  const stripped = query.replace(CHATTER, '');
+  const stripped = query.replace(CHATTER, '').replace(FRAME, '');
   if (stripped.trim() === '') return query;
   const regarding = REGARDING_FIRST.exec(stripped);
-  return regarding ? `${regarding[2]} about ${regarding[1]}` : stripped;
+  if (regarding) return `${regarding[2]} about ${regarding[1]}`;
+  const structured = BRACKETED.exec(stripped) ?? KEY_VALUE.exec(stripped);
+  return structured ? `${structured[1]} ${structured[2]}` : stripped;
 }
 
 /** A function word, interrogative or filler: no topic, and never a tag's name ("the tags I use"). */

@@ -8,6 +8,10 @@ describe('withoutChatter', () => {
     ['fyi, looking for the icon style guide', 'looking for the icon style guide'],
     ['quick count: notes from today?', 'count: notes from today?'],
     ['re: certification, what do we know', 'what do we know about certification'],
+    ['Task: delete the X note', 'delete the X note'],
+    ['Agent, please remove the X note', 'please remove the X note'],
+    ['[delete] audio version idea', 'delete audio version idea'],
+    ["action=forget target='comment moderation queue'", 'forget comment moderation queue'],
   ])('drops the chat before the command: "%s"', (said, command) => {
     expect(withoutChatter(said)).toBe(command);
   });

@@ -121,6 +121,7 @@ export const WRITE_VERBS: readonly string[] = [
   'scratch', 'toss', 'ditch', 'nuke', 'axe', 'shred', 'lose', 'destroy', 'expunge',
   // changing
   'update', 'change', 'edit', 'modify', 'replace', 'rewrite', 'amend', 'revise', 'correct', 'fix', 'overwrite', 'tweak',
+  'append', 'prepend',
   'rename', 'retag', 'relabel', 'untag', 'tag', 'mark', 'set', 'move', 'merge', 'link', 'unlink', 'archive', 'pin',
   'unpin', 'restore', 'undelete', 'recover', 'undo', 'revert', 'reset',
 ]; // prettier-ignore

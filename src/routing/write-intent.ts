@@ -23,7 +23,7 @@ const AS_NOUN =
 
 /** What an action verb acts on: it is a command, not a noun ("deploy the app", not "deploy notes"). */
 const ACTS_ON =
-  /^\s+(?:the|a|an|my|our|your|his|her|their|its|this|that|these|those|all|every|each|some|it|them|everything|down|up|off|on|out|back|over|away|to)\b/i;
+  /^\s+(?:(?:the|a|an|my|our|your|his|her|their|its|this|that|these|those|all|every|each|some|it|them|everything|down|up|off|on|out|back|over|away|to)\b|['"‘“])/i;
 
 /** "text Marco the postmortem", "email bob the note": someone, then what is sent ("send me the …" asks to be shown). */
 const TO_SOMEONE =
@@ -45,10 +45,15 @@ const PARTICIPLES: Readonly<Record<string, string>> = {
   replaced: 'replace', amended: 'amend', tweaked: 'tweak',
 }; // prettier-ignore
 const PARTICIPLE_LIST = Object.keys(PARTICIPLES).join('|');
+/** "I want the X note gone", "the user wants the X note changed to: Y": the memory, the participle, the rest. */
+const WANTED = new RegExp(
+  `\\bwants?\\s+((?:the|that|this|my|our|every|all)\\b.+?)\\s+(${PARTICIPLE_LIST})\\b(.*)$`,
+  'i',
+);
 const COURTESY = /\b(?:please|pls|thanks|thx|now)\b/gi;
 const PRONOUN_FIRST = /^\s+(?:it|them|that|this|those|these|both)\b/i;
-/** "I want the X note gone", "get the X note out of here": the memory between the words. */
-const WHAT_GOES = /\bwant\s+(.+?)\s+(?:gone|removed|deleted)\b|\bget\s+(.+?)\s+out\s+of\s+here\b/i;
+/** "get the X note out of here": the memory between the words. */
+const OUT_OF_HERE = /\bget\s+(.+?)\s+out\s+of\s+here\b/i;
 /** What a person says around the memory it means: "I think", "we don't need … anymore", "… is wrong". */
 const ASIDE =
   /^\s*(?:i\s+think|we\s+(?:don'?t|do\s+not|no\s+longer)\s+need)\b|\b(?:anymore|any\s+more)\b|\s+(?:is|was)\s+(?:wrong|incorrect|outdated|out\s+of\s+date|obsolete)\b/gi;
@@ -59,25 +64,58 @@ const NOT_KEPT = [
 ];
 
 /**
- * A write verb later in the command, in a form only a request takes: on an object pronoun
- * ("delete it"), opening a clause after a comma, colon or dash, or after "please", addressed to
- * the agent ("you should forget …", "I want you to remove …"), or the memory named as what goes
- * ("the note … should be removed", "… can go", "out of here").
+ * A write verb later in the command, in a form only a request takes, each with one capture (the
+ * verb or participle it says). `rewrite: false`: refused when nothing serves it, never put first,
+ * since it may be said of the future ("we will need to remove the X note").
  */
-const LATER_REQUEST = new RegExp(
-  [
-    // Not as a noun: "the change this week", "the fix that landed".
-    `(?<!\\b(?:the|a|an|this|that|these|those|our|my|your|any|every|its|their|his|her|last|next|first)\\s+)\\b(${VERB_LIST})\\s+(?:it|them|that|this|those|these|both)\\b`,
-    `(?:[,;:]|[.!?]\\s|\\s[-–—]+)\\s*(?:(?:please|pls|kindly|just|and|then|now|like)[\\s,]+)*(${VERB_LIST})\\b`,
-    `\\b(?:please|pls|kindly|go\\s+ahead\\s+and)\\s+(${VERB_LIST})\\b`,
-    `\\b(?:you|u)\\s+(?:should|must|can|could|need\\s+to|have\\s+to|gotta|may)\\s+(?:(?:just|please|now)\\s+)?(${VERB_LIST})\\b`,
-    `\\bi\\s+(?:want|need|would\\s+like|'?d\\s+like)\\s+(?:you\\s+)?to\\s+(${VERB_LIST})\\b`,
-    `(?<=\\b(?:note|memory|entry|record|it|this|that|one))\\s+(?:should|must|can|could|needs?\\s+to|has\\s+to)\\s+(?:be\\s+(${PARTICIPLE_LIST})|go)\\b`,
-    `\\b(?:want|need)\\s+(?:the|that|this|my|our)\\b[^.?!]*\\b(gone|removed|deleted)\\b`,
-    `\\bout\\s+of\\s+here\\b`,
-  ].join('|'),
-  'i',
-);
+const LATER_SHAPES: ReadonlyArray<{ source: string; rewrite: boolean }> = [
+  // On an object pronoun, "delete it"; not a noun ("the change this week", "the fix that landed").
+  {
+    source: `(?<!\\b(?:the|a|an|this|that|these|those|our|my|your|any|every|its|their|his|her|last|next|first)\\s+)\\b(${VERB_LIST})\\s+(?:it|them|that|this|those|these|both)\\b`,
+    rewrite: true,
+  },
+  // Opening a clause after a comma, colon or dash: "could you, like, delete …", "…, so delete …".
+  {
+    source: `(?:[,;:]|[.!?]\\s|\\s[-–—]+)\\s*(?:(?:please|pls|kindly|just|and|so|then|now|like)[\\s,]+)*(${VERB_LIST})\\b`,
+    rewrite: true,
+  },
+  { source: `\\b(?:please|pls|kindly|go\\s+ahead\\s+and)\\s+(${VERB_LIST})\\b`, rewrite: true },
+  // Addressed to the agent: "you should forget …", "I want you to remove …".
+  {
+    source: `\\b(?:you|u)\\s+(?:should|must|can|could|need\\s+to|have\\s+to|gotta|may)\\s+(?:(?:just|please|now)\\s+)?(${VERB_LIST})\\b`,
+    rewrite: true,
+  },
+  { source: `\\bi\\s+(?:want|need|would\\s+like|'?d\\s+like)\\s+(?:you\\s+)?to\\s+(${VERB_LIST})\\b`, rewrite: true },
+  // The memory named as what goes: "the X note should be removed", "… can go".
+  {
+    source: `(?<=\\b(?:note|memory|entry|record|it|this|that|one))\\s+(?:should|must|can|could|needs?\\s+to|has\\s+to)\\s+(be\\s+(?:${PARTICIPLE_LIST})|go)\\b`,
+    rewrite: true,
+  },
+  // "the user wants the X note deleted", "I want the X note gone".
+  {
+    source: `\\b(?:wants?|needs?)\\s+(?:the|that|this|my|our|every|all)\\b[^.?!]*\\b(${PARTICIPLE_LIST})\\b`,
+    rewrite: true,
+  },
+  { source: `\\bget\\s+.+?\\s+(out)\\s+of\\s+here\\b`, rewrite: true },
+  // A verb on a memory, not a mention of one ("how to delete the …", "did we remove the …", "don't delete the …").
+  {
+    source: `(?<!\\b(?:how|whether|why|when|where|what|decided|did\\s+(?:we|i|you)|about|on|regarding|don'?t|do\\s+not|never|not|won'?t)\\s+(?:to\\s+|we\\s+|i\\s+)?)\\b(${VERB_LIST})\\s+(?:the|my|our|that|this|every|all|those|these)\\s+(?:[\\w/'-]+\\s+){0,6}?(?:notes?|memor(?:y|ies)|entry|entries|records?)\\b`,
+    rewrite: false,
+  },
+];
+const LATER_REQUEST = new RegExp(LATER_SHAPES.map((shape) => shape.source).join('|'), 'i');
+/** "… can go", "get … out of here": a removal. */
+const WORD_VERB: Readonly<Record<string, string>> = { ...PARTICIPLES, go: 'remove', out: 'remove' };
+
+/**
+ * A write command that asks for what the service cannot check or do later: a condition ("if it
+ * is out of date", "once the audit closes"), a deferral ("reminder for later:"), or a retraction
+ * ("… no wait, keep it"). "if it's mine" is no condition: only the agent's own are ever changed.
+ */
+const UNSERVABLE =
+  /\b(?:if|unless|once|provided\s+that|as\s+soon\s+as)\b(?!\s+(?:it'?s|it\s+is|they'?re|they\s+are)\s+(?:mine|my\s+own)\b)|\b(?:no\s+wait|wait\s*,?\s*no|never\s*mind|scratch\s+that|cancel\s+that|keep\s+it)\b|^\s*(?:reminder|note\s+to\s+self|later)\b/i;
+/** Words that only make sure the memory is the agent's own: dropped before the write patterns read it. */
+const IF_MINE = /[\s,]+(?:but\s+)?only\s+|\s+if\s+(?:it'?s|it\s+is|they'?re|they\s+are)\s+(?:mine|my\s+own)\b/gi;
 
 /**
  * The write or action verb a command opens with or asks for further on ("get rid of" counts as
@@ -87,37 +125,47 @@ export function writeIntentVerb(query: string): string | undefined {
   return openingVerb(query) ?? (notKept(query) !== undefined ? 'forget' : laterRequest(query)?.verb);
 }
 
+/** The words of a write command that make it one the service cannot serve now (see UNSERVABLE). */
+export function unservableCondition(query: string): string | undefined {
+  return writeIntentVerb(query) === undefined ? undefined : UNSERVABLE.exec(query)?.[0];
+}
+
 /**
  * The command as the write patterns read it, when it asks for a write in another shape: after
  * a lead-in they do not know or as a gerund ("can we get rid of the X note?", "mind deleting the
  * X note?" → "delete the X note"), or said later ("the X note, delete it", "could you, like,
  * delete the X note", "X note: please delete", "the X note should be removed", "… can go", "I want
- * the X note gone" → "remove the X note"; "don't keep the X note" → "forget the X note").
+ * the X note gone" → "remove the X note"; "don't keep the X note" → "forget the X note"; "the user
+ * wants the X note changed to: Y" → "change the X note to: Y"). "only … if it's mine" is dropped.
  * Undefined when it is already in that shape or asks for no write. Whatever it gives still opens
  * with a write verb, so the guard refuses it if no write pattern serves it.
  */
 export function requestFirst(query: string): string | undefined {
-  const opening = openingVerb(query);
-  if (opening !== undefined) return plainOpening(query, opening);
-  const kept = notKept(query);
+  const said = query
+    .replace(IF_MINE, ' ')
+    .replace(/^\s*only\s+/i, '')
+    .trim();
+  const opening = openingVerb(said);
+  if (opening !== undefined) return plainOpening(said, opening) ?? (said === query ? undefined : said);
+  const kept = notKept(said);
   if (kept !== undefined) return `forget ${kept}`;
-  const later = laterRequest(query);
-  if (later === undefined) return undefined;
+  const later = laterRequest(said);
+  if (later === undefined || !later.rewrite) return undefined;
   const { found, word, verb } = later;
-  const rest = query.slice(found.index + found[0].length);
+  const wanted = WANTED.exec(said);
+  if (wanted) return withoutQuestionMark(`${verb} ${wanted[1]}${wanted[3]}`.trim());
+  const rest = said.slice(found.index + found[0].length);
   // "delete it": the pronoun stands for what came before.
   const pronoun = /\s(?:it|them|that|this|those|these|both)$/i.test(found[0]) || PRONOUN_FIRST.test(rest);
   const after = rest.replace(PRONOUN_FIRST, '');
   // The verb with its own object after it: the clause from the verb on.
-  if (word !== undefined && PARTICIPLES[word] === undefined && !pronoun && /\w/.test(after.replace(COURTESY, ''))) {
-    return withoutQuestionMark(query.slice(found.index + found[0].toLowerCase().lastIndexOf(word.split(/\s/)[0]!)));
+  if (WORD_VERB[word] === undefined && !pronoun && /\w/.test(after.replace(COURTESY, ''))) {
+    return withoutQuestionMark(said.slice(found.index + found[0].toLowerCase().lastIndexOf(word.split(' ')[0]!)));
   }
   // Its object is what came before it: "the X note, delete it", "the X note should be removed".
   const object =
-    WHAT_GOES.exec(query)
-      ?.slice(1)
-      .find((group) => group !== undefined) ??
-    query
+    OUT_OF_HERE.exec(said)?.[1] ??
+    said
       .slice(0, found.index)
       .replace(ASIDE, '')
       .replace(/[\s,;:.!?–—-]+$/, '')
@@ -146,19 +194,17 @@ function notKept(query: string): string | undefined {
   return undefined;
 }
 
-/** Where LATER_REQUEST found a request, the word it said (a verb or a participle) and its verb. */
-function laterRequest(query: string): { found: RegExpExecArray; word?: string; verb: string } | undefined {
+/** Where LATER_REQUEST found a request: the word it said (a verb or a participle), its verb, and whether to put it first. */
+function laterRequest(
+  query: string,
+): { found: RegExpExecArray; word: string; verb: string; rewrite: boolean } | undefined {
   const found = LATER_REQUEST.exec(query);
   if (!found) return undefined;
-  const word = found
-    .slice(1)
-    .find((group) => group !== undefined)
-    ?.toLowerCase()
-    .replace(/\s+/g, ' ');
-  if (word === undefined) return { found, verb: 'remove' }; // "… can go", "out of here"
+  const shape = found.slice(1).findIndex((group) => group !== undefined);
+  const word = found[shape + 1]!.toLowerCase().replace(/\s+/g, ' ').replace(/^be /, '');
   // "…, update log": a verb used as a noun there too.
   if (AS_NOUN.test(query.slice(found.index + found[0].length - word.length))) return undefined;
-  return { found, word, verb: PARTICIPLES[word] ?? word };
+  return { found, word, verb: WORD_VERB[word] ?? word, rewrite: LATER_SHAPES[shape]!.rewrite };
 }
 
 function openingVerb(query: string): string | undefined {

@@ -295,6 +295,23 @@ describe('forget and change', () => {
     expect(contents(forgot)).toEqual(['Stale CRD left behind by the operator upgrade; delete it by hand']);
   });
 
+  it('refuses a delete under a condition, and one of something taken out of a place', async () => {
+    const { engine } = await seeded();
+    for (const query of [
+      'if the stale CRD note is out of date, remove it',
+      'delete the stale CRD note... no wait, keep it',
+    ]) {
+      await expect(engine.execute(query, { context: artemis }), query).rejects.toMatchObject({
+        code: 'PATTERN_NOT_FOUND',
+      });
+    }
+    const elsewhere = await engine.execute('remove the stale CRD note from the operator upgrade queue', {
+      context: artemis,
+    });
+    expect(elsewhere).toMatchObject({ success: false, errorCode: 'VALIDATION_ERROR' });
+    expect(await visibleCount(engine, 'artemis')).toBe(4);
+  });
+
   it('reads a command that only mentions deleting', async () => {
     const { engine } = await seeded();
     const read = await engine.execute('notes about how to delete the stale CRD', { context: artemis });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestFirst, writeIntentVerb } from '../../src/routing/write-intent.js';
+import { requestFirst, unservableCondition, writeIntentVerb } from '../../src/routing/write-intent.js';
 
 describe('write intent said later in a command', () => {
   it.each([
@@ -24,6 +24,10 @@ describe('write intent said later in a command', () => {
     ["I'd rather you didn't keep the X note", 'forget', 'forget the X note'],
     ['the X note should no longer be remembered', 'forget', 'forget the X note'],
     ['the X note is obsolete, lose it', 'lose', 'lose the X note'],
+    ['The user wants the X note deleted.', 'delete', 'delete the X note.'],
+    ['The user wants the X note changed to: Y', 'change', 'change the X note to: Y'],
+    ["We're done with it, so delete the X note", 'delete', 'delete the X note'],
+    ["only delete the X note if it's mine", 'delete', 'delete the X note'],
   ])('"%s" asks to %s, and reads as "%s"', (said, verb, first) => {
     expect(writeIntentVerb(said)).toBe(verb);
     expect(requestFirst(said)).toBe(first);
@@ -43,6 +47,7 @@ describe('write intent said later in a command', () => {
     'text of the SLA note',
     'remind me what the Wi-Fi note says',
     'send me the security digest',
+    "don't delete the X note, just show it",
   ])('leaves a read that only mentions such a verb: "%s"', (said) => {
     expect(writeIntentVerb(said)).toBeUndefined();
     expect(requestFirst(said)).toBeUndefined();
@@ -52,6 +57,25 @@ describe('write intent said later in a command', () => {
     expect(writeIntentVerb('could you text Marco the fare gateway postmortem?')).toBe('text');
     expect(writeIntentVerb('remind me tomorrow about the Wi-Fi certificate')).toBe('remind');
     expect(writeIntentVerb('shred the note on the vendor contact')).toBe('shred');
+  });
+
+  it('refuses, rather than puts first, a request that may be said of the future', () => {
+    expect(writeIntentVerb('We will need to remove the X note')).toBe('remove');
+    expect(requestFirst('We will need to remove the X note')).toBeUndefined();
+  });
+
+  it.each([
+    ['if the X note is out of date, remove it', 'if'],
+    ['please delete the X note if polling day has passed', 'if'],
+    ['Reminder for later: delete the X note', 'Reminder'],
+    ['delete the X note... no wait, keep it', 'no wait'],
+  ])('finds what cannot be served now in "%s"', (said, condition) => {
+    expect(unservableCondition(said)).toBe(condition);
+  });
+
+  it('takes "if it\'s mine" for no condition, and a read for no write at all', () => {
+    expect(unservableCondition("only delete the X note if it's mine")).toBeUndefined();
+    expect(unservableCondition('what do we do if the build fails?')).toBeUndefined();
   });
 
   it('leaves a command that opens with its verb as it is', () => {

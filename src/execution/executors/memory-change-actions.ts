@@ -32,6 +32,12 @@ const MEMORY_ID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  */
 const WHOLE_MEMORY =
   /^\s*(?:(?:the|my|your|our|all|of|this|that|these|those|every|entire|whole)\s+)*(?:memory|memories|notes?|everything)\b(?!\s+(?:about|on|regarding|concerning|for|of|from|that|which|where|with|mentioning|saying|says|stating|states|describing|explaining|noting|containing|covering|documenting|re:?|titled|called|named|tagged|[0-9a-f]{8}-))/i;
+/**
+ * "the spam comments from the moderation queue": something taken out of a place in the world,
+ * not a memory (a memory's description, "the note about moving from the old cluster", may say "from").
+ */
+const FROM_ELSEWHERE =
+  /^(?:(?!\b(?:about|on|regarding|concerning|that|which|saying|says|mentioning)\b).)*?\bfrom\s+(?:the|our|my|a|an|this|that)\s+(?!(?:notes?|memor(?:y|ies)|store)\b)\w/i;
 /** "the importance of the billing note": a field of a memory, not its content. */
 const FIELD_OF =
   /^\s*(?:the\s+)?(importance|priority|tags?|access(?:\s+level)?|visibility|sharing|expiry|expiration|title|name)\s+(?:of|for|on)\s+(.+)$/i;
@@ -46,6 +52,11 @@ export function memoryChangeActions(services: ActionServices): Record<ChangeActi
       throw new MemoryNotFoundError(`No memory '${id}' of yours is in this namespace; nothing was changed`, {
         details: { id },
       });
+    }
+    if (FROM_ELSEWHERE.test(words)) {
+      throw new ValidationError(
+        `${verb}: '${words}' names something to take out of a place, not a memory; the service only ${verb}s memories ("${verb} the note about …"), so nothing was changed`,
+      );
     }
     if (/\btag(?:s|ged)?\b/i.test(words)) {
       throw new ValidationError(
