@@ -12,7 +12,7 @@ import { MODE_ALLOWED_TYPES } from '../patterns/pattern-type.js';
 import type { PatternMatch } from '../patterns/matcher.js';
 import type { MatchExplanation, PatternRegistry } from '../patterns/registry.js';
 import type { RouteClassifier, RoutingDecision } from '../routing/route-classifier.js';
-import { requestFirst, unservableCondition, writeIntentVerb } from '../routing/write-intent.js';
+import { requestFirst, requestsIn, unservableCondition, writeIntentVerb } from '../routing/write-intent.js';
 import { isQuestion, isSmallTalk, normalizeQuery, withoutChatter } from '../text.js';
 import type { WindowSpec } from '../time/periods.js';
 import { extractWindows } from '../time/window-phrases.js';
@@ -158,11 +158,15 @@ export function planQuery(
   const common = { startedAt, request, trace: explained && withoutMatch(explained) };
   // FAST mode's own refusal already names the write pattern a memory command would need.
   const writeVerb = writeIntentVerb(said);
-  // "if it is out of date, remove it", "… no wait, keep it": nothing the service can check or undo.
-  const condition = unservableCondition(chat);
+  // "if it is out of date, remove it", "… no wait, keep it": nothing the service can check or undo;
+  // "… remove it. Also, what's new?": one request at a time.
+  const condition =
+    unservableCondition(chat) ?? (writeVerb !== undefined && requestsIn(chat) > 1 ? 'several requests' : undefined);
   if (condition !== undefined) {
     const error = new PatternNotFoundError(
-      `'${request.query}' asks for a change only under a condition, later, or takes it back ('${condition.trim()}'); the service cannot check or schedule that, so nothing was changed. Ask for the change itself when it should happen`,
+      condition === 'several requests'
+        ? `'${request.query}' asks for a change and for something else in one message; nothing was changed. Ask for one thing at a time`
+        : `'${request.query}' asks for a change only under a condition, later, or takes it back ('${condition.trim()}'); the service cannot check or schedule that, so nothing was changed. Ask for the change itself when it should happen`,
       { details: { condition: condition.trim() } },
     );
     const routing = classifier.classify(said, request.mode);

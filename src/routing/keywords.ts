@@ -118,7 +118,7 @@ export const ROUTE_KEYWORDS: ReadonlyMap<string, ReadonlyArray<[PatternType, num
 export const WRITE_VERBS: readonly string[] = [
   // deleting
   'forget', 'unlearn', 'delete', 'remove', 'erase', 'drop', 'purge', 'discard', 'wipe', 'clear', 'trash', 'scrap',
-  'scratch', 'toss', 'ditch', 'nuke', 'axe', 'shred', 'lose', 'destroy', 'expunge',
+  'scratch', 'toss', 'ditch', 'nuke', 'axe', 'shred', 'lose', 'junk', 'bin', 'zap', 'rm', 'del', 'destroy', 'expunge',
   // changing
   'update', 'change', 'edit', 'modify', 'replace', 'rewrite', 'amend', 'revise', 'correct', 'fix', 'overwrite', 'tweak',
   'append', 'prepend',
@@ -141,5 +141,6 @@ export const ACTION_VERBS: readonly string[] = [
   'migrate', 'provision', 'spin', 'build', 'push', 'commit', 'rebase', 'cancel', 'hide', 'unhide', 'protect',
   'encrypt', 'decrypt', 'grant', 'revoke', 'invite', 'ban', 'block', 'mute', 'unmute', 'subscribe',
   'unsubscribe', 'trigger', 'launch', 'kick', 'rotate', 'renew', 'transfer', 'sync', 'backup', 'bookmark',
-  'export', 'import', 'convert', 'make', 'text', 'message', 'dm', 'slack', 'remind',
+  'export', 'import', 'convert', 'make', 'text', 'message', 'dm', 'slack', 'remind', 'retire', 'sunset', 'deprecate',
+  'strike', 'cut', 'swap',
 ]; // prettier-ignore

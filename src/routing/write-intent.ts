@@ -12,14 +12,14 @@
 import { ACTION_VERBS, WRITE_VERBS } from './keywords.js';
 
 const LEAD_IN =
-  /^(?:(?:please|pls|kindly|now|ok|okay|hey|just|also|then|so|and|go\s+ahead\s+and|(?:can|could)\s+(?:you|we|u)|would\s+you(?:\s+mind)?|will\s+you|mind|(?:would|is)\s+it\s+(?:be\s+)?possible\s+to|i\s+want\s+(?:you\s+)?to|i'?d\s+like\s+(?:you\s+)?to|i\s+need\s+(?:you\s+)?to|let'?s|help\s+me)\b[\s,]*)*/i;
+  /^(?:(?:please|pls|kindly|now|ok|okay|hey|just|also|then|so|and|go\s+ahead\s+and|(?:can|could)\s+(?:you|we|u)(?:\s+(?:maybe|perhaps|possibly))?|would\s+you(?:\s+mind)?|feel\s+free\s+to|bulk|batch|mass|will\s+you|mind|(?:would|is)\s+it\s+(?:be\s+)?possible\s+to|i\s+want\s+(?:you\s+)?to|i'?d\s+like\s+(?:you\s+)?to|i\s+need\s+(?:you\s+)?to|let'?s|help\s+me)\b[\s,]*)*/i;
 
 /**
  * A verb used as a noun ("update on the migration?", "change in latency"), or naming a kind of
  * document in a question ("reset procedure for tablets?", "archive policy for footage?"): a read.
  */
 const AS_NOUN =
-  /^(?:update|change|fix|drop|set|mark|link|move|merge|tag)s?\s+(?:on|about|regarding|in|of|log|history|since)\b|^\w+\s+(?:procedure|policy|process|plan|schedule|job|script|steps|checklist|runbook|window|period|log|history|status)\b[^?]*\?\s*$/i;
+  /^(?:update|change|fix|drop|set|mark|link|move|merge|tag)s?\s+(?:on|about|regarding|in|of|log|history|since)\b|^\w+\s+(?:procedure|policy|process|plan|schedule|job|script|steps|checklist|runbook|window|period|log|history|status|requests?|tickets?|hours|times?)\b[^?]*\?\s*$/i;
 
 /** What an action verb acts on: it is a command, not a noun ("deploy the app", not "deploy notes"). */
 const ACTS_ON =
@@ -32,6 +32,14 @@ const TO_SOMEONE =
 /** "remind me tomorrow about …": a reminder to schedule, which the service cannot do ("remind me what …" reads). */
 const REMIND_LATER =
   /^\s+me\s+(?:tomorrow|tonight|later|next\s+\w+|in\s+(?:an?|\d+)\s+\w+|on\s+\w+day|at\s+\d|every\s+\w+)\b/i;
+
+/** Verbs of more than one word: "clean up the X note", "do away with …", "bring back …". */
+const PHRASAL: ReadonlyArray<[RegExp, string]> = [
+  [/^(?:clean|tidy)\s+up\b/i, 'clean up'],
+  [/^(?:throw|take|wipe|cross)\s+(?:out|away|off)\b/i, 'remove'],
+  [/^do\s+away\s+with\b/i, 'remove'],
+  [/^bring\s+back\b/i, 'restore'],
+];
 
 const VERBS = new Set(WRITE_VERBS);
 const ACTIONS = new Set(ACTION_VERBS);
@@ -56,7 +64,7 @@ const PRONOUN_FIRST = /^\s+(?:it|them|that|this|those|these|both)\b/i;
 const OUT_OF_HERE = /\bget\s+(.+?)\s+out\s+of\s+here\b/i;
 /** What a person says around the memory it means: "I think", "we don't need … anymore", "… is wrong". */
 const ASIDE =
-  /^\s*(?:i\s+think|we\s+(?:don'?t|do\s+not|no\s+longer)\s+need)\b|\b(?:anymore|any\s+more)\b|\s+(?:is|was)\s+(?:wrong|incorrect|outdated|out\s+of\s+date|obsolete)\b/gi;
+  /^\s*(?:i\s+think|we\s+(?:don'?t|do\s+not|no\s+longer)\s+need)\b|\b(?:anymore|any\s+more)\b|\s+(?:is|was)\s+(?:wrong|incorrect|outdated|out\s+of\s+date|obsolete|stale)\b/gi;
 /** Asking to forget without a verb of deleting: "don't keep the X note", "the X note should no longer be remembered". */
 const NOT_KEPT = [
   /\b(?:i'?d\s+rather\s+you\s+didn'?t|don'?t|do\s+not|stop|no\s+need\s+to)\s+(?:keep|remember|stor)(?:e|ing)?\s+(.+?)[\s.!?]*$/i,
@@ -76,7 +84,7 @@ const LATER_SHAPES: ReadonlyArray<{ source: string; rewrite: boolean }> = [
   },
   // Opening a clause after a comma, colon or dash: "could you, like, delete …", "…, so delete …".
   {
-    source: `(?:[,;:]|[.!?]\\s|\\s[-–—]+)\\s*(?:(?:please|pls|kindly|just|and|so|then|now|like)[\\s,]+)*(${VERB_LIST})\\b`,
+    source: `(?:[,;:]|[.!?]\\s|\\s[-–—]+(?!>))\\s*(?:(?:please|pls|kindly|just|and|so|then|now|like|can\\s+you|could\\s+you)[\\s,]+)*(${VERB_LIST})\\b`,
     rewrite: true,
   },
   { source: `\\b(?:please|pls|kindly|go\\s+ahead\\s+and)\\s+(${VERB_LIST})\\b`, rewrite: true },
@@ -97,6 +105,19 @@ const LATER_SHAPES: ReadonlyArray<{ source: string; rewrite: boolean }> = [
     rewrite: true,
   },
   { source: `\\bget\\s+.+?\\s+(out)\\s+of\\s+here\\b`, rewrite: true },
+  // Shorthand, refused rather than guessed at: "X note -> delete", "X note: gone", "🗑️ X note".
+  { source: `(?:->|→|=>)\\s*(${VERB_LIST})\\b`, rewrite: false },
+  { source: `:\\s*(gone|deleted|removed)\\s*[.!]?\\s*$`, rewrite: false },
+  { source: `^\\s*(🗑️?|❌)`, rewrite: false },
+  // Wished rather than asked, refused: "it'd be great if the X note were gone", "ideally the X note
+  // wouldn't be around", "ideally the X note would say: …", "the X note should mention Y too".
+  { source: `\\b(?:were|was|be)\\s+(gone|deleted|removed|forgotten)\\b`, rewrite: false },
+  { source: `\\bwouldn'?t\\s+be\\s+(around|here|kept)\\b`, rewrite: false },
+  { source: `\\bwould\\s+(say|read)\\s*:`, rewrite: false },
+  {
+    source: `(?<=\\b(?:note|memory|entry|record))\\s+(?:should|must|could)\\s+(?:also\\s+)?(mention|include|say|read|list)\\b`,
+    rewrite: false,
+  },
   // A verb on a memory, not a mention of one ("how to delete the …", "did we remove the …", "don't delete the …").
   {
     source: `(?<!\\b(?:how|whether|why|when|where|what|decided|did\\s+(?:we|i|you)|about|on|regarding|don'?t|do\\s+not|never|not|won'?t)\\s+(?:to\\s+|we\\s+|i\\s+)?)\\b(${VERB_LIST})\\s+(?:the|my|our|that|this|every|all|those|these)\\s+(?:[\\w/'-]+\\s+){0,6}?(?:notes?|memor(?:y|ies)|entry|entries|records?)\\b`,
@@ -105,7 +126,11 @@ const LATER_SHAPES: ReadonlyArray<{ source: string; rewrite: boolean }> = [
 ];
 const LATER_REQUEST = new RegExp(LATER_SHAPES.map((shape) => shape.source).join('|'), 'i');
 /** "… can go", "get … out of here": a removal. */
-const WORD_VERB: Readonly<Record<string, string>> = { ...PARTICIPLES, go: 'remove', out: 'remove' };
+const WORD_VERB: Readonly<Record<string, string>> = {
+  ...PARTICIPLES,
+  go: 'remove', out: 'remove', around: 'remove', here: 'remove', kept: 'remove', '🗑️': 'delete', '🗑': 'delete', '❌': 'delete',
+  say: 'change', read: 'change', mention: 'change', include: 'change', list: 'change',
+}; // prettier-ignore
 
 /**
  * A write command that asks for what the service cannot check or do later: a condition ("if it
@@ -165,8 +190,7 @@ export function requestFirst(query: string): string | undefined {
   // Its object is what came before it: "the X note, delete it", "the X note should be removed".
   const object =
     OUT_OF_HERE.exec(said)?.[1] ??
-    said
-      .slice(0, found.index)
+    lastSentence(said.slice(0, found.index))
       .replace(ASIDE, '')
       .replace(/[\s,;:.!?–—-]+$/, '')
       .trim();
@@ -180,6 +204,28 @@ function plainOpening(query: string, verb: string): string | undefined {
   const plain = withoutQuestionMark(said.toLowerCase().endsWith('ing') ? verb + rest.slice(said.length) : rest);
   return plain === query ? undefined : plain;
 }
+
+/** "Thanks for the summary. The X note is stale." → "The X note is stale.": what "it" points back to. */
+function lastSentence(text: string): string {
+  return (
+    text
+      .split(/(?<=[.!?])\s+/)
+      .filter((sentence) => /\w/.test(sentence))
+      .pop() ?? ''
+  );
+}
+
+/**
+ * How many things a message asks for: its sentences that ask to write, ask a question, or ask
+ * to be shown something. A write in a message that asks for more than one is refused.
+ */
+export function requestsIn(text: string): number {
+  const sentences = text.split(/(?<=[.!?])\s+/);
+  return sentences.filter((sentence) => writeIntentVerb(sentence) !== undefined || ASKS.test(sentence)).length;
+}
+/** A sentence that asks something; a topic with a question mark ("that memo about X?") does not. */
+const ASKS =
+  /^\s*(?:(?:also|and|then|plus|oh|btw)[\s,]+)?(?:please\s+)?(?:how|what|what's|whats|why|when|where|who|which|did|do|does|is|are|was|were|can|could|would|will|any|anything|show|list|find|get|give|tell|recall|search|count)\b/i;
 
 /** A write asked as a question ("can we delete the X note?") is a request: the patterns read it without the mark. */
 function withoutQuestionMark(text: string): string {
@@ -209,12 +255,14 @@ function laterRequest(
 
 function openingVerb(query: string): string | undefined {
   const rest = query.replace(LEAD_IN, '');
-  const said = /^[a-z]+/i.exec(rest)?.[0].toLowerCase();
+  const said = /^[a-z]+(?![-\w])/i.exec(rest)?.[0].toLowerCase(); // "drop-in hours" opens with no verb
   if (said === undefined || AS_NOUN.test(rest)) return undefined;
   const verb = baseVerb(said);
   if (VERBS.has(verb)) return verb;
   const after = rest.slice(said.length);
   if (verb === 'get' && /^\s+rid\s+of\b/i.test(after)) return 'get rid of';
+  const phrasal = PHRASAL.find(([pattern]) => pattern.test(rest));
+  if (phrasal) return phrasal[1];
   if (verb === 'remind' && REMIND_LATER.test(after)) return 'remind';
   return ACTIONS.has(verb) && (ACTS_ON.test(after) || TO_SOMEONE.test(after)) ? verb : undefined;
 }

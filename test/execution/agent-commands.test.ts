@@ -312,6 +312,23 @@ describe('forget and change', () => {
     expect(await visibleCount(engine, 'artemis')).toBe(4);
   });
 
+  it('never puts a part of a text in place of a whole memory', async () => {
+    const { engine } = await seeded();
+    for (const query of [
+      'fix the date in the stale CRD note to Dec 12',
+      "replace 'operator' with 'controller' in the stale CRD note",
+    ]) {
+      // Refused by the handler (an error result) or by the planner (thrown): either way, nothing changed.
+      const code = await engine.execute(query, { context: artemis }).then(
+        (result) => result.errorCode,
+        (error: { code: string }) => error.code,
+      );
+      expect(['VALIDATION_ERROR', 'PATTERN_NOT_FOUND'], query).toContain(code);
+    }
+    const left = await engine.searchMemories({ namespace: 'default', agentId: 'artemis' }, { query: 'stale' });
+    expect(left.memories[0]!.content).toBe('Stale CRD left behind by the operator upgrade; delete it by hand');
+  });
+
   it('reads a command that only mentions deleting', async () => {
     const { engine } = await seeded();
     const read = await engine.execute('notes about how to delete the stale CRD', { context: artemis });

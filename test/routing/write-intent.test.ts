@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestFirst, unservableCondition, writeIntentVerb } from '../../src/routing/write-intent.js';
+import { requestFirst, requestsIn, unservableCondition, writeIntentVerb } from '../../src/routing/write-intent.js';
 
 describe('write intent said later in a command', () => {
   it.each([
@@ -48,6 +48,8 @@ describe('write intent said later in a command', () => {
     'remind me what the Wi-Fi note says',
     'send me the security digest',
     "don't delete the X note, just show it",
+    'drop-in hours during exams?',
+    'restore requests: where do they go?',
   ])('leaves a read that only mentions such a verb: "%s"', (said) => {
     expect(writeIntentVerb(said)).toBeUndefined();
     expect(requestFirst(said)).toBeUndefined();
@@ -59,9 +61,30 @@ describe('write intent said later in a command', () => {
     expect(writeIntentVerb('shred the note on the vendor contact')).toBe('shred');
   });
 
-  it('refuses, rather than puts first, a request that may be said of the future', () => {
-    expect(writeIntentVerb('We will need to remove the X note')).toBe('remove');
-    expect(requestFirst('We will need to remove the X note')).toBeUndefined();
+  it.each([
+    ['We will need to remove the X note', 'remove'],
+    ["it'd be great if the X note were gone", 'gone'],
+    ["ideally the X note wouldn't be around anymore", 'remove'],
+    ['ideally the X note would say: Y', 'change'],
+    ['the X note should mention Y too', 'change'],
+    ['X note -> delete', 'delete'],
+    ['X note: gone', 'remove'],
+    ['🗑️ X note', 'delete'],
+  ])('refuses, rather than puts first, a request wished, in shorthand or of the future: "%s"', (said, verb) => {
+    expect(writeIntentVerb(said)).toBe(verb === 'gone' ? 'remove' : verb);
+    expect(requestFirst(said)).toBeUndefined();
+  });
+
+  it('counts the requests in a message: one at a time', () => {
+    expect(requestsIn("The X note is stale. Please remove it. Also, what's new this week?")).toBe(2);
+    expect(requestsIn('Thanks for the summary. The X note is stale. Please remove it.')).toBe(1);
+    expect(requestsIn('that memo about the depot Wi-Fi? toss it')).toBe(1);
+  });
+
+  it('knows verbs of more than one word', () => {
+    expect(writeIntentVerb('do away with the X note')).toBe('remove');
+    expect(writeIntentVerb('bring back the X note')).toBe('restore');
+    expect(writeIntentVerb('tidy up my notes')).toBe('clean up');
   });
 
   it.each([

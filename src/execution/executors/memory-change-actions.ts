@@ -38,6 +38,15 @@ const WHOLE_MEMORY =
  */
 const FROM_ELSEWHERE =
   /^(?:(?!\b(?:about|on|regarding|concerning|that|which|saying|says|mentioning)\b).)*?\bfrom\s+(?:the|our|my|a|an|this|that)\s+(?!(?:notes?|memor(?:y|ies)|store)\b)\w/i;
+/**
+ * A change of part of a memory's text: "fix the date in the X note to Dec 12", "replace 'Tuesday'
+ * with 'Thursday' in the X note", "swap A for B in the X note". The service replaces whole
+ * contents only, so such a change would put "Dec 12" in place of the whole note: refused.
+ */
+const PART_OF_TEXT =
+  /^\s*(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?(?:date|time|day|year|deadline|typo|spelling|name|number|figure|amount|price|link|url|word|wording|line|sentence|title)s?\s+(?:in|of|on|within)\s+/i;
+const IN_A_MEMORY =
+  /\s(?:in|inside|within)\s+(?:the|my|our|that|this)\s+(?:[\w./'-]+\s+){0,6}?(?:note|memory|entry|record)\b/i;
 /** "the importance of the billing note": a field of a memory, not its content. */
 const FIELD_OF =
   /^\s*(?:the\s+)?(importance|priority|tags?|access(?:\s+level)?|visibility|sharing|expiry|expiration|title|name)\s+(?:of|for|on)\s+(.+)$/i;
@@ -169,6 +178,11 @@ export function memoryChangeActions(services: ActionServices): Record<ChangeActi
       if (content === '') {
         throw new ValidationError(
           'change: say what the memory should now say ("change the note about X to say …", "replace my note on X with: …"); nothing was changed',
+        );
+      }
+      if (PART_OF_TEXT.test(subject) || IN_A_MEMORY.test(` ${content}`) || /^['"‘“]/.test(subject)) {
+        throw new ValidationError(
+          `change: '${param(action, 'rest') ?? subject}' changes part of a memory's text; a command replaces the whole text ("change the X note to: <the whole new text>"), so nothing was changed`,
         );
       }
       checkedContent(content);
