@@ -38,7 +38,15 @@ const CHATTER =
 /** "re: the photo mode, what do we know": the subject named first, email style. */
 const REGARDING_FIRST = /^re:\s*([^,]+?)\s*,\s*(.+)$/i;
 /** A command framed as a task or addressed to the agent: "Task: …", "Agent, …". */
-const FRAME = /^(?:(?:task|request|instruction|command|todo|to-do)\s*:\s*|(?:agent|assistant|bot)\s*[,:]\s*)/i;
+const FRAME =
+  /^(?:(?:task|request|instruction|command|todo|to-do)\s*:\s*|(?:agent|assistant|bot|claude)\s*[,:]\s*|@[\w-]+[,:]?\s+)/i;
+/**
+ * Markdown around the first word ("**delete** the X note", "\`forget\` the X note"), and a message
+ * wrapped in parentheses. The words after the first keep their marks and emoji: they may be text
+ * to store.
+ */
+const MARKED_FIRST = /^\s*(\*\*|__|`)(\w+)\1/;
+const WRAPPED = /^\((.+)\)$/s;
 /** Structured forms: "[delete] X" and "action=forget target='X'" → "delete X", "forget X". */
 const BRACKETED = /^\[(\w+)\]\s*(.+)$/;
 const KEY_VALUE = /^action\s*[=:]\s*['"]?(\w+)['"]?[\s,;]+target\s*[=:]\s*['"]?(.+?)['"]?\s*$/i;
@@ -49,7 +57,9 @@ const KEY_VALUE = /^action\s*[=:]\s*['"]?(\w+)['"]?[\s,;]+target\s*[=:]\s*['"]?(
  * "action=verb target=X" as "verb X". The text itself when nothing is left.
  */
 export function withoutChatter(query: string): string {
-  const stripped = query.replace(CHATTER, '').replace(FRAME, '');
+  const bare = query.replace(MARKED_FIRST, '$2').trim();
+  const unwrapped = WRAPPED.exec(bare)?.[1] ?? bare;
+  const stripped = unwrapped.replace(CHATTER, '').replace(FRAME, '');
   if (stripped.trim() === '') return query;
   const regarding = REGARDING_FIRST.exec(stripped);
   if (regarding) return `${regarding[2]} about ${regarding[1]}`;

@@ -12,12 +12,19 @@ describe('withoutChatter', () => {
     ['Agent, please remove the X note', 'please remove the X note'],
     ['[delete] audio version idea', 'delete audio version idea'],
     ["action=forget target='comment moderation queue'", 'forget comment moderation queue'],
+    ['**delete** the X note', 'delete the X note'],
+    ['`forget` the X note', 'forget the X note'],
+    ['(delete the X note)', 'delete the X note'],
+    ['@agent remove the X note', 'remove the X note'],
   ])('drops the chat before the command: "%s"', (said, command) => {
     expect(withoutChatter(said)).toBe(command);
   });
 
   it('keeps every word after the command starts, and text that is only chat', () => {
     expect(withoutChatter('save note: ok so the freeze is on, fyi')).toBe('save note: ok so the freeze is on, fyi');
+    expect(withoutChatter('save note: use **pgbouncer** in `transaction` mode 🚀')).toBe(
+      'save note: use **pgbouncer** in `transaction` mode 🚀',
+    );
     expect(withoutChatter('ok')).toBe('ok');
     // A word that only begins like chat is no chat.
     expect(withoutChatter('right-size the cluster')).toBe('right-size the cluster');

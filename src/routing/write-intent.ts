@@ -12,7 +12,7 @@
 import { ACTION_VERBS, WRITE_VERBS } from './keywords.js';
 
 const LEAD_IN =
-  /^(?:(?:please|pls|kindly|now|ok|okay|hey|just|also|then|so|and|go\s+ahead\s+and|(?:can|could)\s+(?:you|we|u)(?:\s+(?:maybe|perhaps|possibly))?|would\s+you(?:\s+mind)?|feel\s+free\s+to|bulk|batch|mass|will\s+you|mind|(?:would|is)\s+it\s+(?:be\s+)?possible\s+to|i\s+want\s+(?:you\s+)?to|i'?d\s+like\s+(?:you\s+)?to|i\s+need\s+(?:you\s+)?to|let'?s|help\s+me)\b[\s,]*)*/i;
+  /^(?:(?:please|pls|kindly|now|ok|okay|hey|just|also|then|so|and|go\s+ahead\s+and|(?:can|could)\s+(?:you|we|u)(?:\s+(?:maybe|perhaps|possibly))?|would\s+you(?:\s+mind)?|feel\s+free\s+to|bulk|batch|mass|you'?ll\s+(?:want|need|have)\s+to|quickly|go|will\s+you|mind|(?:would|is)\s+it\s+(?:be\s+)?possible\s+to|i\s+want\s+(?:you\s+)?to|i'?d\s+like\s+(?:you\s+)?to|i\s+need\s+(?:you\s+)?to|let'?s|help\s+me)\b[\s,]*)*/i;
 
 /**
  * A verb used as a noun ("update on the migration?", "change in latency"), or naming a kind of
@@ -60,6 +60,9 @@ const WANTED = new RegExp(
 );
 const COURTESY = /\b(?:please|pls|thanks|thx|now)\b/gi;
 const PRONOUN_FIRST = /^\s+(?:it|them|that|this|those|these|both)\b/i;
+/** "the X note is wrong: it should say Y": the memory, then its new text. */
+const CORRECTION =
+  /^(.+?\b(?:note|memory|entry|record)\b.*?)(?:\s+(?:is|was)\s+(?:wrong|incorrect|outdated|stale|out\s+of\s+date))?[\s,:;.-]+it\s+should\s+(?:now\s+)?(?:say|read)\s*:?\s*(.+)$/i;
 /** "get the X note out of here": the memory between the words. */
 const OUT_OF_HERE = /\bget\s+(.+?)\s+out\s+of\s+here\b/i;
 /** What a person says around the memory it means: "I think", "we don't need … anymore", "… is wrong". */
@@ -105,6 +108,14 @@ const LATER_SHAPES: ReadonlyArray<{ source: string; rewrite: boolean }> = [
     rewrite: true,
   },
   { source: `\\bget\\s+.+?\\s+(out)\\s+of\\s+here\\b`, rewrite: true },
+  // A correction: "the X note is wrong: it should say Y" (put first as "change the X note to: Y").
+  { source: `\\bit\\s+should\\s+(?:now\\s+)?(say|read)\\b`, rewrite: true },
+  // Inline edits, refused: "s/90 days/120 days/ in the X note", "90 days → 120 days in the X note".
+  { source: `^\\s*(s)\\/[^/]+\\/[^/]*\\/`, rewrite: false },
+  {
+    source: `(?:→|->|=>)[^.?!]*?\\s(in)\\s+(?:the|my|our|that|this)\\s+(?:[\\w./'-]+\\s+){0,6}?(?:note|memory|entry|record)\\b`,
+    rewrite: false,
+  },
   // Shorthand, refused rather than guessed at: "X note -> delete", "X note: gone", "🗑️ X note".
   { source: `(?:->|→|=>)\\s*(${VERB_LIST})\\b`, rewrite: false },
   { source: `:\\s*(gone|deleted|removed)\\s*[.!]?\\s*$`, rewrite: false },
@@ -120,7 +131,7 @@ const LATER_SHAPES: ReadonlyArray<{ source: string; rewrite: boolean }> = [
   },
   // A verb on a memory, not a mention of one ("how to delete the …", "did we remove the …", "don't delete the …").
   {
-    source: `(?<!\\b(?:how|whether|why|when|where|what|decided|did\\s+(?:we|i|you)|about|on|regarding|don'?t|do\\s+not|never|not|won'?t)\\s+(?:to\\s+|we\\s+|i\\s+)?)\\b(${VERB_LIST})\\s+(?:the|my|our|that|this|every|all|those|these)\\s+(?:[\\w/'-]+\\s+){0,6}?(?:notes?|memor(?:y|ies)|entry|entries|records?)\\b`,
+    source: `(?<!\\b(?:how|whether|why|when|where|what|decided|did\\s+(?:we|i|you)|about|on|regarding|don'?t|do\\s+not|never|not|won'?t)\\s+(?:to\\s+|we\\s+|i\\s+)?(?:(?:already|ever|just|actually)\\s+)?)\\b(${VERB_LIST})\\s+(?:the|my|our|that|this|every|all|those|these)\\s+(?:[\\w/'-]+\\s+){0,6}?(?:notes?|memor(?:y|ies)|entry|entries|records?)\\b`,
     rewrite: false,
   },
 ];
@@ -129,7 +140,7 @@ const LATER_REQUEST = new RegExp(LATER_SHAPES.map((shape) => shape.source).join(
 const WORD_VERB: Readonly<Record<string, string>> = {
   ...PARTICIPLES,
   go: 'remove', out: 'remove', around: 'remove', here: 'remove', kept: 'remove', '🗑️': 'delete', '🗑': 'delete', '❌': 'delete',
-  say: 'change', read: 'change', mention: 'change', include: 'change', list: 'change',
+  say: 'change', read: 'change', mention: 'change', include: 'change', list: 'change', s: 'change', in: 'change',
 }; // prettier-ignore
 
 /**
@@ -177,6 +188,8 @@ export function requestFirst(query: string): string | undefined {
   const later = laterRequest(said);
   if (later === undefined || !later.rewrite) return undefined;
   const { found, word, verb } = later;
+  const correction = CORRECTION.exec(said);
+  if (correction) return `change ${correction[1]} to: ${correction[2]}`;
   const wanted = WANTED.exec(said);
   if (wanted) return withoutQuestionMark(`${verb} ${wanted[1]}${wanted[3]}`.trim());
   const rest = said.slice(found.index + found[0].length);

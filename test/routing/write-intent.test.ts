@@ -28,6 +28,10 @@ describe('write intent said later in a command', () => {
     ['The user wants the X note changed to: Y', 'change', 'change the X note to: Y'],
     ["We're done with it, so delete the X note", 'delete', 'delete the X note'],
     ["only delete the X note if it's mine", 'delete', 'delete the X note'],
+    ["you'll want to delete the X note", 'delete', 'delete the X note'],
+    ['quickly delete the X note', 'delete', 'delete the X note'],
+    ['the X note is wrong: it should say Y', 'change', 'change the X note to: Y'],
+    ['the X note is outdated, it should now say: Y', 'change', 'change the X note to: Y'],
   ])('"%s" asks to %s, and reads as "%s"', (said, verb, first) => {
     expect(writeIntentVerb(said)).toBe(verb);
     expect(requestFirst(said)).toBe(first);
@@ -50,6 +54,7 @@ describe('write intent said later in a command', () => {
     "don't delete the X note, just show it",
     'drop-in hours during exams?',
     'restore requests: where do they go?',
+    'did I already delete the X note?',
   ])('leaves a read that only mentions such a verb: "%s"', (said) => {
     expect(writeIntentVerb(said)).toBeUndefined();
     expect(requestFirst(said)).toBeUndefined();
@@ -70,6 +75,8 @@ describe('write intent said later in a command', () => {
     ['X note -> delete', 'delete'],
     ['X note: gone', 'remove'],
     ['🗑️ X note', 'delete'],
+    ['s/90 days/120 days/ in the X note', 'change'],
+    ['90 days → 120 days in the X note', 'change'],
   ])('refuses, rather than puts first, a request wished, in shorthand or of the future: "%s"', (said, verb) => {
     expect(writeIntentVerb(said)).toBe(verb === 'gone' ? 'remove' : verb);
     expect(requestFirst(said)).toBeUndefined();
