@@ -151,7 +151,7 @@ const WORD_VERB: Readonly<Record<string, string>> = {
 const UNSERVABLE =
   /\b(?:if|unless|once|provided\s+that|as\s+soon\s+as)\b(?!\s+(?:it'?s|it\s+is|they'?re|they\s+are)\s+(?:mine|my\s+own)\b)|\b(?:no\s+wait|wait\s*,?\s*no|never\s*mind|scratch\s+that|cancel\s+that|keep\s+it)\b|^\s*(?:reminder|note\s+to\s+self|later)\b/i;
 /** Words that only make sure the memory is the agent's own: dropped before the write patterns read it. */
-const IF_MINE = /[\s,]+(?:but\s+)?only\s+|\s+if\s+(?:it'?s|it\s+is|they'?re|they\s+are)\s+(?:mine|my\s+own)\b/gi;
+const IF_MINE = /\s+if\s+(?:it'?s|it\s+is|they'?re|they\s+are)\s+(?:mine|my\s+own)\b/gi;
 
 /**
  * The write or action verb a command opens with or asks for further on ("get rid of" counts as
@@ -240,10 +240,15 @@ export function requestsIn(text: string): number {
 const ASKS =
   /^\s*(?:(?:also|and|then|plus|oh|btw)[\s,]+)?(?:please\s+)?(?:how|what|what's|whats|why|when|where|who|which|did|do|does|is|are|was|were|can|could|would|will|any|anything|show|list|find|get|give|tell|recall|search|count)\b/i;
 
-/** A write asked as a question ("can we delete the X note?") is a request: the patterns read it without the mark. */
+/**
+ * A write asked as a question ("can we delete the X note?") is a request: the patterns read it
+ * without the mark, unless its new text is itself a question ("… to: are we live?").
+ */
 function withoutQuestionMark(text: string): string {
-  return text.replace(/\s*\?+\s*$/, '');
+  return QUESTION_AS_TEXT.test(text) ? text : text.replace(/\s*\?+\s*$/, '');
 }
+const QUESTION_AS_TEXT =
+  /(?::|\b(?:say|says|read|reads|state)\b:?)\s*(?:are|is|was|were|what|how|why|when|where|who|which|do|does|did|can|could|should|will|would)\b[^:]*\?\s*$/i;
 
 function notKept(query: string): string | undefined {
   for (const pattern of NOT_KEPT) {

@@ -108,6 +108,13 @@ describe('write intent said later in a command', () => {
     expect(unservableCondition('what do we do if the build fails?')).toBeUndefined();
   });
 
+  it('never touches the new text of a change', () => {
+    expect(requestFirst('please change the X note to say only admins deploy')).toBe(
+      'change the X note to say only admins deploy',
+    );
+    expect(requestFirst('can you update the X note to: are we live?')).toBe('update the X note to: are we live?');
+  });
+
   it('leaves a command that opens with its verb as it is', () => {
     expect(writeIntentVerb('delete the stale crd note')).toBe('delete');
     expect(requestFirst('delete the stale crd note')).toBeUndefined();
