@@ -158,19 +158,10 @@ export function planQuery(
   const common = { startedAt, request, trace: explained && withoutMatch(explained) };
   // FAST mode's own refusal already names the write pattern a memory command would need.
   const writeVerb = writeIntentVerb(said);
-  // "if it is out of date, remove it", "… no wait, keep it": nothing the service can check or undo;
-  // "… remove it. Also, what's new?": one request at a time.
-  const condition =
-    unservableCondition(chat) ?? (writeVerb !== undefined && requestsIn(chat) > 1 ? 'several requests' : undefined);
-  if (condition !== undefined) {
-    const error = new PatternNotFoundError(
-      condition === 'several requests'
-        ? `'${request.query}' asks for a change and for something else in one message; nothing was changed. Ask for one thing at a time`
-        : `'${request.query}' asks for a change only under a condition, later, or takes it back ('${condition.trim()}'); the service cannot check or schedule that, so nothing was changed. Ask for the change itself when it should happen`,
-      { details: { condition: condition.trim() } },
-    );
+  const unserved = writeVerb === undefined ? undefined : unservedWrite(request, chat);
+  if (unserved) {
     const routing = classifier.classify(said, request.mode);
-    return freeze({ status: 'not-found', ...common, ...NO_PATTERN, routing, decidedBy: 'router', error });
+    return freeze({ status: 'not-found', ...common, ...NO_PATTERN, routing, decidedBy: 'router', error: unserved });
   }
   const readsAWrite = match ? match.pattern.actionInfo.kind === 'read' : request.mode !== 'fast';
   if (writeVerb !== undefined && readsAWrite) {
@@ -314,6 +305,28 @@ function cachePolicy(
       ].join('\u0001')
     : '';
   return { ttlSeconds, enabled, byGeneration: pattern.patternType !== 'infrastructure', key };
+}
+
+/**
+ * A write the service cannot serve as asked: under a condition, later, or taken back ("if it is
+ * out of date, remove it", "… no wait, keep it"), or beside another request in one message
+ * ("… remove it. Also, what's new?"). Nothing it could check, so nothing is changed.
+ */
+function unservedWrite(request: ExecutionRequest, said: string): PatternNotFoundError | undefined {
+  const condition = unservableCondition(said)?.trim();
+  if (condition !== undefined) {
+    return new PatternNotFoundError(
+      `'${request.query}' asks for a change only under a condition, later, or takes it back ('${condition}'); the service cannot check or schedule that, so nothing was changed. Ask for the change itself when it should happen`,
+      { details: { condition } },
+    );
+  }
+  if (requestsIn(said) > 1) {
+    return new PatternNotFoundError(
+      `'${request.query}' asks for a change and for something else in one message; nothing was changed. Ask for one thing at a time`,
+      { details: { requests: requestsIn(said) } },
+    );
+  }
+  return undefined;
 }
 
 /**
