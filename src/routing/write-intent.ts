@@ -120,6 +120,19 @@ const LATER_SHAPES: ReadonlyArray<{ source: string; rewrite: boolean }> = [
   { source: `(?:->|→|=>)\\s*(${VERB_LIST})\\b`, rewrite: false },
   { source: `:\\s*(gone|deleted|removed)\\s*[.!]?\\s*$`, rewrite: false },
   { source: `^\\s*(🗑️?|❌)`, rewrite: false },
+  // Said as no longer needed, refused: "I don't need the X note", "the X note is no longer needed".
+  {
+    source: `\\b(?:don'?t|do\\s+not|no\\s+longer)\\s+(need)\\s+(?:the|that|this|my|our)\\s+(?:[\\w/'-]+\\s+){0,6}?(?:notes?|memor(?:y|ies)|entry|entries|records?)\\b`,
+    rewrite: false,
+  },
+  {
+    source: `\\bno\\s+(need)\\s+for\\s+(?:the|that|this|my|our)\\s+(?:[\\w/'-]+\\s+){0,6}?(?:notes?|memor(?:y|ies)|entry|entries|records?)\\b`,
+    rewrite: false,
+  },
+  {
+    source: `(?<=\\b(?:note|memory|entry|record))\\s+(?:is|are)\\s+no\\s+longer\\s+(needed|required|relevant|useful)\\b`,
+    rewrite: false,
+  },
   // Wished rather than asked, refused: "it'd be great if the X note were gone", "ideally the X note
   // wouldn't be around", "ideally the X note would say: …", "the X note should mention Y too".
   { source: `\\b(?:were|was|be)\\s+(gone|deleted|removed|forgotten)\\b`, rewrite: false },
@@ -135,11 +148,16 @@ const LATER_SHAPES: ReadonlyArray<{ source: string; rewrite: boolean }> = [
     rewrite: false,
   },
 ];
-const LATER_REQUEST = new RegExp(LATER_SHAPES.map((shape) => shape.source).join('|'), 'i');
+/** The shapes put first are looked for before the refused ones: "we don't need the X note, remove it" is served. */
+const LATER_REQUESTS = [true, false].map((rewrite) => {
+  const shapes = LATER_SHAPES.filter((shape) => shape.rewrite === rewrite);
+  return { rewrite, pattern: new RegExp(shapes.map((shape) => shape.source).join('|'), 'i') };
+});
 /** "… can go", "get … out of here": a removal. */
 const WORD_VERB: Readonly<Record<string, string>> = {
   ...PARTICIPLES,
   go: 'remove', out: 'remove', around: 'remove', here: 'remove', kept: 'remove', '🗑️': 'delete', '🗑': 'delete', '❌': 'delete',
+  need: 'remove', needed: 'remove', required: 'remove', relevant: 'remove', useful: 'remove',
   say: 'change', read: 'change', mention: 'change', include: 'change', list: 'change', s: 'change', in: 'change',
 }; // prettier-ignore
 
@@ -258,17 +276,24 @@ function notKept(query: string): string | undefined {
   return undefined;
 }
 
-/** Where LATER_REQUEST found a request: the word it said (a verb or a participle), its verb, and whether to put it first. */
+/** Where LATER_REQUESTS found a request: the word it said (a verb or a participle), its verb, and whether to put it first. */
 function laterRequest(
   query: string,
 ): { found: RegExpExecArray; word: string; verb: string; rewrite: boolean } | undefined {
-  const found = LATER_REQUEST.exec(query);
-  if (!found) return undefined;
-  const shape = found.slice(1).findIndex((group) => group !== undefined);
-  const word = found[shape + 1]!.toLowerCase().replace(/\s+/g, ' ').replace(/^be /, '');
-  // "…, update log": a verb used as a noun there too.
-  if (AS_NOUN.test(query.slice(found.index + found[0].length - word.length))) return undefined;
-  return { found, word, verb: WORD_VERB[word] ?? word, rewrite: LATER_SHAPES[shape]!.rewrite };
+  for (const { rewrite, pattern } of LATER_REQUESTS) {
+    const found = pattern.exec(query);
+    if (!found) continue;
+    const word = found
+      .slice(1)
+      .find((group) => group !== undefined)!
+      .toLowerCase()
+      .replace(/\s+/g, ' ')
+      .replace(/^be /, '');
+    // "…, update log": a verb used as a noun there too.
+    if (AS_NOUN.test(query.slice(found.index + found[0].length - word.length))) continue;
+    return { found, word, verb: WORD_VERB[word] ?? word, rewrite };
+  }
+  return undefined;
 }
 
 function openingVerb(query: string): string | undefined {

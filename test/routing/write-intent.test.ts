@@ -55,6 +55,7 @@ describe('write intent said later in a command', () => {
     'drop-in hours during exams?',
     'restore requests: where do they go?',
     'did I already delete the X note?',
+    'which features do we no longer need?',
   ])('leaves a read that only mentions such a verb: "%s"', (said) => {
     expect(writeIntentVerb(said)).toBeUndefined();
     expect(requestFirst(said)).toBeUndefined();
@@ -75,6 +76,9 @@ describe('write intent said later in a command', () => {
     ['X note -> delete', 'delete'],
     ['X note: gone', 'remove'],
     ['🗑️ X note', 'delete'],
+    ["I don't need the X note", 'remove'],
+    ['no need for the X note anymore', 'remove'],
+    ['the X note is no longer needed', 'remove'],
     ['s/90 days/120 days/ in the X note', 'change'],
     ['90 days → 120 days in the X note', 'change'],
   ])('refuses, rather than puts first, a request wished, in shorthand or of the future: "%s"', (said, verb) => {
