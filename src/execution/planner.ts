@@ -320,10 +320,11 @@ function unservedWrite(request: ExecutionRequest, said: string): PatternNotFound
       { details: { condition } },
     );
   }
-  if (requestsIn(said) > 1) {
+  const requests = requestsIn(said);
+  if (requests > 1) {
     return new PatternNotFoundError(
       `'${request.query}' asks for a change and for something else in one message; nothing was changed. Ask for one thing at a time`,
-      { details: { requests: requestsIn(said) } },
+      { details: { requests } },
     );
   }
   return undefined;

@@ -58,6 +58,8 @@ const WANTED = new RegExp(
   `\\bwants?\\s+((?:the|that|this|my|our|every|all)\\b.+?)\\s+(${PARTICIPLE_LIST})\\b(.*)$`,
   'i',
 );
+/** Where one sentence ends and the next begins. */
+const SENTENCE_END = /(?<=[.!?])\s+/;
 const COURTESY = /\b(?:please|pls|thanks|thx|now)\b/gi;
 const PRONOUN_FIRST = /^\s+(?:it|them|that|this|those|these|both)\b/i;
 /** "the X note is wrong: it should say Y": the memory, then its new text. */
@@ -67,11 +69,11 @@ const CORRECTION =
 const OUT_OF_HERE = /\bget\s+(.+?)\s+out\s+of\s+here\b/i;
 /** What a person says around the memory it means: "I think", "we don't need … anymore", "… is wrong". */
 const ASIDE =
-  /^\s*(?:i\s+think|we\s+(?:don'?t|do\s+not|no\s+longer)\s+need)\b|\b(?:anymore|any\s+more)\b|\s+(?:is|was)\s+(?:wrong|incorrect|outdated|out\s+of\s+date|obsolete|stale)\b/gi;
+  /^\s*(?:i\s+think|we\s+(?:don'?t|do\s+not|no\s+longer)\s+need)\b|\b(?:anymore|any\s+more)\b|(?<!\s)\s+(?:is|was)\s+(?:wrong|incorrect|outdated|out\s+of\s+date|obsolete|stale)\b/gi;
 /** Asking to forget without a verb of deleting: "don't keep the X note", "the X note should no longer be remembered". */
 const NOT_KEPT = [
   /\b(?:i'?d\s+rather\s+you\s+didn'?t|don'?t|do\s+not|stop|no\s+need\s+to)\s+(?:keep|remember|stor)(?:e|ing)?\s+(.+?)[\s.!?]*$/i,
-  /^(.+?)\s+(?:should|must|can|needs?\s+to)\s+no\s+longer\s+be\s+(?:remembered|kept|stored)\b/i,
+  /^(.+?\S)\s+(?:should|must|can|needs?\s+to)\s+no\s+longer\s+be\s+(?:remembered|kept|stored)\b/i,
 ];
 
 /**
@@ -82,7 +84,7 @@ const NOT_KEPT = [
 const LATER_SHAPES: ReadonlyArray<{ source: string; rewrite: boolean }> = [
   // On an object pronoun, "delete it"; not a noun ("the change this week", "the fix that landed").
   {
-    source: `(?<!\\b(?:the|a|an|this|that|these|those|our|my|your|any|every|its|their|his|her|last|next|first)\\s+)\\b(${VERB_LIST})\\s+(?:it|them|that|this|those|these|both)\\b`,
+    source: `\\b(?<!\\b(?:the|a|an|this|that|these|those|our|my|your|any|every|its|their|his|her|last|next|first)\\s+)(${VERB_LIST})\\s+(?:it|them|that|this|those|these|both)\\b`,
     rewrite: true,
   },
   // Opening a clause after a comma, colon or dash: "could you, like, delete …", "…, so delete …".
@@ -144,15 +146,19 @@ const LATER_SHAPES: ReadonlyArray<{ source: string; rewrite: boolean }> = [
   },
   // A verb on a memory, not a mention of one ("how to delete the …", "did we remove the …", "don't delete the …").
   {
-    source: `(?<!\\b(?:how|whether|why|when|where|what|decided|did\\s+(?:we|i|you)|about|on|regarding|don'?t|do\\s+not|never|not|won'?t)\\s+(?:to\\s+|we\\s+|i\\s+)?(?:(?:already|ever|just|actually)\\s+)?)\\b(${VERB_LIST})\\s+(?:the|my|our|that|this|every|all|those|these)\\s+(?:[\\w/'-]+\\s+){0,6}?(?:notes?|memor(?:y|ies)|entry|entries|records?)\\b`,
+    source: `\\b(?<!\\b(?:how|whether|why|when|where|what|decided|did\\s+(?:we|i|you)|about|on|regarding|don'?t|do\\s+not|never|not|won'?t)\\s+(?:to\\s+|we\\s+|i\\s+)?(?:(?:already|ever|just|actually)\\s+)?)(${VERB_LIST})\\s+(?:the|my|our|that|this|every|all|those|these)\\s+(?:[\\w/'-]+\\s+){0,6}?(?:notes?|memor(?:y|ies)|entry|entries|records?)\\b`,
     rewrite: false,
   },
 ];
-/** The shapes put first are looked for before the refused ones: "we don't need the X note, remove it" is served. */
-const LATER_REQUESTS = [true, false].map((rewrite) => {
-  const shapes = LATER_SHAPES.filter((shape) => shape.rewrite === rewrite);
-  return { rewrite, pattern: new RegExp(shapes.map((shape) => shape.source).join('|'), 'i') };
-});
+/**
+ * The shapes put first are looked for before the refused ones: "we don't need the X note, remove
+ * it" is served. Each shape is its own expression: joined in one alternation, V8 tried every
+ * alternative at every position, 55 ms on a 2,000-character run of spaces (each alone: under 1).
+ */
+const LATER_REQUESTS = [true, false].map((rewrite) => ({
+  rewrite,
+  patterns: LATER_SHAPES.filter((shape) => shape.rewrite === rewrite).map((shape) => new RegExp(shape.source, 'i')),
+}));
 /** "… can go", "get … out of here": a removal. */
 const WORD_VERB: Readonly<Record<string, string>> = {
   ...PARTICIPLES,
@@ -169,7 +175,7 @@ const WORD_VERB: Readonly<Record<string, string>> = {
 const UNSERVABLE =
   /\b(?:if|unless|once|provided\s+that|as\s+soon\s+as)\b(?!\s+(?:it'?s|it\s+is|they'?re|they\s+are)\s+(?:mine|my\s+own)\b)|\b(?:no\s+wait|wait\s*,?\s*no|never\s*mind|scratch\s+that|cancel\s+that|keep\s+it)\b|^\s*(?:reminder|note\s+to\s+self|later)\b/i;
 /** Words that only make sure the memory is the agent's own: dropped before the write patterns read it. */
-const IF_MINE = /\s+if\s+(?:it'?s|it\s+is|they'?re|they\s+are)\s+(?:mine|my\s+own)\b/gi;
+const IF_MINE = /(?<!\s)\s+if\s+(?:it'?s|it\s+is|they'?re|they\s+are)\s+(?:mine|my\s+own)\b/gi;
 
 /**
  * The write or action verb a command opens with or asks for further on ("get rid of" counts as
@@ -240,7 +246,7 @@ function plainOpening(query: string, verb: string): string | undefined {
 function lastSentence(text: string): string {
   return (
     text
-      .split(/(?<=[.!?])\s+/)
+      .split(SENTENCE_END)
       .filter((sentence) => /\w/.test(sentence))
       .pop() ?? ''
   );
@@ -251,7 +257,7 @@ function lastSentence(text: string): string {
  * to be shown something. A write in a message that asks for more than one is refused.
  */
 export function requestsIn(text: string): number {
-  const sentences = text.split(/(?<=[.!?])\s+/);
+  const sentences = text.split(SENTENCE_END);
   return sentences.filter((sentence) => writeIntentVerb(sentence) !== undefined || ASKS.test(sentence)).length;
 }
 /** A sentence that asks something; a topic with a question mark ("that memo about X?") does not. */
@@ -280,20 +286,25 @@ function notKept(query: string): string | undefined {
 function laterRequest(
   query: string,
 ): { found: RegExpExecArray; word: string; verb: string; rewrite: boolean } | undefined {
-  for (const { rewrite, pattern } of LATER_REQUESTS) {
-    const found = pattern.exec(query);
+  for (const { rewrite, patterns } of LATER_REQUESTS) {
+    const found = leftmost(patterns, query);
     if (!found) continue;
-    const word = found
-      .slice(1)
-      .find((group) => group !== undefined)!
-      .toLowerCase()
-      .replace(/\s+/g, ' ')
-      .replace(/^be /, '');
+    const word = found[1]!.toLowerCase().replace(/\s+/g, ' ').replace(/^be /, '');
     // "…, update log": a verb used as a noun there too.
     if (AS_NOUN.test(query.slice(found.index + found[0].length - word.length))) continue;
     return { found, word, verb: WORD_VERB[word] ?? word, rewrite };
   }
   return undefined;
+}
+
+/** The match that starts first (the first pattern's on a tie), as one alternation of them all would give. */
+function leftmost(patterns: readonly RegExp[], text: string): RegExpExecArray | undefined {
+  let first: RegExpExecArray | undefined;
+  for (const pattern of patterns) {
+    const found = pattern.exec(text);
+    if (found && (first === undefined || found.index < first.index)) first = found;
+  }
+  return first;
 }
 
 function openingVerb(query: string): string | undefined {
